@@ -1,0 +1,508 @@
+#include "store/store.h"
+
+#include "common/error.h"
+#include "store/schema.h"
+#include "store/store_impl.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <sqlite3.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace nf::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+constexpr const char* kMemoryPath = ":memory:";
+
+// 128 random bits in hex: unique across machines, so runs merged from several databases keep
+// telling themselves apart.
+std::string newUid()
+{
+    std::random_device random;
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", random(), random(), random(), random());
+    return hex;
+}
+
+[[noreturn]] void readOnly(const std::filesystem::path& path, const std::string& why)
+{
+    throw StoreError(path.string() + " is read-only" + why);
+}
+
+// The checks SQLite would only fail at the first write, with a vaguer message. Returns whether
+// the file is about to be created.
+bool checkWritable(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    std::filesystem::path folder = path.parent_path().empty() ? "." : path.parent_path();
+    bool exists = std::filesystem::exists(path, ec);
+    if (exists && std::filesystem::is_directory(path, ec))
+        throw StoreError(path.string() + " is a folder, not a database file");
+    if (!exists) {
+        std::filesystem::create_directories(folder, ec);
+        if (ec)
+            throw StoreError(path.string() + ": cannot create its folder " + folder.string() + ": " +
+                             ec.message());
+    }
+    if (exists && access(path.c_str(), W_OK) != 0)
+        readOnly(path, std::string(" (") + std::strerror(errno) + ")");
+    // WAL needs to create the -wal and -shm files beside the database.
+    if (access(folder.c_str(), W_OK) != 0) {
+        std::string why = std::strerror(errno);
+        if (!exists)
+            throw StoreError(path.string() + " cannot be created: its folder " + folder.string() +
+                             " is read-only (" + why + ")");
+        readOnly(path, ": its folder " + folder.string() + ", where SQLite keeps the -wal and -shm files, " +
+                           "cannot be written (" + why + ")");
+    }
+    return !exists;
+}
+
+void removeCreatedFiles(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(path.string() + suffix, ec);
+}
+
+} // namespace
+
+std::string utcNowIso()
+{
+    using namespace std::chrono;
+    int64_t ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm t{};
+    gmtime_r(&seconds, &t);
+    char text[80]; // what -Wformat-truncation sees as the worst case of int fields
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1,
+                  t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, static_cast<int>(ms % 1000));
+    return text;
+}
+
+Store::Impl::Impl(const std::filesystem::path& path_, OpenMode mode_, int flags)
+    : path(path_), mode(mode_), db(path_, flags), owner(currentProcess())
+{}
+
+sqlite::Statement& Store::Impl::cached(std::string_view sql)
+{
+    auto it = statements.find(sql);
+    if (it == statements.end())
+        it = statements.emplace(std::string(sql), sqlite::Statement(db, sql)).first;
+    return it->second;
+}
+
+Store::Store(const std::filesystem::path& path, OpenMode mode)
+{
+    const bool writable = mode == OpenMode::ReadWrite;
+    const bool inMemory = path == kMemoryPath;
+    bool created = false;
+    if (!inMemory && writable)
+        created = checkWritable(path);
+    else if (!inMemory && !std::filesystem::exists(path))
+        throw StoreError(path.string() + " does not exist");
+
+    int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    // One Store per thread: SQLite's per-connection mutex would only cost time.
+    flags |= SQLITE_OPEN_NOMUTEX;
+    try {
+        d = std::make_unique<Impl>(path, mode, flags);
+        sqlite::Database& db = d->db;
+        // What the checks above cannot see (ACLs, some network file systems) SQLite meets by quietly
+        // opening read-only; the first write would fail far from here.
+        if (writable && db.isReadOnly())
+            readOnly(path, " (SQLite could open it for reading only)");
+        sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+        d->version = schema::check(db, kSchemaVersion, writable);
+        if (writable) {
+            db.exec("PRAGMA journal_mode = WAL");
+            // In WAL mode NORMAL loses no committed transaction on a process crash, only (rarely) the
+            // last ones on power loss, and spares an fsync per commit.
+            db.exec("PRAGMA synchronous = NORMAL");
+        }
+        db.exec("PRAGMA foreign_keys = ON");
+        if (writable && d->version < kSchemaVersion) {
+            schema::migrate(db, kSchemaVersion);
+            d->version = kSchemaVersion;
+        }
+        created = false; // from here on the file is a valid database worth keeping
+        if (writable)
+            recoverInterrupted();
+    } catch (...) {
+        d.reset();
+        if (created)
+            removeCreatedFiles(path);
+        throw;
+    }
+}
+
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+const std::filesystem::path& Store::path() const
+{
+    return d->path;
+}
+
+int Store::schemaVersion() const
+{
+    return d->version;
+}
+
+int64_t Store::ensureModel(const std::string& path, const std::string& sha256, const std::string& kind,
+                           const std::string& label)
+{
+    sqlite::Transaction transaction(d->db);
+    {
+        sqlite::Use insert(d->cached("INSERT INTO models(path, sha256, kind, label, created_at) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(sha256) DO NOTHING"));
+        insert->bind(1, path);
+        insert->bind(2, sha256);
+        insert->bind(3, kind);
+        insert->bind(4, label);
+        insert->bind(5, utcNowIso());
+        insert->step();
+    }
+    sqlite::Use select(d->cached("SELECT id FROM models WHERE sha256 = ?1"));
+    select->bind(1, sha256);
+    select->step();
+    int64_t id = select->int64At(0);
+    transaction.commit();
+    return id;
+}
+
+int64_t Store::ensureTask(const std::string& kind, const std::string& path, const std::string& sha256,
+                          const std::string& label, const std::vector<TaskItem>& items)
+{
+    sqlite::Transaction transaction(d->db);
+    {
+        sqlite::Use existing(d->cached("SELECT id FROM tasks WHERE sha256 = ?1"));
+        existing->bind(1, sha256);
+        if (existing->step())
+            return existing->int64At(0);
+    }
+    {
+        sqlite::Use insert(d->cached("INSERT INTO tasks(kind, path, sha256, n_items, label) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5)"));
+        insert->bind(1, kind);
+        insert->bind(2, path);
+        insert->bind(3, sha256);
+        insert->bind(4, static_cast<int64_t>(items.size()));
+        insert->bind(5, label);
+        insert->step();
+    }
+    int64_t id = d->db.lastInsertRowid();
+    sqlite::Statement& item =
+        d->cached("INSERT INTO task_items(task_id, idx, subject, ref) VALUES(?1, ?2, ?3, ?4)");
+    sqlite::Use use(item);
+    item.bind(1, id);
+    for (size_t i = 0; i < items.size(); ++i) {
+        item.bind(2, static_cast<int64_t>(i));
+        item.bind(3, items[i].subject);
+        item.bind(4, items[i].ref);
+        item.step();
+        item.reset();
+    }
+    transaction.commit();
+    return id;
+}
+
+int64_t Store::ensureConfig(int64_t modelId, int64_t taskId, const std::string& paramsJson,
+                            const std::string& paramsHash)
+{
+    sqlite::Transaction transaction(d->db);
+    {
+        sqlite::Use insert(d->cached("INSERT INTO configs(model_id, task_id, params_json, params_hash) "
+                                     "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(params_hash) DO NOTHING"));
+        insert->bind(1, modelId);
+        insert->bind(2, taskId);
+        insert->bind(3, paramsJson);
+        insert->bind(4, paramsHash);
+        insert->step();
+    }
+    sqlite::Use select(d->cached("SELECT id FROM configs WHERE params_hash = ?1"));
+    select->bind(1, paramsHash);
+    select->step();
+    int64_t id = select->int64At(0);
+    transaction.commit();
+    return id;
+}
+
+int64_t Store::ensureEnvironment(const std::string& json, const std::string& hash)
+{
+    sqlite::Transaction transaction(d->db);
+    {
+        sqlite::Use insert(d->cached("INSERT INTO environments(json, hash) VALUES(?1, ?2) "
+                                     "ON CONFLICT(hash) DO NOTHING"));
+        insert->bind(1, json);
+        insert->bind(2, hash);
+        insert->step();
+    }
+    sqlite::Use select(d->cached("SELECT id FROM environments WHERE hash = ?1"));
+    select->bind(1, hash);
+    select->step();
+    int64_t id = select->int64At(0);
+    transaction.commit();
+    return id;
+}
+
+int64_t Store::Impl::insertRun(const NewRun& run, const std::string& startedAt, bool owned)
+{
+    sqlite::Use insert(cached("INSERT INTO runs(uid, config_id, env_id, seed, status, label, started_at, "
+                              "source, reproduces, owner_host, owner_pid, owner_start) "
+                              "VALUES(?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    insert->bind(1, newUid());
+    insert->bind(2, run.configId);
+    // 0 means "no environment recorded" (some imports): NULL keeps the foreign key satisfied.
+    insert->bind(3, run.envId != 0 ? std::optional<int64_t>(run.envId) : std::nullopt);
+    insert->bind(4, run.seed);
+    insert->bind(5, run.label);
+    insert->bind(6, startedAt);
+    insert->bind(7, run.source);
+    insert->bind(8, run.reproduces);
+    if (owned) {
+        insert->bind(9, owner.host);
+        insert->bind(10, owner.pid);
+        insert->bind(11, owner.startTicks);
+    } else {
+        insert->bindNull(9);
+        insert->bindNull(10);
+        insert->bindNull(11);
+    }
+    insert->step();
+    return db.lastInsertRowid();
+}
+
+const Store::Impl::TaskSubjects& Store::Impl::taskSubjects(int64_t taskId)
+{
+    auto it = subjectsByTask.find(taskId);
+    if (it != subjectsByTask.end())
+        return it->second;
+    TaskSubjects subjects;
+    std::map<std::string, int32_t, std::less<>> indexOf;
+    sqlite::Use select(cached("SELECT idx, subject FROM task_items WHERE task_id = ?1 ORDER BY idx"));
+    select->bind(1, taskId);
+    while (select->step()) {
+        auto idx = static_cast<size_t>(select->int64At(0));
+        std::string subject = select->textAt(1);
+        auto [name, added] = indexOf.try_emplace(subject, static_cast<int32_t>(subjects.names.size()));
+        if (added)
+            subjects.names.push_back(subject);
+        // Gaps (never written by ensureTask) stay -1: no subject.
+        if (subjects.ofItem.size() <= idx)
+            subjects.ofItem.resize(idx + 1, -1);
+        subjects.ofItem[idx] = name->second;
+    }
+    return subjectsByTask.emplace(taskId, std::move(subjects)).first->second;
+}
+
+RunItemWriter& Store::Impl::itemWriter()
+{
+    if (!runItemWriter)
+        runItemWriter = std::make_unique<RunItemWriter>(db);
+    return *runItemWriter;
+}
+
+void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow>& items,
+                                        double durationSeconds, const std::string& finishedAt)
+{
+    int64_t configId = 0;
+    int64_t taskId = 0;
+    bool reproduction = false;
+    {
+        sqlite::Use select(cached("SELECT r.config_id, c.task_id, r.status, r.reproduces IS NOT NULL "
+                                  "FROM runs r JOIN configs c ON c.id = r.config_id WHERE r.id = ?1"));
+        select->bind(1, runId);
+        if (!select->step())
+            throw StoreError(path.string() + ": run " + std::to_string(runId) + " does not exist");
+        std::string status = select->textAt(2);
+        if (status != kRunning)
+            throw StoreError(path.string() + ": run " + std::to_string(runId) + " is " + status +
+                             ", so it cannot complete");
+        configId = select->int64At(0);
+        taskId = select->int64At(1);
+        reproduction = select->int64At(3) != 0;
+    }
+
+    RunItemWriter& writer = itemWriter();
+    const int64_t nCorrect = writer.insertItems(runId, items);
+    {
+        sqlite::Use update(cached("UPDATE runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
+                                  "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
+        update->bind(1, runId);
+        update->bind(2, static_cast<int64_t>(items.size()));
+        update->bind(3, nCorrect);
+        update->bind(4, items.empty() ? std::nullopt
+                                      : std::optional<double>(static_cast<double>(nCorrect) /
+                                                              static_cast<double>(items.size())));
+        update->bind(5, durationSeconds);
+        update->bind(6, finishedAt);
+        update->step();
+    }
+    // A reproduction re-checks a run; counting it would weigh that seed twice in the group.
+    if (!reproduction)
+        writer.addToGroup(configId, runId, items);
+
+    const TaskSubjects& subjects = taskSubjects(taskId);
+    std::vector<std::pair<int64_t, int64_t>> counts(subjects.names.size()); // items, correct
+    for (const ItemRow& item : items) {
+        if (item.idx < 0 || static_cast<size_t>(item.idx) >= subjects.ofItem.size())
+            continue;
+        int32_t subject = subjects.ofItem[static_cast<size_t>(item.idx)];
+        if (subject < 0)
+            continue;
+        counts[static_cast<size_t>(subject)].first += 1;
+        counts[static_cast<size_t>(subject)].second += item.correct ? 1 : 0;
+    }
+    sqlite::Statement& insert =
+        cached("INSERT INTO run_subjects(run_id, subject, n_items, n_correct) VALUES(?1, ?2, ?3, ?4)");
+    sqlite::Use use(insert);
+    insert.bind(1, runId);
+    for (size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i].first == 0)
+            continue;
+        insert.bind(2, subjects.names[i]);
+        insert.bind(3, counts[i].first);
+        insert.bind(4, counts[i].second);
+        insert.step();
+        insert.reset();
+    }
+}
+
+int64_t Store::beginRun(const NewRun& run)
+{
+    sqlite::Transaction transaction(d->db);
+    int64_t id = d->insertRun(run, utcNowIso(), true);
+    transaction.commit();
+    return id;
+}
+
+void Store::completeRun(int64_t runId, const std::vector<ItemRow>& items, double durationSeconds)
+{
+    sqlite::Transaction transaction(d->db);
+    d->completeInTransaction(runId, items, durationSeconds, utcNowIso());
+    transaction.commit();
+}
+
+void Store::endRun(int64_t runId, const std::string& status, const std::string& notes)
+{
+    if (status != kFailed && status != kCancelled && status != kInterrupted)
+        throw InputError("a run can end as failed, cancelled or interrupted, not '" + status + "'");
+    sqlite::Transaction transaction(d->db);
+    // A run that is no longer running (completed, or already marked) keeps its status.
+    sqlite::Use update(d->cached("UPDATE runs SET status = ?2, notes = ?3, finished_at = ?4 "
+                                 "WHERE id = ?1 AND status = 'running'"));
+    update->bind(1, runId);
+    update->bind(2, status);
+    update->bind(3, notes);
+    update->bind(4, utcNowIso());
+    update->step();
+    if (d->db.changes() == 0 && !run(runId))
+        throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " does not exist");
+    transaction.commit();
+}
+
+int64_t Store::insertCompletedRun(const NewRun& run, const std::vector<ItemRow>& items,
+                                  double durationSeconds, const std::string& startedAt)
+{
+    std::string started = startedAt;
+    std::string finished;
+    {
+        // SQLite's date functions read every ISO-8601 variant importers meet (a space for the T,
+        // no fraction, a +hh:mm offset) and normalise it to ours, in UTC.
+        sqlite::Use times(d->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', ?1), "
+                                    "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, printf('%+.3f seconds', ?2))"));
+        times->bind(1, startedAt.empty() ? utcNowIso() : startedAt);
+        times->bind(2, durationSeconds);
+        times->step();
+        if (times->isNull(0))
+            throw InputError("run start time '" + startedAt + "' is not an ISO-8601 time such as " +
+                             "2026-11-28T04:10:00.123Z");
+        started = times->textAt(0);
+        finished = times->textAt(1);
+    }
+    sqlite::Transaction transaction(d->db);
+    int64_t id = d->insertRun(run, started, false);
+    d->completeInTransaction(id, items, durationSeconds, finished);
+    transaction.commit();
+    return id;
+}
+
+int Store::recoverInterrupted()
+{
+    if (d->owner.host.empty())
+        return 0;
+    struct Gone
+    {
+        int64_t runId;
+        int64_t pid;
+    };
+    std::vector<Gone> gone;
+    {
+        // Read outside a write transaction: opening a store must not queue behind a long commit
+        // when there is nothing to recover.
+        sqlite::Use select(
+            d->cached("SELECT id, owner_pid, owner_start FROM runs "
+                      "WHERE status = 'running' AND owner_host = ?1 AND owner_pid IS NOT NULL"));
+        select->bind(1, d->owner.host);
+        while (select->step()) {
+            int64_t pid = select->int64At(1);
+            if (isProcessGone(pid, select->optionalInt64At(2)))
+                gone.push_back({select->int64At(0), pid});
+        }
+    }
+    if (gone.empty())
+        return 0;
+
+    int marked = 0;
+    sqlite::Transaction transaction(d->db);
+    sqlite::Statement& update =
+        d->cached("UPDATE runs SET status = 'interrupted', finished_at = ?2, "
+                  "notes = CASE WHEN notes = '' THEN ?3 ELSE notes || char(10) || ?3 END "
+                  "WHERE id = ?1 AND status = 'running'");
+    sqlite::Use use(update);
+    std::string now = utcNowIso();
+    for (const Gone& run : gone) {
+        update.bind(1, run.runId);
+        update.bind(2, now);
+        update.bind(3,
+                    "interrupted: process " + std::to_string(run.pid) + " on " + d->owner.host + " is gone");
+        update.step();
+        update.reset();
+        marked += static_cast<int>(d->db.changes());
+    }
+    transaction.commit();
+    return marked;
+}
+
+void Store::setSetting(const std::string& key, const std::string& value)
+{
+    sqlite::Transaction transaction(d->db);
+    sqlite::Use upsert(d->cached("INSERT INTO settings(key, value) VALUES(?1, ?2) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    upsert->bind(1, key);
+    upsert->bind(2, value);
+    upsert->step();
+    transaction.commit();
+}
+
+uint64_t Store::fileSizeBytes() const
+{
+    std::error_code ec;
+    uint64_t total = 0;
+    for (const char* suffix : {"", "-wal"}) {
+        uintmax_t size = std::filesystem::file_size(d->path.string() + suffix, ec);
+        if (!ec)
+            total += size;
+    }
+    return total;
+}
+
+} // namespace nf::store

@@ -1,0 +1,206 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nf::store {
+
+// Status of a run, as stored in runs.status.
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kCompleted = "completed";
+inline constexpr const char* kFailed = "failed";
+inline constexpr const char* kCancelled = "cancelled";
+inline constexpr const char* kInterrupted = "interrupted";
+
+struct ModelRow
+{
+    int64_t id = 0;
+    std::string path;
+    std::string sha256;
+    std::string kind; // classifier | causal_lm | imported
+    std::string label;
+    std::string createdAt;
+};
+
+struct TaskRow
+{
+    int64_t id = 0;
+    std::string kind; // image | mmlu | jsonl | imported
+    std::string path;
+    std::string sha256;
+    int64_t nItems = 0;
+    std::string label;
+};
+
+// One item of a task: its subject (class name, MMLU subject) and reference answer.
+struct TaskItem
+{
+    std::string subject;
+    std::string ref;
+};
+
+// A config group: everything about a run except its seed.
+struct GroupRow
+{
+    int64_t id = 0;
+    int64_t modelId = 0;
+    int64_t taskId = 0;
+    std::string modelLabel;
+    std::string taskLabel;
+    std::string paramsJson;
+    std::string paramsHash;
+    // Completed runs that count for the statistics (reproductions excluded), in run order.
+    std::vector<double> accuracies;
+};
+
+struct RunRow
+{
+    int64_t id = 0;
+    std::string uid;
+    int64_t configId = 0;
+    int64_t envId = 0;
+    int64_t seed = 0;
+    std::string status;
+    std::string label;
+    std::string startedAt;  // ISO-8601 UTC
+    std::string finishedAt; // empty while running
+    int64_t nItems = 0;
+    int64_t nCorrect = 0;
+    std::optional<double> accuracy; // fraction 0..1, set once completed
+    std::optional<double> durationSeconds;
+    std::string notes;
+    std::string tags;
+    std::string source; // engine | import:<format>
+    std::optional<int64_t> reproduces;
+};
+
+struct ItemRow
+{
+    int64_t idx = 0;
+    int32_t predicted = -1;
+    bool correct = false;
+    double pTrue = 0.0;
+};
+
+struct NewRun
+{
+    int64_t configId = 0;
+    int64_t envId = 0;
+    int64_t seed = 0;
+    std::string label;
+    std::string source = "engine";
+    std::optional<int64_t> reproduces;
+};
+
+struct RunFilter
+{
+    std::optional<int64_t> configId;
+    std::optional<std::string> status;
+};
+
+enum class OpenMode { ReadWrite, ReadOnly };
+
+// The SQLite store: one file, WAL, foreign keys, busy timeout, every write transaction BEGIN
+// IMMEDIATE, migrations by PRAGMA user_version. One Store per thread; several processes may open
+// the same file at once (the app and a CLI run).
+class Store
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens (creating the file and its folder in ReadWrite mode), migrates to kSchemaVersion and
+    // marks as interrupted the runs left `running` by a process of this host that is gone.
+    // Throws StoreError naming the path when the file cannot be opened, is not a noisefloor
+    // database, is newer than this program, or is read-only in ReadWrite mode. ":memory:" opens a
+    // private in-memory database (tests).
+    explicit Store(const std::filesystem::path& path, OpenMode mode = OpenMode::ReadWrite);
+    ~Store();
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::filesystem::path& path() const;
+    int schemaVersion() const;
+
+    // Rows that identify what is evaluated; each returns the existing id when the same
+    // (sha256/hash) is already there.
+    int64_t ensureModel(const std::string& path, const std::string& sha256, const std::string& kind,
+                        const std::string& label);
+    // Inserts the task and its items (subject, ref per index) once, keyed by sha256.
+    int64_t ensureTask(const std::string& kind, const std::string& path, const std::string& sha256,
+                       const std::string& label, const std::vector<TaskItem>& items);
+    int64_t ensureConfig(int64_t modelId, int64_t taskId, const std::string& paramsJson,
+                         const std::string& paramsHash);
+    int64_t ensureEnvironment(const std::string& json, const std::string& hash);
+
+    // The completed original (not a reproduction) run of this group with this seed, if any.
+    std::optional<int64_t> findCompletedRun(int64_t configId, int64_t seed) const;
+
+    // Inserts a run with status `running`, owned by this process (host, pid, process start time).
+    int64_t beginRun(const NewRun& run);
+    // In one transaction: every item, the run's counts and accuracy, status `completed`, and the
+    // group and subject aggregates. A crash before the commit leaves the run `running` (later
+    // `interrupted`), never a half-written completed run.
+    void completeRun(int64_t runId, const std::vector<ItemRow>& items, double durationSeconds);
+    // Ends a run that did not complete: status is kFailed, kCancelled or kInterrupted.
+    void endRun(int64_t runId, const std::string& status, const std::string& notes);
+
+    // Imports a finished run in one transaction (beginRun + completeRun without the `running` step).
+    int64_t insertCompletedRun(const NewRun& run, const std::vector<ItemRow>& items, double durationSeconds,
+                               const std::string& startedAt);
+
+    // In start order (started_at, then id).
+    std::vector<RunRow> runs(const RunFilter& filter = {}) const;
+    // By numeric id, or by uid (a unique prefix of at least 4 characters is enough).
+    std::optional<RunRow> findRun(const std::string& idOrUid) const;
+    std::optional<RunRow> run(int64_t id) const;
+    std::vector<ItemRow> runItems(int64_t runId) const;
+
+    std::vector<GroupRow> groups() const;
+    std::optional<GroupRow> group(int64_t configId) const;
+    // model(), task() and environmentJson() throw InputError for an id that does not exist.
+    ModelRow model(int64_t id) const;
+    TaskRow task(int64_t id) const;
+    std::vector<TaskItem> taskItems(int64_t taskId) const;
+    std::string environmentJson(int64_t envId) const;
+
+    // Aggregates kept in each run's commit: per item of a group, runs seen and times correct;
+    // per subject of a run, items and correct.
+    struct GroupItemCount
+    {
+        int64_t idx = 0;
+        int64_t nRuns = 0;
+        int64_t nCorrect = 0;
+    };
+    std::vector<GroupItemCount> groupItems(int64_t configId) const;
+    struct SubjectCount
+    {
+        int64_t runId = 0;
+        std::string subject;
+        int64_t nItems = 0;
+        int64_t nCorrect = 0;
+    };
+    // Of the runs that count for the statistics (completed, reproductions excluded), in run order.
+    std::vector<SubjectCount> runSubjects(int64_t configId) const;
+
+    std::optional<std::string> setting(const std::string& key) const;
+    void setSetting(const std::string& key, const std::string& value);
+
+    // Marks `running` rows whose owning process on this host is gone as interrupted; returns how
+    // many. Called by the constructor in ReadWrite mode.
+    int recoverInterrupted();
+
+    // Size of the database file plus its WAL, in bytes.
+    uint64_t fileSizeBytes() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace nf::store
