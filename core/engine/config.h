@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace nf::engine {
+
+enum class Decoding { Greedy, Sample };
+enum class DropoutMode { Eval, Train };
+enum class DType { Float32, BFloat16, Float16 };
+enum class Order { Fixed, Shuffled };
+enum class InputLayout { Image, Flat };
+
+// Everything about an evaluation except its seed. All but `threads` is part of the config group
+// (threads change timing and are recorded in the environment instead).
+struct EvalConfig
+{
+    Decoding decoding = Decoding::Greedy;
+    double temperature = 1.0; // sampling only
+    int topK = 0;             // sampling only; 0 = all classes
+    double topP = 1.0;        // sampling only; (0, 1]
+    DropoutMode dropout = DropoutMode::Eval;
+    int batchSize = 256;
+    DType dtype = DType::Float32;
+    std::string device = "auto"; // auto | cpu | cuda | cuda:N
+    bool deterministic = false;
+    Order order = Order::Fixed;
+    int threads = 0;   // 0 = automatic: 1 torch thread, OpenBLAS on every core
+    int64_t limit = 0; // first N items; 0 = all
+    InputLayout input = InputLayout::Image;
+    std::optional<double> normalizeMean; // both set or neither: x' = (x - mean) / std
+    std::optional<double> normalizeStd;
+};
+
+// Throws nf::InputError naming the key and what is wrong (temperature <= 0 with sampling, top_p
+// outside (0, 1], a batch size < 1, ...).
+void validate(const EvalConfig& config);
+
+// The canonical JSON of the config's group-defining parameters, with the device resolved to its
+// type ("cpu", "cuda": never "auto", never an index). Keys sorted, sampling keys only when
+// sampling, so equal configs give equal text.
+std::string canonicalParamsJson(const EvalConfig& config, const std::string& deviceType);
+
+// Rebuilds a config from canonicalParamsJson's output (for `reproduce`). Throws nf::InputError.
+EvalConfig configFromParamsJson(const std::string& json);
+
+// sha256 over the canonical params and the model's and data's sha256: the config group's key.
+std::string configHash(const std::string& paramsJson, const std::string& modelSha256, const std::string& taskSha256);
+
+// Parsers for the CLI and the app; each throws nf::InputError naming the key and the value.
+Decoding parseDecoding(const std::string& text);
+DropoutMode parseDropout(const std::string& text);
+DType parseDType(const std::string& text);
+Order parseOrder(const std::string& text);
+InputLayout parseInputLayout(const std::string& text);
+// "MEAN,STD", e.g. "0.2860,0.3530".
+void parseNormalize(const std::string& text, EvalConfig& config);
+
+const char* toString(Decoding value);
+const char* toString(DropoutMode value);
+const char* toString(DType value);
+const char* toString(Order value);
+const char* toString(InputLayout value);
+
+} // namespace nf::engine

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace nf::engine {
+
+// The engine's own random draws come from a counter-based stream keyed by (seed, item, stream):
+// an item's draw is the same whatever the batch size, the order or the limit, and no draw depends
+// on how many came before it.
+enum class DrawStream : uint64_t { Answer = 1, Order = 2 };
+
+uint64_t counterBits(uint64_t seed, uint64_t item, DrawStream stream);
+
+// Uniform in [0, 1), 53 bits.
+double counterUniform(uint64_t seed, uint64_t item, DrawStream stream);
+
+// The item indices 0..n-1 in the order given by the seed: sorted by each item's own draw, so the
+// relative order of two items does not depend on n.
+std::vector<int64_t> shuffledOrder(int64_t n, uint64_t seed);
+
+} // namespace nf::engine

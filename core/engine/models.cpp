@@ -1,0 +1,157 @@
+#include "engine/models.h"
+
+#include "common/error.h"
+#include "engine/runtime.h"
+#include "formats/task.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace nf::engine {
+namespace {
+
+torch::jit::Module makeModule(const std::string& className)
+{
+    torch::jit::Module module(className);
+    // Modules built with define() only get `training` (and so train()/eval() and
+    // self.training) when it is registered by hand.
+    module.register_attribute("training", c10::BoolType::get(), false);
+    return module;
+}
+
+torch::jit::Module makeDropout(double p, bool inert)
+{
+    auto dropout = makeModule(inert ? "FrozenDropout" : "Dropout");
+    if (inert)
+        dropout.define("def forward(self, x):\n    return x\n");
+    else
+        dropout.define("def forward(self, x):\n    return torch.dropout(x, " + std::to_string(p) + ", self.training)\n");
+    return dropout;
+}
+
+// nn.Linear's initialisation: uniform in +-1/sqrt(fan_in).
+void addLinear(torch::jit::Module& module, const std::string& name, int64_t in, int64_t out, bool trainable)
+{
+    const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+    module.register_parameter(name + "_w", torch::empty({out, in}).uniform_(-bound, bound).set_requires_grad(trainable),
+                              false);
+    module.register_parameter(name + "_b", torch::empty({out}).uniform_(-bound, bound).set_requires_grad(trainable),
+                              false);
+}
+
+void saveAtomically(torch::jit::Module& module, const std::filesystem::path& path)
+{
+    const auto temporary = path.string() + ".partial";
+    module.save(temporary);
+    std::filesystem::rename(temporary, path);
+}
+
+torch::jit::Module makeDemoMlp()
+{
+    auto mlp = makeModule("DemoMLP");
+    mlp.register_module("dropout", makeDropout(0.2, false));
+    addLinear(mlp, "fc1", 784, 256, true);
+    addLinear(mlp, "fc2", 256, 10, true);
+    mlp.define(R"(
+def forward(self, x):
+    x = x.reshape([x.size(0), 784])
+    h = torch.relu(torch.addmm(self.fc1_b, x, self.fc1_w.t()))
+    h = self.dropout.forward(h)
+    return torch.addmm(self.fc2_b, h, self.fc2_w.t())
+)");
+    return mlp;
+}
+
+} // namespace
+
+void writeTinyClassifier(const std::filesystem::path& path, const TinyClassifierSpec& spec)
+{
+    torch::manual_seed(spec.seed);
+    auto model = makeModule("TinyClassifier");
+    const bool hasDropout = spec.dropout || spec.inertDropout;
+    if (hasDropout)
+        model.register_module("dropout", makeDropout(0.5, spec.inertDropout));
+    addLinear(model, "fc", spec.inputSize, spec.classes, false);
+    std::string body = "def forward(self, x):\n";
+    if (spec.writesInput)
+        body += "    x.mul_(0.5)\n";
+    body += "    x = x.reshape([x.size(0), " + std::to_string(spec.inputSize) + "])\n";
+    if (hasDropout)
+        body += "    x = self.dropout.forward(x)\n";
+    body += "    logits = torch.addmm(self.fc_b, x, self.fc_w.t())\n";
+    switch (spec.output) {
+    case TinyClassifierSpec::Output::Logits:
+        body += "    return logits\n";
+        break;
+    case TinyClassifierSpec::Output::Vector:
+        body += "    return logits.sum(1)\n";
+        break;
+    case TinyClassifierSpec::Output::Rank3:
+        body += "    return logits.unsqueeze(2)\n";
+        break;
+    }
+    model.define(body);
+    model.save(path.string());
+}
+
+DemoModels ensureDemoModels(const std::filesystem::path& directory, const TrainProgress& progress)
+{
+    DemoModels models;
+    models.oneEpoch = directory / "demo-mlp-v1-epoch1.pt";
+    models.threeEpochs = directory / "demo-mlp-v1-epoch3.pt";
+    if (std::filesystem::exists(models.oneEpoch) && std::filesystem::exists(models.threeEpochs))
+        return models;
+
+    const auto start = std::chrono::steady_clock::now();
+    std::filesystem::create_directories(directory);
+    const auto train = formats::loadImageTask("fashion-mnist:train");
+    applyThreads(0);
+    applyDeterminism(false);
+    torch::manual_seed(20260101);
+
+    const int64_t n = train.n;
+    const int64_t pixels = static_cast<int64_t>(train.rows) * train.cols;
+    // Bytes stay bytes (47 MB); each batch is scaled to float on its own.
+    const auto images = torch::from_blob(const_cast<uint8_t*>(train.pixels.data()), {n, pixels}, torch::kUInt8);
+    const auto labels = torch::from_blob(const_cast<int32_t*>(train.labels.data()), {n}, torch::kInt32).to(torch::kLong);
+
+    auto mlp = makeDemoMlp();
+    std::vector<at::Tensor> parameters;
+    for (const auto& parameter : mlp.parameters())
+        parameters.push_back(parameter);
+    torch::optim::Adam optimizer(parameters, torch::optim::AdamOptions(1e-3));
+
+    constexpr int kEpochs = 3;
+    constexpr int64_t kBatch = 128;
+    auto generator = at::detail::createCPUGenerator(20260101);
+    for (int epoch = 1; epoch <= kEpochs; ++epoch) {
+        mlp.train(true);
+        const auto permutation = torch::randperm(n, generator, torch::kLong);
+        for (int64_t begin = 0; begin < n; begin += kBatch) {
+            const auto index = permutation.slice(0, begin, std::min(n, begin + kBatch));
+            const auto x = images.index_select(0, index).to(torch::kFloat).div_(255.0);
+            const auto y = labels.index_select(0, index);
+            optimizer.zero_grad();
+            const auto logits = mlp.forward({x}).toTensor();
+            const auto loss = torch::nn::functional::cross_entropy(logits, y);
+            loss.backward();
+            optimizer.step();
+            if (progress && (begin / kBatch) % 20 == 0)
+                progress(epoch, kEpochs, std::min(n, begin + kBatch), n);
+        }
+        if (progress)
+            progress(epoch, kEpochs, n, n);
+        if (epoch == 1 || epoch == kEpochs) {
+            mlp.train(false);
+            saveAtomically(mlp, epoch == 1 ? models.oneEpoch : models.threeEpochs);
+        }
+    }
+    models.trained = true;
+    models.trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return models;
+}
+
+} // namespace nf::engine

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace nf::engine {
+
+// Tiny TorchScript classifiers for tests and examples, built in C++ (no Python needed):
+// forward(x) reshapes x to [B, inputSize] and applies one seeded linear layer.
+struct TinyClassifierSpec
+{
+    enum class Output {
+        Logits, // [B, classes]: what a classifier should return
+        Vector, // [B]: a wrong shape
+        Rank3,  // [B, classes, 1]: a wrong shape
+    };
+    int inputSize = 16;
+    int classes = 3;
+    uint64_t seed = 0;
+    // A Dropout submodule (p = 0.5) on the input, as torch.jit.script keeps it.
+    bool dropout = false;
+    // A Dropout-named submodule that ignores `training`, as torch.jit.trace leaves it.
+    bool inertDropout = false;
+    Output output = Output::Logits;
+    // Scales its input in place (x.mul_(0.5)) before using it, as some preprocessing does.
+    bool writesInput = false;
+};
+
+void writeTinyClassifier(const std::filesystem::path& path, const TinyClassifierSpec& spec);
+
+// The demo's models: an MLP 784-256-10 with dropout (p = 0.2) trained on the Fashion-MNIST
+// training split with Adam, seeded, saved after 1 and after 3 epochs. Cached in `directory`: only
+// trained when the files are missing. Written to a temporary name and renamed, so an interrupted
+// training never leaves a half-written model behind.
+struct DemoModels
+{
+    std::filesystem::path oneEpoch;
+    std::filesystem::path threeEpochs;
+    bool trained = false; // false when both came from the cache
+    double trainSeconds = 0;
+};
+
+// epoch (1-based), epochs, and items done of the epoch.
+using TrainProgress = std::function<void(int epoch, int epochs, int64_t done, int64_t total)>;
+
+DemoModels ensureDemoModels(const std::filesystem::path& directory, const TrainProgress& progress);
+
+} // namespace nf::engine

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "engine/config.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nf::formats {
+struct ImageTask;
+}
+namespace nf::store {
+class Store;
+}
+
+namespace nf::engine {
+
+class Classifier;
+
+// What the user asked for: one model on one task under one config, over a list of seeds.
+struct RunPlan
+{
+    std::string modelPath;
+    std::string modelLabel; // defaults to the model's file name
+    std::string taskSpec;
+    EvalConfig config;
+    std::vector<int64_t> seeds;
+    std::string label;
+    bool rerun = false;                // run seeds that already completed again, as reproductions
+    std::optional<int64_t> reproduces; // store every run as a reproduction of this run
+};
+
+// A plan whose model and task are loaded and checked against each other. Building one reads
+// files and may throw nf::InputError, but writes nothing: bad input never reaches the database.
+class Evaluation
+{
+public:
+    explicit Evaluation(RunPlan plan);
+    // With the task already loaded (shared by the evaluations of one task; see prepareEvaluations).
+    Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> task);
+    ~Evaluation();
+    Evaluation(Evaluation&&) noexcept;
+    Evaluation& operator=(Evaluation&&) noexcept;
+
+    const RunPlan& plan() const;
+    const formats::ImageTask& task() const;
+    Classifier& classifier();
+    const std::string& modelSha256() const;
+    const std::string& paramsJson() const;
+    const std::string& configHash() const;
+    int64_t itemsPerRun() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+struct RunProgress
+{
+    size_t runIndex = 0; // 0-based over every run of every evaluation
+    size_t runCount = 0;
+    int64_t seed = 0;
+    int64_t itemsDone = 0; // of this run
+    int64_t itemsTotal = 0;
+    int64_t overallDone = 0; // items over every run
+    int64_t overallTotal = 0;
+};
+
+struct RunOutcome
+{
+    int64_t runId = 0; // the existing run when skipped
+    int64_t configId = 0;
+    int64_t seed = 0;
+    std::string status; // completed | skipped | cancelled | failed
+    std::optional<double> accuracy;
+    double seconds = 0;
+    std::string message; // why it failed
+};
+
+struct RepeatResult
+{
+    std::vector<RunOutcome> outcomes;
+    bool cancelled = false;
+};
+
+// Runs every seed of every evaluation in turn and stores each run as it completes. A completed
+// (config group, seed) pair is skipped unless the plan says rerun. Cancellation is checked
+// between batches: the run in flight is stored as cancelled and runs that completed stay.
+class RepeatRunner
+{
+public:
+    using ProgressFn = std::function<void(const RunProgress&)>;
+
+    RepeatRunner(store::Store& store, ProgressFn progress, const std::atomic<bool>* cancel);
+
+    RepeatResult run(std::vector<Evaluation>& evaluations);
+
+private:
+    store::Store& m_store;
+    ProgressFn m_progress;
+    const std::atomic<bool>* m_cancel;
+};
+
+// One Evaluation per plan, loading each distinct task once.
+std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans);
+
+// Seeds from "1,2,3" or from a start and a count; throws nf::InputError naming the option.
+std::vector<int64_t> parseSeedList(const std::string& text);
+std::vector<int64_t> seedRange(int64_t start, int64_t count);
+
+} // namespace nf::engine

@@ -1,0 +1,133 @@
+#include "fixture.h"
+
+#include "common/error.h"
+#include "engine/runner.h"
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace nf::engine;
+using nf::test::TinyWorld;
+
+namespace {
+
+RunPlan plan(const TinyWorld& world, const std::string& model, std::vector<int64_t> seeds)
+{
+    RunPlan plan;
+    plan.modelPath = model;
+    plan.taskSpec = world.taskSpec();
+    plan.seeds = std::move(seeds);
+    plan.config.batchSize = 8;
+    return plan;
+}
+
+RepeatResult runPlans(nf::store::Store& store, std::vector<RunPlan> plans, const std::atomic<bool>* cancel = nullptr,
+                      RepeatRunner::ProgressFn progress = {})
+{
+    std::vector<Evaluation> evaluations;
+    for (auto& p : plans)
+        evaluations.emplace_back(std::move(p));
+    RepeatRunner runner(store, std::move(progress), cancel);
+    return runner.run(evaluations);
+}
+
+} // namespace
+
+TEST(RepeatRunner, StoresEveryRunWithItsItemsAndGroupsThemByConfig)
+{
+    TinyWorld world;
+    nf::store::Store store(world / "runs.sqlite");
+    auto sampled = plan(world, world.model("tiny"), {1, 2, 3});
+    sampled.config.decoding = Decoding::Sample;
+    const auto result = runPlans(store, {plan(world, world.model("tiny"), {1, 2}), sampled});
+    ASSERT_EQ(result.outcomes.size(), 5u);
+    for (const auto& outcome : result.outcomes) {
+        EXPECT_EQ(outcome.status, "completed");
+        EXPECT_EQ(store.runItems(outcome.runId).size(), 60u);
+    }
+    const auto groups = store.groups();
+    ASSERT_EQ(groups.size(), 2u);
+    EXPECT_EQ(groups[0].accuracies.size(), 2u);
+    EXPECT_EQ(groups[1].accuracies.size(), 3u);
+    EXPECT_EQ(groups[0].accuracies[0], groups[0].accuracies[1]) << "greedy repeats agree";
+}
+
+TEST(RepeatRunner, SkipsCompletedSeedsUnlessRerunAndStoresRerunsAsReproductions)
+{
+    TinyWorld world;
+    nf::store::Store store(world / "runs.sqlite");
+    const auto model = world.model("tiny");
+    runPlans(store, {plan(world, model, {1, 2})});
+    const auto again = runPlans(store, {plan(world, model, {1, 2, 3})});
+    EXPECT_EQ(again.outcomes[0].status, "skipped");
+    EXPECT_EQ(again.outcomes[1].status, "skipped");
+    EXPECT_EQ(again.outcomes[2].status, "completed");
+    EXPECT_EQ(store.runs().size(), 3u);
+
+    auto rerun = plan(world, model, {1});
+    rerun.rerun = true;
+    const auto reproduced = runPlans(store, {rerun});
+    ASSERT_EQ(reproduced.outcomes[0].status, "completed");
+    const auto row = store.run(reproduced.outcomes[0].runId);
+    ASSERT_TRUE(row->reproduces.has_value());
+    EXPECT_EQ(*row->reproduces, again.outcomes[0].runId);
+    EXPECT_EQ(store.groups()[0].accuracies.size(), 3u) << "reproductions stay out of the statistics";
+}
+
+TEST(RepeatRunner, CancelStoresTheRunInFlightAsCancelledAndKeepsCompletedRuns)
+{
+    TinyWorld world;
+    nf::store::Store store(world / "runs.sqlite");
+    auto p = plan(world, world.model("tiny"), {1, 2, 3});
+    p.config.batchSize = 1;
+    std::atomic<bool> cancel{false};
+    const auto result = runPlans(store, {p}, &cancel, [&](const RunProgress& progress) {
+        if (progress.runIndex == 1 && progress.itemsDone == 10)
+            cancel = true;
+    });
+    EXPECT_TRUE(result.cancelled);
+    ASSERT_EQ(result.outcomes.size(), 2u);
+    EXPECT_EQ(store.run(result.outcomes[0].runId)->status, nf::store::kCompleted);
+    const auto cancelled = store.run(result.outcomes[1].runId);
+    EXPECT_EQ(cancelled->status, nf::store::kCancelled);
+    EXPECT_NE(cancelled->notes.find("10 of 60"), std::string::npos) << cancelled->notes;
+    EXPECT_TRUE(store.runItems(cancelled->id).empty());
+    EXPECT_EQ(store.groups()[0].accuracies.size(), 1u);
+}
+
+TEST(RepeatRunner, BadInputIsRefusedBeforeAnythingIsWritten)
+{
+    TinyWorld world;
+    auto p = plan(world, (world / "missing.pt").string(), {1});
+    EXPECT_THROW(Evaluation{p}, nf::InputError);
+    p = plan(world, world.model("tiny"), {1});
+    p.taskSpec = "idx:" + (world / "none").string() + "," + (world / "none2").string();
+    EXPECT_THROW(Evaluation{p}, nf::InputError);
+    p = plan(world, world.model("tiny"), {});
+    EXPECT_THROW(Evaluation{p}, nf::InputError);
+    EXPECT_FALSE(std::filesystem::exists(world / "runs.sqlite"));
+}
+
+TEST(RepeatRunner, RecordsTheEnvironmentOfEachRun)
+{
+    TinyWorld world;
+    nf::store::Store store(world / "runs.sqlite");
+    const auto result = runPlans(store, {plan(world, world.model("tiny"), {1})});
+    const auto run = store.run(result.outcomes[0].runId);
+    const auto env = nlohmann::json::parse(store.environmentJson(run->envId));
+    EXPECT_EQ(env.at("torch.version").get<std::string>().substr(0, 2), "1.");
+    EXPECT_EQ(env.at("torch.threads"), "1");
+    EXPECT_TRUE(env.contains("blas.library"));
+    EXPECT_TRUE(env.contains("env.CUBLAS_WORKSPACE_CONFIG"));
+    EXPECT_EQ(env.at("determinism.algorithms"), "off");
+}
+
+TEST(SeedList, ParsesCommaSeparatedSeedsAndNamesBadOnes)
+{
+    EXPECT_EQ(parseSeedList("1,2,30"), (std::vector<int64_t>{1, 2, 30}));
+    EXPECT_THROW(parseSeedList("1,,2"), nf::InputError);
+    EXPECT_THROW(parseSeedList("1,x"), nf::InputError);
+    EXPECT_EQ(seedRange(5, 3), (std::vector<int64_t>{5, 6, 7}));
+    EXPECT_THROW(seedRange(1, 0), nf::InputError);
+}
