@@ -1,0 +1,250 @@
+// list, groups, show and export: the commands that only read the database.
+
+#include "commands.h"
+#include "output.h"
+
+#include "common/error.h"
+#include "stats/describe.h"
+#include "store/store.h"
+
+#include <iostream>
+#include <sstream>
+
+namespace nf::cli {
+namespace {
+
+store::Store openForReading(const GlobalOptions& global)
+{
+    const auto path = databasePath(global);
+    if (!std::filesystem::exists(path))
+        throw InputError(path + ": no database yet (run `noisefloor-cli demo` or `noisefloor-cli run` first)");
+    return store::Store(path, store::OpenMode::ReadOnly);
+}
+
+store::RunRow requireRun(const store::Store& store, const std::string& ref)
+{
+    auto run = store.findRun(ref);
+    if (!run)
+        throw InputError("run '" + ref + "' is not in " + store.path().string());
+    return *run;
+}
+
+nlohmann::json groupJson(const store::Store& store, const store::GroupRow& group)
+{
+    const auto summary = stats::describe(group.accuracies);
+    const auto task = store.task(group.taskId);
+    const bool any = summary.n > 0;
+    return {
+        {"id", group.id},
+        {"model", group.modelLabel},
+        {"model_sha256", store.model(group.modelId).sha256},
+        {"task", group.taskLabel},
+        {"task_sha256", task.sha256},
+        {"params", nlohmann::json::parse(group.paramsJson)},
+        {"params_hash", group.paramsHash},
+        {"n", summary.n},
+        {"mean", any ? jsonNumber(summary.mean) : nullptr},
+        {"sd", jsonNumber(summary.sd)},
+        {"min", any ? jsonNumber(summary.min) : nullptr},
+        {"max", any ? jsonNumber(summary.max) : nullptr},
+        {"accuracies", group.accuracies},
+    };
+}
+
+nlohmann::json fullRunJson(const store::Store& store, const store::RunRow& run, bool withItems)
+{
+    auto json = runJson(run);
+    const auto group = store.group(run.configId);
+    json["model"] = group->modelLabel;
+    json["task"] = group->taskLabel;
+    json["config"] = nlohmann::json::parse(group->paramsJson);
+    json["environment"] = nlohmann::json::parse(store.environmentJson(run.envId));
+    if (withItems) {
+        auto items = nlohmann::json::array();
+        for (const auto& item : store.runItems(run.id))
+            items.push_back(itemJson(item));
+        json["items"] = std::move(items);
+    }
+    return json;
+}
+
+std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (const char c : text)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+struct ExportOptions
+{
+    std::string format = "json";
+    std::string out;
+    std::vector<int64_t> groups;
+    std::string status = "completed";
+};
+
+std::string exportText(const store::Store& store, const ExportOptions& options)
+{
+    std::vector<store::RunRow> runs;
+    store::RunFilter filter;
+    if (options.status != "all")
+        filter.status = options.status;
+    if (options.groups.empty()) {
+        runs = store.runs(filter);
+    } else {
+        for (const int64_t group : options.groups) {
+            filter.configId = group;
+            const auto some = store.runs(filter);
+            runs.insert(runs.end(), some.begin(), some.end());
+        }
+    }
+    std::ostringstream out;
+    if (options.format == "json") {
+        auto array = nlohmann::json::array();
+        for (const auto& run : runs)
+            array.push_back(fullRunJson(store, run, true));
+        out << array.dump(1) << '\n';
+    } else {
+        // Tidy: one row per (run, item), so a spreadsheet or pandas can pivot it either way.
+        out << "run_id,run_uid,group,model,task,seed,status,label,idx,subject,predicted,correct,p_true\n";
+        for (const auto& run : runs) {
+            const auto group = store.group(run.configId);
+            const auto subjects = store.taskItems(group->taskId);
+            const std::string prefix = std::to_string(run.id) + "," + run.uid + "," + std::to_string(run.configId) +
+                                       "," + csvField(group->modelLabel) + "," + csvField(group->taskLabel) + "," +
+                                       std::to_string(run.seed) + "," + run.status + "," + csvField(run.label) + ",";
+            for (const auto& item : store.runItems(run.id)) {
+                const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
+                                          ? subjects[static_cast<size_t>(item.idx)].subject
+                                          : std::string();
+                out << prefix << item.idx << ',' << csvField(subject) << ',' << item.predicted << ','
+                    << (item.correct ? 1 : 0) << ',' << fixed(item.pTrue, 9) << '\n';
+            }
+        }
+    }
+    return out.str();
+}
+
+} // namespace
+
+void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
+{
+    auto statusFilter = std::make_shared<std::string>();
+    auto groupFilter = std::make_shared<int64_t>(0);
+    auto* list = app.add_subcommand("list", "List runs");
+    list->add_option("--status", *statusFilter, "Only runs with this status");
+    list->add_option("--group", *groupFilter, "Only runs of this config group");
+    list->callback([&global, &action, statusFilter, groupFilter] {
+        action = [&global, statusFilter, groupFilter] {
+            const auto store = openForReading(global);
+            store::RunFilter filter;
+            if (!statusFilter->empty())
+                filter.status = *statusFilter;
+            if (*groupFilter > 0)
+                filter.configId = *groupFilter;
+            const auto runs = store.runs(filter);
+            if (global.json) {
+                auto array = nlohmann::json::array();
+                for (const auto& run : runs)
+                    array.push_back(runJson(run));
+                std::cout << array.dump(2) << '\n';
+                return kExitOk;
+            }
+            Table table({"id", "uid", "group", "seed", "status", "accuracy", "items", "started", "label"});
+            for (const auto& run : runs)
+                table.addRow({std::to_string(run.id), run.uid.substr(0, 8), std::to_string(run.configId),
+                              std::to_string(run.seed), run.status + (run.reproduces ? " (repro)" : ""),
+                              points(run.accuracy), std::to_string(run.nItems), run.startedAt, run.label});
+            table.print(std::cout);
+            return kExitOk;
+        };
+    });
+
+    auto* groups = app.add_subcommand("groups", "List config groups with the spread of their run accuracies");
+    groups->callback([&global, &action] {
+        action = [&global] {
+            const auto store = openForReading(global);
+            const auto all = store.groups();
+            if (global.json) {
+                auto array = nlohmann::json::array();
+                for (const auto& group : all)
+                    array.push_back(groupJson(store, group));
+                std::cout << array.dump(2) << '\n';
+            } else {
+                printGroupTable(std::cout, all);
+            }
+            return kExitOk;
+        };
+    });
+
+    auto runRef = std::make_shared<std::string>();
+    auto withItems = std::make_shared<bool>(false);
+    auto* show = app.add_subcommand("show", "Show one run: config, environment, and optionally every item");
+    show->add_option("RUN", *runRef, "Run id or uid (a unique prefix is enough)")->required();
+    show->add_flag("--items", *withItems, "Also print every item's answer");
+    show->callback([&global, &action, runRef, withItems] {
+        action = [&global, runRef, withItems] {
+            const auto store = openForReading(global);
+            const auto run = requireRun(store, *runRef);
+            if (global.json) {
+                std::cout << fullRunJson(store, run, *withItems).dump(2) << '\n';
+                return kExitOk;
+            }
+            const auto group = store.group(run.configId);
+            std::cout << "run " << run.id << "  uid " << run.uid << '\n'
+                      << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")") << '\n'
+                      << "  accuracy   " << points(run.accuracy) << " points (" << run.nCorrect << " of "
+                      << run.nItems << ")\n"
+                      << "  seed       " << run.seed << '\n'
+                      << "  group      " << run.configId << ": " << group->modelLabel << " on " << group->taskLabel
+                      << '\n'
+                      << "  config     " << group->paramsJson << '\n'
+                      << "  started    " << run.startedAt << '\n'
+                      << "  finished   " << (run.finishedAt.empty() ? "-" : run.finishedAt) << '\n'
+                      << "  duration   "
+                      << (run.durationSeconds ? fixed(*run.durationSeconds, 3) + " s" : std::string("-")) << '\n'
+                      << "  label      " << run.label << '\n'
+                      << "  source     " << run.source << '\n';
+            if (run.reproduces)
+                std::cout << "  reproduces run " << *run.reproduces << '\n';
+            std::cout << "  environment\n";
+            const auto environment = nlohmann::json::parse(store.environmentJson(run.envId));
+            for (const auto& [key, value] : environment.items())
+                std::cout << "    " << key << " = " << (value.is_string() ? value.get<std::string>() : value.dump())
+                          << '\n';
+            if (*withItems) {
+                Table table({"idx", "predicted", "correct", "p_true"});
+                for (const auto& item : store.runItems(run.id))
+                    table.addRow({std::to_string(item.idx), std::to_string(item.predicted), item.correct ? "1" : "0",
+                                  fixed(item.pTrue, 6)});
+                table.print(std::cout);
+            }
+            return kExitOk;
+        };
+    });
+
+    auto exportOptions = std::make_shared<ExportOptions>();
+    auto* exportCommand = app.add_subcommand("export", "Export runs with their config, environment and items");
+    exportCommand->add_option("--format", exportOptions->format, "json | csv")
+        ->check(CLI::IsMember({"json", "csv"}))
+        ->capture_default_str();
+    exportCommand->add_option("--out", exportOptions->out, "Output file (default: standard output)");
+    exportCommand->add_option("--group", exportOptions->groups, "Only these config groups");
+    exportCommand->add_option("--status", exportOptions->status, "Run status to export, or all")->capture_default_str();
+    exportCommand->callback([&global, &action, exportOptions] {
+        action = [&global, exportOptions] {
+            const auto store = openForReading(global);
+            const auto text = exportText(store, *exportOptions);
+            if (exportOptions->out.empty())
+                std::cout << text;
+            else
+                writeFileAtomically(exportOptions->out, text);
+            return kExitOk;
+        };
+    });
+}
+
+} // namespace nf::cli

@@ -1,0 +1,305 @@
+// run, demo and reproduce: the commands that evaluate.
+
+#include "commands.h"
+#include "output.h"
+#include "progress.h"
+
+#include "common/error.h"
+#include "common/paths.h"
+#include "engine/classifier.h"
+#include "engine/demo.h"
+#include "engine/runner.h"
+#include "formats/task.h"
+#include "store/store.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <set>
+
+namespace nf::cli {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+// First Ctrl-C: stop between batches, store the run in flight as cancelled, keep the completed
+// ones. A second Ctrl-C ends the process at once (that run is then marked interrupted later).
+extern "C" void onInterrupt(int)
+{
+    if (g_cancel.exchange(true)) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+    }
+}
+
+struct CancelOnInterrupt
+{
+    CancelOnInterrupt()
+    {
+        g_cancel = false;
+        std::signal(SIGINT, onInterrupt);
+        std::signal(SIGTERM, onInterrupt);
+    }
+    ~CancelOnInterrupt()
+    {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+};
+
+struct RunOptions
+{
+    std::string model;
+    std::string modelLabel;
+    std::string task;
+    std::string seeds;
+    int64_t seedStart = 1;
+    int64_t repeats = 5;
+    std::string decoding = "greedy";
+    std::string dropout = "eval";
+    std::string dtype = "fp32";
+    std::string order = "fixed";
+    std::string input = "image";
+    std::string normalize;
+    engine::EvalConfig config;
+    std::string label;
+    bool rerun = false;
+};
+
+engine::RunPlan planFrom(RunOptions options)
+{
+    engine::RunPlan plan;
+    plan.modelPath = options.model;
+    plan.modelLabel = options.modelLabel;
+    plan.taskSpec = options.task;
+    plan.config = options.config;
+    plan.config.decoding = engine::parseDecoding(options.decoding);
+    plan.config.dropout = engine::parseDropout(options.dropout);
+    plan.config.dtype = engine::parseDType(options.dtype);
+    plan.config.order = engine::parseOrder(options.order);
+    plan.config.input = engine::parseInputLayout(options.input);
+    if (!options.normalize.empty())
+        engine::parseNormalize(options.normalize, plan.config);
+    plan.seeds = options.seeds.empty() ? engine::seedRange(options.seedStart, options.repeats)
+                                       : engine::parseSeedList(options.seeds);
+    plan.label = options.label;
+    plan.rerun = options.rerun;
+    return plan;
+}
+
+// Runs the evaluations, draws progress, and prints what happened; returns the exit code.
+int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluations, ProgressBar& bar)
+{
+    CancelOnInterrupt interrupt;
+    engine::RepeatRunner runner(store, [&](const engine::RunProgress& progress) { bar.update(progress); }, &g_cancel);
+    const auto result = runner.run(evaluations);
+    bar.finish();
+
+    std::set<int64_t> groupIds;
+    int completed = 0;
+    int skipped = 0;
+    for (const auto& outcome : result.outcomes) {
+        groupIds.insert(outcome.configId);
+        completed += outcome.status == "completed";
+        skipped += outcome.status == "skipped";
+    }
+    std::cout << completed << " run(s) completed";
+    if (skipped > 0)
+        std::cout << ", " << skipped << " skipped (already completed with that seed; --rerun to run them again)";
+    std::cout << ".\n\n";
+    std::vector<store::GroupRow> groups;
+    for (const int64_t id : groupIds)
+        if (auto group = store.group(id))
+            groups.push_back(*group);
+    printGroupTable(std::cout, groups);
+    std::cout << "\nDatabase: " << store.path().string() << '\n';
+    if (result.cancelled) {
+        const auto& last = result.outcomes.back();
+        std::cerr << "noisefloor-cli: cancelled: run " << last.runId << " (seed " << last.seed
+                  << ") stored as cancelled; completed runs are kept\n";
+        return kExitCancelled;
+    }
+    return kExitOk;
+}
+
+void addRunOptions(CLI::App* command, RunOptions& options)
+{
+    command->add_option("--model", options.model, "TorchScript classifier (.pt)")->required();
+    command->add_option("--task", options.task, "fashion-mnist[:test|train] or idx:IMAGES,LABELS")->required();
+    command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: file name)");
+    command->add_option("--seeds", options.seeds, "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
+    command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
+    command->add_option("--repeats", options.repeats, "Number of seeded repeats")->capture_default_str();
+    command->add_option("--decoding", options.decoding, "greedy | sample")->capture_default_str();
+    command->add_option("--temperature", options.config.temperature, "Sampling temperature (> 0)")->capture_default_str();
+    command->add_option("--top-k", options.config.topK, "Sample among the k most likely classes (0 = all)")
+        ->capture_default_str();
+    command->add_option("--top-p", options.config.topP, "Nucleus sampling mass in (0, 1]")->capture_default_str();
+    command->add_option("--dropout", options.dropout, "eval | train (MC-dropout: only Dropout layers train)")
+        ->capture_default_str();
+    command->add_option("--batch-size", options.config.batchSize, "Items per forward")->capture_default_str();
+    command->add_option("--dtype", options.dtype, "fp32 | bf16 | fp16 (fp16 on CUDA only)")->capture_default_str();
+    command->add_option("--device", options.config.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+    command->add_flag("--deterministic", options.config.deterministic,
+                      "Deterministic algorithms, cuDNN deterministic, no benchmark, TF32 off");
+    command->add_option("--order", options.order, "fixed | shuffled (by seed)")->capture_default_str();
+    command->add_option("--threads", options.config.threads,
+                        "torch and OpenBLAS threads (0 = 1 torch thread, OpenBLAS on every core)")
+        ->capture_default_str();
+    command->add_option("--limit", options.config.limit, "Evaluate only the first N items (0 = all)")
+        ->capture_default_str();
+    command->add_option("--input", options.input, "image ([B,1,H,W]) | flat ([B,H*W])")->capture_default_str();
+    command->add_option("--normalize", options.normalize, "MEAN,STD applied to inputs in [0,1]");
+    command->add_option("--label", options.label, "Label stored with each run");
+    command->add_flag("--rerun", options.rerun, "Run seeds that already completed again, stored as reproductions");
+}
+
+} // namespace
+
+std::string databasePath(const GlobalOptions& global)
+{
+    return global.db.empty() ? defaultDatabasePath().string() : global.db;
+}
+
+void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
+{
+    auto options = std::make_shared<RunOptions>();
+    auto* run = app.add_subcommand("run", "Evaluate a model on a task over seeded repeats and store every run");
+    addRunOptions(run, *options);
+    run->callback([&global, &action, options] {
+        action = [&global, options] {
+            ProgressBar bar;
+            // Everything is loaded and checked before the database is opened: bad input writes nothing.
+            std::vector<engine::Evaluation> evaluations;
+            evaluations.emplace_back(planFrom(*options));
+            std::cerr << "device: " << evaluations.front().classifier().deviceDescription() << '\n';
+            store::Store store(databasePath(global));
+            return runAndReport(store, evaluations, bar);
+        };
+    });
+
+    auto demoRepeats = std::make_shared<int>(5);
+    auto* demo = app.add_subcommand("demo", "Train two small Fashion-MNIST classifiers (once) and run the preset "
+                                            "experiment: greedy, sampling and MC-dropout repeats");
+    demo->add_option("--repeats", *demoRepeats, "Seeded repeats per configuration")->capture_default_str();
+    demo->callback([&global, &action, demoRepeats] {
+        action = [&global, demoRepeats] {
+            const auto start = std::chrono::steady_clock::now();
+            ProgressBar bar;
+            const auto modelDir = dataDirectory() / "demo";
+            const auto models = engine::ensureDemoModels(modelDir, [&](int epoch, int epochs, int64_t done, int64_t total) {
+                bar.status("training the demo models: epoch " + std::to_string(epoch) + "/" + std::to_string(epochs) +
+                           ", " + std::to_string(done) + "/" + std::to_string(total) + " items");
+            });
+            bar.finish();
+            if (models.trained)
+                std::cout << "Trained the demo models in " << fixed(models.trainSeconds, 1) << " s: "
+                          << modelDir.string() << '\n';
+            else
+                std::cout << "Demo models (cached): " << modelDir.string() << '\n';
+
+            auto evaluations = engine::prepareEvaluations(engine::demoPlans(models, *demoRepeats));
+            std::cout << "Device: " << evaluations.front().classifier().deviceDescription() << "\n";
+            store::Store store(databasePath(global));
+            const int code = runAndReport(store, evaluations, bar);
+            std::cout << "Demo finished in "
+                      << fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1)
+                      << " s.\n";
+            return code;
+        };
+    });
+
+    auto runRef = std::make_shared<std::string>();
+    auto* reproduce = app.add_subcommand(
+        "reproduce", "Run a stored run's config and seed again and report whether every item came out identical");
+    reproduce->add_option("RUN", *runRef, "Run id or uid")->required();
+    reproduce->callback([&global, &action, runRef] {
+        action = [&global, runRef] {
+            std::optional<store::RunRow> original;
+            engine::RunPlan plan;
+            std::string modelSha;
+            std::string taskSha;
+            {
+                store::Store store(databasePath(global), store::OpenMode::ReadOnly);
+                original = store.findRun(*runRef);
+                if (!original)
+                    throw InputError("run '" + *runRef + "' is not in " + store.path().string());
+                if (original->source != "engine")
+                    throw InputError("run " + std::to_string(original->id) + " was imported (" + original->source +
+                                     "); only runs made by noisefloor's engine can be reproduced");
+                const auto group = store.group(original->configId);
+                const auto model = store.model(group->modelId);
+                const auto task = store.task(group->taskId);
+                plan.modelPath = model.path;
+                plan.modelLabel = model.label;
+                plan.taskSpec = task.path;
+                plan.config = engine::configFromParamsJson(group->paramsJson);
+                plan.seeds = {original->seed};
+                plan.label = "reproduction of run " + std::to_string(original->id);
+                plan.reproduces = original->id;
+                modelSha = model.sha256;
+                taskSha = task.sha256;
+            }
+            std::vector<engine::Evaluation> evaluations;
+            evaluations.emplace_back(std::move(plan));
+            auto& evaluation = evaluations.front();
+            if (evaluation.modelSha256() != modelSha)
+                throw InputError(evaluation.plan().modelPath + ": the model file changed since run " +
+                                 std::to_string(original->id) + " (sha256 differs)");
+            if (evaluation.task().sha256 != taskSha)
+                throw InputError(evaluation.task().spec + ": the task's data changed since run " +
+                                 std::to_string(original->id) + " (sha256 differs)");
+
+            store::Store store(databasePath(global));
+            ProgressBar bar;
+            CancelOnInterrupt interrupt;
+            engine::RepeatRunner runner(store, [&](const engine::RunProgress& p) { bar.update(p); }, &g_cancel);
+            const auto result = runner.run(evaluations);
+            bar.finish();
+            const auto& outcome = result.outcomes.back();
+            if (result.cancelled)
+                return kExitCancelled;
+
+            const auto before = store.runItems(original->id);
+            const auto after = store.runItems(outcome.runId);
+            int64_t predictedDiffer = 0;
+            int64_t bitsDiffer = 0;
+            double maxProbabilityChange = 0;
+            for (size_t i = 0; i < std::min(before.size(), after.size()); ++i) {
+                predictedDiffer += before[i].predicted != after[i].predicted;
+                bitsDiffer += before[i].pTrue != after[i].pTrue || before[i].predicted != after[i].predicted;
+                maxProbabilityChange = std::max(maxProbabilityChange, std::abs(before[i].pTrue - after[i].pTrue));
+            }
+            const bool sameCount = before.size() == after.size();
+            const auto reproduced = store.run(outcome.runId);
+            if (global.json) {
+                nlohmann::json report = {{"original", original->id},
+                                         {"reproduction", outcome.runId},
+                                         {"n_items", static_cast<int64_t>(after.size())},
+                                         {"predicted_differ", predictedDiffer},
+                                         {"items_differ", bitsDiffer},
+                                         {"max_p_true_change", maxProbabilityChange},
+                                         {"identical", sameCount && bitsDiffer == 0},
+                                         {"accuracy_original", jsonNumber(original->accuracy)},
+                                         {"accuracy_reproduction", jsonNumber(reproduced->accuracy)}};
+                std::cout << report.dump(2) << '\n';
+            } else {
+                std::cout << "Run " << original->id << " (seed " << original->seed << ") reproduced as run "
+                          << outcome.runId << ": " << points(original->accuracy) << " -> "
+                          << points(reproduced->accuracy) << " points.\n";
+                if (sameCount && bitsDiffer == 0)
+                    std::cout << "identical: all " << after.size()
+                              << " items have the same answer and the same p_true, bit for bit.\n";
+                else
+                    std::cout << "differs: " << predictedDiffer << " of " << after.size()
+                              << " items changed their answer; " << bitsDiffer
+                              << " changed answer or p_true (largest p_true change " << maxProbabilityChange
+                              << ").\n";
+            }
+            return kExitOk;
+        };
+    });
+}
+
+} // namespace nf::cli

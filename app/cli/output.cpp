@@ -1,0 +1,167 @@
+#include "output.h"
+
+#include "common/error.h"
+#include "stats/describe.h"
+
+#include <cmath>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace nf::cli {
+
+Table::Table(std::vector<std::string> headers) : m_headers(std::move(headers)) {}
+
+void Table::addRow(std::vector<std::string> cells)
+{
+    cells.resize(m_headers.size());
+    m_rows.push_back(std::move(cells));
+}
+
+void Table::print(std::ostream& out) const
+{
+    std::vector<size_t> widths(m_headers.size());
+    for (size_t c = 0; c < m_headers.size(); ++c) {
+        widths[c] = m_headers[c].size();
+        for (const auto& row : m_rows)
+            widths[c] = std::max(widths[c], row[c].size());
+    }
+    auto isNumeric = [](const std::string& cell) {
+        return !cell.empty() && cell.find_first_not_of("0123456789.-+%") == std::string::npos;
+    };
+    auto printRow = [&](const std::vector<std::string>& row, bool header) {
+        for (size_t c = 0; c < row.size(); ++c) {
+            const bool right = !header && isNumeric(row[c]);
+            if (c > 0)
+                out << "  ";
+            const size_t pad = widths[c] - row[c].size();
+            if (right)
+                out << std::string(pad, ' ') << row[c];
+            else if (c + 1 < row.size())
+                out << row[c] << std::string(pad, ' ');
+            else
+                out << row[c];
+        }
+        out << '\n';
+    };
+    printRow(m_headers, true);
+    for (const auto& row : m_rows)
+        printRow(row, false);
+}
+
+std::string fixed(double value, int decimals)
+{
+    if (!std::isfinite(value))
+        return "-";
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(decimals) << value;
+    return text.str();
+}
+
+std::string points(std::optional<double> fraction)
+{
+    return fraction ? fixed(*fraction * 100.0, 2) : "-";
+}
+
+nlohmann::json jsonNumber(std::optional<double> value)
+{
+    if (!value || !std::isfinite(*value))
+        return nullptr;
+    return *value;
+}
+
+nlohmann::json runJson(const store::RunRow& run)
+{
+    return {
+        {"id", run.id},
+        {"uid", run.uid},
+        {"group", run.configId},
+        {"seed", run.seed},
+        {"status", run.status},
+        {"accuracy", jsonNumber(run.accuracy)},
+        {"n_items", run.nItems},
+        {"n_correct", run.nCorrect},
+        {"started_at", run.startedAt},
+        {"finished_at", run.finishedAt.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.finishedAt)},
+        {"duration_s", jsonNumber(run.durationSeconds)},
+        {"label", run.label},
+        {"notes", run.notes},
+        {"source", run.source},
+        {"reproduces", run.reproduces ? nlohmann::json(*run.reproduces) : nlohmann::json(nullptr)},
+    };
+}
+
+nlohmann::json itemJson(const store::ItemRow& item)
+{
+    return {{"idx", item.idx}, {"predicted", item.predicted}, {"correct", item.correct}, {"p_true", item.pTrue}};
+}
+
+std::string describeParams(const std::string& paramsJson)
+{
+    const auto params = nlohmann::json::parse(paramsJson, nullptr, false);
+    if (params.is_discarded() || !params.is_object())
+        return paramsJson;
+    std::string text = params.value("decoding", "?");
+    if (params.contains("temperature"))
+        text += " T=" + fixed(params["temperature"].get<double>(), 2);
+    if (params.value("top_k", 0) > 0)
+        text += " top_k=" + std::to_string(params["top_k"].get<int>());
+    if (params.contains("top_p") && params["top_p"].get<double>() < 1.0)
+        text += " top_p=" + fixed(params["top_p"].get<double>(), 2);
+    if (params.value("dropout", "eval") == "train")
+        text += ", MC-dropout";
+    text += ", " + params.value("dtype", "?") + ", " + params.value("device", "?");
+    text += ", bs " + std::to_string(params.value("batch_size", 0));
+    if (params.value("order", "fixed") != "fixed")
+        text += ", " + params.value("order", "?");
+    if (params.value("deterministic", false))
+        text += ", deterministic";
+    if (params.value("limit", 0) > 0)
+        text += ", limit " + std::to_string(params["limit"].get<int64_t>());
+    return text;
+}
+
+void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& groups)
+{
+    Table table({"group", "model", "task", "config", "runs", "mean", "sd", "min", "max", "range"});
+    for (const auto& group : groups) {
+        const auto summary = stats::describe(group.accuracies);
+        auto pts = [](double fraction) { return fixed(fraction * 100.0, 2); };
+        table.addRow({std::to_string(group.id), group.modelLabel, group.taskLabel, describeParams(group.paramsJson),
+                      std::to_string(summary.n), pts(summary.mean), pts(summary.sd), pts(summary.min),
+                      pts(summary.max), pts(summary.range)});
+    }
+    table.print(out);
+    out << "(accuracy in points, over completed runs; reproductions are not counted)\n";
+}
+
+void writeFileAtomically(const std::string& path, const std::string& text)
+{
+    const auto target = std::filesystem::absolute(path);
+    const auto temporary = target.string() + ".partial-" + std::to_string(::getpid());
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        if (!file)
+            throw InputError(path + ": cannot be written (" + std::strerror(errno) + ")");
+        file << text;
+        file.flush();
+        if (!file) {
+            std::filesystem::remove(temporary);
+            throw InputError(path + ": write failed (disk full?)");
+        }
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, target, error);
+    if (error) {
+        std::filesystem::remove(temporary);
+        throw InputError(path + ": cannot be written (" + error.message() + ")");
+    }
+}
+
+} // namespace nf::cli

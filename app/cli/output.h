@@ -1,0 +1,47 @@
+#pragma once
+
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nf::cli {
+
+// A plain text table with right-aligned numeric columns, as the terminal commands print them.
+class Table
+{
+public:
+    explicit Table(std::vector<std::string> headers);
+    void addRow(std::vector<std::string> cells);
+    void print(std::ostream& out) const;
+
+private:
+    std::vector<std::string> m_headers;
+    std::vector<std::vector<std::string>> m_rows;
+};
+
+// Accuracy fraction as points with two decimals ("84.31"), "-" when absent.
+std::string points(std::optional<double> fraction);
+std::string fixed(double value, int decimals);
+
+// JSON null for an absent or non-finite value: --json never prints NaN.
+nlohmann::json jsonNumber(std::optional<double> value);
+
+nlohmann::json runJson(const store::RunRow& run);
+nlohmann::json itemJson(const store::ItemRow& item);
+
+// Prints one table per config group: runs, mean, sd, min, max and range in accuracy points.
+void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& groups);
+
+// Short human description of a config's params JSON: "greedy, bs 256, fp32, cpu".
+std::string describeParams(const std::string& paramsJson);
+
+// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader
+// never sees a half-written file. Throws nf::InputError naming the path.
+void writeFileAtomically(const std::string& path, const std::string& text);
+
+} // namespace nf::cli

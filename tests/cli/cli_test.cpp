@@ -1,0 +1,304 @@
+// End-to-end tests of noisefloor-cli: the binary is run as a user runs it.
+
+#include "engine/fixture.h"
+
+#include "formats/task.h"
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using nf::test::TinyWorld;
+
+namespace {
+
+struct Result
+{
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string readFile(const std::filesystem::path& path)
+{
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+std::string quote(const std::string& text)
+{
+    std::string quoted = "'";
+    for (char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+Result cli(const TinyWorld& world, const std::vector<std::string>& args, const std::string& asUser = {})
+{
+    std::string command = "XDG_DATA_HOME=" + quote(world.dir().string()) + " " + asUser + quote(NF_CLI_PATH);
+    for (const auto& arg : args)
+        command += " " + quote(arg);
+    command += " >" + quote((world / "out.txt").string()) + " 2>" + quote((world / "err.txt").string());
+    const int status = std::system(command.c_str());
+    Result result;
+    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = readFile(world / "out.txt");
+    result.err = readFile(world / "err.txt");
+    return result;
+}
+
+std::vector<std::string> runArgs(const TinyWorld& world, const std::string& model, const std::string& db)
+{
+    return {"--db", db, "run", "--model", model, "--task", world.taskSpec(), "--repeats", "3", "--batch-size", "16"};
+}
+
+} // namespace
+
+TEST(Cli, RunThenListJsonThenExportJson)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    auto args = runArgs(world, world.model("tiny"), db);
+    args.insert(args.end(), {"--decoding", "sample", "--label", "first try"});
+    const auto run = cli(world, args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_NE(run.out.find("3 run(s) completed"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find(db), std::string::npos) << "says where the database is";
+
+    const auto list = cli(world, {"--db", db, "--json", "list"});
+    ASSERT_EQ(list.code, 0) << list.err;
+    const auto runs = nlohmann::json::parse(list.out);
+    ASSERT_EQ(runs.size(), 3u);
+    for (const auto& r : runs) {
+        for (const char* key : {"id", "group", "seed", "status", "accuracy", "n_items", "started_at", "label"})
+            EXPECT_TRUE(r.contains(key)) << key;
+        EXPECT_EQ(r["status"], "completed");
+        EXPECT_EQ(r["n_items"], 60);
+        EXPECT_EQ(r["label"], "first try");
+        EXPECT_GE(r["accuracy"].get<double>(), 0.0);
+        EXPECT_LE(r["accuracy"].get<double>(), 1.0);
+    }
+
+    const auto groups = cli(world, {"--db", db, "--json", "groups"});
+    ASSERT_EQ(groups.code, 0) << groups.err;
+    const auto group = nlohmann::json::parse(groups.out).at(0);
+    EXPECT_EQ(group["n"], 3);
+    EXPECT_EQ(group["params"]["decoding"], "sample");
+    for (const char* key : {"id", "model", "task", "params", "n", "mean", "sd", "min", "max"})
+        EXPECT_TRUE(group.contains(key)) << key;
+
+    const auto out = (world / "export.json").string();
+    const auto exported = cli(world, {"--db", db, "export", "--format", "json", "--out", out});
+    ASSERT_EQ(exported.code, 0) << exported.err;
+    const auto all = nlohmann::json::parse(readFile(out));
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0]["config"]["decoding"], "sample");
+    EXPECT_TRUE(all[0]["environment"].contains("torch.version"));
+    ASSERT_EQ(all[0]["items"].size(), 60u);
+    int correct = 0;
+    for (const auto& item : all[0]["items"]) {
+        for (const char* key : {"idx", "predicted", "correct", "p_true"})
+            ASSERT_TRUE(item.contains(key)) << key;
+        correct += item["correct"].get<bool>();
+    }
+    EXPECT_DOUBLE_EQ(all[0]["accuracy"].get<double>(), correct / 60.0);
+
+    const auto csv = cli(world, {"--db", db, "export", "--format", "csv"});
+    ASSERT_EQ(csv.code, 0);
+    EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1 + 3 * 60);
+}
+
+TEST(Cli, RunningTheSameSeedsTwiceDoesNotDoubleTheRuns)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto args = runArgs(world, world.model("tiny"), db);
+    ASSERT_EQ(cli(world, args).code, 0);
+    const auto second = cli(world, args);
+    ASSERT_EQ(second.code, 0) << second.err;
+    EXPECT_NE(second.out.find("3 skipped"), std::string::npos) << second.out;
+    EXPECT_EQ(nlohmann::json::parse(cli(world, {"--db", db, "--json", "list"}).out).size(), 3u);
+}
+
+TEST(Cli, ShowAndReproduceAStoredRun)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    auto args = runArgs(world, world.dropoutModel(), db);
+    args.insert(args.end(), {"--dropout", "train"});
+    ASSERT_EQ(cli(world, args).code, 0);
+    const auto show = cli(world, {"--db", db, "show", "2", "--items"});
+    ASSERT_EQ(show.code, 0) << show.err;
+    EXPECT_NE(show.out.find("\"dropout\":\"train\""), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("p_true"), std::string::npos);
+
+    const auto reproduce = cli(world, {"--db", db, "--json", "reproduce", "2"});
+    ASSERT_EQ(reproduce.code, 0) << reproduce.err;
+    const auto report = nlohmann::json::parse(reproduce.out);
+    EXPECT_TRUE(report["identical"].get<bool>()) << "MC-dropout with the same seed reproduces on the CPU";
+    EXPECT_EQ(report["predicted_differ"], 0);
+    nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+    EXPECT_EQ(store.runs().size(), 4u);
+    EXPECT_EQ(store.groups()[0].accuracies.size(), 3u);
+}
+
+TEST(CliInput, BadInputGetsOneLineExitCodeTwoAndWritesNothing)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto tiny = world.model("tiny");
+    nf::engine::TinyClassifierSpec wrong;
+    wrong.output = nf::engine::TinyClassifierSpec::Output::Vector;
+    const auto wrongShape = world.model("wrong", wrong);
+    std::ofstream(world / "corrupt.pt") << "garbage";
+    std::ofstream(world / "short.idx") << std::string("\0\0\x08\x03", 4);
+    struct Case
+    {
+        std::vector<std::string> extra;
+        std::string model;
+        std::string task;
+        std::string expect;
+    };
+    const std::vector<Case> cases = {
+        {{}, (world / "missing.pt").string(), world.taskSpec(), "missing.pt: no such file"},
+        {{}, (world / "corrupt.pt").string(), world.taskSpec(), "corrupt.pt: not a TorchScript model"},
+        {{}, wrongShape, world.taskSpec(), "wrong.pt: output has shape [2]"},
+        {{}, tiny, "mnist-ish", "unknown task 'mnist-ish'"},
+        {{}, tiny, "idx:" + (world / "short.idx").string() + "," + (world / "labels.idx.gz").string(), "short.idx"},
+        {{"--decoding", "sample", "--temperature", "0"}, tiny, world.taskSpec(), "temperature"},
+        {{"--decoding", "sample", "--top-p", "1.5"}, tiny, world.taskSpec(), "top_p"},
+        {{"--dropout", "train"}, tiny, world.taskSpec(), "Dropout"},
+    };
+    for (const auto& c : cases) {
+        std::vector<std::string> args = {"--db", db, "run", "--model", c.model, "--task", c.task};
+        args.insert(args.end(), c.extra.begin(), c.extra.end());
+        const auto result = cli(world, args);
+        EXPECT_EQ(result.code, 2) << c.expect;
+        EXPECT_NE(result.err.find(c.expect), std::string::npos) << result.err;
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << "one line:\n" << result.err;
+        EXPECT_FALSE(std::filesystem::exists(db)) << c.expect;
+    }
+}
+
+TEST(CliInput, UnreadableOrReadOnlyDatabaseIsNamed)
+{
+    TinyWorld world;
+    const auto garbage = (world / "garbage.sqlite").string();
+    std::ofstream(garbage) << std::string(4096, 'x');
+    const auto args = runArgs(world, world.model("tiny"), garbage);
+    const auto result = cli(world, args);
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find(garbage), std::string::npos) << result.err;
+
+    const auto listed = cli(world, {"--db", (world / "nothing.sqlite").string(), "list"});
+    EXPECT_EQ(listed.code, 2);
+    EXPECT_NE(listed.err.find("nothing.sqlite"), std::string::npos);
+
+    // Root writes through file permissions, so as root the CLI runs as nobody (setpriv).
+    std::string asUser;
+    if (::geteuid() == 0) {
+        if (!std::filesystem::exists("/usr/bin/setpriv"))
+            GTEST_SKIP() << "running as root without setpriv: file permissions cannot make a database read-only";
+        asUser = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+        ::chmod(world.dir().c_str(), 0755);
+    }
+    const auto db = (world / "ro.sqlite").string();
+    ASSERT_EQ(cli(world, runArgs(world, world.model("tiny"), db)).code, 0);
+    ::chmod(db.c_str(), 0444);
+    auto more = runArgs(world, world.model("tiny"), db);
+    more.insert(more.end(), {"--seed-start", "10"});
+    const auto readOnly = cli(world, more, asUser);
+    EXPECT_EQ(readOnly.code, 2);
+    EXPECT_NE(readOnly.err.find("read-only"), std::string::npos) << readOnly.err;
+}
+
+TEST(Cli, CtrlCMarksTheRunInFlightCancelledKeepsCompletedRunsAndExits130)
+{
+    TinyWorld world(4000);
+    const auto db = (world / "runs.sqlite").string();
+    const auto model = world.model("tiny");
+    const pid_t child = fork();
+    if (child == 0) {
+        ::setenv("XDG_DATA_HOME", world.dir().c_str(), 1);
+        std::freopen((world / "out.txt").c_str(), "w", stdout);
+        std::freopen((world / "err.txt").c_str(), "w", stderr);
+        execl(NF_CLI_PATH, NF_CLI_PATH, "--db", db.c_str(), "run", "--model", model.c_str(), "--task",
+              world.taskSpec().c_str(), "--repeats", "50", "--batch-size", "1", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // Wait for the first completed run, then interrupt as a user at a terminal would.
+    bool sawCompleted = false;
+    for (int i = 0; i < 600 && !sawCompleted; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!std::filesystem::exists(db))
+            continue;
+        try {
+            nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+            nf::store::RunFilter completed;
+            completed.status = nf::store::kCompleted;
+            sawCompleted = !store.runs(completed).empty();
+        } catch (const std::exception&) {
+        }
+    }
+    ASSERT_TRUE(sawCompleted);
+    ::kill(child, SIGINT);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130) << readFile(world / "err.txt");
+    nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+    const auto runs = store.runs();
+    ASSERT_GE(runs.size(), 2u);
+    EXPECT_EQ(runs.back().status, nf::store::kCancelled);
+    for (size_t i = 0; i + 1 < runs.size(); ++i)
+        EXPECT_EQ(runs[i].status, nf::store::kCompleted);
+    EXPECT_LT(runs.size(), 50u);
+}
+
+// The one integration test on Debian's real Fashion-MNIST files: the demo, start to finish, in a
+// fresh data folder (it trains the demo models first, about 10 s on two cores).
+TEST(CliDemo, TrainsOnceAndTheThreeEpochMlpScoresAtLeast84PercentGreedy)
+{
+    if (!std::filesystem::exists(std::string(nf::formats::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz"))
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed (scripts/setup installs it)";
+    TinyWorld world(1);
+    const auto db = (world / "runs.sqlite").string();
+    const auto first = cli(world, {"--db", db, "demo", "--repeats", "2"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_NE(first.out.find("Trained the demo models"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("12 run(s) completed"), std::string::npos) << first.out;
+
+    const auto groups = nlohmann::json::parse(cli(world, {"--db", db, "--json", "groups"}).out);
+    ASSERT_EQ(groups.size(), 6u);
+    bool sawThreeEpochGreedy = false;
+    for (const auto& group : groups) {
+        EXPECT_EQ(group["n"], 2);
+        EXPECT_EQ(group["task"], "fashion-mnist:test");
+        const bool greedy = group["params"]["decoding"] == "greedy" && group["params"]["dropout"] == "eval";
+        if (greedy) {
+            EXPECT_EQ(group["sd"], 0.0) << "greedy fp32 repeats agree exactly";
+        } else {
+            EXPECT_GT(group["max"].get<double>() - group["min"].get<double>(), 0.0) << group.dump();
+        }
+        if (greedy && group["model"] == "demo MLP, 3 epochs") {
+            sawThreeEpochGreedy = true;
+            EXPECT_GE(group["mean"].get<double>(), 0.84);
+        }
+    }
+    EXPECT_TRUE(sawThreeEpochGreedy);
+
+    const auto second = cli(world, {"--db", db, "demo", "--repeats", "2"});
+    ASSERT_EQ(second.code, 0) << second.err;
+    EXPECT_NE(second.out.find("Demo models (cached)"), std::string::npos);
+    EXPECT_NE(second.out.find("12 skipped"), std::string::npos) << "running the demo twice does not double its runs";
+}
