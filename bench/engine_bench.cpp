@@ -14,16 +14,20 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vector>
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double seconds(Clock::time_point since)
+{
+    return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 double engineItemsPerSecond(const std::string& model, const nf::formats::ImageTask& task,
                             const nf::engine::EvalConfig& config, int repeats)
@@ -86,10 +90,11 @@ int main()
         for (int r = 0; r < 10; ++r)
             bare = std::max(bare, classifier.bareForwardItemsPerSecond(task, 1));
         const auto split = nf::env::detectBlas();
-        std::printf("  --threads %d (torch %s, OpenBLAS %d): engine %8.0f items/s, bare forward %8.0f items/s, "
-                    "ratio %.3f\n",
-                    threads, threads == 0 ? "1" : std::to_string(threads).c_str(), split.threads, engine, bare,
-                    engine / bare);
+        std::printf(
+            "  --threads %d (torch %s, OpenBLAS %d): engine %8.0f items/s, bare forward %8.0f items/s, "
+            "ratio %.3f\n",
+            threads, threads == 0 ? "1" : std::to_string(threads).c_str(), split.threads, engine, bare,
+            engine / bare);
     }
     for (const char* variant : {"sample", "dropout"}) {
         nf::engine::EvalConfig config;
@@ -130,13 +135,15 @@ int main()
     std::filesystem::copy(nf::dataDirectory() / "demo", dataHome + "/noisefloor/demo");
     const auto demoStart = Clock::now();
     const double demoPeak = peakMemoryMiB({cli, "--db", (dir / "demo.sqlite").string(), "demo"}, dataHome);
-    std::printf("\ndemo with cached models: %.2f s wall, peak resident %.0f MiB\n", seconds(demoStart), demoPeak);
+    std::printf("\ndemo with cached models: %.2f s wall, peak resident %.0f MiB\n", seconds(demoStart),
+                demoPeak);
     const double runPeak = peakMemoryMiB({cli, "--db", (dir / "run.sqlite").string(), "run", "--model", model,
                                           "--task", "fashion-mnist:test", "--repeats", "5"},
                                          dataHome);
     std::printf("run (5 repeats on fashion-mnist:test): peak resident %.0f MiB\n", runPeak);
     const double barePeak = peakMemoryMiB({cli, "--version"}, dataHome);
-    std::printf("noisefloor-cli --version (libtorch loaded, nothing else): peak resident %.0f MiB\n", barePeak);
+    std::printf("noisefloor-cli --version (libtorch loaded, nothing else): peak resident %.0f MiB\n",
+                barePeak);
     std::filesystem::remove_all(dir);
     return 0;
 }

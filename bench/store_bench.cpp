@@ -17,9 +17,10 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
+
 #include <time.h>
 #include <unistd.h>
-#include <vector>
 
 namespace {
 

@@ -21,9 +21,9 @@ struct GlobalOptions
 using Action = std::function<int()>;
 
 // Each adds its subcommands to `app`; the chosen one stores its work in `action`.
-void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action);    // run, demo, reproduce
-void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action);   // list, groups, show, export
-void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action);  // doctor
+void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action);   // run, demo, reproduce
+void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action);  // list, groups, show, export
+void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action); // doctor
 
 std::string databasePath(const GlobalOptions& global);
 

@@ -1,12 +1,11 @@
 // doctor: what this machine will evaluate with, and what can make its numbers move.
 
 #include "commands.h"
-#include "output.h"
-
 #include "common/error.h"
 #include "engine/runtime.h"
 #include "env/environment.h"
 #include "nf/version.h"
+#include "output.h"
 #include "store/store.h"
 
 #include <filesystem>
@@ -18,7 +17,8 @@ namespace nf::cli {
 void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
 {
     auto threads = std::make_shared<int>(0);
-    auto* doctor = app.add_subcommand("doctor", "Versions, device, BLAS, threads, determinism support and database");
+    auto* doctor =
+        app.add_subcommand("doctor", "Versions, device, BLAS, threads, determinism support and database");
     doctor->add_option("--threads", *threads, "Show the thread split a run with --threads N would use")
         ->capture_default_str();
     doctor->callback([&global, &action, threads] {
@@ -38,11 +38,13 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
 
             std::vector<std::string> warnings;
             if (blas.name == "reference BLAS")
-                warnings.push_back("libtorch resolved the reference BLAS: about 40x slower than OpenBLAS and not "
-                                   "bit-identical to it; install libopenblas0-pthread");
+                warnings.push_back(
+                    "libtorch resolved the reference BLAS: about 40x slower than OpenBLAS and not "
+                    "bit-identical to it; install libopenblas0-pthread");
             if (blas.threads > 0 && torchThreads * blas.threads > cores && torchThreads > 1)
-                warnings.push_back(std::to_string(torchThreads) + " torch threads x " + std::to_string(blas.threads) +
-                                   " OpenBLAS threads oversubscribe " + std::to_string(cores) +
+                warnings.push_back(std::to_string(torchThreads) + " torch threads x " +
+                                   std::to_string(blas.threads) + " OpenBLAS threads oversubscribe " +
+                                   std::to_string(cores) +
                                    " cores: expect a slower evaluation (the default --threads 0 avoids it)");
 
             const auto dbPath = databasePath(global);
@@ -54,8 +56,8 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
                 try {
                     store.emplace(dbPath, store::OpenMode::ReadOnly);
                     dbState = fixed(store->fileSizeBytes() / 1048576.0, 2) + " MiB, schema " +
-                              std::to_string(store->schemaVersion()) + ", " + std::to_string(store->runs().size()) +
-                              " runs";
+                              std::to_string(store->schemaVersion()) + ", " +
+                              std::to_string(store->runs().size()) + " runs";
                 } catch (const StoreError& e) {
                     dbState = std::string("unreadable: ") + e.what();
                     warnings.push_back(dbState);
@@ -67,8 +69,12 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
                     {"environment", nlohmann::json(values)},
                     {"device", device.description},
                     {"cuda_devices", engine::cudaDeviceCount()},
-                    {"blas", {{"library", blas.library}, {"name", blas.name}, {"config", blas.config},
-                              {"core", blas.coreName}, {"threads", blas.threads}}},
+                    {"blas",
+                     {{"library", blas.library},
+                      {"name", blas.name},
+                      {"config", blas.config},
+                      {"core", blas.coreName},
+                      {"threads", blas.threads}}},
                     {"torch_threads", torchThreads},
                     {"cores", cores},
                     {"database", {{"path", dbPath}, {"state", dbState}}},
@@ -78,8 +84,8 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
                 return kExitOk;
             }
             std::cout << "noisefloor   " << kVersion << " (" << kGitCommit << ")\n"
-                      << "libtorch     " << value("torch.version") << (value("torch.cuda_built") == "yes" ? " (CUDA)" : " (CPU only)")
-                      << '\n'
+                      << "libtorch     " << value("torch.version")
+                      << (value("torch.cuda_built") == "yes" ? " (CUDA)" : " (CPU only)") << '\n'
                       << "device       auto -> " << device.description << '\n'
                       << "cpu          " << value("cpu.model") << ", " << cores << " logical cores\n"
                       << "os           " << value("os") << ", kernel " << value("kernel") << '\n'
@@ -87,11 +93,12 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
             if (!blas.config.empty())
                 std::cout << "             config: " << blas.config << '\n'
                           << "             core: " << blas.coreName << '\n';
-            std::cout << "threads      torch " << torchThreads << ", OpenBLAS " << blas.threads << " (--threads "
-                      << *threads << (*threads == 0 ? ": automatic" : "") << "), OMP_NUM_THREADS "
-                      << value("env.OMP_NUM_THREADS") << ", OPENBLAS_NUM_THREADS " << value("env.OPENBLAS_NUM_THREADS")
-                      << '\n'
-                      << "determinism  --deterministic sets deterministic algorithms, cuDNN deterministic, no cuDNN "
+            std::cout << "threads      torch " << torchThreads << ", OpenBLAS " << blas.threads
+                      << " (--threads " << *threads << (*threads == 0 ? ": automatic" : "")
+                      << "), OMP_NUM_THREADS " << value("env.OMP_NUM_THREADS") << ", OPENBLAS_NUM_THREADS "
+                      << value("env.OPENBLAS_NUM_THREADS") << '\n'
+                      << "determinism  --deterministic sets deterministic algorithms, cuDNN deterministic, "
+                         "no cuDNN "
                          "benchmark, TF32 off\n"
                       << "             CUBLAS_WORKSPACE_CONFIG=" << value("env.CUBLAS_WORKSPACE_CONFIG")
                       << "; greedy fp32 on the CPU is bit-identical for every seed\n"

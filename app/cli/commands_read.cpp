@@ -1,9 +1,8 @@
 // list, groups, show and export: the commands that only read the database.
 
 #include "commands.h"
-#include "output.h"
-
 #include "common/error.h"
+#include "output.h"
 #include "stats/describe.h"
 #include "store/store.h"
 
@@ -17,7 +16,8 @@ store::Store openForReading(const GlobalOptions& global)
 {
     const auto path = databasePath(global);
     if (!std::filesystem::exists(path))
-        throw InputError(path + ": no database yet (run `noisefloor-cli demo` or `noisefloor-cli run` first)");
+        throw InputError(path +
+                         ": no database yet (run `noisefloor-cli demo` or `noisefloor-cli run` first)");
     return store::Store(path, store::OpenMode::ReadOnly);
 }
 
@@ -113,9 +113,10 @@ std::string exportText(const store::Store& store, const ExportOptions& options)
         for (const auto& run : runs) {
             const auto group = store.group(run.configId);
             const auto subjects = store.taskItems(group->taskId);
-            const std::string prefix = std::to_string(run.id) + "," + run.uid + "," + std::to_string(run.configId) +
-                                       "," + csvField(group->modelLabel) + "," + csvField(group->taskLabel) + "," +
-                                       std::to_string(run.seed) + "," + run.status + "," + csvField(run.label) + ",";
+            const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
+                                       std::to_string(run.configId) + "," + csvField(group->modelLabel) +
+                                       "," + csvField(group->taskLabel) + "," + std::to_string(run.seed) +
+                                       "," + run.status + "," + csvField(run.label) + ",";
             for (const auto& item : store.runItems(run.id)) {
                 const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
                                           ? subjects[static_cast<size_t>(item.idx)].subject
@@ -195,17 +196,19 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
             }
             const auto group = store.group(run.configId);
             std::cout << "run " << run.id << "  uid " << run.uid << '\n'
-                      << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")") << '\n'
+                      << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")")
+                      << '\n'
                       << "  accuracy   " << points(run.accuracy) << " points (" << run.nCorrect << " of "
                       << run.nItems << ")\n"
                       << "  seed       " << run.seed << '\n'
-                      << "  group      " << run.configId << ": " << group->modelLabel << " on " << group->taskLabel
-                      << '\n'
+                      << "  group      " << run.configId << ": " << group->modelLabel << " on "
+                      << group->taskLabel << '\n'
                       << "  config     " << group->paramsJson << '\n'
                       << "  started    " << run.startedAt << '\n'
                       << "  finished   " << (run.finishedAt.empty() ? "-" : run.finishedAt) << '\n'
                       << "  duration   "
-                      << (run.durationSeconds ? fixed(*run.durationSeconds, 3) + " s" : std::string("-")) << '\n'
+                      << (run.durationSeconds ? fixed(*run.durationSeconds, 3) + " s" : std::string("-"))
+                      << '\n'
                       << "  label      " << run.label << '\n'
                       << "  source     " << run.source << '\n';
             if (run.reproduces)
@@ -213,13 +216,13 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
             std::cout << "  environment\n";
             const auto environment = nlohmann::json::parse(store.environmentJson(run.envId));
             for (const auto& [key, value] : environment.items())
-                std::cout << "    " << key << " = " << (value.is_string() ? value.get<std::string>() : value.dump())
-                          << '\n';
+                std::cout << "    " << key << " = "
+                          << (value.is_string() ? value.get<std::string>() : value.dump()) << '\n';
             if (*withItems) {
                 Table table({"idx", "predicted", "correct", "p_true"});
                 for (const auto& item : store.runItems(run.id))
-                    table.addRow({std::to_string(item.idx), std::to_string(item.predicted), item.correct ? "1" : "0",
-                                  fixed(item.pTrue, 6)});
+                    table.addRow({std::to_string(item.idx), std::to_string(item.predicted),
+                                  item.correct ? "1" : "0", fixed(item.pTrue, 6)});
                 table.print(std::cout);
             }
             return kExitOk;
@@ -227,13 +230,15 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     });
 
     auto exportOptions = std::make_shared<ExportOptions>();
-    auto* exportCommand = app.add_subcommand("export", "Export runs with their config, environment and items");
+    auto* exportCommand =
+        app.add_subcommand("export", "Export runs with their config, environment and items");
     exportCommand->add_option("--format", exportOptions->format, "json | csv")
         ->check(CLI::IsMember({"json", "csv"}))
         ->capture_default_str();
     exportCommand->add_option("--out", exportOptions->out, "Output file (default: standard output)");
     exportCommand->add_option("--group", exportOptions->groups, "Only these config groups");
-    exportCommand->add_option("--status", exportOptions->status, "Run status to export, or all")->capture_default_str();
+    exportCommand->add_option("--status", exportOptions->status, "Run status to export, or all")
+        ->capture_default_str();
     exportCommand->callback([&global, &action, exportOptions] {
         action = [&global, exportOptions] {
             const auto store = openForReading(global);

@@ -1,15 +1,14 @@
 // run, demo and reproduce: the commands that evaluate.
 
 #include "commands.h"
-#include "output.h"
-#include "progress.h"
-
 #include "common/error.h"
 #include "common/paths.h"
 #include "engine/classifier.h"
 #include "engine/demo.h"
 #include "engine/runner.h"
 #include "formats/task.h"
+#include "output.h"
+#include "progress.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -92,7 +91,8 @@ engine::RunPlan planFrom(RunOptions options)
 int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluations, ProgressBar& bar)
 {
     CancelOnInterrupt interrupt;
-    engine::RepeatRunner runner(store, [&](const engine::RunProgress& progress) { bar.update(progress); }, &g_cancel);
+    engine::RepeatRunner runner(
+        store, [&](const engine::RunProgress& progress) { bar.update(progress); }, &g_cancel);
     const auto result = runner.run(evaluations);
     bar.finish();
 
@@ -106,7 +106,8 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
     }
     std::cout << completed << " run(s) completed";
     if (skipped > 0)
-        std::cout << ", " << skipped << " skipped (already completed with that seed; --rerun to run them again)";
+        std::cout << ", " << skipped
+                  << " skipped (already completed with that seed; --rerun to run them again)";
     std::cout << ".\n\n";
     std::vector<store::GroupRow> groups;
     for (const int64_t id : groupIds)
@@ -126,33 +127,42 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
 void addRunOptions(CLI::App* command, RunOptions& options)
 {
     command->add_option("--model", options.model, "TorchScript classifier (.pt)")->required();
-    command->add_option("--task", options.task, "fashion-mnist[:test|train] or idx:IMAGES,LABELS")->required();
+    command->add_option("--task", options.task, "fashion-mnist[:test|train] or idx:IMAGES,LABELS")
+        ->required();
     command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: file name)");
-    command->add_option("--seeds", options.seeds, "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
+    command->add_option("--seeds", options.seeds,
+                        "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
     command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
     command->add_option("--repeats", options.repeats, "Number of seeded repeats")->capture_default_str();
     command->add_option("--decoding", options.decoding, "greedy | sample")->capture_default_str();
-    command->add_option("--temperature", options.config.temperature, "Sampling temperature (> 0)")->capture_default_str();
+    command->add_option("--temperature", options.config.temperature, "Sampling temperature (> 0)")
+        ->capture_default_str();
     command->add_option("--top-k", options.config.topK, "Sample among the k most likely classes (0 = all)")
         ->capture_default_str();
-    command->add_option("--top-p", options.config.topP, "Nucleus sampling mass in (0, 1]")->capture_default_str();
+    command->add_option("--top-p", options.config.topP, "Nucleus sampling mass in (0, 1]")
+        ->capture_default_str();
     command->add_option("--dropout", options.dropout, "eval | train (MC-dropout: only Dropout layers train)")
         ->capture_default_str();
     command->add_option("--batch-size", options.config.batchSize, "Items per forward")->capture_default_str();
-    command->add_option("--dtype", options.dtype, "fp32 | bf16 | fp16 (fp16 on CUDA only)")->capture_default_str();
-    command->add_option("--device", options.config.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+    command->add_option("--dtype", options.dtype, "fp32 | bf16 | fp16 (fp16 on CUDA only)")
+        ->capture_default_str();
+    command->add_option("--device", options.config.device, "auto | cpu | cuda | cuda:N")
+        ->capture_default_str();
     command->add_flag("--deterministic", options.config.deterministic,
                       "Deterministic algorithms, cuDNN deterministic, no benchmark, TF32 off");
     command->add_option("--order", options.order, "fixed | shuffled (by seed)")->capture_default_str();
-    command->add_option("--threads", options.config.threads,
-                        "torch and OpenBLAS threads (0 = 1 torch thread, OpenBLAS on every core)")
+    command
+        ->add_option("--threads", options.config.threads,
+                     "torch and OpenBLAS threads (0 = 1 torch thread, OpenBLAS on every core)")
         ->capture_default_str();
     command->add_option("--limit", options.config.limit, "Evaluate only the first N items (0 = all)")
         ->capture_default_str();
-    command->add_option("--input", options.input, "image ([B,1,H,W]) | flat ([B,H*W])")->capture_default_str();
+    command->add_option("--input", options.input, "image ([B,1,H,W]) | flat ([B,H*W])")
+        ->capture_default_str();
     command->add_option("--normalize", options.normalize, "MEAN,STD applied to inputs in [0,1]");
     command->add_option("--label", options.label, "Label stored with each run");
-    command->add_flag("--rerun", options.rerun, "Run seeds that already completed again, stored as reproductions");
+    command->add_flag("--rerun", options.rerun,
+                      "Run seeds that already completed again, stored as reproductions");
 }
 
 } // namespace
@@ -165,7 +175,8 @@ std::string databasePath(const GlobalOptions& global)
 void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
 {
     auto options = std::make_shared<RunOptions>();
-    auto* run = app.add_subcommand("run", "Evaluate a model on a task over seeded repeats and store every run");
+    auto* run =
+        app.add_subcommand("run", "Evaluate a model on a task over seeded repeats and store every run");
     addRunOptions(run, *options);
     run->callback([&global, &action, options] {
         action = [&global, options] {
@@ -180,22 +191,25 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     });
 
     auto demoRepeats = std::make_shared<int>(5);
-    auto* demo = app.add_subcommand("demo", "Train two small Fashion-MNIST classifiers (once) and run the preset "
-                                            "experiment: greedy, sampling and MC-dropout repeats");
+    auto* demo =
+        app.add_subcommand("demo", "Train two small Fashion-MNIST classifiers (once) and run the preset "
+                                   "experiment: greedy, sampling and MC-dropout repeats");
     demo->add_option("--repeats", *demoRepeats, "Seeded repeats per configuration")->capture_default_str();
     demo->callback([&global, &action, demoRepeats] {
         action = [&global, demoRepeats] {
             const auto start = std::chrono::steady_clock::now();
             ProgressBar bar;
             const auto modelDir = dataDirectory() / "demo";
-            const auto models = engine::ensureDemoModels(modelDir, [&](int epoch, int epochs, int64_t done, int64_t total) {
-                bar.status("training the demo models: epoch " + std::to_string(epoch) + "/" + std::to_string(epochs) +
-                           ", " + std::to_string(done) + "/" + std::to_string(total) + " items");
-            });
+            const auto models =
+                engine::ensureDemoModels(modelDir, [&](int epoch, int epochs, int64_t done, int64_t total) {
+                    bar.status("training the demo models: epoch " + std::to_string(epoch) + "/" +
+                               std::to_string(epochs) + ", " + std::to_string(done) + "/" +
+                               std::to_string(total) + " items");
+                });
             bar.finish();
             if (models.trained)
-                std::cout << "Trained the demo models in " << fixed(models.trainSeconds, 1) << " s: "
-                          << modelDir.string() << '\n';
+                std::cout << "Trained the demo models in " << fixed(models.trainSeconds, 1)
+                          << " s: " << modelDir.string() << '\n';
             else
                 std::cout << "Demo models (cached): " << modelDir.string() << '\n';
 
@@ -204,7 +218,9 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             store::Store store(databasePath(global));
             const int code = runAndReport(store, evaluations, bar);
             std::cout << "Demo finished in "
-                      << fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1)
+                      << fixed(
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                             1)
                       << " s.\n";
             return code;
         };
@@ -212,7 +228,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
 
     auto runRef = std::make_shared<std::string>();
     auto* reproduce = app.add_subcommand(
-        "reproduce", "Run a stored run's config and seed again and report whether every item came out identical");
+        "reproduce",
+        "Run a stored run's config and seed again and report whether every item came out identical");
     reproduce->add_option("RUN", *runRef, "Run id or uid")->required();
     reproduce->callback([&global, &action, runRef] {
         action = [&global, runRef] {
@@ -226,7 +243,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 if (!original)
                     throw InputError("run '" + *runRef + "' is not in " + store.path().string());
                 if (original->source != "engine")
-                    throw InputError("run " + std::to_string(original->id) + " was imported (" + original->source +
+                    throw InputError("run " + std::to_string(original->id) + " was imported (" +
+                                     original->source +
                                      "); only runs made by noisefloor's engine can be reproduced");
                 const auto group = store.group(original->configId);
                 const auto model = store.model(group->modelId);
@@ -254,7 +272,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             store::Store store(databasePath(global));
             ProgressBar bar;
             CancelOnInterrupt interrupt;
-            engine::RepeatRunner runner(store, [&](const engine::RunProgress& p) { bar.update(p); }, &g_cancel);
+            engine::RepeatRunner runner(
+                store, [&](const engine::RunProgress& p) { bar.update(p); }, &g_cancel);
             const auto result = runner.run(evaluations);
             bar.finish();
             const auto& outcome = result.outcomes.back();
@@ -269,7 +288,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             for (size_t i = 0; i < std::min(before.size(), after.size()); ++i) {
                 predictedDiffer += before[i].predicted != after[i].predicted;
                 bitsDiffer += before[i].pTrue != after[i].pTrue || before[i].predicted != after[i].predicted;
-                maxProbabilityChange = std::max(maxProbabilityChange, std::abs(before[i].pTrue - after[i].pTrue));
+                maxProbabilityChange =
+                    std::max(maxProbabilityChange, std::abs(before[i].pTrue - after[i].pTrue));
             }
             const bool sameCount = before.size() == after.size();
             const auto reproduced = store.run(outcome.runId);

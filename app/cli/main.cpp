@@ -1,7 +1,6 @@
 // noisefloor-cli: headless seeded evaluation repeats for GPU servers, scripts and CI.
 
 #include "commands.h"
-
 #include "common/error.h"
 #include "env/environment.h"
 #include "nf/version.h"
@@ -13,14 +12,17 @@ int main(int argc, char** argv)
     // Before anything can touch CUDA: cuBLAS reads it once, at its first handle.
     nf::env::ensureCublasWorkspaceConfig();
 
-    CLI::App app{"noisefloor-cli: seeded evaluation repeats, stored in SQLite, to tell run-to-run noise from a "
-                 "real change",
-                 "noisefloor-cli"};
+    CLI::App app{
+        "noisefloor-cli: seeded evaluation repeats, stored in SQLite, to tell run-to-run noise from a "
+        "real change",
+        "noisefloor-cli"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("noisefloor ") + nf::kVersion + " (" + nf::kGitCommit + ")");
+    app.set_version_flag("--version",
+                         std::string("noisefloor ") + nf::kVersion + " (" + nf::kGitCommit + ")");
     nf::cli::GlobalOptions global;
     app.add_option("--db", global.db, "SQLite database (default: $XDG_DATA_HOME/noisefloor/runs.sqlite)");
-    app.add_flag("--json", global.json, "Machine-readable output on read commands (accuracies as fractions 0-1)");
+    app.add_flag("--json", global.json,
+                 "Machine-readable output on read commands (accuracies as fractions 0-1)");
 
     nf::cli::Action action;
     nf::cli::addRunCommands(app, global, action);

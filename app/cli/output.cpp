@@ -3,8 +3,8 @@
 #include "common/error.h"
 #include "stats/describe.h"
 
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+
 #include <unistd.h>
 
 namespace nf::cli {
@@ -99,7 +100,8 @@ nlohmann::json runJson(const store::RunRow& run)
 
 nlohmann::json itemJson(const store::ItemRow& item)
 {
-    return {{"idx", item.idx}, {"predicted", item.predicted}, {"correct", item.correct}, {"p_true", item.pTrue}};
+    return {
+        {"idx", item.idx}, {"predicted", item.predicted}, {"correct", item.correct}, {"p_true", item.pTrue}};
 }
 
 std::string describeParams(const std::string& paramsJson)
@@ -133,9 +135,9 @@ void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& grou
     for (const auto& group : groups) {
         const auto summary = stats::describe(group.accuracies);
         auto pts = [](double fraction) { return fixed(fraction * 100.0, 2); };
-        table.addRow({std::to_string(group.id), group.modelLabel, group.taskLabel, describeParams(group.paramsJson),
-                      std::to_string(summary.n), pts(summary.mean), pts(summary.sd), pts(summary.min),
-                      pts(summary.max), pts(summary.range)});
+        table.addRow({std::to_string(group.id), group.modelLabel, group.taskLabel,
+                      describeParams(group.paramsJson), std::to_string(summary.n), pts(summary.mean),
+                      pts(summary.sd), pts(summary.min), pts(summary.max), pts(summary.range)});
     }
     table.print(out);
     out << "(accuracy in points, over completed runs; reproductions are not counted)\n";

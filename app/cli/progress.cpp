@@ -1,6 +1,7 @@
 #include "progress.h"
 
 #include <cstdio>
+
 #include <unistd.h>
 
 namespace nf::cli {
@@ -18,8 +19,7 @@ std::string duration(double seconds)
 
 ProgressBar::ProgressBar()
     : m_enabled(::isatty(STDERR_FILENO) == 1), m_start(std::chrono::steady_clock::now()), m_lastDraw{}
-{
-}
+{}
 
 void ProgressBar::update(const engine::RunProgress& progress)
 {
@@ -40,8 +40,8 @@ void ProgressBar::update(const engine::RunProgress& progress)
     std::string bar(static_cast<size_t>(filled), '=');
     if (filled < kWidth)
         bar += '>' + std::string(static_cast<size_t>(kWidth - filled - 1), ' ');
-    std::fprintf(stderr, "\r\033[K[%s] run %zu/%zu  seed %lld  %lld/%lld items  %.0fk items/s  ETA %s", bar.c_str(),
-                 std::min(progress.runIndex + 1, progress.runCount), progress.runCount,
+    std::fprintf(stderr, "\r\033[K[%s] run %zu/%zu  seed %lld  %lld/%lld items  %.0fk items/s  ETA %s",
+                 bar.c_str(), std::min(progress.runIndex + 1, progress.runCount), progress.runCount,
                  static_cast<long long>(progress.seed), static_cast<long long>(progress.itemsDone),
                  static_cast<long long>(progress.itemsTotal), rate / 1000.0, duration(eta).c_str());
     std::fflush(stderr);

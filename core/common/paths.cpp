@@ -13,6 +13,9 @@ std::filesystem::path dataDirectory()
     return std::filesystem::current_path() / ".noisefloor";
 }
 
-std::filesystem::path defaultDatabasePath() { return dataDirectory() / "runs.sqlite"; }
+std::filesystem::path defaultDatabasePath()
+{
+    return dataDirectory() / "runs.sqlite";
+}
 
 } // namespace nf

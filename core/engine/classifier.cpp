@@ -90,7 +90,8 @@ struct Classifier::Impl
     {
         if (output.isTensor())
             return output.toTensor();
-        if (output.isTuple() && !output.toTupleRef().elements().empty() && output.toTupleRef().elements()[0].isTensor())
+        if (output.isTuple() && !output.toTupleRef().elements().empty() &&
+            output.toTupleRef().elements()[0].isTensor())
             return output.toTupleRef().elements()[0].toTensor();
         if (output.isGenericDict() && output.toGenericDict().size() > 0) {
             const auto dict = output.toGenericDict();
@@ -100,8 +101,9 @@ struct Classifier::Impl
             if (first.isTensor())
                 return first.toTensor();
         }
-        throw InputError(path + ": forward returned " + output.tagKind() +
-                         ", expected a Tensor[B, C] of logits (or a tuple or dict whose first element is one)");
+        throw InputError(
+            path + ": forward returned " + output.tagKind() +
+            ", expected a Tensor[B, C] of logits (or a tuple or dict whose first element is one)");
     }
 
     // The whole task as model inputs, converted once and shared by every run of this classifier,
@@ -159,10 +161,14 @@ struct Classifier::Impl
 
     // A batch of the items at `indices` as model inputs. With `useCache`, rows of a fixed order are
     // a view of the cached inputs and other orders a gather from it.
-    at::Tensor inputBatch(const formats::ImageTask& task, const int64_t* indices, int64_t count, bool useCache)
+    at::Tensor inputBatch(const formats::ImageTask& task, const int64_t* indices, int64_t count,
+                          bool useCache)
     {
-        const bool contiguous = indices[count - 1] - indices[0] == count - 1 && std::is_sorted(indices, indices + count);
-        const auto index = [&] { return torch::from_blob(const_cast<int64_t*>(indices), {count}, at::kLong); };
+        const bool contiguous =
+            indices[count - 1] - indices[0] == count - 1 && std::is_sorted(indices, indices + count);
+        const auto index = [&] {
+            return torch::from_blob(const_cast<int64_t*>(indices), {count}, at::kLong);
+        };
         const at::Tensor* cache = useCache ? taskInputs(task) : nullptr;
         if (cache && contiguous)
             return shaped(cache->narrow(0, indices[0], count), task);
@@ -208,9 +214,10 @@ struct Classifier::Impl
             }
         }
         if (switched == 0)
-            throw InputError(path + ": --dropout train needs a Dropout submodule and this model has none "
-                                    "(a model saved with torch.jit.trace has dropout frozen off; save it with "
-                                    "torch.jit.script to keep it)");
+            throw InputError(path +
+                             ": --dropout train needs a Dropout submodule and this model has none "
+                             "(a model saved with torch.jit.trace has dropout frozen off; save it with "
+                             "torch.jit.script to keep it)");
     }
 };
 
@@ -240,9 +247,15 @@ Classifier::Classifier(const std::string& path, const EvalConfig& config) : d(st
 
 Classifier::~Classifier() = default;
 
-const std::string& Classifier::deviceType() const { return d->device.type; }
+const std::string& Classifier::deviceType() const
+{
+    return d->device.type;
+}
 
-std::string Classifier::deviceDescription() const { return d->device.description; }
+std::string Classifier::deviceDescription() const
+{
+    return d->device.description;
+}
 
 void Classifier::checkAgainst(const formats::ImageTask& task)
 {
@@ -263,18 +276,19 @@ void Classifier::checkAgainst(const formats::ImageTask& task)
         // the Python-style error; c10::Error has its own first line.
         throw InputError(d->path + ": forward failed on a float input of shape " + shapeText(input) + " (" +
                          errorSummary(e) + ")" +
-                         (d->config.input == InputLayout::Image ? "; if the model takes flat vectors, use --input flat"
-                                                                : "; if the model takes images, use --input image"));
+                         (d->config.input == InputLayout::Image
+                              ? "; if the model takes flat vectors, use --input flat"
+                              : "; if the model takes images, use --input image"));
     }
     if (logits.dim() != 2 || logits.size(0) != count)
-        throw InputError(d->path + ": output has shape " + shapeText(logits) + ", expected [B, C] logits = [" +
-                         std::to_string(count) + ", C]");
+        throw InputError(d->path + ": output has shape " + shapeText(logits) +
+                         ", expected [B, C] logits = [" + std::to_string(count) + ", C]");
     const int64_t classes = logits.size(1);
     const bool exact = task.spec.rfind("idx:", 0) != 0;
     if (classes < task.numClasses() || (exact && classes != task.numClasses()))
-        throw InputError(d->path + ": outputs " + std::to_string(classes) + " classes but " + task.label + " has " +
-                         std::to_string(task.numClasses()) + " (labels 0 to " + std::to_string(task.numClasses() - 1) +
-                         ")");
+        throw InputError(d->path + ": outputs " + std::to_string(classes) + " classes but " + task.label +
+                         " has " + std::to_string(task.numClasses()) + " (labels 0 to " +
+                         std::to_string(task.numClasses() - 1) + ")");
 
     if (d->config.dropout == DropoutMode::Train) {
         // Two forwards of the same input with different dropout masks must differ, or the
@@ -284,14 +298,16 @@ void Classifier::checkAgainst(const formats::ImageTask& task)
         torch::manual_seed(2);
         const auto second = d->forward(input);
         if (torch::equal(first, second))
-            throw InputError(d->path + ": --dropout train changes nothing: two forwards with different dropout "
-                                       "masks came out identical (a model saved with torch.jit.trace has dropout "
-                                       "frozen off; save it with torch.jit.script to keep it)");
+            throw InputError(d->path +
+                             ": --dropout train changes nothing: two forwards with different dropout "
+                             "masks came out identical (a model saved with torch.jit.trace has dropout "
+                             "frozen off; save it with torch.jit.script to keep it)");
     }
 }
 
 std::vector<store::ItemRow> Classifier::evaluate(const formats::ImageTask& task, int64_t seed,
-                                                 const BatchProgress& progress, const std::atomic<bool>* cancel)
+                                                 const BatchProgress& progress,
+                                                 const std::atomic<bool>* cancel)
 {
     c10::InferenceMode guard;
     const auto& config = d->config;
@@ -326,8 +342,8 @@ std::vector<store::ItemRow> Classifier::evaluate(const formats::ImageTask& task,
             const float* row = rows + b * classes;
             const int label = task.labels[static_cast<size_t>(idx)];
             const double uniform = config.decoding == Decoding::Sample
-                                       ? counterUniform(static_cast<uint64_t>(seed), static_cast<uint64_t>(idx),
-                                                        DrawStream::Answer)
+                                       ? counterUniform(static_cast<uint64_t>(seed),
+                                                        static_cast<uint64_t>(idx), DrawStream::Answer)
                                        : 0.0;
             auto& item = items[static_cast<size_t>(idx)];
             item.idx = idx;
@@ -351,7 +367,8 @@ double Classifier::bareForwardItemsPerSecond(const formats::ImageTask& task, int
     std::vector<at::Tensor> batches;
     for (int64_t start = 0; start < n; start += d->config.batchSize) {
         const int64_t count = std::min<int64_t>(d->config.batchSize, n - start);
-        batches.push_back(d->inputBatch(task, order.data() + start, count, false).clone().to(d->torchDevice, d->dtype));
+        batches.push_back(
+            d->inputBatch(task, order.data() + start, count, false).clone().to(d->torchDevice, d->dtype));
     }
     const auto started = std::chrono::steady_clock::now();
     for (int r = 0; r < repeats; ++r)
@@ -361,7 +378,10 @@ double Classifier::bareForwardItemsPerSecond(const formats::ImageTask& task, int
     return static_cast<double>(n) * repeats / seconds;
 }
 
-void Classifier::releaseInputCache() { d->releaseCache(); }
+void Classifier::releaseInputCache()
+{
+    d->releaseCache();
+}
 
 void Classifier::applyRuntime()
 {

@@ -51,8 +51,8 @@ public:
     // One run: every item of the task (or the first `limit`), in the config's order, with all
     // randomness drawn from `seed`. Applies the config's threads and determinism flags first.
     // Checks `cancel` between batches and throws nf::Cancelled when it is set.
-    std::vector<store::ItemRow> evaluate(const formats::ImageTask& task, int64_t seed, const BatchProgress& progress,
-                                         const std::atomic<bool>* cancel);
+    std::vector<store::ItemRow> evaluate(const formats::ImageTask& task, int64_t seed,
+                                         const BatchProgress& progress, const std::atomic<bool>* cancel);
 
     // Frees the task's inputs converted for this classifier's runs (kept between runs so that
     // repeats convert them once).

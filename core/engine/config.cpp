@@ -12,7 +12,8 @@ namespace nf::engine {
 namespace {
 
 template <typename Enum, size_t N>
-Enum parseEnum(const std::string& key, const std::string& text, const std::pair<const char*, Enum> (&names)[N])
+Enum parseEnum(const std::string& key, const std::string& text,
+               const std::pair<const char*, Enum> (&names)[N])
 {
     std::string expected;
     for (const auto& [name, value] : names) {
@@ -23,12 +24,15 @@ Enum parseEnum(const std::string& key, const std::string& text, const std::pair<
     throw InputError(key + ": '" + text + "' is not one of " + expected);
 }
 
-constexpr std::pair<const char*, Decoding> kDecodings[] = {{"greedy", Decoding::Greedy}, {"sample", Decoding::Sample}};
-constexpr std::pair<const char*, DropoutMode> kDropouts[] = {{"eval", DropoutMode::Eval}, {"train", DropoutMode::Train}};
+constexpr std::pair<const char*, Decoding> kDecodings[] = {{"greedy", Decoding::Greedy},
+                                                           {"sample", Decoding::Sample}};
+constexpr std::pair<const char*, DropoutMode> kDropouts[] = {{"eval", DropoutMode::Eval},
+                                                             {"train", DropoutMode::Train}};
 constexpr std::pair<const char*, DType> kDTypes[] = {
     {"fp32", DType::Float32}, {"bf16", DType::BFloat16}, {"fp16", DType::Float16}};
 constexpr std::pair<const char*, Order> kOrders[] = {{"fixed", Order::Fixed}, {"shuffled", Order::Shuffled}};
-constexpr std::pair<const char*, InputLayout> kInputs[] = {{"image", InputLayout::Image}, {"flat", InputLayout::Flat}};
+constexpr std::pair<const char*, InputLayout> kInputs[] = {{"image", InputLayout::Image},
+                                                           {"flat", InputLayout::Flat}};
 
 template <typename Enum, size_t N>
 const char* nameOf(Enum value, const std::pair<const char*, Enum> (&names)[N])
@@ -51,17 +55,47 @@ double parseDouble(const std::string& key, const std::string& text)
 
 } // namespace
 
-Decoding parseDecoding(const std::string& text) { return parseEnum("decoding", text, kDecodings); }
-DropoutMode parseDropout(const std::string& text) { return parseEnum("dropout", text, kDropouts); }
-DType parseDType(const std::string& text) { return parseEnum("dtype", text, kDTypes); }
-Order parseOrder(const std::string& text) { return parseEnum("order", text, kOrders); }
-InputLayout parseInputLayout(const std::string& text) { return parseEnum("input", text, kInputs); }
+Decoding parseDecoding(const std::string& text)
+{
+    return parseEnum("decoding", text, kDecodings);
+}
+DropoutMode parseDropout(const std::string& text)
+{
+    return parseEnum("dropout", text, kDropouts);
+}
+DType parseDType(const std::string& text)
+{
+    return parseEnum("dtype", text, kDTypes);
+}
+Order parseOrder(const std::string& text)
+{
+    return parseEnum("order", text, kOrders);
+}
+InputLayout parseInputLayout(const std::string& text)
+{
+    return parseEnum("input", text, kInputs);
+}
 
-const char* toString(Decoding value) { return nameOf(value, kDecodings); }
-const char* toString(DropoutMode value) { return nameOf(value, kDropouts); }
-const char* toString(DType value) { return nameOf(value, kDTypes); }
-const char* toString(Order value) { return nameOf(value, kOrders); }
-const char* toString(InputLayout value) { return nameOf(value, kInputs); }
+const char* toString(Decoding value)
+{
+    return nameOf(value, kDecodings);
+}
+const char* toString(DropoutMode value)
+{
+    return nameOf(value, kDropouts);
+}
+const char* toString(DType value)
+{
+    return nameOf(value, kDTypes);
+}
+const char* toString(Order value)
+{
+    return nameOf(value, kOrders);
+}
+const char* toString(InputLayout value)
+{
+    return nameOf(value, kInputs);
+}
 
 void parseNormalize(const std::string& text, EvalConfig& config)
 {
@@ -81,7 +115,8 @@ void validate(const EvalConfig& config)
         if (!(config.topP > 0 && config.topP <= 1))
             throw InputError("top_p: " + std::to_string(config.topP) + " must be in (0, 1]");
         if (config.topK < 0)
-            throw InputError("top_k: " + std::to_string(config.topK) + " must be 0 (all classes) or positive");
+            throw InputError("top_k: " + std::to_string(config.topK) +
+                             " must be 0 (all classes) or positive");
     }
     if (config.batchSize < 1)
         throw InputError("batch_size: " + std::to_string(config.batchSize) + " must be at least 1");
@@ -153,7 +188,8 @@ EvalConfig configFromParamsJson(const std::string& text)
     return config;
 }
 
-std::string configHash(const std::string& paramsJson, const std::string& modelSha256, const std::string& taskSha256)
+std::string configHash(const std::string& paramsJson, const std::string& modelSha256,
+                       const std::string& taskSha256)
 {
     return sha256Hex(paramsJson + "\n" + modelSha256 + "\n" + taskSha256);
 }

@@ -46,7 +46,8 @@ std::string canonicalParamsJson(const EvalConfig& config, const std::string& dev
 EvalConfig configFromParamsJson(const std::string& json);
 
 // sha256 over the canonical params and the model's and data's sha256: the config group's key.
-std::string configHash(const std::string& paramsJson, const std::string& modelSha256, const std::string& taskSha256);
+std::string configHash(const std::string& paramsJson, const std::string& modelSha256,
+                       const std::string& taskSha256);
 
 // Parsers for the CLI and the app; each throws nf::InputError naming the key and the value.
 Decoding parseDecoding(const std::string& text);

@@ -28,7 +28,8 @@ torch::jit::Module makeDropout(double p, bool inert)
     if (inert)
         dropout.define("def forward(self, x):\n    return x\n");
     else
-        dropout.define("def forward(self, x):\n    return torch.dropout(x, " + std::to_string(p) + ", self.training)\n");
+        dropout.define("def forward(self, x):\n    return torch.dropout(x, " + std::to_string(p) +
+                       ", self.training)\n");
     return dropout;
 }
 
@@ -36,10 +37,10 @@ torch::jit::Module makeDropout(double p, bool inert)
 void addLinear(torch::jit::Module& module, const std::string& name, int64_t in, int64_t out, bool trainable)
 {
     const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-    module.register_parameter(name + "_w", torch::empty({out, in}).uniform_(-bound, bound).set_requires_grad(trainable),
-                              false);
-    module.register_parameter(name + "_b", torch::empty({out}).uniform_(-bound, bound).set_requires_grad(trainable),
-                              false);
+    module.register_parameter(
+        name + "_w", torch::empty({out, in}).uniform_(-bound, bound).set_requires_grad(trainable), false);
+    module.register_parameter(
+        name + "_b", torch::empty({out}).uniform_(-bound, bound).set_requires_grad(trainable), false);
 }
 
 void saveAtomically(torch::jit::Module& module, const std::filesystem::path& path)
@@ -115,8 +116,10 @@ DemoModels ensureDemoModels(const std::filesystem::path& directory, const TrainP
     const int64_t n = train.n;
     const int64_t pixels = static_cast<int64_t>(train.rows) * train.cols;
     // Bytes stay bytes (47 MB); each batch is scaled to float on its own.
-    const auto images = torch::from_blob(const_cast<uint8_t*>(train.pixels.data()), {n, pixels}, torch::kUInt8);
-    const auto labels = torch::from_blob(const_cast<int32_t*>(train.labels.data()), {n}, torch::kInt32).to(torch::kLong);
+    const auto images =
+        torch::from_blob(const_cast<uint8_t*>(train.pixels.data()), {n, pixels}, torch::kUInt8);
+    const auto labels =
+        torch::from_blob(const_cast<int32_t*>(train.labels.data()), {n}, torch::kInt32).to(torch::kLong);
 
     auto mlp = makeDemoMlp();
     std::vector<at::Tensor> parameters;

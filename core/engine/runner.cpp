@@ -7,8 +7,8 @@
 #include "formats/task.h"
 #include "store/store.h"
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -26,7 +26,8 @@ struct Evaluation::Impl
 
 Evaluation::Evaluation(RunPlan plan) : Evaluation(std::move(plan), nullptr) {}
 
-Evaluation::Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> task) : d(std::make_unique<Impl>())
+Evaluation::Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> task)
+    : d(std::make_unique<Impl>())
 {
     validate(plan.config);
     if (plan.seeds.empty())
@@ -36,7 +37,8 @@ Evaluation::Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> t
     plan.modelPath = std::filesystem::absolute(plan.modelPath).lexically_normal().string();
     if (plan.modelLabel.empty())
         plan.modelLabel = std::filesystem::path(plan.modelPath).filename().string();
-    d->task = task ? std::move(task) : std::make_shared<const formats::ImageTask>(formats::loadImageTask(plan.taskSpec));
+    d->task = task ? std::move(task)
+                   : std::make_shared<const formats::ImageTask>(formats::loadImageTask(plan.taskSpec));
     d->classifier = std::make_unique<Classifier>(plan.modelPath, plan.config);
     d->classifier->checkAgainst(*d->task);
     d->modelSha256 = sha256File(plan.modelPath);
@@ -49,13 +51,34 @@ Evaluation::~Evaluation() = default;
 Evaluation::Evaluation(Evaluation&&) noexcept = default;
 Evaluation& Evaluation::operator=(Evaluation&&) noexcept = default;
 
-const RunPlan& Evaluation::plan() const { return d->plan; }
-const formats::ImageTask& Evaluation::task() const { return *d->task; }
-Classifier& Evaluation::classifier() { return *d->classifier; }
-const std::string& Evaluation::modelSha256() const { return d->modelSha256; }
-const std::string& Evaluation::paramsJson() const { return d->paramsJson; }
-const std::string& Evaluation::configHash() const { return d->configHash; }
-int64_t Evaluation::itemsPerRun() const { return itemCount(*d->task, d->plan.config); }
+const RunPlan& Evaluation::plan() const
+{
+    return d->plan;
+}
+const formats::ImageTask& Evaluation::task() const
+{
+    return *d->task;
+}
+Classifier& Evaluation::classifier()
+{
+    return *d->classifier;
+}
+const std::string& Evaluation::modelSha256() const
+{
+    return d->modelSha256;
+}
+const std::string& Evaluation::paramsJson() const
+{
+    return d->paramsJson;
+}
+const std::string& Evaluation::configHash() const
+{
+    return d->configHash;
+}
+int64_t Evaluation::itemsPerRun() const
+{
+    return itemCount(*d->task, d->plan.config);
+}
 
 std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans)
 {
@@ -72,8 +95,7 @@ std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans)
 
 RepeatRunner::RepeatRunner(store::Store& store, ProgressFn progress, const std::atomic<bool>* cancel)
     : m_store(store), m_progress(std::move(progress)), m_cancel(cancel)
-{
-}
+{}
 
 namespace {
 
@@ -103,7 +125,8 @@ GroupIds registerEvaluation(store::Store& store, Evaluation& evaluation)
         items[i] = {task.classNames[static_cast<size_t>(label)], std::to_string(label)};
     }
     const auto& plan = evaluation.plan();
-    const int64_t modelId = store.ensureModel(plan.modelPath, evaluation.modelSha256(), "classifier", plan.modelLabel);
+    const int64_t modelId =
+        store.ensureModel(plan.modelPath, evaluation.modelSha256(), "classifier", plan.modelLabel);
     const int64_t taskId = store.ensureTask("image", task.spec, task.sha256, task.label, items);
     GroupIds ids;
     ids.configId = store.ensureConfig(modelId, taskId, evaluation.paramsJson(), evaluation.configHash());
@@ -122,7 +145,8 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
     RunProgress progress;
     for (const auto& evaluation : evaluations) {
         progress.runCount += evaluation.plan().seeds.size();
-        progress.overallTotal += evaluation.itemsPerRun() * static_cast<int64_t>(evaluation.plan().seeds.size());
+        progress.overallTotal +=
+            evaluation.itemsPerRun() * static_cast<int64_t>(evaluation.plan().seeds.size());
     }
 
     RepeatResult result;
@@ -174,14 +198,15 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                             m_progress(progress);
                     },
                     m_cancel);
-                outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                outcome.seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 m_store.completeRun(outcome.runId, rows, outcome.seconds);
                 outcome.status = "completed";
                 outcome.accuracy = m_store.run(outcome.runId)->accuracy;
             } catch (const Cancelled&) {
-                m_store.endRun(outcome.runId, store::kCancelled, "cancelled at " + std::to_string(progress.itemsDone) +
-                                                                      " of " + std::to_string(items) + " items, " +
-                                                                      nowIso());
+                m_store.endRun(outcome.runId, store::kCancelled,
+                               "cancelled at " + std::to_string(progress.itemsDone) + " of " +
+                                   std::to_string(items) + " items, " + nowIso());
                 outcome.status = "cancelled";
                 result.outcomes.push_back(outcome);
                 result.cancelled = true;

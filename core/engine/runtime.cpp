@@ -14,18 +14,22 @@
 
 namespace nf::engine {
 
-int cudaDeviceCount() { return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0; }
+int cudaDeviceCount()
+{
+    return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+}
 
 ResolvedDevice resolveDevice(const std::string& requested)
 {
     const int gpus = cudaDeviceCount();
     ResolvedDevice device;
     if (requested == "cpu" || (requested == "auto" && gpus == 0)) {
-        device.description = gpus == 0 ? "cpu (no CUDA device: " +
-                                              std::string(at::globalContext().hasCUDA() ? "none visible"
-                                                                                        : "this libtorch has no CUDA") +
-                                              ")"
-                                        : "cpu";
+        device.description =
+            gpus == 0 ? "cpu (no CUDA device: " +
+                            std::string(at::globalContext().hasCUDA() ? "none visible"
+                                                                      : "this libtorch has no CUDA") +
+                            ")"
+                      : "cpu";
         return device;
     }
     if (gpus == 0)

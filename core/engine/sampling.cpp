@@ -7,8 +7,7 @@ namespace nf::engine {
 
 AnswerPicker::AnswerPicker(const EvalConfig& config)
     : m_decoding(config.decoding), m_temperature(config.temperature), m_topK(config.topK), m_topP(config.topP)
-{
-}
+{}
 
 int AnswerPicker::pick(const float* logits, int classes, double uniform)
 {
@@ -25,7 +24,8 @@ int AnswerPicker::pick(const float* logits, int classes, double uniform)
     std::sort(m_scratch.begin(), m_scratch.end(), [](const auto& a, const auto& b) {
         return a.first > b.first || (a.first == b.first && a.second < b.second);
     });
-    size_t kept = m_topK > 0 ? std::min<size_t>(static_cast<size_t>(m_topK), m_scratch.size()) : m_scratch.size();
+    size_t kept =
+        m_topK > 0 ? std::min<size_t>(static_cast<size_t>(m_topK), m_scratch.size()) : m_scratch.size();
     double total = 0;
     for (size_t i = 0; i < kept; ++i)
         total += m_scratch[i].first;

@@ -3,16 +3,18 @@
 #include "common/sha256.h"
 #include "nf/version.h"
 
-#include <algorithm>
 #include <climits>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
-#include <link.h>
-#include <nlohmann/json.hpp>
-#include <sys/utsname.h>
 #include <thread>
+
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace nf::env {

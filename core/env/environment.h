@@ -10,11 +10,12 @@ namespace nf::env {
 // libblas.so.3 alternatives link, its real path) and asked through dlsym.
 struct BlasInfo
 {
-    std::string library;    // real path of the loaded BLAS, e.g. /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3
-    std::string name;       // "OpenBLAS", "reference BLAS", "unknown", "not loaded"
-    std::string config;     // openblas_get_config(), when OpenBLAS
-    std::string coreName;   // openblas_get_corename(), when OpenBLAS
-    int threads = 0;        // openblas_get_num_threads(); 0 when unknown
+    std::string
+        library; // real path of the loaded BLAS, e.g. /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3
+    std::string name;     // "OpenBLAS", "reference BLAS", "unknown", "not loaded"
+    std::string config;   // openblas_get_config(), when OpenBLAS
+    std::string coreName; // openblas_get_corename(), when OpenBLAS
+    int threads = 0;      // openblas_get_num_threads(); 0 when unknown
     // Real paths of the other BLAS libraries loaded beside it, e.g. the libopenblas.so.0 that
     // Debian's OpenBLAS libblas.so.3 is a thin wrapper around; empty when there are none.
     std::vector<std::string> alsoLoaded;
@@ -41,8 +42,8 @@ class Snapshot
 public:
     void set(const std::string& key, const std::string& value) { m_values[key] = value; }
     const std::map<std::string, std::string>& values() const { return m_values; }
-    std::string json() const;  // compact JSON object, keys sorted
-    std::string hash() const;  // sha256 of json()
+    std::string json() const; // compact JSON object, keys sorted
+    std::string hash() const; // sha256 of json()
 
 private:
     std::map<std::string, std::string> m_values;

@@ -2,14 +2,15 @@
 
 #include "common/error.h"
 
+#include <climits>
+#include <zlib.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
-#include <zlib.h>
 
 namespace nf::formats {
 namespace {

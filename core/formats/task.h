@@ -11,16 +11,16 @@ inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mni
 // An image-classification task: N images of rows x cols bytes with a label each.
 struct ImageTask
 {
-    std::string spec;          // canonical spec: "fashion-mnist:test" or "idx:IMAGES,LABELS"
-    std::string label;         // short name for tables: "fashion-mnist:test", "idx:t10k-images..."
-    std::string imagesPath;    // absolute paths of the files read
+    std::string spec;       // canonical spec: "fashion-mnist:test" or "idx:IMAGES,LABELS"
+    std::string label;      // short name for tables: "fashion-mnist:test", "idx:t10k-images..."
+    std::string imagesPath; // absolute paths of the files read
     std::string labelsPath;
-    std::string sha256;        // of the two files' sha256 concatenated: identifies the data, not the path
+    std::string sha256; // of the two files' sha256 concatenated: identifies the data, not the path
     int64_t n = 0;
     int rows = 0;
     int cols = 0;
-    std::vector<uint8_t> pixels; // n * rows * cols, row-major
-    std::vector<int32_t> labels; // n, each in [0, classNames.size())
+    std::vector<uint8_t> pixels;         // n * rows * cols, row-major
+    std::vector<int32_t> labels;         // n, each in [0, classNames.size())
     std::vector<std::string> classNames; // index = label; "0".."9" when the data has no names
 
     int numClasses() const { return static_cast<int>(classNames.size()); }

@@ -1,10 +1,12 @@
 #include "store/owner.h"
 
-#include <cerrno>
 #include <climits>
+
+#include <cerrno>
 #include <fstream>
-#include <signal.h>
 #include <sstream>
+
+#include <signal.h>
 #include <unistd.h>
 
 namespace nf::store {

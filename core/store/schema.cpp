@@ -4,6 +4,7 @@
 #include "store/sqlite.h"
 
 #include <sqlite3.h>
+
 #include <string>
 
 namespace nf::store::schema {

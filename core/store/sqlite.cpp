@@ -3,6 +3,7 @@
 #include "common/error.h"
 
 #include <sqlite3.h>
+
 #include <utility>
 
 namespace nf::store::sqlite {

@@ -4,14 +4,16 @@
 #include "store/schema.h"
 #include "store/store_impl.h"
 
+#include <sqlite3.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <random>
-#include <sqlite3.h>
 #include <system_error>
+
 #include <unistd.h>
 
 namespace nf::store {

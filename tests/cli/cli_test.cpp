@@ -1,7 +1,6 @@
 // End-to-end tests of noisefloor-cli: the binary is run as a user runs it.
 
 #include "engine/fixture.h"
-
 #include "formats/task.h"
 #include "store/store.h"
 
@@ -11,9 +10,10 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 using nf::test::TinyWorld;
@@ -59,7 +59,8 @@ Result cli(const TinyWorld& world, const std::vector<std::string>& args, const s
 
 std::vector<std::string> runArgs(const TinyWorld& world, const std::string& model, const std::string& db)
 {
-    return {"--db", db, "run", "--model", model, "--task", world.taskSpec(), "--repeats", "3", "--batch-size", "16"};
+    return {"--db",           db,          "run", "--model",      model, "--task",
+            world.taskSpec(), "--repeats", "3",   "--batch-size", "16"};
 }
 
 } // namespace
@@ -80,7 +81,8 @@ TEST(Cli, RunThenListJsonThenExportJson)
     const auto runs = nlohmann::json::parse(list.out);
     ASSERT_EQ(runs.size(), 3u);
     for (const auto& r : runs) {
-        for (const char* key : {"id", "group", "seed", "status", "accuracy", "n_items", "started_at", "label"})
+        for (const char* key :
+             {"id", "group", "seed", "status", "accuracy", "n_items", "started_at", "label"})
             EXPECT_TRUE(r.contains(key)) << key;
         EXPECT_EQ(r["status"], "completed");
         EXPECT_EQ(r["n_items"], 60);
@@ -174,7 +176,10 @@ TEST(CliInput, BadInputGetsOneLineExitCodeTwoAndWritesNothing)
         {{}, (world / "corrupt.pt").string(), world.taskSpec(), "corrupt.pt: not a TorchScript model"},
         {{}, wrongShape, world.taskSpec(), "wrong.pt: output has shape [2]"},
         {{}, tiny, "mnist-ish", "unknown task 'mnist-ish'"},
-        {{}, tiny, "idx:" + (world / "short.idx").string() + "," + (world / "labels.idx.gz").string(), "short.idx"},
+        {{},
+         tiny,
+         "idx:" + (world / "short.idx").string() + "," + (world / "labels.idx.gz").string(),
+         "short.idx"},
         {{"--decoding", "sample", "--temperature", "0"}, tiny, world.taskSpec(), "temperature"},
         {{"--decoding", "sample", "--top-p", "1.5"}, tiny, world.taskSpec(), "top_p"},
         {{"--dropout", "train"}, tiny, world.taskSpec(), "Dropout"},
@@ -208,7 +213,8 @@ TEST(CliInput, UnreadableOrReadOnlyDatabaseIsNamed)
     std::string asUser;
     if (::geteuid() == 0) {
         if (!std::filesystem::exists("/usr/bin/setpriv"))
-            GTEST_SKIP() << "running as root without setpriv: file permissions cannot make a database read-only";
+            GTEST_SKIP()
+                << "running as root without setpriv: file permissions cannot make a database read-only";
         asUser = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
         ::chmod(world.dir().c_str(), 0755);
     }
@@ -300,5 +306,6 @@ TEST(CliDemo, TrainsOnceAndTheThreeEpochMlpScoresAtLeast84PercentGreedy)
     const auto second = cli(world, {"--db", db, "demo", "--repeats", "2"});
     ASSERT_EQ(second.code, 0) << second.err;
     EXPECT_NE(second.out.find("Demo models (cached)"), std::string::npos);
-    EXPECT_NE(second.out.find("12 skipped"), std::string::npos) << "running the demo twice does not double its runs";
+    EXPECT_NE(second.out.find("12 skipped"), std::string::npos)
+        << "running the demo twice does not double its runs";
 }

@@ -1,7 +1,8 @@
 #include "stats/describe.h"
 
-#include <cmath>
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <limits>
 
 using nf::stats::describe;

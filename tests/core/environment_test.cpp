@@ -1,9 +1,11 @@
 #include "env/environment.h"
 
-#include <cstdlib>
-#include <dlfcn.h>
-#include <filesystem>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <dlfcn.h>
 
 using namespace nf::env;
 

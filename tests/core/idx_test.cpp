@@ -3,10 +3,11 @@
 #include "core/scratch_dir.h"
 #include "formats/idx.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <iterator>
 
 using nf::formats::readIdx;

@@ -3,6 +3,8 @@
 // Tiny IDX fixtures written by the tests themselves, raw or gzip-compressed. Header-only; a test
 // target that includes it links ZLIB::ZLIB.
 
+#include <zlib.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,7 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include <zlib.h>
 
 namespace nf::test {
 

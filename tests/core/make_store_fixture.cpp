@@ -13,10 +13,11 @@
 #include "store/sqlite.h"
 #include "store/store.h"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <sqlite3.h>
 #include <string>
 #include <vector>
 

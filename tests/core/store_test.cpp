@@ -3,18 +3,20 @@
 #include "store/sqlite.h"
 #include "store/store.h"
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <string>
+#include <thread>
+#include <vector>
+
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
-#include <vector>
 
 namespace fs = std::filesystem;
 using namespace nf::store;

@@ -3,9 +3,11 @@
 #include "core/scratch_dir.h"
 #include "formats/task.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdio>
-#include <gtest/gtest.h>
+
 #include <unistd.h>
 
 using nf::formats::loadImageTask;

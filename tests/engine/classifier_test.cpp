@@ -1,8 +1,7 @@
-#include "fixture.h"
-
 #include "common/error.h"
 #include "engine/classifier.h"
 #include "engine/runtime.h"
+#include "fixture.h"
 #include "formats/task.h"
 
 #include <gtest/gtest.h>
@@ -41,7 +40,8 @@ int differingAnswers(const std::vector<nf::store::ItemRow>& a, const std::vector
     return differ;
 }
 
-std::string loadError(const std::string& model, const nf::formats::ImageTask& task, const EvalConfig& config = {})
+std::string loadError(const std::string& model, const nf::formats::ImageTask& task,
+                      const EvalConfig& config = {})
 {
     try {
         Classifier classifier(model, config);
@@ -213,7 +213,8 @@ TEST(ClassifierInput, WrongInputSizeSaysWhatWasFed)
     spec.inputSize = 10;
     const auto model = world.model("ten", spec);
     const auto message = loadError(model, task);
-    EXPECT_NE(message.find(model + ": forward failed on a float input of shape [2, 1, 4, 4]"), std::string::npos)
+    EXPECT_NE(message.find(model + ": forward failed on a float input of shape [2, 1, 4, 4]"),
+              std::string::npos)
         << message;
 }
 

@@ -4,9 +4,9 @@
 #include "engine/sampling.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 using namespace nf::engine;
 

@@ -1,7 +1,6 @@
-#include "fixture.h"
-
 #include "common/error.h"
 #include "engine/runner.h"
+#include "fixture.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -22,8 +21,8 @@ RunPlan plan(const TinyWorld& world, const std::string& model, std::vector<int64
     return plan;
 }
 
-RepeatResult runPlans(nf::store::Store& store, std::vector<RunPlan> plans, const std::atomic<bool>* cancel = nullptr,
-                      RepeatRunner::ProgressFn progress = {})
+RepeatResult runPlans(nf::store::Store& store, std::vector<RunPlan> plans,
+                      const std::atomic<bool>* cancel = nullptr, RepeatRunner::ProgressFn progress = {})
 {
     std::vector<Evaluation> evaluations;
     for (auto& p : plans)
