@@ -1,13 +1,11 @@
 #pragma once
 
+#include "store/store.h"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <string>
-
-namespace nf::store {
-class Store;
-}
 
 namespace nf::cli {
 
@@ -27,10 +25,13 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action); // 
 
 std::string databasePath(const GlobalOptions& global);
 
+// Opens the database named by --db. A database that cannot be opened is bad input (exit 2,
+// nothing written); a store error later, in the middle of a run, is a failure (exit 1).
+store::Store openStore(const GlobalOptions& global, store::OpenMode mode);
+
 // Exit codes shared by every command.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitCancelled = 130;
 
 } // namespace nf::cli

@@ -18,7 +18,7 @@ store::Store openForReading(const GlobalOptions& global)
     if (!std::filesystem::exists(path))
         throw InputError(path +
                          ": no database yet (run `noisefloor-cli demo` or `noisefloor-cli run` first)");
-    return store::Store(path, store::OpenMode::ReadOnly);
+    return openStore(global, store::OpenMode::ReadOnly);
 }
 
 store::RunRow requireRun(const store::Store& store, const std::string& ref)
@@ -58,7 +58,8 @@ nlohmann::json fullRunJson(const store::Store& store, const store::RunRow& run, 
     json["model"] = group->modelLabel;
     json["task"] = group->taskLabel;
     json["config"] = nlohmann::json::parse(group->paramsJson);
-    json["environment"] = nlohmann::json::parse(store.environmentJson(run.envId));
+    json["environment"] =
+        run.envId > 0 ? nlohmann::json::parse(store.environmentJson(run.envId)) : nlohmann::json(nullptr);
     if (withItems) {
         auto items = nlohmann::json::array();
         for (const auto& item : store.runItems(run.id))
@@ -86,7 +87,8 @@ struct ExportOptions
     std::string status = "completed";
 };
 
-std::string exportText(const store::Store& store, const ExportOptions& options)
+// Streams run by run: an export of 100 runs x 14,000 items never holds them all in memory.
+void writeExport(const store::Store& store, const ExportOptions& options, std::ostream& out)
 {
     std::vector<store::RunRow> runs;
     store::RunFilter filter;
@@ -101,32 +103,30 @@ std::string exportText(const store::Store& store, const ExportOptions& options)
             runs.insert(runs.end(), some.begin(), some.end());
         }
     }
-    std::ostringstream out;
     if (options.format == "json") {
-        auto array = nlohmann::json::array();
-        for (const auto& run : runs)
-            array.push_back(fullRunJson(store, run, true));
-        out << array.dump(1) << '\n';
-    } else {
-        // Tidy: one row per (run, item), so a spreadsheet or pandas can pivot it either way.
-        out << "run_id,run_uid,group,model,task,seed,status,label,idx,subject,predicted,correct,p_true\n";
-        for (const auto& run : runs) {
-            const auto group = store.group(run.configId);
-            const auto subjects = store.taskItems(group->taskId);
-            const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
-                                       std::to_string(run.configId) + "," + csvField(group->modelLabel) +
-                                       "," + csvField(group->taskLabel) + "," + std::to_string(run.seed) +
-                                       "," + run.status + "," + csvField(run.label) + ",";
-            for (const auto& item : store.runItems(run.id)) {
-                const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
-                                          ? subjects[static_cast<size_t>(item.idx)].subject
-                                          : std::string();
-                out << prefix << item.idx << ',' << csvField(subject) << ',' << item.predicted << ','
-                    << (item.correct ? 1 : 0) << ',' << fixed(item.pTrue, 9) << '\n';
-            }
+        out << "[";
+        for (size_t i = 0; i < runs.size(); ++i)
+            out << (i == 0 ? "\n" : ",\n") << fullRunJson(store, runs[i], true).dump();
+        out << "\n]\n";
+        return;
+    }
+    // Tidy: one row per (run, item), so a spreadsheet or pandas can pivot it either way.
+    out << "run_id,run_uid,group,model,task,seed,status,label,idx,subject,predicted,correct,p_true\n";
+    for (const auto& run : runs) {
+        const auto group = store.group(run.configId);
+        const auto subjects = store.taskItems(group->taskId);
+        const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
+                                   std::to_string(run.configId) + "," + csvField(group->modelLabel) + "," +
+                                   csvField(group->taskLabel) + "," + std::to_string(run.seed) + "," +
+                                   run.status + "," + csvField(run.label) + ",";
+        for (const auto& item : store.runItems(run.id)) {
+            const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
+                                      ? subjects[static_cast<size_t>(item.idx)].subject
+                                      : std::string();
+            out << prefix << item.idx << ',' << csvField(subject) << ',' << item.predicted << ','
+                << (item.correct ? 1 : 0) << ',' << fixed(item.pTrue, 9) << '\n';
         }
     }
-    return out.str();
 }
 
 } // namespace
@@ -214,7 +214,8 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
             if (run.reproduces)
                 std::cout << "  reproduces run " << *run.reproduces << '\n';
             std::cout << "  environment\n";
-            const auto environment = nlohmann::json::parse(store.environmentJson(run.envId));
+            const auto environment = run.envId > 0 ? nlohmann::json::parse(store.environmentJson(run.envId))
+                                                   : nlohmann::json::object();
             for (const auto& [key, value] : environment.items())
                 std::cout << "    " << key << " = "
                           << (value.is_string() ? value.get<std::string>() : value.dump()) << '\n';
@@ -242,11 +243,13 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     exportCommand->callback([&global, &action, exportOptions] {
         action = [&global, exportOptions] {
             const auto store = openForReading(global);
-            const auto text = exportText(store, *exportOptions);
-            if (exportOptions->out.empty())
-                std::cout << text;
-            else
-                writeFileAtomically(exportOptions->out, text);
+            if (exportOptions->out.empty()) {
+                writeExport(store, *exportOptions, std::cout);
+            } else {
+                AtomicFile file(exportOptions->out);
+                writeExport(store, *exportOptions, file.stream());
+                file.commit();
+            }
             return kExitOk;
         };
     });

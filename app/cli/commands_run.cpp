@@ -21,15 +21,17 @@ namespace nf::cli {
 namespace {
 
 std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
 
-// First Ctrl-C: stop between batches, store the run in flight as cancelled, keep the completed
-// ones. A second Ctrl-C ends the process at once (that run is then marked interrupted later).
-extern "C" void onInterrupt(int)
+// First Ctrl-C (or SIGTERM): stop between batches, store the run in flight as cancelled, keep the
+// completed ones. A second one ends the process at once (that run is then marked interrupted later).
+extern "C" void onInterrupt(int signal)
 {
     if (g_cancel.exchange(true)) {
-        std::signal(SIGINT, SIG_DFL);
-        std::raise(SIGINT);
+        std::signal(signal, SIG_DFL);
+        std::raise(signal);
     }
+    g_signal = signal;
 }
 
 struct CancelOnInterrupt
@@ -37,6 +39,7 @@ struct CancelOnInterrupt
     CancelOnInterrupt()
     {
         g_cancel = false;
+        g_signal = 0;
         std::signal(SIGINT, onInterrupt);
         std::signal(SIGTERM, onInterrupt);
     }
@@ -45,6 +48,8 @@ struct CancelOnInterrupt
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
     }
+    // 128 + the signal, as a shell reports a process ended by it (130 for Ctrl-C).
+    static int exitCode() { return 128 + (g_signal.load() ? g_signal.load() : SIGINT); }
 };
 
 struct RunOptions
@@ -116,10 +121,12 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
     printGroupTable(std::cout, groups);
     std::cout << "\nDatabase: " << store.path().string() << '\n';
     if (result.cancelled) {
-        const auto& last = result.outcomes.back();
-        std::cerr << "noisefloor-cli: cancelled: run " << last.runId << " (seed " << last.seed
-                  << ") stored as cancelled; completed runs are kept\n";
-        return kExitCancelled;
+        if (!result.outcomes.empty() && result.outcomes.back().status == "cancelled")
+            std::cerr << "noisefloor-cli: cancelled: run " << result.outcomes.back().runId << " (seed "
+                      << result.outcomes.back().seed << ") stored as cancelled; completed runs are kept\n";
+        else
+            std::cerr << "noisefloor-cli: cancelled before the next run started; completed runs are kept\n";
+        return CancelOnInterrupt::exitCode();
     }
     return kExitOk;
 }
@@ -172,6 +179,15 @@ std::string databasePath(const GlobalOptions& global)
     return global.db.empty() ? defaultDatabasePath().string() : global.db;
 }
 
+store::Store openStore(const GlobalOptions& global, store::OpenMode mode)
+{
+    try {
+        return store::Store(databasePath(global), mode);
+    } catch (const StoreError& e) {
+        throw InputError(e.what());
+    }
+}
+
 void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
 {
     auto options = std::make_shared<RunOptions>();
@@ -185,7 +201,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             std::vector<engine::Evaluation> evaluations;
             evaluations.emplace_back(planFrom(*options));
             std::cerr << "device: " << evaluations.front().classifier().deviceDescription() << '\n';
-            store::Store store(databasePath(global));
+            auto store = openStore(global, store::OpenMode::ReadWrite);
             return runAndReport(store, evaluations, bar);
         };
     });
@@ -215,7 +231,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
 
             auto evaluations = engine::prepareEvaluations(engine::demoPlans(models, *demoRepeats));
             std::cout << "Device: " << evaluations.front().classifier().deviceDescription() << "\n";
-            store::Store store(databasePath(global));
+            auto store = openStore(global, store::OpenMode::ReadWrite);
             const int code = runAndReport(store, evaluations, bar);
             std::cout << "Demo finished in "
                       << fixed(
@@ -238,10 +254,13 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             std::string modelSha;
             std::string taskSha;
             {
-                store::Store store(databasePath(global), store::OpenMode::ReadOnly);
+                auto store = openStore(global, store::OpenMode::ReadOnly);
                 original = store.findRun(*runRef);
                 if (!original)
                     throw InputError("run '" + *runRef + "' is not in " + store.path().string());
+                if (original->status != store::kCompleted)
+                    throw InputError("run " + std::to_string(original->id) + " is " + original->status +
+                                     ": only a completed run has answers to compare with");
                 if (original->source != "engine")
                     throw InputError("run " + std::to_string(original->id) + " was imported (" +
                                      original->source +
@@ -269,7 +288,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 throw InputError(evaluation.task().spec + ": the task's data changed since run " +
                                  std::to_string(original->id) + " (sha256 differs)");
 
-            store::Store store(databasePath(global));
+            auto store = openStore(global, store::OpenMode::ReadWrite);
             ProgressBar bar;
             CancelOnInterrupt interrupt;
             engine::RepeatRunner runner(
@@ -278,7 +297,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             bar.finish();
             const auto& outcome = result.outcomes.back();
             if (result.cancelled)
-                return kExitCancelled;
+                return CancelOnInterrupt::exitCode();
 
             const auto before = store.runItems(original->id);
             const auto after = store.runItems(outcome.runId);

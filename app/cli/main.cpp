@@ -41,8 +41,10 @@ int main(int argc, char** argv)
         std::cerr << "noisefloor-cli: error: " << e.what() << '\n';
         return nf::cli::kExitBadInput;
     } catch (const nf::StoreError& e) {
-        std::cerr << "noisefloor-cli: error: " << e.what() << '\n';
-        return nf::cli::kExitBadInput;
+        // Opening errors arrive as InputError; this is the database failing mid-way (a full disk).
+        // Runs committed before it are kept.
+        std::cerr << "noisefloor-cli: failed: " << e.what() << '\n';
+        return nf::cli::kExitFailure;
     } catch (const std::exception& e) {
         std::cerr << "noisefloor-cli: failed: " << e.what() << '\n';
         return nf::cli::kExitFailure;

@@ -13,6 +13,7 @@
 #include <ostream>
 #include <sstream>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace nf::cli {
@@ -143,27 +144,51 @@ void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& grou
     out << "(accuracy in points, over completed runs; reproductions are not counted)\n";
 }
 
-void writeFileAtomically(const std::string& path, const std::string& text)
+namespace {
+
+// fsync of a path (a file, or the folder whose entry a rename changed).
+bool syncPath(const std::string& path)
 {
-    const auto target = std::filesystem::absolute(path);
-    const auto temporary = target.string() + ".partial-" + std::to_string(::getpid());
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file)
-            throw InputError(path + ": cannot be written (" + std::strerror(errno) + ")");
-        file << text;
-        file.flush();
-        if (!file) {
-            std::filesystem::remove(temporary);
-            throw InputError(path + ": write failed (disk full?)");
-        }
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0)
+        return false;
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    return synced;
+}
+
+} // namespace
+
+AtomicFile::AtomicFile(const std::string& path)
+    : m_path(std::filesystem::absolute(path).string()),
+      m_temporary(m_path + ".partial-" + std::to_string(::getpid()))
+{
+    m_stream.open(m_temporary, std::ios::binary | std::ios::trunc);
+    if (!m_stream)
+        throw InputError(path + ": cannot be written (" + std::strerror(errno) + ")");
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (!m_committed) {
+        m_stream.close();
+        std::error_code ignored;
+        std::filesystem::remove(m_temporary, ignored);
     }
+}
+
+void AtomicFile::commit()
+{
+    m_stream.flush();
+    m_stream.close();
+    if (!m_stream || !syncPath(m_temporary))
+        throw InputError(m_path + ": write failed (disk full?)");
     std::error_code error;
-    std::filesystem::rename(temporary, target, error);
-    if (error) {
-        std::filesystem::remove(temporary);
-        throw InputError(path + ": cannot be written (" + error.message() + ")");
-    }
+    std::filesystem::rename(m_temporary, m_path, error);
+    if (error)
+        throw InputError(m_path + ": cannot be written (" + error.message() + ")");
+    m_committed = true;
+    syncPath(std::filesystem::path(m_path).parent_path().string());
 }
 
 } // namespace nf::cli

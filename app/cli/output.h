@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <iosfwd>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +40,25 @@ void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& grou
 // Short human description of a config's params JSON: "greedy, bs 256, fp32, cpu".
 std::string describeParams(const std::string& paramsJson);
 
-// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader
-// never sees a half-written file. Throws nf::InputError naming the path.
-void writeFileAtomically(const std::string& path, const std::string& text);
+// A file written through a temporary file in the same folder, flushed to disk and renamed over
+// `path` by commit(), so a reader never sees a half-written file; destroyed uncommitted, it
+// leaves nothing behind. Throws nf::InputError naming the path.
+class AtomicFile
+{
+public:
+    explicit AtomicFile(const std::string& path);
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    std::ostream& stream() { return m_stream; }
+    void commit();
+
+private:
+    std::string m_path;
+    std::string m_temporary;
+    std::ofstream m_stream;
+    bool m_committed = false;
+};
 
 } // namespace nf::cli

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 namespace nf::engine {
@@ -47,12 +48,15 @@ std::string shapeText(const at::Tensor& tensor)
     return out.str();
 }
 
-// A Dropout submodule is one whose class is named like torch.nn's Dropout, Dropout1d/2d/3d,
-// AlphaDropout or FeatureAlphaDropout.
+// A Dropout submodule is one whose class is torch.nn's Dropout, Dropout1d/2d/3d, AlphaDropout or
+// FeatureAlphaDropout (by its unqualified name, so scripted subclasses of user code with other
+// names, e.g. a model class called MCDropoutNet, do not count).
 bool isDropoutModule(const torch::jit::Module& module)
 {
+    static const std::set<std::string> kDropoutClasses = {"Dropout",   "Dropout1d",    "Dropout2d",
+                                                          "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"};
     const auto type = module.type()->name();
-    return type && type->name().find("Dropout") != std::string::npos;
+    return type && kDropoutClasses.count(type->name()) > 0;
 }
 
 at::ScalarType scalarTypeOf(DType dtype)
@@ -144,7 +148,9 @@ struct Classifier::Impl
             return nullptr;
         if (cachedTask != &task || !cachedInputs.defined()) {
             c10::InferenceMode normalTensors(false);
-            const auto bytes = taskBytes(task);
+            // Only the items a run evaluates (--limit): a 100-item run of a 60,000-item task
+            // converts 100 rows, not 188 MB.
+            const auto bytes = taskBytes(task).narrow(0, 0, itemCount(task, config));
             cachedInputs = at::empty(bytes.sizes(), at::kFloat);
             convert(cachedInputs, bytes);
             cachedTask = &task;
@@ -189,7 +195,16 @@ struct Classifier::Impl
     {
         const auto input = inputBatch(task, indices, count, true);
         const auto version = cachedInputs.defined() ? cachedInputs._version() : 0;
-        auto logits = forward(input);
+        at::Tensor logits;
+        try {
+            logits = forward(input);
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {
+            // The run is stored as failed with this as its note: the useful line, not a backtrace.
+            throw std::runtime_error(path + ": forward failed on items " + std::to_string(indices[0]) +
+                                     "...: " + errorSummary(e));
+        }
         if (cachedInputs.defined() && cachedInputs._version() != version) {
             // The model wrote into its input: later batches must not see that.
             modelWritesInputs = true;
@@ -208,8 +223,9 @@ struct Classifier::Impl
     {
         int switched = 0;
         for (auto submodule : module.modules()) {
-            if (isDropoutModule(submodule)) {
-                submodule.train(true);
+            if (isDropoutModule(submodule) && submodule.hasattr("training")) {
+                // Only this module's flag: Module::train() would recurse into its children.
+                submodule.setattr("training", true);
                 ++switched;
             }
         }

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <unistd.h>
+
 namespace nf::engine {
 namespace {
 
@@ -24,7 +26,8 @@ torch::jit::Module makeModule(const std::string& className)
 
 torch::jit::Module makeDropout(double p, bool inert)
 {
-    auto dropout = makeModule(inert ? "FrozenDropout" : "Dropout");
+    // Both are class Dropout, as torch.nn names it; only the script keeps `training` in its code.
+    auto dropout = makeModule("Dropout");
     if (inert)
         dropout.define("def forward(self, x):\n    return x\n");
     else
@@ -45,7 +48,8 @@ void addLinear(torch::jit::Module& module, const std::string& name, int64_t in, 
 
 void saveAtomically(torch::jit::Module& module, const std::filesystem::path& path)
 {
-    const auto temporary = path.string() + ".partial";
+    // Unique per process: two first-time demos at once must not rename each other's half-written file.
+    const auto temporary = path.string() + ".partial-" + std::to_string(::getpid());
     module.save(temporary);
     std::filesystem::rename(temporary, path);
 }
@@ -71,10 +75,15 @@ def forward(self, x):
 void writeTinyClassifier(const std::filesystem::path& path, const TinyClassifierSpec& spec)
 {
     torch::manual_seed(spec.seed);
-    auto model = makeModule("TinyClassifier");
+    auto model = makeModule(spec.className);
     const bool hasDropout = spec.dropout || spec.inertDropout;
     if (hasDropout)
         model.register_module("dropout", makeDropout(0.5, spec.inertDropout));
+    if (spec.trainSensitiveChild) {
+        auto norm = makeModule("Norm");
+        norm.define("def forward(self, x):\n    if self.training:\n        return x * 0.0\n    return x\n");
+        model.register_module("norm", norm);
+    }
     addLinear(model, "fc", spec.inputSize, spec.classes, false);
     std::string body = "def forward(self, x):\n";
     if (spec.writesInput)
@@ -82,6 +91,8 @@ void writeTinyClassifier(const std::filesystem::path& path, const TinyClassifier
     body += "    x = x.reshape([x.size(0), " + std::to_string(spec.inputSize) + "])\n";
     if (hasDropout)
         body += "    x = self.dropout.forward(x)\n";
+    if (spec.trainSensitiveChild)
+        body += "    x = self.norm.forward(x)\n";
     body += "    logits = torch.addmm(self.fc_b, x, self.fc_w.t())\n";
     switch (spec.output) {
     case TinyClassifierSpec::Output::Logits:

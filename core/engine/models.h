@@ -24,6 +24,10 @@ struct TinyClassifierSpec
     // A Dropout-named submodule that ignores `training`, as torch.jit.trace leaves it.
     bool inertDropout = false;
     Output output = Output::Logits;
+    // The model's class name, and a child module ("Norm") that zeroes its input in training mode,
+    // as BatchNorm's batch statistics would change it: MC-dropout must leave it in eval.
+    std::string className = "TinyClassifier";
+    bool trainSensitiveChild = false;
     // Scales its input in place (x.mul_(0.5)) before using it, as some preprocessing does.
     bool writesInput = false;
 };

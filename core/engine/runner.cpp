@@ -175,7 +175,8 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                         outcome.status = "skipped";
                         outcome.accuracy = m_store.run(*existing)->accuracy;
                         result.outcomes.push_back(outcome);
-                        progress.overallDone += items;
+                        // Skipped work is no work: it leaves the total rather than inflating items/s.
+                        progress.overallTotal -= items;
                         ++progress.runIndex;
                         if (m_progress)
                             m_progress(progress);
@@ -185,6 +186,11 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                 }
             }
 
+            // A cancel between runs (during a commit, say) starts nothing more and stores no empty run.
+            if (m_cancel && m_cancel->load()) {
+                result.cancelled = true;
+                return result;
+            }
             outcome.runId = m_store.beginRun(newRun);
             const int64_t overallBefore = progress.overallDone;
             const auto started = std::chrono::steady_clock::now();

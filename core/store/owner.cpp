@@ -3,6 +3,7 @@
 #include <climits>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,12 @@ ProcessOwner currentProcess()
     char host[HOST_NAME_MAX + 1] = {};
     if (gethostname(host, sizeof host - 1) == 0)
         owner.host = host;
+    // A container can share the host's name but not its pid namespace: pids are only comparable
+    // within one namespace, so it is part of the owner's "host".
+    std::error_code error;
+    const auto pidNamespace = std::filesystem::read_symlink("/proc/self/ns/pid", error);
+    if (!error)
+        owner.host += " " + pidNamespace.string();
     owner.pid = getpid();
     owner.startTicks = processStartTicks(owner.pid);
     return owner;

@@ -11,7 +11,7 @@ namespace nf::store {
 
 struct ProcessOwner
 {
-    std::string host;
+    std::string host; // host name and pid namespace, e.g. "vm pid:[4026531836]"
     int64_t pid = 0;
     // Field 22 of /proc/<pid>/stat (clock ticks after boot): tells a reused pid from the original.
     std::optional<int64_t> startTicks;

@@ -317,20 +317,46 @@ void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow
 {
     int64_t configId = 0;
     int64_t taskId = 0;
+    int64_t seed = 0;
     bool reproduction = false;
     {
-        sqlite::Use select(cached("SELECT r.config_id, c.task_id, r.status, r.reproduces IS NOT NULL "
-                                  "FROM runs r JOIN configs c ON c.id = r.config_id WHERE r.id = ?1"));
+        sqlite::Use select(
+            cached("SELECT r.config_id, c.task_id, r.status, r.reproduces IS NOT NULL, r.seed, "
+                   "r.owner_host, r.owner_pid, r.owner_start "
+                   "FROM runs r JOIN configs c ON c.id = r.config_id WHERE r.id = ?1"));
         select->bind(1, runId);
         if (!select->step())
             throw StoreError(path.string() + ": run " + std::to_string(runId) + " does not exist");
         std::string status = select->textAt(2);
-        if (status != kRunning)
+        // Another process may have judged this live run's owner gone (a pid it could not see);
+        // the owner itself still completes it rather than lose the results.
+        const ProcessOwner self = currentProcess();
+        const bool ownRun = select->textAt(5) == self.host && select->int64At(6) == self.pid;
+        if (status != kRunning && !(status == kInterrupted && ownRun))
             throw StoreError(path.string() + ": run " + std::to_string(runId) + " is " + status +
                              ", so it cannot complete");
         configId = select->int64At(0);
         taskId = select->int64At(1);
         reproduction = select->int64At(3) != 0;
+        seed = select->int64At(4);
+    }
+    if (!reproduction) {
+        // Two processes may run the same (group, seed) at once (the app and a CLI run): the
+        // second to commit becomes a reproduction of the first, so the group never counts a seed
+        // twice. Writers are serialised by BEGIN IMMEDIATE, so this check cannot race.
+        sqlite::Use original(cached("SELECT id FROM runs WHERE config_id = ?1 AND seed = ?2 AND status = "
+                                    "'completed' AND reproduces IS NULL AND id != ?3 ORDER BY id LIMIT 1"));
+        original->bind(1, configId);
+        original->bind(2, seed);
+        original->bind(3, runId);
+        if (original->step()) {
+            const int64_t originalId = original->int64At(0);
+            sqlite::Use mark(cached("UPDATE runs SET reproduces = ?2 WHERE id = ?1"));
+            mark->bind(1, runId);
+            mark->bind(2, originalId);
+            mark->step();
+            reproduction = true;
+        }
     }
 
     RunItemWriter& writer = itemWriter();

@@ -109,8 +109,12 @@ std::vector<RunRow> Store::runs(const RunFilter& filter) const
 
 std::optional<RunRow> Store::findRun(const std::string& idOrUid) const
 {
-    if (allDigits(idOrUid))
-        return run(std::stoll(idOrUid));
+    // `list` shows 8-character uid prefixes, and some are all digits: from 8 characters on, a
+    // uid prefix wins over an id (ids that long are not seen in practice).
+    constexpr size_t kShownUidLength = 8;
+    const bool digits = allDigits(idOrUid);
+    if (digits && (idOrUid.size() < kShownUidLength || idOrUid.size() > 18))
+        return idOrUid.size() > 18 ? std::nullopt : run(std::stoll(idOrUid));
     std::string prefix = lower(idOrUid);
     if (prefix.size() < kMinUidPrefix || !allHex(prefix))
         return std::nullopt;
@@ -124,7 +128,7 @@ std::optional<RunRow> Store::findRun(const std::string& idOrUid) const
             ids.push_back(select->int64At(0));
     }
     if (ids.empty())
-        return std::nullopt;
+        return digits ? run(std::stoll(idOrUid)) : std::nullopt;
     if (ids.size() > 1)
         throw InputError("run '" + idOrUid + "' is ambiguous: matches " + std::to_string(ids.size()) +
                          " runs");

@@ -361,6 +361,22 @@ TEST(Store, FindRunTakesAnIdAUidOrAUniquePrefix)
     EXPECT_CONTAINS(message, "run 'abcd' is ambiguous: matches 2 runs");
 }
 
+TEST(Store, FindRunReadsAnAllDigitUidPrefixAsShownByList)
+{
+    TempDir dir;
+    fs::path file = dir / "db.sqlite";
+    {
+        GroupDb s(file, 1);
+        s.completed(1, {});
+        s.completed(2, {});
+    }
+    rawSql(file, "UPDATE runs SET uid = '12345678" + std::string(24, 'a') + "' WHERE id = 2");
+    Store store(file);
+    EXPECT_EQ(store.findRun("12345678")->id, 2) << "list shows 8 characters of the uid";
+    EXPECT_EQ(store.findRun("1")->id, 1);
+    EXPECT_FALSE(store.findRun("87654321"));
+}
+
 TEST(Store, SettingsAreUpserted)
 {
     TempDir dir;

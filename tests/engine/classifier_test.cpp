@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 using namespace nf::engine;
 using nf::test::TinyWorld;
@@ -107,6 +108,24 @@ TEST(Classifier, McDropoutDiffersAcrossSeedsAndRepeatsForTheSameSeed)
     EXPECT_GT(differingAnswers(a, evaluate(model, task, config, 2)), 0);
     // The same model in eval mode is deterministic.
     EXPECT_TRUE(sameItems(evaluate(model, task, {}, 1), evaluate(model, task, {}, 2)));
+}
+
+TEST(Classifier, McDropoutSwitchesOnlyDropoutModulesNotTheirParentsOrSiblings)
+{
+    TinyWorld world(200);
+    const auto task = nf::formats::loadImageTask(world.taskSpec());
+    nf::engine::TinyClassifierSpec spec;
+    spec.dropout = true;
+    spec.className = "MCDropoutNet"; // contains "Dropout" but is not a Dropout
+    spec.trainSensitiveChild = true; // zeroes every input if it were switched to training
+    EvalConfig config;
+    config.dropout = DropoutMode::Train;
+    const auto items = evaluate(world.model("mc", spec), task, config, 1);
+    std::set<int32_t> answers;
+    for (const auto& item : items)
+        answers.insert(item.predicted);
+    EXPECT_GT(answers.size(), 1u)
+        << "with the Norm child in training mode every answer would be the bias's argmax";
 }
 
 TEST(Classifier, AnItemsSampledAnswerDoesNotDependOnOrderOrLimit)

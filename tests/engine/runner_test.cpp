@@ -95,6 +95,24 @@ TEST(RepeatRunner, CancelStoresTheRunInFlightAsCancelledAndKeepsCompletedRuns)
     EXPECT_EQ(store.groups()[0].accuracies.size(), 1u);
 }
 
+TEST(RepeatRunner, CancelBetweenRunsStartsNothingMoreAndStoresNoEmptyRun)
+{
+    TinyWorld world;
+    nf::store::Store store(world / "runs.sqlite");
+    std::atomic<bool> cancel{false};
+    const auto result = runPlans(store, {plan(world, world.model("tiny"), {1, 2, 3})}, &cancel,
+                                 [&](const RunProgress& progress) {
+                                     // The last batch of the first run: cancel lands while it commits.
+                                     if (progress.runIndex == 0 && progress.itemsDone == progress.itemsTotal)
+                                         cancel = true;
+                                 });
+    EXPECT_TRUE(result.cancelled);
+    ASSERT_EQ(result.outcomes.size(), 1u);
+    EXPECT_EQ(result.outcomes[0].status, "completed");
+    ASSERT_EQ(store.runs().size(), 1u) << "no cancelled run with no items";
+    EXPECT_EQ(store.runs()[0].status, nf::store::kCompleted);
+}
+
 TEST(RepeatRunner, BadInputIsRefusedBeforeAnythingIsWritten)
 {
     TinyWorld world;
