@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "core/error_message.h"
 #include "core/idx_writer.h"
 #include "core/scratch_dir.h"
 #include "formats/idx.h"
@@ -18,13 +19,7 @@ namespace {
 // The InputError message readIdx throws for path; fails the test when it throws nothing.
 std::string readError(const std::filesystem::path& path)
 {
-    try {
-        readIdx(path);
-    } catch (const nf::InputError& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "readIdx(" << path << ") did not throw";
-    return {};
+    return nf::test::errorMessage([&] { readIdx(path); });
 }
 
 const std::vector<uint8_t> kSixBytes = {1, 2, 3, 250, 251, 255};

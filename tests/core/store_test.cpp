@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "core/error_message.h"
 #include "core/scratch_dir.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -30,17 +31,6 @@ void rawSql(const fs::path& file, const std::string& sql)
 {
     sqlite::Database db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     db.exec(sql.c_str());
-}
-
-template <typename Error> std::string messageOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected an exception";
-    return {};
 }
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
@@ -357,7 +347,7 @@ TEST(Store, FindRunTakesAnIdAUidOrAUniquePrefix)
     EXPECT_FALSE(store.findRun("99"));
     EXPECT_FALSE(store.findRun("ffff"));
     EXPECT_FALSE(store.findRun("not-a-uid"));
-    std::string message = messageOf<nf::InputError>([&] { store.findRun("abcd"); });
+    std::string message = nf::test::errorMessage<nf::InputError>([&] { store.findRun("abcd"); });
     EXPECT_CONTAINS(message, "run 'abcd' is ambiguous: matches 2 runs");
 }
 
@@ -557,7 +547,7 @@ TEST(StoreErrors, ReadOnlyFileIsRefusedNamingThePath)
     if (access(file.c_str(), W_OK) == 0)
         GTEST_SKIP()
             << "running as root: chmod 0444 does not stop root writing, so no file is read-only here";
-    std::string message = messageOf<nf::StoreError>([&] { Store store(file); });
+    std::string message = nf::test::errorMessage<nf::StoreError>([&] { Store store(file); });
     EXPECT_CONTAINS(message, file.string());
     EXPECT_CONTAINS(message, "read-only");
     Store reader(file, OpenMode::ReadOnly); // reading it is fine
@@ -571,7 +561,7 @@ TEST(StoreErrors, GarbageFileIsNotANoisefloorDatabase)
     for (int i = 0; i < 200; ++i)
         text += "this is not a database\n";
     std::ofstream(file) << text;
-    std::string message = messageOf<nf::StoreError>([&] { Store store(file); });
+    std::string message = nf::test::errorMessage<nf::StoreError>([&] { Store store(file); });
     EXPECT_CONTAINS(message, file.string());
     EXPECT_CONTAINS(message, "is not a noisefloor database");
     EXPECT_EQ(fs::file_size(file), text.size()); // untouched
@@ -582,10 +572,10 @@ TEST(StoreErrors, AnotherProgramsSqliteFileIsRefused)
     TempDir dir;
     fs::path tables = dir / "tables.sqlite";
     rawSql(tables, "CREATE TABLE bookmarks(url TEXT)");
-    EXPECT_CONTAINS(messageOf<nf::StoreError>([&] { Store store(tables); }), "is not a noisefloor database");
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(tables); }), "is not a noisefloor database");
     fs::path versioned = dir / "versioned.sqlite";
     rawSql(versioned, "CREATE TABLE t(x); PRAGMA user_version = 3");
-    EXPECT_CONTAINS(messageOf<nf::StoreError>([&] { Store store(versioned); }),
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(versioned); }),
                     "is not a noisefloor database");
 }
 
@@ -597,7 +587,7 @@ TEST(StoreErrors, NewerSchemaIsRefused)
         Store store(file);
     }
     rawSql(file, "PRAGMA user_version = " + std::to_string(Store::kSchemaVersion + 1));
-    std::string message = messageOf<nf::StoreError>([&] { Store store(file); });
+    std::string message = nf::test::errorMessage<nf::StoreError>([&] { Store store(file); });
     EXPECT_CONTAINS(message, file.string());
     EXPECT_CONTAINS(message, "was written by a newer noisefloor (schema 2); this one reads up to 1");
 }
@@ -606,16 +596,16 @@ TEST(StoreErrors, NothingIsCreatedWhenOpeningFails)
 {
     TempDir dir;
     fs::path missing = dir / "missing.sqlite";
-    EXPECT_CONTAINS(messageOf<nf::StoreError>([&] { Store store(missing, OpenMode::ReadOnly); }),
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(missing, OpenMode::ReadOnly); }),
                     missing.string());
     EXPECT_FALSE(fs::exists(missing));
 
     std::ofstream(dir / "file") << "x";
     fs::path underFile = dir / "file/db.sqlite";
-    EXPECT_CONTAINS(messageOf<nf::StoreError>([&] { Store store(underFile); }), underFile.string());
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(underFile); }), underFile.string());
 
     fs::create_directory(dir / "folder");
-    EXPECT_CONTAINS(messageOf<nf::StoreError>([&] { Store store(dir / "folder"); }), "is a folder");
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(dir / "folder"); }), "is a folder");
 }
 
 TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)

@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "core/error_message.h"
 #include "core/idx_writer.h"
 #include "core/scratch_dir.h"
 #include "formats/task.h"
@@ -17,13 +18,7 @@ namespace {
 
 std::string loadError(const std::string& spec)
 {
-    try {
-        loadImageTask(spec);
-    } catch (const nf::InputError& error) {
-        return error.what();
-    }
-    ADD_FAILURE() << "loadImageTask(" << spec << ") did not throw";
-    return {};
+    return nf::test::errorMessage([&] { loadImageTask(spec); });
 }
 
 bool hasFashionMnist()
