@@ -1,0 +1,338 @@
+#include "stats/compare.h"
+
+#include "common/error.h"
+#include "stats/describe.h"
+#include "stats/intervals.h"
+
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+
+namespace nf::stats {
+
+namespace {
+
+constexpr double alpha = 0.05;
+constexpr double power = 0.8;
+
+std::string formatPoints(double fraction)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", fraction * 100.0);
+    return text;
+}
+
+// Quantile of Student's t at df, or of the standard normal when df is not finite.
+double tOrNormalQuantile(double probability, double df)
+{
+    return std::isfinite(df) ? tQuantile(probability, df) : normalQuantile(probability);
+}
+
+double twoSidedTP(double t, double df)
+{
+    return 2.0 * boost::math::cdf(boost::math::complement(boost::math::students_t(df), std::fabs(t)));
+}
+
+// What one group says about its own run-to-run spread.
+struct GroupRuns
+{
+    int64_t n = 0;
+    double mean = 0.0;
+    double variance = 0.0; // meaningful only when n >= 2
+    bool hasSpread = false;
+    bool zeroSpread = false; // two or more runs, all with the same accuracy
+};
+
+GroupRuns describeRuns(const GroupData& group, char name)
+{
+    std::vector<double> accuracies;
+    accuracies.reserve(group.runs.size());
+    for (const RunPoint& run : group.runs)
+        accuracies.push_back(run.accuracy());
+    if (accuracies.empty())
+        throw InputError(std::string("group ") + name + " has no completed runs to compare");
+    const Description d = describe(accuracies);
+    GroupRuns runs;
+    runs.n = static_cast<int64_t>(d.n);
+    runs.mean = d.mean;
+    if (runs.n >= 2) {
+        // Equal accuracies are a property of the counts, not of rounding in the sd.
+        runs.zeroSpread = d.range == 0.0;
+        runs.hasSpread = !runs.zeroSpread;
+        runs.variance = runs.zeroSpread ? 0.0 : d.sd * d.sd;
+    }
+    return runs;
+}
+
+// t-test on delta with standard error `se` and df, oriented like delta.
+RunNoiseTest tTest(RunTestMethod method, double delta, double se, double df)
+{
+    RunNoiseTest test;
+    test.method = method;
+    test.se = se;
+    test.df = df;
+    test.t = delta / se;
+    test.p = twoSidedTP(*test.t, df);
+    const double half = tOrNormalQuantile(1.0 - alpha / 2.0, df) * se;
+    test.ci95 = Interval{delta - half, delta + half};
+    return test;
+}
+
+RunNoiseTest runNoiseTest(const GroupRuns& a, const GroupRuns& b, double delta,
+                          std::vector<std::string>& notes)
+{
+    if (a.hasSpread && b.hasSpread) {
+        const double va = a.variance / static_cast<double>(a.n);
+        const double vb = b.variance / static_cast<double>(b.n);
+        const double df = (va + vb) * (va + vb) /
+                          (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+        return tTest(RunTestMethod::Welch, delta, std::sqrt(va + vb), df);
+    }
+    if (a.zeroSpread && b.zeroSpread) {
+        RunNoiseTest test;
+        test.method = RunTestMethod::Exact;
+        test.se = 0.0;
+        test.p = delta != 0.0 ? 0.0 : 1.0;
+        test.ci95 = Interval{delta, delta};
+        notes.push_back("both groups have zero run-to-run spread: the difference is exact");
+        return test;
+    }
+    // One group varies, the other is a constant: a one-sample test of the varying one against it.
+    const bool aVaries = a.hasSpread && (b.zeroSpread || b.n == 1);
+    const bool bVaries = b.hasSpread && (a.zeroSpread || a.n == 1);
+    if (aVaries || bVaries) {
+        const GroupRuns& varying = aVaries ? a : b;
+        const GroupRuns& constant = aVaries ? b : a;
+        const char constantName = aVaries ? 'B' : 'A';
+        if (constant.n == 1)
+            notes.push_back(std::string("group ") + constantName +
+                            " has a single run; its accuracy is taken as a constant (one-sample t-test)");
+        else
+            notes.push_back(std::string("group ") + constantName +
+                            " has zero run-to-run spread; one-sample t-test of the other group against it");
+        const double n = static_cast<double>(varying.n);
+        return tTest(RunTestMethod::OneSample, delta, std::sqrt(varying.variance / n), n - 1.0);
+    }
+    notes.push_back("no estimate of run-to-run spread (too few runs with differing accuracy): no test of "
+                    "the run difference; repeat the single-run group");
+    return {};
+}
+
+std::vector<SubjectDelta> subjectDeltas(const GroupData& a, const GroupData& b)
+{
+    struct Sums
+    {
+        double a = 0.0;
+        int64_t runsA = 0;
+        double b = 0.0;
+        int64_t runsB = 0;
+    };
+    std::map<std::string, Sums> bySubject;
+    for (const SubjectRunCount& s : a.subjects) {
+        if (s.nItems <= 0)
+            continue;
+        Sums& sums = bySubject[s.subject];
+        sums.a += static_cast<double>(s.nCorrect) / static_cast<double>(s.nItems);
+        ++sums.runsA;
+    }
+    for (const SubjectRunCount& s : b.subjects) {
+        if (s.nItems <= 0)
+            continue;
+        Sums& sums = bySubject[s.subject];
+        sums.b += static_cast<double>(s.nCorrect) / static_cast<double>(s.nItems);
+        ++sums.runsB;
+    }
+    std::vector<SubjectDelta> deltas;
+    deltas.reserve(bySubject.size());
+    for (const auto& [subject, sums] : bySubject) {
+        SubjectDelta row;
+        row.subject = subject;
+        if (sums.runsA > 0)
+            row.meanA = sums.a / static_cast<double>(sums.runsA);
+        if (sums.runsB > 0)
+            row.meanB = sums.b / static_cast<double>(sums.runsB);
+        if (row.meanA && row.meanB)
+            row.delta = *row.meanB - *row.meanA;
+        deltas.push_back(std::move(row));
+    }
+    return deltas;
+}
+
+// The paired analysis, McNemar and the bootstrap, all over items answered in both groups.
+void compareItems(const GroupData& a, const GroupData& b, const CompareOptions& options, Comparison& result)
+{
+    std::vector<double> pA;
+    std::vector<double> pB;
+    pA.reserve(a.items.size());
+    pB.reserve(a.items.size());
+    int64_t onlyA = 0;
+    int64_t onlyB = 0;
+    int64_t ties = 0;
+    for (size_t i = 0; i < a.items.size(); ++i) {
+        const ItemCount& ia = a.items[i];
+        const ItemCount& ib = b.items[i];
+        if (ia.nRuns <= 0 || ib.nRuns <= 0)
+            continue;
+        pA.push_back(static_cast<double>(ia.nCorrect) / static_cast<double>(ia.nRuns));
+        pB.push_back(static_cast<double>(ib.nCorrect) / static_cast<double>(ib.nRuns));
+        // Majority in integers: p > 0.5 exactly when 2 * correct > runs.
+        const int64_t twiceA = 2 * ia.nCorrect;
+        const int64_t twiceB = 2 * ib.nCorrect;
+        if (twiceA == ia.nRuns || twiceB == ib.nRuns) {
+            ++ties;
+            continue;
+        }
+        const bool rightA = twiceA > ia.nRuns;
+        const bool rightB = twiceB > ib.nRuns;
+        onlyA += rightA && !rightB;
+        onlyB += rightB && !rightA;
+    }
+
+    result.paired = pairedItems(pA, pB, result.notes);
+    result.mcnemar = mcNemar(onlyA, onlyB, ties);
+    if (ties > 0)
+        result.notes.push_back("McNemar: " + std::to_string(ties) +
+                               " items with a majority tie (p = 0.5) in a group were left out");
+    if (onlyA + onlyB == 0)
+        result.notes.push_back(
+            "McNemar: no item changes majority correctness between the groups (b + c = 0)");
+
+    std::vector<double> differences(pA.size());
+    for (size_t i = 0; i < pA.size(); ++i)
+        differences[i] = pB[i] - pA[i];
+    result.bootstrap = pairedBootstrap(differences, options.bootstrapResamples, options.bootstrapSeed);
+    if (!result.bootstrap.ci95)
+        result.notes.push_back("bootstrap: no interval (no items in common or no resamples asked for)");
+
+    if (!result.paired.ci95) {
+        result.newQuestions = "question-sampling error cannot be estimated (fewer than 2 items)";
+        return;
+    }
+    const Interval ci = *result.paired.ci95;
+    result.newQuestions = (ci.lo > 0.0 || ci.hi < 0.0) ? "holds beyond question-sampling error"
+                                                       : "within question-sampling error";
+    const double itemHalfWidth = (ci.hi - ci.lo) / 2.0;
+    if (itemHalfWidth > std::fabs(result.delta)) {
+        result.itemsNotRepeats = true;
+        result.notes.push_back("more items, not more repeats, would settle it");
+    }
+}
+
+} // namespace
+
+const char* runTestMethodName(RunTestMethod method)
+{
+    switch (method) {
+    case RunTestMethod::Welch:
+        return "welch";
+    case RunTestMethod::OneSample:
+        return "one_sample";
+    case RunTestMethod::Exact:
+        return "exact";
+    case RunTestMethod::None:
+        break;
+    }
+    return "none";
+}
+
+const char* verdictName(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Improvement:
+        return "improvement";
+    case Verdict::Regression:
+        return "regression";
+    case Verdict::WithinNoise:
+        return "within_noise";
+    case Verdict::Inconclusive:
+        break;
+    }
+    return "inconclusive";
+}
+
+std::optional<int64_t> repeatsNeeded(double sd, double deltaUser)
+{
+    if (!(sd > 0.0) || !(deltaUser > 0.0))
+        return std::nullopt;
+    const double z = normalQuantile(1.0 - alpha / 2.0) + normalQuantile(power);
+    const double n = std::ceil(2.0 * z * z * sd * sd / (deltaUser * deltaUser));
+    if (!(n < 1e15))
+        return std::nullopt;
+    // Two runs are the fewest that estimate a group's spread at all.
+    return std::max<int64_t>(2, static_cast<int64_t>(n));
+}
+
+Comparison compare(const GroupData& a, const GroupData& b, const CompareOptions& options)
+{
+    if (a.items.size() != b.items.size())
+        throw InputError("groups are on different item sets (" + std::to_string(a.items.size()) + " vs " +
+                         std::to_string(b.items.size()) + " items)");
+    const double deltaUserPoints = options.deltaUserPoints.value_or(options.thresholds.watch);
+    if (!(deltaUserPoints > 0.0) || !std::isfinite(deltaUserPoints))
+        throw InputError(
+            "the difference to detect (--delta) must be a positive number of accuracy points, got " +
+            std::to_string(deltaUserPoints));
+    if (options.bootstrapResamples < 0)
+        throw InputError("bootstrap resamples must not be negative, got " +
+                         std::to_string(options.bootstrapResamples));
+
+    Comparison result;
+    const GroupRuns runsA = describeRuns(a, 'A');
+    const GroupRuns runsB = describeRuns(b, 'B');
+    result.runsA = runsA.n;
+    result.runsB = runsB.n;
+    result.meanA = runsA.mean;
+    result.meanB = runsB.mean;
+    if (runsA.n >= 2)
+        result.sdA = std::sqrt(runsA.variance);
+    if (runsB.n >= 2)
+        result.sdB = std::sqrt(runsB.variance);
+    result.delta = runsB.mean - runsA.mean;
+
+    // First question: beyond run-to-run noise on this item set?
+    result.runTest = runNoiseTest(runsA, runsB, result.delta, result.notes);
+    if (result.runTest.method == RunTestMethod::Exact)
+        result.mde = 0.0;
+    else if (result.runTest.df && result.runTest.se)
+        result.mde = (tOrNormalQuantile(1.0 - alpha / 2.0, *result.runTest.df) +
+                      tOrNormalQuantile(power, *result.runTest.df)) *
+                     *result.runTest.se;
+    else
+        result.notes.push_back("minimum detectable effect: undefined without a run-to-run spread");
+
+    // A single run's variance is unknown: take the other group's (equal spreads assumed).
+    result.deltaUser = deltaUserPoints / 100.0;
+    if (runsA.n >= 2 || runsB.n >= 2) {
+        const double varianceA = runsA.n >= 2 ? runsA.variance : runsB.variance;
+        const double varianceB = runsB.n >= 2 ? runsB.variance : runsA.variance;
+        result.pooledSd = std::sqrt((varianceA + varianceB) / 2.0);
+        result.repeatsNeeded = repeatsNeeded(*result.pooledSd, result.deltaUser);
+    }
+    if (!result.repeatsNeeded)
+        result.notes.push_back(result.pooledSd && *result.pooledSd == 0.0
+                                   ? "repeats needed: none, the runs do not vary"
+                                   : "repeats needed: undefined without a run-to-run spread");
+
+    const double watch = options.thresholds.watch / 100.0;
+    if (result.runTest.ci95 && result.mde) {
+        const Interval ci = *result.runTest.ci95;
+        const bool excludesZero = ci.lo > 0.0 || ci.hi < 0.0;
+        if (excludesZero && std::fabs(result.delta) >= *result.mde)
+            result.verdict = result.delta > 0.0 ? Verdict::Improvement : Verdict::Regression;
+        else if (!excludesZero && *result.mde <= watch)
+            result.verdict = Verdict::WithinNoise;
+    }
+    if (result.verdict == Verdict::Inconclusive && result.repeatsNeeded)
+        result.notes.push_back("inconclusive: about " + std::to_string(*result.repeatsNeeded) +
+                               " runs per group would detect a difference of " +
+                               formatPoints(result.deltaUser) + " points");
+
+    compareItems(a, b, options, result);
+    result.subjects = subjectDeltas(a, b);
+    return result;
+}
+
+} // namespace nf::stats

@@ -1,0 +1,225 @@
+#include "stats/summary.h"
+
+#include "common/error.h"
+#include "stats/control_rules.h"
+#include "stats/describe.h"
+#include "stats/intervals.h"
+#include "stats/zones.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+namespace nf::stats {
+
+namespace {
+
+// R's mad() constant: makes the MAD of normal data estimate its sd.
+constexpr double kMadToSd = 1.4826;
+// Below this many runs a median absolute deviation rests on too few values to be robust.
+constexpr int64_t kMinRunsForMad = 5;
+// Two-sided 95% normal multiplier of the noise floor, as DESIGN.md writes it.
+constexpr double kNoiseFloorZ = 1.96;
+
+double medianOf(std::vector<double> values)
+{
+    const std::size_t middle = values.size() / 2;
+    std::nth_element(values.begin(), values.begin() + middle, values.end());
+    const double upper = values[middle];
+    if (values.size() % 2)
+        return upper;
+    const double lower = *std::max_element(values.begin(), values.begin() + middle);
+    return lower + (upper - lower) / 2;
+}
+
+std::string points(double value)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
+
+// p_i over items some run answered: flip count, sd_seed and the question-sampling SE, in one pass
+// for the sum and one for the spread (items' rates are near each other, so a one-pass sum of
+// squares would cancel).
+void summarizeItems(const std::vector<ItemCount>& items, GroupSummary& out)
+{
+    double sumRates = 0.0;
+    double sumBernoulliVariance = 0.0;
+    for (const ItemCount& item : items) {
+        if (item.nRuns <= 0)
+            continue;
+        const double p = static_cast<double>(item.nCorrect) / static_cast<double>(item.nRuns);
+        ++out.nItems;
+        out.flipItems += item.nCorrect > 0 && item.nCorrect < item.nRuns ? 1 : 0;
+        sumRates += p;
+        sumBernoulliVariance += p * (1.0 - p);
+    }
+    if (out.nItems == 0) {
+        out.notes.emplace_back("flip_rate, sd_seed and se_question undefined: no per-item counts");
+        return;
+    }
+    const double n = static_cast<double>(out.nItems);
+    out.flipRate = static_cast<double>(out.flipItems) / n;
+    out.sdSeed = std::sqrt(sumBernoulliVariance) / n;
+    if (out.nItems < 2) {
+        out.notes.emplace_back("se_question undefined: one item");
+        return;
+    }
+    const double meanRate = sumRates / n;
+    double squares = 0.0;
+    for (const ItemCount& item : items) {
+        if (item.nRuns <= 0)
+            continue;
+        const double d = static_cast<double>(item.nCorrect) / static_cast<double>(item.nRuns) - meanRate;
+        squares += d * d;
+    }
+    out.seQuestion = std::sqrt(squares / (n - 1.0)) / std::sqrt(n);
+}
+
+void summarizeSubjects(const GroupData& group, GroupSummary& out)
+{
+    struct Collected
+    {
+        std::size_t firstRun = std::numeric_limits<std::size_t>::max();
+        int64_t nItems = 0;
+        std::vector<double> accuracies;
+    };
+    std::unordered_map<int64_t, std::size_t> runIndex;
+    for (std::size_t i = 0; i < group.runs.size(); ++i)
+        runIndex.emplace(group.runs[i].id, i);
+
+    std::map<std::string, Collected> bySubject;
+    for (const SubjectRunCount& row : group.subjects) {
+        const auto found = runIndex.find(row.runId);
+        if (found == runIndex.end() || row.nItems <= 0)
+            continue;
+        Collected& collected = bySubject[row.subject];
+        if (found->second < collected.firstRun) {
+            collected.firstRun = found->second;
+            collected.nItems = row.nItems;
+        }
+        collected.accuracies.push_back(static_cast<double>(row.nCorrect) / static_cast<double>(row.nItems));
+    }
+    bool someSdUndefined = false;
+    for (const auto& [name, collected] : bySubject) {
+        const Description d = describe(collected.accuracies);
+        SubjectStat stat{name, collected.nItems, static_cast<int64_t>(d.n), d.mean, std::nullopt};
+        if (d.n >= 2)
+            stat.sd = d.sd;
+        else
+            someSdUndefined = true;
+        out.subjects.push_back(std::move(stat));
+    }
+    if (someSdUndefined && out.n > 1)
+        out.notes.emplace_back("subject sd undefined where only one run has items of the subject");
+}
+
+// The z-score's scale: 1.4826 * MAD from five runs on, unless half the runs share one accuracy.
+void chooseScale(const std::vector<double>& accuracies, GroupSummary& out)
+{
+    if (out.n >= kMinRunsForMad) {
+        std::vector<double> absolute(accuracies.size());
+        std::transform(accuracies.begin(), accuracies.end(), absolute.begin(),
+                       [&](double a) { return std::fabs(a - out.median); });
+        const double mad = kMadToSd * medianOf(std::move(absolute));
+        if (mad > 0.0) {
+            out.scale = mad;
+            out.scaleLabel = "1.4826*MAD";
+            return;
+        }
+        if (out.sd && *out.sd > 0.0)
+            out.notes.emplace_back("z uses the sd: the MAD is 0 (at least half the runs share the median "
+                                   "accuracy)");
+    }
+    if (out.sd && *out.sd > 0.0) {
+        out.scale = *out.sd;
+        out.scaleLabel = "sd";
+    }
+}
+
+} // namespace
+
+GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
+{
+    if (group.runs.empty())
+        throw InputError("the group has no completed runs: there is nothing to summarise");
+
+    GroupSummary out;
+    std::vector<double> accuracies;
+    accuracies.reserve(group.runs.size());
+    for (const RunPoint& run : group.runs)
+        accuracies.push_back(run.accuracy());
+
+    const Description d = describe(accuracies);
+    out.n = static_cast<int64_t>(d.n);
+    out.mean = d.mean;
+    out.median = d.median;
+    out.min = d.min;
+    out.max = d.max;
+    out.range = d.range;
+    if (out.n >= 2) {
+        out.sd = d.sd;
+        out.ci95 = tInterval(d.mean, d.sd, out.n);
+        out.pi95 = predictionInterval(d.mean, d.sd, out.n);
+        if (d.sd == 0.0)
+            out.notes.emplace_back("ci95 and pi95 have zero width and z is undefined: every run has the "
+                                   "same accuracy (as greedy decoding gives)");
+    } else {
+        out.notes.emplace_back("sd, ci95, pi95 and z undefined: one run");
+    }
+
+    summarizeItems(group.items, out);
+    if (out.n == 1 && out.sdSeed)
+        out.notes.emplace_back("sd_seed is 0 from one run: items can only flip between runs");
+
+    if (options.pinnedReference) {
+        out.reference = *options.pinnedReference;
+        out.referenceLabel = options.pinnedLabel.empty() ? "pinned" : "pinned " + options.pinnedLabel;
+    } else {
+        out.reference = options.mode == ReferenceMode::Mean ? out.mean : out.median;
+        out.referenceLabel = toString(options.mode);
+    }
+
+    chooseScale(accuracies, out);
+
+    std::vector<std::optional<double>> z(group.runs.size());
+    out.runs.reserve(group.runs.size());
+    for (std::size_t i = 0; i < group.runs.size(); ++i) {
+        const RunPoint& run = group.runs[i];
+        RunStat stat;
+        stat.id = run.id;
+        stat.seed = run.seed;
+        stat.accuracy = accuracies[i];
+        stat.deviation = accuracies[i] - out.reference;
+        stat.zone = zoneOf(stat.deviation * 100.0, options.thresholds);
+        if (out.scale)
+            z[i] = stat.z = stat.deviation / *out.scale;
+        if (run.nItems > 0) {
+            stat.wilson95 = wilson(std::clamp<int64_t>(run.nCorrect, 0, run.nItems), run.nItems);
+        } else {
+            stat.wilson95 = {0.0, 1.0};
+            out.notes.push_back("run " + std::to_string(run.id) + " has no items: its accuracy counts as 0");
+        }
+        out.runs.push_back(std::move(stat));
+    }
+    std::vector<std::vector<std::string>> rules = westernElectricRules(z);
+    for (std::size_t i = 0; i < out.runs.size(); ++i)
+        out.runs[i].rules = std::move(rules[i]);
+
+    summarizeSubjects(group, out);
+
+    if (out.sdSeed) {
+        out.noiseFloorPoints = kNoiseFloorZ * *out.sdSeed * 100.0;
+        out.thresholdBelowNoise = options.thresholds.watch < *out.noiseFloorPoints;
+        if (out.thresholdBelowNoise)
+            out.notes.push_back("on this item set, differences under " + points(*out.noiseFloorPoints) +
+                                " points cannot be told from noise");
+    }
+    return out;
+}
+
+} // namespace nf::stats

@@ -1,0 +1,69 @@
+#pragma once
+
+// Plain inputs and small value types shared by the statistics: what the store's aggregates hold
+// for a config group, in the units the store keeps (counts), never a runs x items matrix.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nf::stats {
+
+// A closed interval [lo, hi], in accuracy fractions (0-1) unless said otherwise.
+struct Interval
+{
+    double lo = 0.0;
+    double hi = 0.0;
+};
+
+// One completed run of a group, in run-time order (started_at, then id).
+struct RunPoint
+{
+    int64_t id = 0;
+    int64_t seed = 0;
+    int64_t nItems = 0;
+    int64_t nCorrect = 0;
+    double accuracy() const { return nItems > 0 ? static_cast<double>(nCorrect) / nItems : 0.0; }
+};
+
+// Per item of the task (index = item idx): runs of the group that answered it and how many of
+// those were correct (the store's group_items). nRuns = 0 for items no run answered.
+struct ItemCount
+{
+    int64_t nRuns = 0;
+    int64_t nCorrect = 0;
+};
+
+// Per run and subject (class name, MMLU subject): items and correct answers (run_subjects).
+struct SubjectRunCount
+{
+    int64_t runId = 0;
+    std::string subject;
+    int64_t nItems = 0;
+    int64_t nCorrect = 0;
+};
+
+// Everything the statistics need about one config group.
+struct GroupData
+{
+    std::vector<RunPoint> runs;
+    std::vector<ItemCount> items;          // indexed by item idx
+    std::vector<std::string> itemSubjects; // indexed by item idx; may be empty
+    std::vector<SubjectRunCount> subjects; // may be empty
+};
+
+// Fluctuation zones: |deviation| in accuracy points below `watch` is normal, below `elevated`
+// watch, below `suspicious` elevated, else suspicious. Stored per database (settings table).
+struct ZoneThresholds
+{
+    double watch = 1.0;
+    double elevated = 3.0;
+    double suspicious = 5.0;
+};
+
+enum class Zone { Normal, Watch, Elevated, Suspicious };
+
+enum class ReferenceMode { Median, Mean };
+
+} // namespace nf::stats

@@ -1,0 +1,331 @@
+#include "common/error.h"
+#include "reference/one_group_expected.h"
+#include "stats/summary.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+// The data sets of tests/reference/one_group.R, repeated here so the test needs no R; each one's
+// sums are checked against the header so that a change on only one side fails loudly.
+namespace ref = nf::reference::one_group;
+using nf::stats::GroupData;
+using nf::stats::GroupSummary;
+using nf::stats::SummaryOptions;
+using nf::stats::Zone;
+
+namespace {
+
+// Runs as strings of per-item correctness ('1' right), all over the same items, ids 1.. in order.
+GroupData fromStrings(const std::vector<std::string>& runs)
+{
+    GroupData group;
+    group.items.resize(runs.front().size());
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const auto correct = std::count(runs[r].begin(), runs[r].end(), '1');
+        group.runs.push_back({static_cast<int64_t>(r + 1), static_cast<int64_t>(100 + r),
+                              static_cast<int64_t>(runs[r].size()), correct});
+        for (std::size_t i = 0; i < runs[r].size(); ++i) {
+            ++group.items[i].nRuns;
+            group.items[i].nCorrect += runs[r][i] == '1' ? 1 : 0;
+        }
+    }
+    return group;
+}
+
+// Runs as correct counts over nItems each, without per-item counts.
+GroupData fromCounts(const std::vector<int64_t>& correct, int64_t nItems)
+{
+    GroupData group;
+    for (std::size_t r = 0; r < correct.size(); ++r)
+        group.runs.push_back(
+            {static_cast<int64_t>(r + 1), static_cast<int64_t>(100 + r), nItems, correct[r]});
+    return group;
+}
+
+// As one_group.R's mmlu set: the summary reads run and item counts separately, so these need not
+// add up to the same total.
+GroupData mmluGroup()
+{
+    GroupData group = fromCounts({8612, 8650, 8598, 8633, 8641, 8577, 8620, 8655, 8602, 8629}, 14042);
+    for (int64_t i = 0; i < 14042; ++i)
+        group.items.push_back({10, (i * i * 7 + 3 * i) % 11});
+    return group;
+}
+
+GroupData mixedGroup()
+{
+    return fromStrings({"01011101001010100111", "01011001001000010001", "01011100101110011101",
+                        "00001101101110100111", "00010001110111101101", "01010011001111101111"});
+}
+
+void expectRelative(double actual, double expected)
+{
+    EXPECT_NEAR(actual, expected, std::max(1e-9 * std::fabs(expected), 1e-15));
+}
+
+void expectSums(const GroupData& group, long long runCorrect, long long itemCorrect)
+{
+    long long runs = 0, items = 0;
+    for (const auto& run : group.runs)
+        runs += run.nCorrect;
+    for (const auto& item : group.items)
+        items += item.nCorrect;
+    ASSERT_EQ(runs, runCorrect) << "data set differs from tests/reference/one_group.R";
+    ASSERT_EQ(items, itemCorrect) << "data set differs from tests/reference/one_group.R";
+}
+
+bool hasNote(const GroupSummary& s, const std::string& text)
+{
+    return std::any_of(s.notes.begin(), s.notes.end(),
+                       [&](const std::string& note) { return note.find(text) != std::string::npos; });
+}
+
+// The R-computed values every data set with two or more varying runs has.
+#define EXPECT_SPREAD_MATCHES_R(s, set)                                                                      \
+    do {                                                                                                     \
+        expectRelative((s).mean, ref::set##_mean);                                                           \
+        ASSERT_TRUE((s).sd && (s).ci95 && (s).pi95);                                                         \
+        expectRelative(*(s).sd, ref::set##_sd);                                                              \
+        expectRelative((s).median, ref::set##_median);                                                       \
+        expectRelative((s).min, ref::set##_min);                                                             \
+        expectRelative((s).max, ref::set##_max);                                                             \
+        expectRelative((s).range, ref::set##_max - ref::set##_min);                                          \
+        expectRelative((s).ci95->lo, ref::set##_ci95_lo);                                                    \
+        expectRelative((s).ci95->hi, ref::set##_ci95_hi);                                                    \
+        expectRelative((s).pi95->lo, ref::set##_pi95_lo);                                                    \
+        expectRelative((s).pi95->hi, ref::set##_pi95_hi);                                                    \
+        ASSERT_EQ((s).runs.size(), std::size(ref::set##_z));                                                 \
+        for (std::size_t r = 0; r < (s).runs.size(); ++r) {                                                  \
+            ASSERT_TRUE((s).runs[r].z) << "run " << r;                                                       \
+            expectRelative(*(s).runs[r].z, ref::set##_z[r]);                                                 \
+            expectRelative((s).runs[r].wilson95.lo, ref::set##_wilson_lo[r]);                                \
+            expectRelative((s).runs[r].wilson95.hi, ref::set##_wilson_hi[r]);                                \
+        }                                                                                                    \
+    } while (false)
+
+#define EXPECT_ITEMS_MATCH_R(s, set)                                                                         \
+    do {                                                                                                     \
+        ASSERT_TRUE((s).flipRate && (s).sdSeed && (s).noiseFloorPoints);                                     \
+        expectRelative(*(s).flipRate, ref::set##_flip_rate);                                                 \
+        expectRelative(*(s).sdSeed, ref::set##_sd_seed);                                                     \
+        expectRelative(*(s).noiseFloorPoints, ref::set##_noise_floor_points);                                \
+    } while (false)
+
+} // namespace
+
+TEST(Summary, MatchesRForMixedGroup)
+{
+    const GroupData group = mixedGroup();
+    expectSums(group, ref::mixed_sum_correct, ref::mixed_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_EQ(s.n, 6);
+    EXPECT_SPREAD_MATCHES_R(s, mixed);
+    EXPECT_ITEMS_MATCH_R(s, mixed);
+    ASSERT_TRUE(s.seQuestion);
+    expectRelative(*s.seQuestion, ref::mixed_se_question);
+    EXPECT_EQ(s.nItems, 20);
+    EXPECT_EQ(s.flipItems, 17);
+    EXPECT_EQ(s.referenceLabel, "median");
+    EXPECT_EQ(s.reference, s.median);
+    EXPECT_EQ(s.scaleLabel, "1.4826*MAD");
+    expectRelative(*s.scale, ref::mixed_mad);
+    EXPECT_EQ(s.runs[1].id, 2);
+    EXPECT_EQ(s.runs[1].seed, 101);
+    expectRelative(s.runs[1].deviation, 7.0 / 20 - ref::mixed_median);
+    EXPECT_EQ(s.runs[1].zone, Zone::Suspicious); // 20 points below the median
+    EXPECT_EQ(s.runs[1].rules, std::vector<std::string>{"beyond_3sigma"});
+    EXPECT_TRUE(s.runs[0].rules.empty());
+}
+
+TEST(Summary, MatchesRForMmluSizedGroup)
+{
+    const GroupData group = mmluGroup();
+    expectSums(group, ref::mmlu_sum_correct, ref::mmlu_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_SPREAD_MATCHES_R(s, mmlu);
+    EXPECT_ITEMS_MATCH_R(s, mmlu);
+    expectRelative(*s.seQuestion, ref::mmlu_se_question);
+    expectRelative(*s.scale, ref::mmlu_mad);
+    EXPECT_FALSE(s.thresholdBelowNoise); // 0.57 points of noise under a 1-point threshold
+    EXPECT_TRUE(s.notes.empty());
+}
+
+TEST(Summary, ThresholdBelowNoiseIsStated)
+{
+    SummaryOptions options;
+    options.thresholds = {0.5, 3, 5};
+    const GroupSummary s = nf::stats::summarize(mmluGroup(), options);
+    EXPECT_TRUE(s.thresholdBelowNoise);
+    EXPECT_TRUE(hasNote(s, "on this item set, differences under 0.57 points cannot be told from noise"));
+}
+
+TEST(Summary, TwoRunsScaleZBySd)
+{
+    const GroupData group = fromStrings({"1101011100", "1111011101"});
+    expectSums(group, ref::two_sum_correct, ref::two_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_SPREAD_MATCHES_R(s, two);
+    EXPECT_ITEMS_MATCH_R(s, two);
+    expectRelative(*s.seQuestion, ref::two_se_question);
+    EXPECT_EQ(s.scaleLabel, "sd");
+}
+
+TEST(Summary, OneRunHasNoSpreadStatistics)
+{
+    const GroupData group = fromStrings({"1101100111"});
+    expectSums(group, ref::one_sum_correct, ref::one_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_EQ(s.n, 1);
+    expectRelative(s.mean, ref::one_mean);
+    EXPECT_EQ(s.median, s.mean);
+    EXPECT_EQ(s.range, 0.0);
+    EXPECT_FALSE(s.sd);
+    EXPECT_FALSE(s.ci95);
+    EXPECT_FALSE(s.pi95);
+    EXPECT_FALSE(s.scale);
+    EXPECT_FALSE(s.runs[0].z);
+    EXPECT_EQ(s.runs[0].deviation, 0.0);
+    expectRelative(s.runs[0].wilson95.lo, ref::one_wilson_lo[0]);
+    expectRelative(s.runs[0].wilson95.hi, ref::one_wilson_hi[0]);
+    EXPECT_ITEMS_MATCH_R(s, one);
+    expectRelative(*s.seQuestion, ref::one_se_question);
+    EXPECT_TRUE(hasNote(s, "sd, ci95, pi95 and z undefined: one run"));
+    EXPECT_TRUE(hasNote(s, "sd_seed is 0 from one run"));
+}
+
+TEST(Summary, ZeroSpreadGroupHasNoZScores)
+{
+    const GroupData group = fromStrings(std::vector<std::string>(4, "0110111010"));
+    expectSums(group, ref::greedy_sum_correct, ref::greedy_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    ASSERT_TRUE(s.sd && s.ci95 && s.pi95);
+    EXPECT_EQ(*s.sd, 0.0);
+    EXPECT_EQ(s.ci95->lo, s.mean);
+    EXPECT_EQ(s.ci95->hi, s.mean);
+    EXPECT_EQ(s.pi95->lo, s.mean);
+    EXPECT_EQ(s.pi95->hi, s.mean);
+    EXPECT_FALSE(s.scale);
+    for (const auto& run : s.runs) {
+        EXPECT_FALSE(run.z);
+        EXPECT_TRUE(run.rules.empty());
+        EXPECT_EQ(run.zone, Zone::Normal);
+        expectRelative(run.wilson95.lo, ref::greedy_wilson_lo[0]);
+    }
+    EXPECT_ITEMS_MATCH_R(s, greedy);
+    EXPECT_EQ(s.flipItems, 0);
+    EXPECT_TRUE(hasNote(s, "zero width and z is undefined"));
+}
+
+TEST(Summary, AllItemsFlip)
+{
+    const GroupData group = fromStrings({"101010", "010101", "110011", "001110"});
+    expectSums(group, ref::allflip_sum_correct, ref::allflip_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_SPREAD_MATCHES_R(s, allflip);
+    EXPECT_ITEMS_MATCH_R(s, allflip);
+    expectRelative(*s.seQuestion, ref::allflip_se_question);
+    EXPECT_EQ(s.flipItems, 6);
+    EXPECT_EQ(*s.flipRate, 1.0);
+}
+
+TEST(Summary, OneItemHasNoQuestionSamplingError)
+{
+    const GroupData group = fromStrings({"1", "0", "1"});
+    expectSums(group, ref::oneitem_sum_correct, ref::oneitem_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_SPREAD_MATCHES_R(s, oneitem);
+    EXPECT_ITEMS_MATCH_R(s, oneitem);
+    EXPECT_FALSE(s.seQuestion);
+    EXPECT_TRUE(hasNote(s, "se_question undefined: one item"));
+    EXPECT_EQ(s.runs[0].wilson95.hi, 1.0);
+    EXPECT_EQ(s.runs[1].wilson95.lo, 0.0);
+}
+
+TEST(Summary, ZeroMadFallsBackToSd)
+{
+    const GroupData group = fromCounts({50, 50, 50, 51, 48}, 100);
+    expectSums(group, ref::madzero_sum_correct, ref::madzero_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_SPREAD_MATCHES_R(s, madzero);
+    EXPECT_EQ(s.scaleLabel, "sd");
+    EXPECT_TRUE(hasNote(s, "z uses the sd: the MAD is 0"));
+    // No per-item counts: the item statistics are undefined, and said to be.
+    EXPECT_FALSE(s.flipRate);
+    EXPECT_FALSE(s.sdSeed);
+    EXPECT_FALSE(s.seQuestion);
+    EXPECT_FALSE(s.noiseFloorPoints);
+    EXPECT_TRUE(hasNote(s, "flip_rate, sd_seed and se_question undefined: no per-item counts"));
+}
+
+TEST(Summary, DeviationZonesAreInPoints)
+{
+    SummaryOptions options;
+    options.pinnedReference = 0.5;
+    options.pinnedLabel = "run 12";
+    const GroupSummary s = nf::stats::summarize(fromCounts({500, 509, 510, 530, 550, 449}, 1000), options);
+    EXPECT_EQ(s.reference, 0.5);
+    EXPECT_EQ(s.referenceLabel, "pinned run 12");
+    const std::vector<Zone> expected{Zone::Normal,   Zone::Normal,     Zone::Watch,
+                                     Zone::Elevated, Zone::Suspicious, Zone::Suspicious};
+    for (std::size_t r = 0; r < expected.size(); ++r) {
+        EXPECT_EQ(s.runs[r].zone, expected[r]) << "run " << r;
+        expectRelative(s.runs[r].deviation, s.runs[r].accuracy - 0.5);
+    }
+}
+
+TEST(Summary, MeanReferenceMode)
+{
+    SummaryOptions options;
+    options.mode = nf::stats::ReferenceMode::Mean;
+    const GroupSummary s = nf::stats::summarize(mixedGroup(), options);
+    EXPECT_EQ(s.referenceLabel, "mean");
+    EXPECT_EQ(s.reference, s.mean);
+    expectRelative(s.runs[0].deviation, 11.0 / 20 - ref::mixed_mean);
+}
+
+TEST(Summary, PerSubjectTableAcrossRuns)
+{
+    GroupData group = fromCounts({6, 7, 8}, 10);
+    group.subjects = {{1, "anatomy", 4, 2},   {1, "biology", 6, 4}, {2, "anatomy", 4, 3},
+                      {2, "biology", 6, 4},   {3, "anatomy", 4, 4}, {3, "biology", 6, 4},
+                      {3, "chemistry", 2, 1}, {99, "anatomy", 4, 0}}; // run 99 is not in the group
+    const GroupSummary s = nf::stats::summarize(group, {});
+    ASSERT_EQ(s.subjects.size(), 3u);
+    EXPECT_EQ(s.subjects[0].subject, "anatomy");
+    EXPECT_EQ(s.subjects[0].nItems, 4);
+    EXPECT_EQ(s.subjects[0].nRuns, 3);
+    expectRelative(s.subjects[0].mean, 0.75);
+    ASSERT_TRUE(s.subjects[0].sd);
+    expectRelative(*s.subjects[0].sd, 0.25);
+    EXPECT_EQ(s.subjects[1].subject, "biology");
+    EXPECT_EQ(*s.subjects[1].sd, 0.0);
+    EXPECT_EQ(s.subjects[2].subject, "chemistry");
+    EXPECT_EQ(s.subjects[2].nItems, 2);
+    EXPECT_FALSE(s.subjects[2].sd);
+    EXPECT_TRUE(hasNote(s, "subject sd undefined where only one run has items of the subject"));
+}
+
+TEST(Summary, GroupWithoutRunsIsRefused)
+{
+    EXPECT_THROW(nf::stats::summarize(GroupData{}, {}), nf::InputError);
+}
+
+TEST(Summary, SummarisesAnMmluSizedHundredRunGroupFromCountsAlone)
+{
+    // 100 runs x 14,042 items as the store's aggregates hold them (bench/stats_bench times it).
+    GroupData group;
+    for (int64_t r = 0; r < 100; ++r)
+        group.runs.push_back({r + 1, r, 14042, 8500 + (r * 37) % 200});
+    for (int64_t i = 0; i < 14042; ++i)
+        group.items.push_back({100, (i * 31) % 101});
+    const GroupSummary s = nf::stats::summarize(group, {});
+    EXPECT_EQ(s.runs.size(), 100u);
+    EXPECT_EQ(s.nItems, 14042);
+    ASSERT_TRUE(s.flipRate.has_value());
+    EXPECT_GT(*s.flipRate, 0.9) << "only items with 0 or 100 correct of 100 do not flip";
+}
