@@ -122,7 +122,7 @@ int main()
         const int runs = 50;
         const auto start = Clock::now();
         for (int r = 0; r < runs; ++r) {
-            const auto run = store.beginRun({configId, envId, r, "", "engine", std::nullopt});
+            const auto run = store.beginRun({configId, envId, r, "", "engine", std::nullopt, {}});
             store.completeRun(run, items, 0.1);
         }
         std::printf("\nSQLite: %.0f item rows/s committed (%d runs x 10,000 items, with aggregates)\n",

@@ -138,7 +138,7 @@ int main(int argc, char** argv)
             rawDb.exec("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
             store::RunItemWriter writer(rawDb);
             for (int r = 0; r < runs; ++r) {
-                int64_t runId = db.beginRun({config, env, 1000 + r, "raw", "engine", std::nullopt});
+                int64_t runId = db.beginRun({config, env, 1000 + r, "raw", "engine", std::nullopt, {}});
                 rawRuns.push_back(runId);
                 Stopwatch stopwatch(raw);
                 store::sqlite::Transaction transaction(rawDb);
@@ -152,7 +152,7 @@ int main(int argc, char** argv)
         // 2. Original runs: items, counts, subjects and the group_items upsert.
         std::vector<int64_t> originals;
         for (int r = 0; r < runs; ++r) {
-            int64_t runId = db.beginRun({config, env, r, "", "engine", std::nullopt});
+            int64_t runId = db.beginRun({config, env, r, "", "engine", std::nullopt, {}});
             Stopwatch stopwatch(full);
             db.completeRun(runId, items[static_cast<size_t>(r) % items.size()], 1.0);
             originals.push_back(runId);
@@ -160,7 +160,8 @@ int main(int argc, char** argv)
 
         // 3. Reproductions: the same without the group upsert.
         for (int r = 0; r < runs; ++r) {
-            int64_t runId = db.beginRun({config, env, r, "", "engine", originals[static_cast<size_t>(r)]});
+            int64_t runId =
+                db.beginRun({config, env, r, "", "engine", originals[static_cast<size_t>(r)], {}});
             Stopwatch stopwatch(reproduction);
             db.completeRun(runId, items[static_cast<size_t>(r) % items.size()], 1.0);
         }

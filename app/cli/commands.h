@@ -22,12 +22,17 @@ using Action = std::function<int()>;
 void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action);   // run, demo, reproduce
 void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action);  // list, groups, show, export
 void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action); // doctor
+void addStatsCommands(CLI::App& app, GlobalOptions& global,
+                      Action& action); // summary, compare, zones, pin, unpin
+void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action); // import
 
 std::string databasePath(const GlobalOptions& global);
 
 // Opens the database named by --db. A database that cannot be opened is bad input (exit 2,
 // nothing written); a store error later, in the middle of a run, is a failure (exit 1).
 store::Store openStore(const GlobalOptions& global, store::OpenMode mode);
+// Opens an existing database read-only; a missing one is bad input that says how to make one.
+store::Store openExisting(const GlobalOptions& global);
 
 // Exit codes shared by every command.
 inline constexpr int kExitOk = 0;

@@ -1,5 +1,6 @@
 // list, groups, show and export: the commands that only read the database.
 
+#include "analysis/interchange.h"
 #include "commands.h"
 #include "common/error.h"
 #include "output.h"
@@ -11,15 +12,6 @@
 
 namespace nf::cli {
 namespace {
-
-store::Store openForReading(const GlobalOptions& global)
-{
-    const auto path = databasePath(global);
-    if (!std::filesystem::exists(path))
-        throw InputError(path +
-                         ": no database yet (run `noisefloor-cli demo` or `noisefloor-cli run` first)");
-    return openStore(global, store::OpenMode::ReadOnly);
-}
 
 store::RunRow requireRun(const store::Store& store, const std::string& ref)
 {
@@ -103,6 +95,12 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
             runs.insert(runs.end(), some.begin(), some.end());
         }
     }
+    if (options.format == "jsonl") {
+        analysis::exportRuns(store, options.groups, [&](const formats::RunRecord& record) {
+            out << formats::runsJsonlLine(record) << '\n';
+        });
+        return;
+    }
     if (options.format == "json") {
         out << "[";
         for (size_t i = 0; i < runs.size(); ++i)
@@ -140,7 +138,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     list->add_option("--group", *groupFilter, "Only runs of this config group");
     list->callback([&global, &action, statusFilter, groupFilter] {
         action = [&global, statusFilter, groupFilter] {
-            const auto store = openForReading(global);
+            const auto store = openExisting(global);
             store::RunFilter filter;
             if (!statusFilter->empty())
                 filter.status = *statusFilter;
@@ -167,7 +165,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     auto* groups = app.add_subcommand("groups", "List config groups with the spread of their run accuracies");
     groups->callback([&global, &action] {
         action = [&global] {
-            const auto store = openForReading(global);
+            const auto store = openExisting(global);
             const auto all = store.groups();
             if (global.json) {
                 auto array = nlohmann::json::array();
@@ -188,7 +186,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     show->add_flag("--items", *withItems, "Also print every item's answer");
     show->callback([&global, &action, runRef, withItems] {
         action = [&global, runRef, withItems] {
-            const auto store = openForReading(global);
+            const auto store = openExisting(global);
             const auto run = requireRun(store, *runRef);
             if (global.json) {
                 std::cout << fullRunJson(store, run, *withItems).dump(2) << '\n';
@@ -233,8 +231,10 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
     auto exportOptions = std::make_shared<ExportOptions>();
     auto* exportCommand =
         app.add_subcommand("export", "Export runs with their config, environment and items");
-    exportCommand->add_option("--format", exportOptions->format, "json | csv")
-        ->check(CLI::IsMember({"json", "csv"}))
+    exportCommand
+        ->add_option("--format", exportOptions->format,
+                     "json | jsonl (noisefloor's interchange format, see docs/formats.md) | csv")
+        ->check(CLI::IsMember({"json", "jsonl", "csv"}))
         ->capture_default_str();
     exportCommand->add_option("--out", exportOptions->out, "Output file (default: standard output)");
     exportCommand->add_option("--group", exportOptions->groups, "Only these config groups");
@@ -242,7 +242,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
         ->capture_default_str();
     exportCommand->callback([&global, &action, exportOptions] {
         action = [&global, exportOptions] {
-            const auto store = openForReading(global);
+            const auto store = openExisting(global);
             if (exportOptions->out.empty()) {
                 writeExport(store, *exportOptions, std::cout);
             } else {

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -177,6 +178,14 @@ void addRunOptions(CLI::App* command, RunOptions& options)
 std::string databasePath(const GlobalOptions& global)
 {
     return global.db.empty() ? defaultDatabasePath().string() : global.db;
+}
+
+store::Store openExisting(const GlobalOptions& global)
+{
+    const auto path = databasePath(global);
+    if (!std::filesystem::exists(path))
+        throw InputError(path + ": no database yet (run `noisefloor-cli demo`, `run` or `import` first)");
+    return openStore(global, store::OpenMode::ReadOnly);
 }
 
 store::Store openStore(const GlobalOptions& global, store::OpenMode mode)

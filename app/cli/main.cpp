@@ -27,6 +27,8 @@ int main(int argc, char** argv)
     nf::cli::Action action;
     nf::cli::addRunCommands(app, global, action);
     nf::cli::addReadCommands(app, global, action);
+    nf::cli::addStatsCommands(app, global, action);
+    nf::cli::addImportCommand(app, global, action);
     nf::cli::addDoctorCommand(app, global, action);
 
     try {

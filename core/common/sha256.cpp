@@ -56,4 +56,10 @@ std::string sha256File(const std::filesystem::path& path)
     return toHex(digest, length);
 }
 
+std::string groupHash(const std::string& paramsJson, const std::string& modelSha256,
+                      const std::string& taskSha256)
+{
+    return sha256Hex(paramsJson + "\n" + modelSha256 + "\n" + taskSha256);
+}
+
 } // namespace nf

@@ -191,7 +191,7 @@ EvalConfig configFromParamsJson(const std::string& text)
 std::string configHash(const std::string& paramsJson, const std::string& modelSha256,
                        const std::string& taskSha256)
 {
-    return sha256Hex(paramsJson + "\n" + modelSha256 + "\n" + taskSha256);
+    return groupHash(paramsJson, modelSha256, taskSha256);
 }
 
 } // namespace nf::engine

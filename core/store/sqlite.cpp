@@ -221,9 +221,9 @@ std::optional<double> Statement::optionalDoubleAt(int column) const
     return isNull(column) ? std::nullopt : std::optional<double>(doubleAt(column));
 }
 
-Transaction::Transaction(Database& db) : m_db(db)
+Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0)
 {
-    m_db.exec("BEGIN IMMEDIATE");
+    m_db.exec(m_nested ? "SAVEPOINT nf_nested" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction()
@@ -232,12 +232,13 @@ Transaction::~Transaction()
         return;
     // ROLLBACK fails only when SQLite already rolled back itself (e.g. after SQLITE_FULL); nothing
     // is left to undo then, and a destructor must not throw.
-    sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db.handle(), m_nested ? "ROLLBACK TO nf_nested; RELEASE nf_nested" : "ROLLBACK", nullptr,
+                 nullptr, nullptr);
 }
 
 void Transaction::commit()
 {
-    m_db.exec("COMMIT");
+    m_db.exec(m_nested ? "RELEASE nf_nested" : "COMMIT");
     m_open = false;
 }
 

@@ -123,7 +123,8 @@ private:
 
 // BEGIN IMMEDIATE: the write lock is taken up front, so two writers queue on the busy timeout
 // instead of one failing with SQLITE_BUSY when it upgrades from reading. Rolls back unless
-// committed.
+// committed. Inside another transaction it is a savepoint, so a caller can make several writes
+// (an import of many runs) one transaction.
 class Transaction
 {
 public:
@@ -136,6 +137,7 @@ public:
 
 private:
     Database& m_db;
+    bool m_nested = false;
     bool m_open = true;
 };
 

@@ -260,7 +260,7 @@ int64_t Store::Impl::insertRun(const NewRun& run, const std::string& startedAt, 
     sqlite::Use insert(cached("INSERT INTO runs(uid, config_id, env_id, seed, status, label, started_at, "
                               "source, reproduces, owner_host, owner_pid, owner_start) "
                               "VALUES(?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-    insert->bind(1, newUid());
+    insert->bind(1, run.uid.empty() ? newUid() : run.uid);
     insert->bind(2, run.configId);
     // 0 means "no environment recorded" (some imports): NULL keeps the foreign key satisfied.
     insert->bind(3, run.envId != 0 ? std::optional<int64_t>(run.envId) : std::nullopt);
@@ -319,10 +319,11 @@ void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow
     int64_t taskId = 0;
     int64_t seed = 0;
     bool reproduction = false;
+    bool engineRun = true;
     {
         sqlite::Use select(
             cached("SELECT r.config_id, c.task_id, r.status, r.reproduces IS NOT NULL, r.seed, "
-                   "r.owner_host, r.owner_pid, r.owner_start "
+                   "r.owner_host, r.owner_pid, r.owner_start, r.source "
                    "FROM runs r JOIN configs c ON c.id = r.config_id WHERE r.id = ?1"));
         select->bind(1, runId);
         if (!select->step())
@@ -339,8 +340,11 @@ void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow
         taskId = select->int64At(1);
         reproduction = select->int64At(3) != 0;
         seed = select->int64At(4);
+        engineRun = select->textAt(8) == "engine";
     }
-    if (!reproduction) {
+    // Only the engine's seed fixes everything about a run; imported runs of one seed (another
+    // harness run twice with seed 1234) are distinct runs.
+    if (!reproduction && engineRun) {
         // Two processes may run the same (group, seed) at once (the app and a CLI run): the
         // second to commit becomes a reproduction of the first, so the group never counts a seed
         // twice. Writers are serialised by BEGIN IMMEDIATE, so this check cannot race.
@@ -531,6 +535,13 @@ uint64_t Store::fileSizeBytes() const
             total += size;
     }
     return total;
+}
+
+void Store::inTransaction(const std::function<void()>& work)
+{
+    sqlite::Transaction transaction(d->db);
+    work();
+    transaction.commit();
 }
 
 } // namespace nf::store

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +95,7 @@ struct NewRun
     std::string label;
     std::string source = "engine";
     std::optional<int64_t> reproduces;
+    std::string uid; // empty: a new random uid; imports keep the uid the run was exported with
 };
 
 struct RunFilter
@@ -155,9 +157,15 @@ public:
                                const std::string& startedAt);
 
     // In start order (started_at, then id).
+    // Runs `work` in one write transaction: every write it makes is committed together, or none
+    // is when it throws (an import of a file is all or nothing).
+    void inTransaction(const std::function<void()>& work);
+
     std::vector<RunRow> runs(const RunFilter& filter = {}) const;
     // By numeric id, or by uid (a unique prefix of at least 4 characters is enough).
     std::optional<RunRow> findRun(const std::string& idOrUid) const;
+    // The id of the run with exactly this uid, if any.
+    std::optional<int64_t> findRunByUid(const std::string& uid) const;
     std::optional<RunRow> run(int64_t id) const;
     std::vector<ItemRow> runItems(int64_t runId) const;
 

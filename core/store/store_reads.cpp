@@ -135,6 +135,15 @@ std::optional<RunRow> Store::findRun(const std::string& idOrUid) const
     return run(ids.front());
 }
 
+std::optional<int64_t> Store::findRunByUid(const std::string& uid) const
+{
+    sqlite::Use select(d->cached("SELECT id FROM runs WHERE uid = ?1"));
+    select->bind(1, uid);
+    if (!select->step())
+        return std::nullopt;
+    return select->int64At(0);
+}
+
 std::optional<RunRow> Store::run(int64_t id) const
 {
     sqlite::Use select(d->cached(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1"));

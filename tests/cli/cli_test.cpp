@@ -1,5 +1,6 @@
 // End-to-end tests of noisefloor-cli: the binary is run as a user runs it.
 
+#include "cli/cli_runner.h"
 #include "engine/fixture.h"
 #include "formats/task.h"
 #include "store/store.h"
@@ -9,7 +10,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <sys/stat.h>
@@ -20,41 +20,12 @@ using nf::test::TinyWorld;
 
 namespace {
 
-struct Result
-{
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string readFile(const std::filesystem::path& path)
-{
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-std::string quote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
+using Result = nf::test::CliResult;
+using nf::test::readFile;
 
 Result cli(const TinyWorld& world, const std::vector<std::string>& args, const std::string& asUser = {})
 {
-    std::string command = "XDG_DATA_HOME=" + quote(world.dir().string()) + " " + asUser + quote(NF_CLI_PATH);
-    for (const auto& arg : args)
-        command += " " + quote(arg);
-    command += " >" + quote((world / "out.txt").string()) + " 2>" + quote((world / "err.txt").string());
-    const int status = std::system(command.c_str());
-    Result result;
-    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = readFile(world / "out.txt");
-    result.err = readFile(world / "err.txt");
-    return result;
+    return nf::test::runCli(world.dir(), args, asUser);
 }
 
 std::vector<std::string> runArgs(const TinyWorld& world, const std::string& model, const std::string& db)
@@ -164,7 +135,7 @@ TEST(CliInput, ReproduceRefusesARunThatDidNotComplete)
     {
         nf::store::Store store(db);
         const auto first = store.runs().front();
-        cancelled = store.beginRun({first.configId, first.envId, 99, "", "engine", std::nullopt});
+        cancelled = store.beginRun({first.configId, first.envId, 99, "", "engine", std::nullopt, {}});
         store.endRun(cancelled, nf::store::kCancelled, "cancelled by the test");
     }
     const auto reproduce = cli(world, {"--db", db, "reproduce", std::to_string(cancelled)});

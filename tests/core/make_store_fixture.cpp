@@ -75,14 +75,15 @@ int main(int argc, char** argv)
 
             std::vector<int64_t> runs;
             for (int64_t seed = 1; seed <= 3; ++seed) {
-                int64_t run =
-                    db.beginRun({config, env, seed, "seed " + std::to_string(seed), "engine", std::nullopt});
+                int64_t run = db.beginRun(
+                    {config, env, seed, "seed " + std::to_string(seed), "engine", std::nullopt, {}});
                 db.completeRun(run, fixtureItems(seed), 1.5 * static_cast<double>(seed));
                 runs.push_back(run);
             }
-            int64_t reproduction = db.beginRun({config, env, 1, "reproduce seed 1", "engine", runs.front()});
+            int64_t reproduction =
+                db.beginRun({config, env, 1, "reproduce seed 1", "engine", runs.front(), {}});
             db.completeRun(reproduction, fixtureItems(1, true), 1.25);
-            int64_t cancelled = db.beginRun({config, env, 4, "seed 4", "engine", std::nullopt});
+            int64_t cancelled = db.beginRun({config, env, 4, "seed 4", "engine", std::nullopt, {}});
             db.endRun(cancelled, store::kCancelled, "cancelled by the user");
             db.setSetting("zones.normal", "1.0");
         }

@@ -40,8 +40,8 @@ TEST(StoreRaces, TheSecondOfTwoRunsOfTheSameSeedCommitsAsAReproduction)
     Store cli(dir / "runs.sqlite");
     const auto group = makeGroup(app);
     // Both processes looked for a completed seed 7, found none, and started it.
-    const auto first = app.beginRun({group.config, group.env, 7, "", "engine", std::nullopt});
-    const auto second = cli.beginRun({group.config, group.env, 7, "", "engine", std::nullopt});
+    const auto first = app.beginRun({group.config, group.env, 7, "", "engine", std::nullopt, {}});
+    const auto second = cli.beginRun({group.config, group.env, 7, "", "engine", std::nullopt, {}});
     app.completeRun(first, items(true), 1.0);
     cli.completeRun(second, items(false), 1.0);
 
@@ -59,7 +59,7 @@ TEST(StoreRaces, ARunMarkedInterruptedByAnotherProcessStillCompletesForItsOwner)
     nf::test::ScratchDir dir;
     Store owner(dir / "runs.sqlite");
     const auto group = makeGroup(owner);
-    const auto run = owner.beginRun({group.config, group.env, 1, "", "engine", std::nullopt});
+    const auto run = owner.beginRun({group.config, group.env, 1, "", "engine", std::nullopt, {}});
     // As a process that cannot see the owner's pid (another pid namespace) would have left it.
     owner.endRun(run, kInterrupted, "interrupted: process is gone");
     owner.completeRun(run, items(true), 1.0);

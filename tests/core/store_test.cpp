@@ -64,7 +64,7 @@ struct GroupDb
     }
     int64_t completed(int64_t seed, const std::vector<ItemRow>& items, std::optional<int64_t> reproduces = {})
     {
-        int64_t id = store.beginRun({config, env, seed, "", "engine", reproduces});
+        int64_t id = store.beginRun({config, env, seed, "", "engine", reproduces, {}});
         store.completeRun(id, items, 2.5);
         return id;
     }
@@ -123,7 +123,7 @@ TEST(Store, CompletedRunRoundTripsEveryItem)
 
     std::vector<ItemRow> items = itemsWhere(10, [](int64_t i) { return i % 4 != 0; });
     items[3].pTrue = 0.123456789;
-    int64_t id = s.store.beginRun({s.config, s.env, 42, "first", "engine", std::nullopt});
+    int64_t id = s.store.beginRun({s.config, s.env, 42, "first", "engine", std::nullopt, {}});
     std::optional<RunRow> running = s.store.run(id);
     ASSERT_TRUE(running);
     EXPECT_EQ(running->status, kRunning);
@@ -187,8 +187,8 @@ TEST(Store, FindCompletedRunIgnoresReproductionsAndUnfinishedRuns)
     TempDir dir;
     GroupDb s(dir / "db.sqlite", 4);
     auto items = itemsWhere(4, [](int64_t) { return true; });
-    int64_t running = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
-    int64_t failed = s.store.beginRun({s.config, s.env, 2, "", "engine", std::nullopt});
+    int64_t running = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
+    int64_t failed = s.store.beginRun({s.config, s.env, 2, "", "engine", std::nullopt, {}});
     s.store.endRun(failed, kFailed, "out of memory");
     EXPECT_FALSE(s.store.findCompletedRun(s.config, 1));
     EXPECT_FALSE(s.store.findCompletedRun(s.config, 2));
@@ -270,7 +270,7 @@ TEST(Store, FailedCommitLeavesTheRunRunningWithNothingWritten)
     GroupDb s(dir / "db.sqlite", 100);
     auto items = itemsWhere(100, [](int64_t) { return true; });
     items[80].idx = 10; // a duplicate, after the first batches went in
-    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
+    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     EXPECT_THROW(s.store.completeRun(id, items, 1.0), nf::StoreError);
     EXPECT_EQ(s.store.run(id)->status, kRunning);
     EXPECT_TRUE(s.store.runItems(id).empty());
@@ -296,7 +296,7 @@ TEST(Store, InsertCompletedRunNormalisesTheImportedStartTime)
 {
     TempDir dir;
     GroupDb s(dir / "db.sqlite", 4);
-    NewRun imported{s.config, 0, 7, "from lm-eval", "import:lm-eval", std::nullopt};
+    NewRun imported{s.config, 0, 7, "from lm-eval", "import:lm-eval", std::nullopt, {}};
     int64_t id = s.store.insertCompletedRun(imported, itemsWhere(4, [](int64_t i) { return i == 0; }), 90.5,
                                             "2024-03-01 12:00:00+02:00");
     RunRow run = *s.store.run(id);
@@ -317,7 +317,7 @@ TEST(Store, RunsFilterByConfigAndStatus)
     GroupDb s(dir / "db.sqlite", 2);
     int64_t other = s.store.ensureConfig(s.model, s.task, "{}", "other-hash");
     s.completed(1, itemsWhere(2, [](int64_t) { return true; }));
-    int64_t cancelled = s.store.beginRun({other, s.env, 1, "", "engine", std::nullopt});
+    int64_t cancelled = s.store.beginRun({other, s.env, 1, "", "engine", std::nullopt, {}});
     s.store.endRun(cancelled, kCancelled, "");
     EXPECT_EQ(s.store.runs().size(), 2u);
     EXPECT_EQ(s.store.runs({s.config, std::nullopt}).size(), 1u);
@@ -410,7 +410,7 @@ TEST(StoreRecovery, RunOfAProcessThatIsGoneIsMarkedInterrupted)
     int64_t id = 0;
     {
         GroupDb s(file, 2);
-        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
+        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     }
     pid_t gone = deadPid();
     rawSql(file, "UPDATE runs SET owner_pid = " + std::to_string(gone) + " WHERE id = " + std::to_string(id));
@@ -430,7 +430,7 @@ TEST(StoreRecovery, RunOfAReusedPidIsMarkedInterrupted)
     int64_t id = 0;
     {
         GroupDb s(file, 2);
-        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
+        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     }
     // Our own pid, but a process that started at another time: the owner is gone and the pid reused.
     rawSql(file, "UPDATE runs SET owner_start = owner_start + 1 WHERE id = " + std::to_string(id));
@@ -443,7 +443,7 @@ TEST(StoreRecovery, RunOfALiveProcessIsLeftRunning)
     TempDir dir;
     fs::path file = dir / "db.sqlite";
     GroupDb s(file, 2);
-    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
+    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     Store other(file); // the app opening the file while a CLI run is in progress
     EXPECT_EQ(other.run(id)->status, kRunning);
     EXPECT_EQ(other.recoverInterrupted(), 0);
@@ -458,7 +458,7 @@ TEST(StoreRecovery, RunOfAnotherHostIsLeftRunning)
     int64_t id = 0;
     {
         GroupDb s(file, 2);
-        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt});
+        id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     }
     rawSql(file, "UPDATE runs SET owner_host = 'gpu-server-7', owner_pid = " + std::to_string(deadPid()));
     Store store(file);
@@ -480,7 +480,7 @@ TEST(StoreRecovery, CrashMidRunLeavesAnInterruptedRunAndTheCompletedOnesIntact)
     if (child == 0) {
         try {
             Store store(file);
-            store.beginRun({1, 1, 2, "crashes", "engine", std::nullopt});
+            store.beginRun({1, 1, 2, "crashes", "engine", std::nullopt, {}});
         } catch (...) {
             _exit(1);
         }
@@ -516,7 +516,7 @@ TEST(StoreConcurrency, TwoStoresWriteTheSameFileFromTwoThreads)
         try {
             Store store(file);
             for (int r = 0; r < kRunsEach; ++r) {
-                int64_t id = store.beginRun({config, 1, thread * 1000 + r, "", "engine", std::nullopt});
+                int64_t id = store.beginRun({config, 1, thread * 1000 + r, "", "engine", std::nullopt, {}});
                 store.completeRun(id, itemsWhere(300, [r](int64_t i) { return (i + r) % 2 == 0; }), 0.1);
                 store.groups(); // readers interleave with the other thread's commits
             }
@@ -572,7 +572,8 @@ TEST(StoreErrors, AnotherProgramsSqliteFileIsRefused)
     TempDir dir;
     fs::path tables = dir / "tables.sqlite";
     rawSql(tables, "CREATE TABLE bookmarks(url TEXT)");
-    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(tables); }), "is not a noisefloor database");
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(tables); }),
+                    "is not a noisefloor database");
     fs::path versioned = dir / "versioned.sqlite";
     rawSql(versioned, "CREATE TABLE t(x); PRAGMA user_version = 3");
     EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(versioned); }),
@@ -602,10 +603,12 @@ TEST(StoreErrors, NothingIsCreatedWhenOpeningFails)
 
     std::ofstream(dir / "file") << "x";
     fs::path underFile = dir / "file/db.sqlite";
-    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(underFile); }), underFile.string());
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(underFile); }),
+                    underFile.string());
 
     fs::create_directory(dir / "folder");
-    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(dir / "folder"); }), "is a folder");
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(dir / "folder"); }),
+                    "is a folder");
 }
 
 TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
@@ -655,7 +658,7 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     EXPECT_EQ(store.setting("zones.normal"), "1.0");
 
     // Still writable: the next run joins the group.
-    int64_t next = store.beginRun({groups[0].id, runs[0].envId, 5, "", "engine", std::nullopt});
+    int64_t next = store.beginRun({groups[0].id, runs[0].envId, 5, "", "engine", std::nullopt, {}});
     store.completeRun(next, itemsWhere(20, [](int64_t) { return true; }), 1.0);
     EXPECT_EQ(store.group(groups[0].id)->accuracies.size(), 4u);
 }

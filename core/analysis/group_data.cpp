@@ -1,0 +1,91 @@
+#include "analysis/group_data.h"
+
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace nf::analysis {
+
+stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
+{
+    stats::GroupData data;
+    store::RunFilter filter;
+    filter.configId = configId;
+    filter.status = store::kCompleted;
+    for (const auto& run : store.runs(filter))
+        if (!run.reproduces)
+            data.runs.push_back({run.id, run.seed, run.nItems, run.nCorrect});
+
+    const auto group = store.group(configId);
+    const auto task = store.task(group->taskId);
+    const auto taskItems = store.taskItems(group->taskId);
+    const size_t n = std::max<size_t>(static_cast<size_t>(task.nItems), taskItems.size());
+    data.items.assign(n, {});
+    for (const auto& count : store.groupItems(configId))
+        if (count.idx >= 0 && static_cast<size_t>(count.idx) < n)
+            data.items[static_cast<size_t>(count.idx)] = {count.nRuns, count.nCorrect};
+    data.itemSubjects.reserve(taskItems.size());
+    for (const auto& item : taskItems)
+        data.itemSubjects.push_back(item.subject);
+    for (const auto& count : store.runSubjects(configId))
+        data.subjects.push_back({count.runId, count.subject, count.nItems, count.nCorrect});
+    return data;
+}
+
+namespace {
+
+std::map<std::string, std::set<std::string>> environmentValues(const store::Store& store, int64_t configId)
+{
+    std::set<int64_t> envIds;
+    store::RunFilter filter;
+    filter.configId = configId;
+    filter.status = store::kCompleted;
+    for (const auto& run : store.runs(filter))
+        if (run.envId > 0)
+            envIds.insert(run.envId);
+    std::map<std::string, std::set<std::string>> values;
+    for (const int64_t envId : envIds) {
+        const auto environment = nlohmann::json::parse(store.environmentJson(envId), nullptr, false);
+        if (!environment.is_object())
+            continue;
+        for (const auto& [key, value] : environment.items())
+            values[key].insert(value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    return values;
+}
+
+std::string joined(const std::set<std::string>& values)
+{
+    if (values.empty())
+        return "(not recorded)";
+    std::string text;
+    for (const auto& value : values)
+        text += (text.empty() ? "" : " | ") + value;
+    return text;
+}
+
+} // namespace
+
+std::vector<EnvironmentDifference> environmentDifferences(const store::Store& store, int64_t groupA,
+                                                          int64_t groupB)
+{
+    const auto a = environmentValues(store, groupA);
+    const auto b = environmentValues(store, groupB);
+    std::set<std::string> keys;
+    for (const auto& [key, values] : a)
+        keys.insert(key);
+    for (const auto& [key, values] : b)
+        keys.insert(key);
+    std::vector<EnvironmentDifference> differences;
+    for (const auto& key : keys) {
+        const auto inA = a.count(key) ? a.at(key) : std::set<std::string>{};
+        const auto inB = b.count(key) ? b.at(key) : std::set<std::string>{};
+        if (inA != inB)
+            differences.push_back({key, joined(inA), joined(inB)});
+    }
+    return differences;
+}
+
+} // namespace nf::analysis

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "stats/types.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nf::store {
+class Store;
+}
+
+namespace nf::analysis {
+
+// A config group's data for the statistics, read from the aggregates kept in each run's commit
+// (runs, group_items, run_subjects, task_items): never a scan of run_items.
+stats::GroupData loadGroupData(const store::Store& store, int64_t configId);
+
+// Environment keys whose values differ between the runs of two groups: key -> values seen in A,
+// values seen in B (joined with " | " when a group has several).
+struct EnvironmentDifference
+{
+    std::string key;
+    std::string valuesA;
+    std::string valuesB;
+};
+std::vector<EnvironmentDifference> environmentDifferences(const store::Store& store, int64_t groupA,
+                                                          int64_t groupB);
+
+} // namespace nf::analysis

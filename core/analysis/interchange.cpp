@@ -1,0 +1,140 @@
+#include "analysis/interchange.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "store/store.h"
+
+#include <cmath>
+#include <set>
+
+namespace nf::analysis {
+namespace {
+
+std::string contentUid(const formats::RunRecord& record)
+{
+    std::string content = record.model + "\n" + record.task + "\n" + record.configJson + "\n" +
+                          std::to_string(record.seed) + "\n" + record.startedAt + "\n";
+    content.append(record.correct.begin(), record.correct.end());
+    return sha256Hex(content).substr(0, 32);
+}
+
+} // namespace
+
+ImportResult importRuns(store::Store& store, const formats::RunsFile& file, const std::string& format)
+{
+    ImportResult result;
+    std::set<int64_t> groups;
+    store.inTransaction([&] {
+        for (const auto& record : file.runs) {
+            const std::string uid = record.uid.empty() ? contentUid(record) : record.uid;
+            if (store.findRunByUid(uid)) {
+                ++result.skipped;
+                continue;
+            }
+            const size_t n = record.correct.size();
+            const std::string modelSha = record.modelSha256.empty()
+                                             ? sha256Hex("noisefloor imported model\n" + record.model)
+                                             : record.modelSha256;
+            std::vector<store::TaskItem> taskItems(n);
+            std::string subjectText;
+            for (size_t i = 0; i < record.subjects.size(); ++i) {
+                taskItems[i].subject = record.subjects[i];
+                subjectText += record.subjects[i] + "\n";
+            }
+            const std::string taskSha = record.taskSha256.empty()
+                                            ? sha256Hex("noisefloor imported task\n" + record.task + "\n" +
+                                                        std::to_string(n) + "\n" + subjectText)
+                                            : record.taskSha256;
+            const int64_t modelId = store.ensureModel("", modelSha, "imported", record.model);
+            const int64_t taskId = store.ensureTask("imported", "", taskSha, record.task, taskItems);
+            const int64_t configId = store.ensureConfig(modelId, taskId, record.configJson,
+                                                        groupHash(record.configJson, modelSha, taskSha));
+            const int64_t envId =
+                record.environmentJson.empty()
+                    ? 0
+                    : store.ensureEnvironment(record.environmentJson, sha256Hex(record.environmentJson));
+            std::vector<store::ItemRow> items(n);
+            for (size_t i = 0; i < n; ++i) {
+                items[i].idx = static_cast<int64_t>(i);
+                items[i].correct = record.correct[i] != 0;
+                items[i].predicted = record.predicted.empty() ? -1 : record.predicted[i];
+                items[i].pTrue = record.pTrue.empty() ? NAN : record.pTrue[i];
+            }
+            store::NewRun run;
+            run.configId = configId;
+            run.envId = envId;
+            run.seed = record.seed;
+            run.label = record.label;
+            run.source = "import:" + format;
+            run.uid = uid;
+            try {
+                store.insertCompletedRun(run, items, record.durationSeconds, record.startedAt);
+            } catch (const InputError& e) {
+                throw InputError(file.path + ":" + std::to_string(record.line) + ": " + e.what());
+            }
+            groups.insert(configId);
+            ++result.imported;
+        }
+    });
+    result.groups.assign(groups.begin(), groups.end());
+    return result;
+}
+
+void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
+                const std::function<void(const formats::RunRecord&)>& emit)
+{
+    std::vector<int64_t> groupIds = groups;
+    if (groupIds.empty())
+        for (const auto& group : store.groups())
+            groupIds.push_back(group.id);
+    for (const int64_t groupId : groupIds) {
+        const auto group = store.group(groupId);
+        if (!group)
+            continue;
+        const auto model = store.model(group->modelId);
+        const auto task = store.task(group->taskId);
+        std::vector<std::string> subjects;
+        bool anySubject = false;
+        for (const auto& item : store.taskItems(group->taskId)) {
+            subjects.push_back(item.subject);
+            anySubject = anySubject || !item.subject.empty();
+        }
+        store::RunFilter filter;
+        filter.configId = groupId;
+        filter.status = store::kCompleted;
+        for (const auto& run : store.runs(filter)) {
+            formats::RunRecord record;
+            record.model = group->modelLabel;
+            record.task = group->taskLabel;
+            record.configJson = group->paramsJson;
+            record.seed = run.seed;
+            record.startedAt = run.startedAt;
+            record.uid = run.uid;
+            record.label = run.label;
+            record.durationSeconds = run.durationSeconds.value_or(0);
+            record.modelSha256 = model.sha256;
+            record.taskSha256 = task.sha256;
+            if (run.envId > 0)
+                record.environmentJson = store.environmentJson(run.envId);
+            const auto items = store.runItems(run.id);
+            bool anyPredicted = false;
+            bool allProbabilities = !items.empty();
+            for (const auto& item : items) {
+                record.correct.push_back(item.correct ? 1 : 0);
+                record.predicted.push_back(item.predicted);
+                record.pTrue.push_back(item.pTrue);
+                anyPredicted = anyPredicted || item.predicted >= 0;
+                allProbabilities = allProbabilities && std::isfinite(item.pTrue);
+            }
+            if (!anyPredicted)
+                record.predicted.clear();
+            if (!allProbabilities || run.source != "engine")
+                record.pTrue.clear();
+            if (anySubject && subjects.size() == items.size())
+                record.subjects = subjects;
+            emit(record);
+        }
+    }
+}
+
+} // namespace nf::analysis

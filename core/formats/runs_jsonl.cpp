@@ -1,0 +1,219 @@
+#include "formats/runs_jsonl.h"
+
+#include "common/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+
+namespace nf::formats {
+namespace {
+
+using nlohmann::json;
+
+class LineError
+{
+public:
+    LineError(const std::filesystem::path& path, int64_t line)
+        : m_prefix(path.string() + ":" + std::to_string(line) + ": ")
+    {}
+    [[noreturn]] void fail(const std::string& what) const { throw InputError(m_prefix + what); }
+
+private:
+    std::string m_prefix;
+};
+
+std::string requiredString(const json& object, const char* key, const LineError& error)
+{
+    const auto found = object.find(key);
+    if (found == object.end())
+        error.fail(std::string("\"") + key + "\" is missing");
+    if (!found->is_string() || found->get_ref<const std::string&>().empty())
+        error.fail(std::string("\"") + key + "\" must be a non-empty string");
+    return found->get<std::string>();
+}
+
+std::string optionalString(const json& object, const char* key, const LineError& error)
+{
+    const auto found = object.find(key);
+    if (found == object.end() || found->is_null())
+        return {};
+    if (!found->is_string())
+        error.fail(std::string("\"") + key + "\" must be a string");
+    return found->get<std::string>();
+}
+
+template <typename T, typename Convert>
+std::vector<T> optionalArray(const json& object, const char* key, size_t expected, const LineError& error,
+                             const char* what, Convert convert)
+{
+    const auto found = object.find(key);
+    if (found == object.end() || found->is_null())
+        return {};
+    if (!found->is_array())
+        error.fail(std::string("\"") + key + "\" must be an array of " + what);
+    if (found->size() != expected)
+        error.fail(std::string("\"") + key + "\" has " + std::to_string(found->size()) +
+                   " entries but \"correct\" has " + std::to_string(expected));
+    std::vector<T> values;
+    values.reserve(expected);
+    for (size_t i = 0; i < found->size(); ++i) {
+        const auto value = convert((*found)[i]);
+        if (!value)
+            error.fail(std::string("\"") + key + "\" must be an array of " + what + ", item " +
+                       std::to_string(i) + " is " + (*found)[i].dump());
+        values.push_back(*value);
+    }
+    return values;
+}
+
+RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem::path& path)
+{
+    const LineError error(path, line);
+    json object;
+    try {
+        object = json::parse(text);
+    } catch (const json::parse_error& e) {
+        error.fail(std::string("not valid JSON (") + e.what() + ")");
+    }
+    if (!object.is_object())
+        error.fail("each line must be a JSON object, one run");
+
+    RunRecord record;
+    record.line = line;
+    record.model = requiredString(object, "model", error);
+    record.task = requiredString(object, "task", error);
+    const auto config = object.find("config");
+    if (config == object.end())
+        error.fail("\"config\" is missing (use {} for none)");
+    if (!config->is_object())
+        error.fail("\"config\" must be an object");
+    record.configJson = config->dump();
+    const auto seed = object.find("seed");
+    if (seed == object.end())
+        error.fail("\"seed\" is missing");
+    if (!seed->is_number_integer())
+        error.fail("\"seed\" must be an integer");
+    record.seed = seed->get<int64_t>();
+    record.startedAt = optionalString(object, "started_at", error);
+    record.uid = optionalString(object, "uid", error);
+    record.label = optionalString(object, "label", error);
+    record.modelSha256 = optionalString(object, "model_sha256", error);
+    record.taskSha256 = optionalString(object, "task_sha256", error);
+    if (const auto duration = object.find("duration_s"); duration != object.end() && !duration->is_null()) {
+        if (!duration->is_number() || duration->get<double>() < 0)
+            error.fail("\"duration_s\" must be a non-negative number");
+        record.durationSeconds = duration->get<double>();
+    }
+    if (const auto environment = object.find("environment");
+        environment != object.end() && !environment->is_null()) {
+        if (!environment->is_object())
+            error.fail("\"environment\" must be an object");
+        record.environmentJson = environment->dump();
+    }
+
+    const auto correct = object.find("correct");
+    if (correct == object.end())
+        error.fail("\"correct\" is missing");
+    if (!correct->is_array() || correct->empty())
+        error.fail("\"correct\" must be a non-empty array of 0/1 (or true/false)");
+    record.correct.reserve(correct->size());
+    for (size_t i = 0; i < correct->size(); ++i) {
+        const auto& value = (*correct)[i];
+        if (value.is_boolean())
+            record.correct.push_back(value.get<bool>() ? 1 : 0);
+        else if (value.is_number_integer() && (value.get<int64_t>() == 0 || value.get<int64_t>() == 1))
+            record.correct.push_back(static_cast<uint8_t>(value.get<int64_t>()));
+        else
+            error.fail("\"correct\" must be an array of 0/1 (or true/false), item " + std::to_string(i) +
+                       " is " + value.dump());
+    }
+    const size_t n = record.correct.size();
+    record.subjects = optionalArray<std::string>(object, "subjects", n, error, "strings", [](const json& v) {
+        return v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
+    });
+    record.predicted = optionalArray<int32_t>(object, "predicted", n, error, "integers", [](const json& v) {
+        return v.is_number_integer() ? std::optional<int32_t>(v.get<int32_t>()) : std::nullopt;
+    });
+    record.pTrue = optionalArray<double>(object, "p_true", n, error, "numbers in [0, 1]", [](const json& v) {
+        return v.is_number() && v.get<double>() >= 0 && v.get<double>() <= 1
+                   ? std::optional<double>(v.get<double>())
+                   : std::nullopt;
+    });
+    return record;
+}
+
+} // namespace
+
+RunsFile readRunsJsonl(const std::filesystem::path& path)
+{
+    std::ifstream file(path);
+    if (!file)
+        throw InputError(path.string() + ": cannot be read");
+    RunsFile result;
+    result.path = path.string();
+    // A task's item count and subjects are fixed by its first run.
+    std::map<std::string, const RunRecord*> firstOfTask;
+    std::string text;
+    int64_t line = 0;
+    while (std::getline(file, text)) {
+        ++line;
+        if (text.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        result.runs.push_back(parseLine(text, line, path));
+    }
+    if (file.bad())
+        throw InputError(path.string() + ": read error");
+    if (result.runs.empty())
+        throw InputError(path.string() + ": no runs (expected one JSON object per line)");
+    for (const auto& run : result.runs) {
+        const auto [first, added] = firstOfTask.try_emplace(run.task, &run);
+        if (added)
+            continue;
+        const RunRecord& reference = *first->second;
+        const LineError error(path, run.line);
+        if (run.correct.size() != reference.correct.size())
+            error.fail("task \"" + run.task + "\" has " + std::to_string(reference.correct.size()) +
+                       " items on line " + std::to_string(reference.line) + " but " +
+                       std::to_string(run.correct.size()) + " here");
+        if (!run.subjects.empty() && !reference.subjects.empty() && run.subjects != reference.subjects)
+            error.fail("task \"" + run.task + "\" has other subjects than on line " +
+                       std::to_string(reference.line));
+    }
+    return result;
+}
+
+std::string runsJsonlLine(const RunRecord& record)
+{
+    json object = {
+        {"model", record.model},
+        {"task", record.task},
+        {"config", json::parse(record.configJson)},
+        {"seed", record.seed},
+    };
+    if (!record.startedAt.empty())
+        object["started_at"] = record.startedAt;
+    object["correct"] = record.correct;
+    if (!record.subjects.empty())
+        object["subjects"] = record.subjects;
+    if (!record.predicted.empty())
+        object["predicted"] = record.predicted;
+    if (!record.pTrue.empty())
+        object["p_true"] = record.pTrue;
+    if (!record.uid.empty())
+        object["uid"] = record.uid;
+    if (!record.label.empty())
+        object["label"] = record.label;
+    if (record.durationSeconds > 0)
+        object["duration_s"] = record.durationSeconds;
+    if (!record.modelSha256.empty())
+        object["model_sha256"] = record.modelSha256;
+    if (!record.taskSha256.empty())
+        object["task_sha256"] = record.taskSha256;
+    if (!record.environmentJson.empty())
+        object["environment"] = json::parse(record.environmentJson);
+    return object.dump();
+}
+
+} // namespace nf::formats

@@ -1,0 +1,205 @@
+// summary, compare, zones, pin, import and export --format jsonl, end to end, on exact data fed
+// through noisefloor's interchange format (no engine involved).
+
+#include "cli/cli_runner.h"
+#include "core/scratch_dir.h"
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using nf::test::runCli;
+using nf::test::ScratchDir;
+using nlohmann::json;
+
+namespace {
+
+// One run: `correct` of `n` items, the first `k` of them right, then a pattern.
+json runLine(const std::string& model, int64_t seed, int n, int correctCount,
+             const std::string& task = "quiz", json config = json::object())
+{
+    json correct = json::array();
+    for (int i = 0; i < n; ++i)
+        correct.push_back(i < correctCount ? 1 : 0);
+    json subjects = json::array();
+    for (int i = 0; i < n; ++i)
+        subjects.push_back(i % 2 == 0 ? "algebra" : "history");
+    return {{"model", model},
+            {"task", task},
+            {"config", config},
+            {"seed", seed},
+            {"started_at", "2026-11-0" + std::to_string(1 + seed % 9) + "T10:00:00Z"},
+            {"correct", correct},
+            {"subjects", subjects}};
+}
+
+void writeLines(const std::filesystem::path& path, const std::vector<std::string>& lines)
+{
+    std::ofstream file(path);
+    for (const auto& line : lines)
+        file << line << '\n';
+}
+
+// Group A: 5 runs at 60-64 of 100; group B: 5 runs at 70-74 of 100.
+std::vector<std::string> twoGroups()
+{
+    std::vector<std::string> lines;
+    for (int r = 0; r < 5; ++r)
+        lines.push_back(runLine("model-a", r + 1, 100, 60 + r).dump());
+    for (int r = 0; r < 5; ++r)
+        lines.push_back(runLine("model-b", r + 1, 100, 70 + r).dump());
+    return lines;
+}
+
+} // namespace
+
+TEST(CliStats, ImportThenSummaryJsonHasTheDocumentedKeysInFractions)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    const auto imported = runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()});
+    ASSERT_EQ(imported.code, 0) << imported.err;
+    EXPECT_NE(imported.out.find("imported 10 run(s)"), std::string::npos) << imported.out;
+
+    const auto summary = runCli(dir.path(), {"--db", db, "--json", "summary", "1"});
+    ASSERT_EQ(summary.code, 0) << summary.err;
+    const auto s = json::parse(summary.out);
+    for (const char* key : {"n", "mean", "sd", "median", "min", "max", "ci95", "pi95", "flip_rate", "sd_seed",
+                            "se_question", "runs"})
+        EXPECT_TRUE(s.contains(key)) << key;
+    EXPECT_EQ(s["n"], 5);
+    EXPECT_NEAR(s["mean"].get<double>(), 0.62, 1e-12);
+    EXPECT_NEAR(s["median"].get<double>(), 0.62, 1e-12);
+    EXPECT_EQ(s["ci95"].size(), 2u);
+    ASSERT_EQ(s["runs"].size(), 5u);
+    for (const char* key : {"id", "seed", "accuracy", "deviation", "zone", "z", "rules"})
+        EXPECT_TRUE(s["runs"][0].contains(key)) << key;
+    EXPECT_NEAR(s["runs"][0]["deviation"].get<double>(), -0.02, 1e-12);
+    EXPECT_EQ(s["runs"][0]["zone"], "watch") << "2 points below the median";
+    EXPECT_EQ(s["runs"][2]["zone"], "normal");
+    EXPECT_EQ(s["flip_rate"].get<double>(), 0.04) << "items 60-63 flip across the 5 runs";
+}
+
+TEST(CliStats, CompareSaysImprovementForTenPointsAndListsEveryKey)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+    const auto compared = runCli(dir.path(), {"--db", db, "--json", "compare", "1", "2"});
+    ASSERT_EQ(compared.code, 0) << compared.err;
+    const auto c = json::parse(compared.out);
+    for (const char* key : {"delta", "welch", "paired", "mcnemar", "bootstrap", "mde", "repeats_needed",
+                            "verdict", "env_differences"})
+        EXPECT_TRUE(c.contains(key)) << key;
+    for (const char* key : {"t", "df", "p", "ci95"})
+        EXPECT_TRUE(c["welch"].contains(key)) << key;
+    for (const char* key : {"n_items", "mean_diff", "se", "z", "p", "ci95", "correlation"})
+        EXPECT_TRUE(c["paired"].contains(key)) << key;
+    for (const char* key : {"b", "c", "statistic", "p", "exact"})
+        EXPECT_TRUE(c["mcnemar"].contains(key)) << key;
+    EXPECT_NEAR(c["delta"].get<double>(), 0.10, 1e-12);
+    EXPECT_EQ(c["verdict"], "improvement");
+    EXPECT_EQ(c["bootstrap"]["resamples"], 10000);
+
+    const auto text = runCli(dir.path(), {"--db", db, "compare", "1", "2"});
+    ASSERT_EQ(text.code, 0);
+    EXPECT_NE(text.out.find("real improvement"), std::string::npos) << text.out;
+}
+
+TEST(CliStats, GroupsOnDifferentTasksAreRefused)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl",
+               {runLine("m", 1, 10, 5, "quiz").dump(), runLine("m", 1, 10, 5, "exam").dump()});
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+    const auto compared = runCli(dir.path(), {"--db", db, "compare", "1", "2"});
+    EXPECT_EQ(compared.code, 2);
+    EXPECT_NE(compared.err.find("different tasks (quiz vs exam)"), std::string::npos) << compared.err;
+}
+
+TEST(CliStats, MalformedLineIsNamedAndNothingFromTheFileIsStored)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    auto lines = twoGroups();
+    auto bad = runLine("model-a", 9, 100, 50);
+    bad["correct"][7] = 2;
+    lines.insert(lines.begin() + 3, bad.dump());
+    writeLines(dir / "runs.jsonl", lines);
+    const auto imported = runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()});
+    EXPECT_EQ(imported.code, 2);
+    EXPECT_NE(imported.err.find("runs.jsonl:4: \"correct\" must be an array of 0/1"), std::string::npos)
+        << imported.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+
+    // A failure inside the store's transaction, after earlier lines were written, leaves nothing
+    // either: line 2's start time is not a time.
+    auto late = runLine("m", 2, 10, 5);
+    late["started_at"] = "yesterday";
+    writeLines(dir / "late.jsonl", {runLine("m", 1, 10, 5).dump(), late.dump()});
+    const auto failed = runCli(dir.path(), {"--db", db, "import", (dir / "late.jsonl").string()});
+    EXPECT_EQ(failed.code, 2);
+    EXPECT_NE(failed.err.find("late.jsonl:2: run start time 'yesterday' is not an ISO-8601 time"),
+              std::string::npos)
+        << failed.err;
+    nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+    EXPECT_TRUE(store.runs().empty());
+    EXPECT_TRUE(store.groups().empty());
+
+    writeLines(dir / "mixed.jsonl", {runLine("m", 1, 10, 5).dump(), runLine("m", 2, 11, 5).dump()});
+    const auto mixed = runCli(dir.path(), {"--db", db, "import", (dir / "mixed.jsonl").string()});
+    EXPECT_EQ(mixed.code, 2);
+    EXPECT_NE(mixed.err.find("mixed.jsonl:2: task \"quiz\" has 10 items on line 1 but 11 here"),
+              std::string::npos)
+        << mixed.err;
+}
+
+TEST(CliStats, ExportJsonlThenImportIntoANewDatabaseKeepsEveryStatistic)
+{
+    ScratchDir dir;
+    const auto first = (dir / "first.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    ASSERT_EQ(runCli(dir.path(), {"--db", first, "import", (dir / "runs.jsonl").string()}).code, 0);
+    const auto exported = runCli(
+        dir.path(), {"--db", first, "export", "--format", "jsonl", "--out", (dir / "out.jsonl").string()});
+    ASSERT_EQ(exported.code, 0) << exported.err;
+    const auto second = (dir / "second.sqlite").string();
+    ASSERT_EQ(runCli(dir.path(), {"--db", second, "import", (dir / "out.jsonl").string()}).code, 0);
+    for (const char* group : {"1", "2"}) {
+        auto a = json::parse(runCli(dir.path(), {"--db", first, "--json", "summary", group}).out);
+        auto b = json::parse(runCli(dir.path(), {"--db", second, "--json", "summary", group}).out);
+        EXPECT_EQ(a, b) << "group " << group;
+    }
+    EXPECT_EQ(json::parse(runCli(dir.path(), {"--db", first, "--json", "compare", "1", "2"}).out),
+              json::parse(runCli(dir.path(), {"--db", second, "--json", "compare", "1", "2"}).out));
+    // Importing the same runs again adds nothing.
+    const auto again = runCli(dir.path(), {"--db", second, "import", (dir / "out.jsonl").string()});
+    EXPECT_NE(again.out.find("10 already in the database"), std::string::npos) << again.out;
+}
+
+TEST(CliStats, ZonesAndPinsAreStoredInTheDatabaseAndChangeTheSummary)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "zones", "--set", "0.5,1.5,2.5"}).code, 0);
+    auto s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
+    EXPECT_EQ(s["runs"][0]["zone"], "elevated") << "-2 points with thresholds 0.5, 1.5, 2.5";
+
+    EXPECT_EQ(runCli(dir.path(), {"--db", db, "zones", "--set", "3,2,1"}).code, 2);
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "pin", "--group", "2"}).code, 0);
+    s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
+    EXPECT_EQ(s["reference_label"], "pinned group 2");
+    EXPECT_NEAR(s["reference"].get<double>(), 0.72, 1e-12);
+    EXPECT_EQ(s["runs"][0]["zone"], "suspicious") << "60 against a baseline of 72";
+
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "unpin", "--task", "1"}).code, 0);
+    s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
+    EXPECT_EQ(s["reference_label"], "median");
+}
