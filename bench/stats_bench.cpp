@@ -5,16 +5,21 @@
 //
 // Prints the best of 5 wall times and the peak resident memory the comparisons added. Never asserts.
 
+#include "analysis/group_data.h"
 #include "stats/compare.h"
+#include "stats/summary.h"
+#include "store/store.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace {
 
@@ -88,5 +93,65 @@ int main(int argc, char** argv)
                 runTestMethodName(result.runTest.method), verdictName(result.verdict),
                 result.bootstrap.ci95 ? result.bootstrap.ci95->lo : 0.0,
                 result.bootstrap.ci95 ? result.bootstrap.ci95->hi : 0.0);
+
+    // The same, the way the CLI and the app do it: from a SQLite database, through the aggregates
+    // kept in each run's commit (never a scan of run_items).
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("nf-stats-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        nf::store::Store store(dir / "bench.sqlite");
+        std::vector<nf::store::TaskItem> taskItems(static_cast<size_t>(items));
+        for (size_t i = 0; i < taskItems.size(); ++i)
+            taskItems[i].subject = "subject " + std::to_string(i % 57); // MMLU has 57 subjects
+        const auto task = store.ensureTask("imported", "", "bench-task", "bench", taskItems);
+        int64_t groupIds[2] = {};
+        const GroupData* groups[2] = {&a, &b};
+        const auto fillStart = Clock::now();
+        for (int g = 0; g < 2; ++g) {
+            const auto model = store.ensureModel("", "bench-model-" + std::to_string(g), "imported", "m");
+            groupIds[g] = store.ensureConfig(model, task, "{}", "bench-config-" + std::to_string(g));
+            // Per-run answers consistent with the group's per-item counts: item i is right in the
+            // first nCorrect_i runs.
+            for (int64_t r = 0; r < runs; ++r) {
+                std::vector<nf::store::ItemRow> rows(static_cast<size_t>(items));
+                for (int64_t i = 0; i < items; ++i)
+                    rows[static_cast<size_t>(i)] = {
+                        i, 0, r < groups[g]->items[static_cast<size_t>(i)].nCorrect, 0.5};
+                nf::store::NewRun run;
+                run.configId = groupIds[g];
+                run.seed = r;
+                run.source = "import:bench";
+                store.insertCompletedRun(run, rows, 1.0, "");
+            }
+        }
+        std::printf("\nfrom SQLite (%s, filled in %.1f s):\n", (dir / "bench.sqlite").c_str(),
+                    std::chrono::duration<double>(Clock::now() - fillStart).count());
+        const long before = peakRssKiB();
+        double bestSummary = 1e300;
+        double bestCompare = 1e300;
+        for (int i = 0; i < 5; ++i) {
+            auto start = Clock::now();
+            const auto summary = summarize(nf::analysis::loadGroupData(store, groupIds[0]), {});
+            bestSummary = std::min(bestSummary,
+                                   std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            start = Clock::now();
+            const auto comparison = compare(nf::analysis::loadGroupData(store, groupIds[0]),
+                                            nf::analysis::loadGroupData(store, groupIds[1]), options);
+            bestCompare = std::min(bestCompare,
+                                   std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            if (i == 0)
+                std::printf("  %lld runs per group, %lld items, %zu subjects\n",
+                            static_cast<long long>(summary.n), static_cast<long long>(summary.nItems),
+                            summary.subjects.size());
+            static_cast<void>(comparison);
+        }
+        std::printf("  summary of one group (load + summarize): %.1f ms (best of 5)\n", bestSummary);
+        std::printf("  compare of two groups (load both + compare, %d resamples): %.1f ms (best of 5)\n",
+                    options.bootstrapResamples, bestCompare);
+        std::printf("  peak RSS growth while loading and comparing: %.1f MB\n",
+                    static_cast<double>(peakRssKiB() - before) / 1024.0);
+    }
+    std::filesystem::remove_all(dir);
     return 0;
 }

@@ -36,6 +36,14 @@ std::string optionalNumber(std::optional<double> value, int decimals)
     return value ? fixed(*value, decimals) : "-";
 }
 
+// p-values below what four decimals show are written as a bound, never as 0.
+std::string pValue(std::optional<double> p)
+{
+    if (!p)
+        return "-";
+    return *p < 1e-4 ? "< 0.0001" : fixed(*p, 4);
+}
+
 store::GroupRow requireGroup(const store::Store& store, int64_t id)
 {
     auto group = store.group(id);
@@ -247,17 +255,17 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
               << "Beyond run-to-run noise on this item set?\n"
               << "  " << stats::runTestMethodName(c.runTest.method) << ": 95% CI "
               << pointsInterval(c.runTest.ci95) << ", t " << optionalNumber(c.runTest.t, 3) << ", df "
-              << optionalNumber(c.runTest.df, 1) << ", p " << optionalNumber(c.runTest.p, 4) << '\n'
+              << optionalNumber(c.runTest.df, 1) << ", p " << pValue(c.runTest.p) << '\n'
               << "  minimum detectable difference " << optionalPoints(c.mde)
               << " points (alpha 0.05, power 0.8)\n"
               << "  verdict: " << verdictWords(c) << "\n\n"
               << "Would it hold on new questions of the same kind?\n"
               << "  paired over " << c.paired.nItems << " items: 95% CI " << pointsInterval(c.paired.ci95)
-              << ", z " << optionalNumber(c.paired.z, 3) << ", p " << optionalNumber(c.paired.p, 4)
+              << ", z " << optionalNumber(c.paired.z, 3) << ", p " << pValue(c.paired.p)
               << ", item correlation " << optionalNumber(c.paired.correlation, 3) << '\n'
               << "  McNemar on majority answers: b " << c.mcnemar.b << ", c " << c.mcnemar.c << " ("
               << (c.mcnemar.exact ? "exact binomial" : "chi-squared, continuity corrected") << "), p "
-              << fixed(c.mcnemar.p, 4) << '\n'
+              << pValue(c.mcnemar.p) << '\n'
               << "  paired bootstrap (" << c.bootstrap.resamples << " resamples): 95% CI "
               << pointsInterval(c.bootstrap.ci95) << '\n'
               << "  " << c.newQuestions << '\n';
