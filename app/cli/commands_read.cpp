@@ -31,6 +31,7 @@ nlohmann::json groupJson(const store::Store& store, const store::GroupRow& group
         {"model", group.modelLabel},
         {"model_sha256", store.model(group.modelId).sha256},
         {"task", group.taskLabel},
+        {"task_id", group.taskId},
         {"task_sha256", task.sha256},
         {"params", nlohmann::json::parse(group.paramsJson)},
         {"params_hash", group.paramsHash},
@@ -200,7 +201,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                       << run.nItems << ")\n"
                       << "  seed       " << run.seed << '\n'
                       << "  group      " << run.configId << ": " << group->modelLabel << " on "
-                      << group->taskLabel << '\n'
+                      << group->taskLabel << " (task " << group->taskId << ")\n"
                       << "  config     " << group->paramsJson << '\n'
                       << "  started    " << run.startedAt << '\n'
                       << "  finished   " << (run.finishedAt.empty() ? "-" : run.finishedAt) << '\n'

@@ -420,7 +420,8 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
         };
     });
     auto* unpin = app.add_subcommand("unpin", "Remove the baseline pinned for a task");
-    unpin->add_option("--task", pinArgs->task, "Task id (`show RUN` or `groups --json` name it)")->required();
+    unpin->add_option("--task", pinArgs->task, "Task id (`show RUN` and `groups --json` name it)")
+        ->required();
     unpin->callback([&global, &action, pinArgs] {
         action = [&global, pinArgs] {
             auto store = openStore(global, store::OpenMode::ReadWrite);
