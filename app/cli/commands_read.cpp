@@ -111,9 +111,14 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
     }
     // Tidy: one row per (run, item), so a spreadsheet or pandas can pivot it either way.
     out << "run_id,run_uid,group,model,task,seed,status,label,idx,subject,predicted,correct,p_true\n";
+    // Consecutive runs of one group (the usual order) read the task's subjects once, not once per run.
+    std::optional<store::GroupRow> group;
+    std::vector<store::TaskItem> subjects;
     for (const auto& run : runs) {
-        const auto group = store.group(run.configId);
-        const auto subjects = store.taskItems(group->taskId);
+        if (!group || group->id != run.configId) {
+            group = store.group(run.configId);
+            subjects = store.taskItems(group->taskId);
+        }
         const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
                                    std::to_string(run.configId) + "," + csvField(group->modelLabel) + "," +
                                    csvField(group->taskLabel) + "," + std::to_string(run.seed) + "," +
