@@ -269,8 +269,6 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
               << "  paired bootstrap (" << c.bootstrap.resamples << " resamples): 95% CI "
               << pointsInterval(c.bootstrap.ci95) << '\n'
               << "  " << c.newQuestions << '\n';
-    if (c.itemsNotRepeats)
-        std::cout << "  more items, not more repeats, would settle it\n";
     if (!c.subjects.empty() && c.subjects.size() > 1) {
         std::cout << '\n';
         Table table({"subject", "A", "B", "delta"});
@@ -301,7 +299,10 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
             const auto store = openExisting(global);
             const auto group = requireGroup(store, *groupId);
             const auto options = summaryOptions(store, group);
-            const auto result = stats::summarize(analysis::loadGroupData(store, group.id), options);
+            auto result = stats::summarize(analysis::loadGroupData(store, group.id), options);
+            if (const auto pin = analysis::pinForTask(store, group.taskId); pin && !options.pinnedReference)
+                result.notes.push_back("the pinned " + pin->label() +
+                                       " has no completed runs now; the group's own reference is used");
             if (global.json)
                 std::cout << summaryJson(group, result, options.thresholds).dump(2) << '\n';
             else
@@ -325,6 +326,7 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
     compare->add_option("--delta", compareArgs->delta,
                         "Difference in points to size repeats_needed for (default: the zone-1 threshold)");
     compare->add_option("--bootstrap", compareArgs->resamples, "Paired bootstrap resamples")
+        ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
     compare->callback([&global, &action, compareArgs] {
         action = [&global, compareArgs] {

@@ -5,17 +5,22 @@
 #include "store/store.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace nf::analysis {
 namespace {
 
-std::string contentUid(const formats::RunRecord& record)
+// A run without a uid is known by its content and by how many runs of the same content came
+// before it in the file: re-importing the file adds nothing, while two identical runs (greedy
+// decoding gives them) in one file stay two runs.
+std::string contentUid(const formats::RunRecord& record, std::map<std::string, int>& seen)
 {
     std::string content = record.model + "\n" + record.task + "\n" + record.configJson + "\n" +
                           std::to_string(record.seed) + "\n" + record.startedAt + "\n";
     content.append(record.correct.begin(), record.correct.end());
-    return sha256Hex(content).substr(0, 32);
+    const std::string hash = sha256Hex(content);
+    return sha256Hex(hash + "#" + std::to_string(seen[hash]++)).substr(0, 32);
 }
 
 } // namespace
@@ -24,9 +29,10 @@ ImportResult importRuns(store::Store& store, const formats::RunsFile& file, cons
 {
     ImportResult result;
     std::set<int64_t> groups;
+    std::map<std::string, int> seenContent;
     store.inTransaction([&] {
         for (const auto& record : file.runs) {
-            const std::string uid = record.uid.empty() ? contentUid(record) : record.uid;
+            const std::string uid = record.uid.empty() ? contentUid(record, seenContent) : record.uid;
             if (store.findRunByUid(uid)) {
                 ++result.skipped;
                 continue;
@@ -47,6 +53,11 @@ ImportResult importRuns(store::Store& store, const formats::RunsFile& file, cons
                                             : record.taskSha256;
             const int64_t modelId = store.ensureModel("", modelSha, "imported", record.model);
             const int64_t taskId = store.ensureTask("imported", "", taskSha, record.task, taskItems);
+            if (store.task(taskId).nItems != static_cast<int64_t>(n))
+                throw InputError(file.path + ":" + std::to_string(record.line) + ": task \"" + record.task +
+                                 "\" is already in the database with " +
+                                 std::to_string(store.task(taskId).nItems) + " items, this run has " +
+                                 std::to_string(n));
             const int64_t configId = store.ensureConfig(modelId, taskId, record.configJson,
                                                         groupHash(record.configJson, modelSha, taskSha));
             const int64_t envId =
@@ -103,6 +114,9 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
         filter.configId = groupId;
         filter.status = store::kCompleted;
         for (const auto& run : store.runs(filter)) {
+            // A reproduction re-checks a run: exported as a run of its own it would count twice.
+            if (run.reproduces)
+                continue;
             formats::RunRecord record;
             record.model = group->modelLabel;
             record.task = group->taskLabel;
@@ -130,8 +144,14 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
                 record.predicted.clear();
             if (!allProbabilities || run.source != "engine")
                 record.pTrue.clear();
-            if (anySubject && subjects.size() == items.size())
-                record.subjects = subjects;
+            if (static_cast<int64_t>(items.size()) < task.nItems) {
+                // A run over the first N items (--limit) is on a task of its own: those N items.
+                record.taskSha256 = sha256Hex(task.sha256 + "\nfirst " + std::to_string(items.size()));
+                record.task = group->taskLabel + " (first " + std::to_string(items.size()) + ")";
+            }
+            if (anySubject && subjects.size() >= items.size())
+                record.subjects.assign(subjects.begin(),
+                                       subjects.begin() + static_cast<std::ptrdiff_t>(items.size()));
             emit(record);
         }
     }

@@ -59,12 +59,16 @@ std::optional<Pin> pinForTask(const store::Store& store, int64_t taskId)
     const auto text = store.setting(pinKey(taskId));
     if (!text || text->empty())
         return std::nullopt;
-    Pin pin;
+    // Written by pinGroup/pinRun as "group:ID" or "run:ID"; anything else (a hand edit) is no pin.
     const auto colon = text->find(':');
-    if (colon == std::string::npos)
+    const std::string kind = colon == std::string::npos ? std::string() : text->substr(0, colon);
+    const std::string id = colon == std::string::npos ? std::string() : text->substr(colon + 1);
+    if ((kind != "run" && kind != "group") || id.empty() || id.size() > 18 ||
+        id.find_first_not_of("0123456789") != std::string::npos)
         return std::nullopt;
-    pin.kind = text->substr(0, colon) == "run" ? Pin::Kind::Run : Pin::Kind::Group;
-    pin.id = std::stoll(text->substr(colon + 1));
+    Pin pin;
+    pin.kind = kind == "run" ? Pin::Kind::Run : Pin::Kind::Group;
+    pin.id = std::stoll(id);
     return pin;
 }
 
@@ -73,6 +77,8 @@ int64_t pinGroup(store::Store& store, int64_t groupId)
     const auto group = store.group(groupId);
     if (!group)
         throw InputError("group " + std::to_string(groupId) + " is not in " + store.path().string());
+    if (group->accuracies.empty())
+        throw InputError("group " + std::to_string(groupId) + " has no completed runs to be a baseline");
     store.setSetting(pinKey(group->taskId), "group:" + std::to_string(groupId));
     return group->taskId;
 }

@@ -2,8 +2,10 @@
 
 #include "common/error.h"
 
+#include <climits>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <fstream>
 #include <map>
 
@@ -93,8 +95,8 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
     const auto seed = object.find("seed");
     if (seed == object.end())
         error.fail("\"seed\" is missing");
-    if (!seed->is_number_integer())
-        error.fail("\"seed\" must be an integer");
+    if (!seed->is_number_integer() || (seed->is_number_unsigned() && seed->get<uint64_t>() > INT64_MAX))
+        error.fail("\"seed\" must be an integer that fits in 64 bits");
     record.seed = seed->get<int64_t>();
     record.startedAt = optionalString(object, "started_at", error);
     record.uid = optionalString(object, "uid", error);
@@ -134,7 +136,10 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
         return v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
     });
     record.predicted = optionalArray<int32_t>(object, "predicted", n, error, "integers", [](const json& v) {
-        return v.is_number_integer() ? std::optional<int32_t>(v.get<int32_t>()) : std::nullopt;
+        const bool fits = v.is_number_integer() &&
+                          !(v.is_number_unsigned() && v.get<uint64_t>() > INT32_MAX) &&
+                          v.get<int64_t>() >= INT32_MIN && v.get<int64_t>() <= INT32_MAX;
+        return fits ? std::optional<int32_t>(v.get<int32_t>()) : std::nullopt;
     });
     record.pTrue = optionalArray<double>(object, "p_true", n, error, "numbers in [0, 1]", [](const json& v) {
         return v.is_number() && v.get<double>() >= 0 && v.get<double>() <= 1
@@ -167,20 +172,32 @@ RunsFile readRunsJsonl(const std::filesystem::path& path)
         throw InputError(path.string() + ": read error");
     if (result.runs.empty())
         throw InputError(path.string() + ": no runs (expected one JSON object per line)");
+    // A task's item count is fixed by its first run, its subjects by its first run that names them;
+    // a line without subjects takes its task's, so one task never splits in two.
+    std::map<std::string, const RunRecord*> subjectsOfTask;
+    std::map<std::string, int64_t> lineOfUid;
     for (const auto& run : result.runs) {
-        const auto [first, added] = firstOfTask.try_emplace(run.task, &run);
-        if (added)
-            continue;
-        const RunRecord& reference = *first->second;
         const LineError error(path, run.line);
-        if (run.correct.size() != reference.correct.size())
-            error.fail("task \"" + run.task + "\" has " + std::to_string(reference.correct.size()) +
-                       " items on line " + std::to_string(reference.line) + " but " +
+        if (!run.uid.empty()) {
+            const auto [seen, added] = lineOfUid.try_emplace(run.uid, run.line);
+            if (!added)
+                error.fail("uid \"" + run.uid + "\" is already used on line " + std::to_string(seen->second));
+        }
+        const auto [first, added] = firstOfTask.try_emplace(run.task, &run);
+        if (!added && run.correct.size() != first->second->correct.size())
+            error.fail("task \"" + run.task + "\" has " + std::to_string(first->second->correct.size()) +
+                       " items on line " + std::to_string(first->second->line) + " but " +
                        std::to_string(run.correct.size()) + " here");
-        if (!run.subjects.empty() && !reference.subjects.empty() && run.subjects != reference.subjects)
+        if (run.subjects.empty())
+            continue;
+        const auto [named, firstNamed] = subjectsOfTask.try_emplace(run.task, &run);
+        if (!firstNamed && run.subjects != named->second->subjects)
             error.fail("task \"" + run.task + "\" has other subjects than on line " +
-                       std::to_string(reference.line));
+                       std::to_string(named->second->line));
     }
+    for (auto& run : result.runs)
+        if (run.subjects.empty() && subjectsOfTask.count(run.task))
+            run.subjects = subjectsOfTask.at(run.task)->subjects;
     return result;
 }
 

@@ -64,6 +64,10 @@ GroupRuns describeRuns(const GroupData& group, char name)
         runs.hasSpread = !runs.zeroSpread;
         runs.variance = runs.zeroSpread ? 0.0 : d.sd * d.sd;
     }
+    // The mean of equal accuracies is that accuracy: summing and dividing would leave a rounding
+    // residue that an exact comparison of two greedy groups reads as a real difference.
+    if (runs.zeroSpread || runs.n == 1)
+        runs.mean = accuracies.front();
     return runs;
 }
 
@@ -101,20 +105,27 @@ RunNoiseTest runNoiseTest(const GroupRuns& a, const GroupRuns& b, double delta,
         return test;
     }
     // One group varies, the other is a constant: a one-sample test of the varying one against it.
-    const bool aVaries = a.hasSpread && (b.zeroSpread || b.n == 1);
-    const bool bVaries = b.hasSpread && (a.zeroSpread || a.n == 1);
+    const bool aVaries = a.hasSpread && b.zeroSpread;
+    const bool bVaries = b.hasSpread && a.zeroSpread;
     if (aVaries || bVaries) {
         const GroupRuns& varying = aVaries ? a : b;
-        const GroupRuns& constant = aVaries ? b : a;
         const char constantName = aVaries ? 'B' : 'A';
-        if (constant.n == 1)
-            notes.push_back(std::string("group ") + constantName +
-                            " has a single run; its accuracy is taken as a constant (one-sample t-test)");
-        else
-            notes.push_back(std::string("group ") + constantName +
-                            " has zero run-to-run spread; one-sample t-test of the other group against it");
+        notes.push_back(std::string("group ") + constantName +
+                        " has zero run-to-run spread; one-sample t-test of the other group against it");
         const double n = static_cast<double>(varying.n);
         return tTest(RunTestMethod::OneSample, delta, std::sqrt(varying.variance / n), n - 1.0);
+    }
+    // A single run still has run-to-run noise, only no estimate of it: it is taken to be the other
+    // group's (Student's t with pooled variance, as R's t.test(var.equal = TRUE) with one run).
+    const bool aSingle = a.n == 1 && b.hasSpread;
+    const bool bSingle = b.n == 1 && a.hasSpread;
+    if (aSingle || bSingle) {
+        const GroupRuns& varying = aSingle ? b : a;
+        notes.push_back(std::string("group ") + (aSingle ? 'A' : 'B') +
+                        " has a single run; its run-to-run spread is taken to be the other group's "
+                        "(pooled t-test)");
+        const double n = static_cast<double>(varying.n);
+        return tTest(RunTestMethod::Pooled, delta, std::sqrt(varying.variance * (1.0 / n + 1.0)), n - 1.0);
     }
     notes.push_back("no estimate of run-to-run spread (too few runs with differing accuracy): no test of "
                     "the run difference; repeat the single-run group");
@@ -232,6 +243,8 @@ const char* runTestMethodName(RunTestMethod method)
         return "one_sample";
     case RunTestMethod::Exact:
         return "exact";
+    case RunTestMethod::Pooled:
+        return "pooled";
     case RunTestMethod::None:
         break;
     }
@@ -291,6 +304,20 @@ Comparison compare(const GroupData& a, const GroupData& b, const CompareOptions&
     if (runsB.n >= 2)
         result.sdB = std::sqrt(runsB.variance);
     result.delta = runsB.mean - runsA.mean;
+    int64_t onlyA = 0;
+    int64_t onlyB = 0;
+    for (size_t i = 0; i < a.items.size(); ++i) {
+        const bool inA = a.items[i].nRuns > 0;
+        const bool inB = b.items[i].nRuns > 0;
+        onlyA += inA && !inB;
+        onlyB += inB && !inA;
+    }
+    if (onlyA > 0 || onlyB > 0)
+        result.notes.push_back(
+            "the groups answered different items (" + std::to_string(onlyA) + " only by A, " +
+            std::to_string(onlyB) +
+            " only by B): the run-level test compares accuracies over different questions; "
+            "the paired analysis uses the items both answered");
 
     // First question: beyond run-to-run noise on this item set?
     result.runTest = runNoiseTest(runsA, runsB, result.delta, result.notes);

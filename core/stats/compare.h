@@ -28,8 +28,9 @@ struct CompareOptions
 // How the first question was answered.
 enum class RunTestMethod {
     Welch,     // both groups have run-to-run spread
-    OneSample, // one group is a constant (zero spread, or a single run): t-test of the other against it
+    OneSample, // one group has zero spread (greedy): t-test of the other against it
     Exact,     // both groups have zero spread: the difference is known exactly
+    Pooled,    // one group has a single run: Student's t, its spread taken to be the other group's
     None,      // no estimate of run-to-run spread at all (one run each, or one run against a constant)
 };
 

@@ -185,6 +185,7 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
     }
 
     chooseScale(accuracies, out);
+    const double groupCenter = options.mode == ReferenceMode::Mean ? out.mean : out.median;
 
     std::vector<std::optional<double>> z(group.runs.size());
     out.runs.reserve(group.runs.size());
@@ -196,8 +197,10 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
         stat.accuracy = accuracies[i];
         stat.deviation = accuracies[i] - out.reference;
         stat.zone = zoneOf(stat.deviation * 100.0, options.thresholds);
+        // z places a run within its own group (as a control chart does), so it is centred on the
+        // group's median or mean even when a pinned baseline sets the deviations and zones.
         if (out.scale)
-            z[i] = stat.z = stat.deviation / *out.scale;
+            z[i] = stat.z = (accuracies[i] - groupCenter) / *out.scale;
         if (run.nItems > 0) {
             stat.wilson95 = wilson(std::clamp<int64_t>(run.nCorrect, 0, run.nItems), run.nItems);
         } else {

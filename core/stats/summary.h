@@ -27,9 +27,9 @@ struct RunStat
     int64_t id = 0;
     int64_t seed = 0;
     double accuracy = 0.0;
-    double deviation = 0.0;         // accuracy - reference, fraction
-    Zone zone = Zone::Normal;       // of deviation * 100
-    std::optional<double> z;        // deviation / scale; null when the group has no spread to scale by
+    double deviation = 0.0;   // accuracy - reference, fraction
+    Zone zone = Zone::Normal; // of deviation * 100
+    std::optional<double> z;  // (accuracy - the group's own median or mean) / scale; null without spread
     std::vector<std::string> rules; // Western Electric rules firing at this run
     Interval wilson95;              // of this run's accuracy alone ([0, 1] for a run without items)
 };

@@ -123,6 +123,10 @@ TEST(Cli, ShowAndReproduceAStoredRun)
     nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
     EXPECT_EQ(store.runs().size(), 4u);
     EXPECT_EQ(store.groups()[0].accuracies.size(), 3u);
+    // An export for analysis elsewhere leaves the reproduction out, as the statistics do.
+    const auto jsonl = cli(world, {"--db", db, "export", "--format", "jsonl"});
+    ASSERT_EQ(jsonl.code, 0) << jsonl.err;
+    EXPECT_EQ(std::count(jsonl.out.begin(), jsonl.out.end(), '\n'), 3);
 }
 
 TEST(CliInput, ReproduceRefusesARunThatDidNotComplete)

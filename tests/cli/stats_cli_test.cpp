@@ -203,3 +203,31 @@ TEST(CliStats, ZonesAndPinsAreStoredInTheDatabaseAndChangeTheSummary)
     s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
     EXPECT_EQ(s["reference_label"], "median");
 }
+
+TEST(CliStats, IdenticalRunsInOneFileStayTwoRunsAndALineWithoutSubjectsJoinsItsTask)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    // Greedy decoding gives identical runs; without a uid or a start time only their place in the
+    // file tells them apart.
+    auto plain = runLine("m", 1, 10, 5);
+    plain.erase("started_at");
+    auto withoutSubjects = runLine("m", 2, 10, 6);
+    withoutSubjects.erase("subjects");
+    writeLines(dir / "runs.jsonl", {plain.dump(), plain.dump(), withoutSubjects.dump()});
+    const auto first = runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_NE(first.out.find("imported 3 run(s)"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("groups: 1 ("), std::string::npos) << "one group, not two:\n" << first.out;
+    const auto again = runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()});
+    EXPECT_NE(again.out.find("imported 0 run(s)"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("3 already in the database"), std::string::npos) << again.out;
+
+    auto duplicate = runLine("m", 3, 10, 5);
+    duplicate["uid"] = "same";
+    writeLines(dir / "dup.jsonl", {duplicate.dump(), duplicate.dump()});
+    const auto dup = runCli(dir.path(), {"--db", db, "import", (dir / "dup.jsonl").string()});
+    EXPECT_EQ(dup.code, 2);
+    EXPECT_NE(dup.err.find("dup.jsonl:2: uid \"same\" is already used on line 1"), std::string::npos)
+        << dup.err;
+}

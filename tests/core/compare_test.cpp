@@ -161,18 +161,58 @@ TEST(OneSample, SampledGroupAgainstGreedyGroupKeepsDeltaOrientation)
     EXPECT_TRUE(hasNote(c, "group B has zero run-to-run spread"));
 }
 
-TEST(OneSample, SingleRunIsTakenAsConstant)
+TEST(Pooled, ASingleRunGetsTheOtherGroupsSpreadNotZero)
 {
+    // A lone run still has run-to-run noise: it is compared as R's t.test(var.equal = TRUE) does.
     const std::array<int64_t, 1> single = {690};
     const Comparison c = compare(runsGroup(single), runsGroup(ref::sampledB));
-    EXPECT_EQ(c.runTest.method, RunTestMethod::OneSample);
-    expectRelative(c.runTest.t, ref::oneSampleT);
-    expectRelative(c.runTest.p, ref::oneSampleP);
+    EXPECT_EQ(c.runTest.method, RunTestMethod::Pooled);
+    EXPECT_STREQ(runTestMethodName(c.runTest.method), "pooled");
+    expectRelative(c.runTest.t, ref::singleRunT);
+    expectRelative(c.runTest.df, ref::singleRunDf);
+    expectRelative(c.runTest.p, ref::singleRunP);
+    ASSERT_TRUE(c.runTest.ci95);
+    expectRelative(c.runTest.ci95->lo, ref::singleRunCiLo);
+    expectRelative(c.runTest.ci95->hi, ref::singleRunCiHi);
     EXPECT_FALSE(c.sdA);
     EXPECT_TRUE(hasNote(c, "group A has a single run"));
     // The single run's unknown spread is taken to be B's.
     ASSERT_TRUE(c.sdB && c.pooledSd);
     expectRelative(*c.pooledSd, *c.sdB);
+}
+
+TEST(Exact, EqualGreedyGroupsOfDifferentSizesHaveNoDifference)
+{
+    // 0.1 three times averages to 0.10000000000000002 in floating point; the exact path must not
+    // read that residue as a real difference.
+    GroupData a;
+    GroupData b;
+    for (int r = 0; r < 2; ++r)
+        a.runs.push_back({r + 1, r, 10, 1});
+    for (int r = 0; r < 3; ++r)
+        b.runs.push_back({r + 10, r, 10, 1});
+    a.items.assign(10, {2, 0});
+    b.items.assign(10, {3, 0});
+    a.items[0] = {2, 2};
+    b.items[0] = {3, 3};
+    const Comparison c = compare(a, b);
+    EXPECT_EQ(c.runTest.method, RunTestMethod::Exact);
+    EXPECT_EQ(c.delta, 0.0);
+    EXPECT_EQ(c.runTest.p, 1.0);
+    EXPECT_EQ(c.verdict, Verdict::WithinNoise);
+}
+
+TEST(Compare, SaysWhenTheGroupsAnsweredDifferentItems)
+{
+    GroupData a = runsGroup(ref::sampledB);
+    GroupData b = runsGroup(ref::sampledB);
+    a.items.assign(1000, {4, 2});
+    b.items.assign(1000, {4, 2});
+    for (size_t i = 500; i < 1000; ++i)
+        b.items[i] = {0, 0}; // B ran with --limit 500
+    const Comparison c = compare(a, b);
+    EXPECT_TRUE(hasNote(c, "the groups answered different items (500 only by A, 0 only by B)"));
+    EXPECT_EQ(c.paired.nItems, 500);
 }
 
 TEST(Exact, BothGreedyGroupsGiveAKnownDifference)

@@ -329,3 +329,23 @@ TEST(Summary, SummarisesAnMmluSizedHundredRunGroupFromCountsAlone)
     ASSERT_TRUE(s.flipRate.has_value());
     EXPECT_GT(*s.flipRate, 0.9) << "only items with 0 or 100 correct of 100 do not flip";
 }
+
+TEST(Summary, PinnedBaselineSetsDeviationsButZStaysWithinTheGroup)
+{
+    GroupData group;
+    const int64_t correct[] = {600, 610, 620, 630, 640};
+    for (int64_t r = 0; r < 5; ++r)
+        group.runs.push_back({r + 1, r, 1000, correct[r]});
+    nf::stats::SummaryOptions options;
+    options.pinnedReference = 0.70;
+    options.pinnedLabel = "group 9";
+    const GroupSummary s = nf::stats::summarize(group, options);
+    EXPECT_EQ(s.referenceLabel, "pinned group 9");
+    EXPECT_NEAR(s.runs[2].deviation, -0.08, 1e-12);
+    EXPECT_EQ(s.runs[2].zone, nf::stats::Zone::Suspicious);
+    ASSERT_TRUE(s.runs[2].z.has_value());
+    EXPECT_NEAR(*s.runs[2].z, 0.0, 1e-12) << "the group's median run sits at the centre of its own chart";
+    for (const auto& run : s.runs)
+        EXPECT_TRUE(run.rules.empty())
+            << "an ordinary spread triggers no control rule against a far baseline";
+}

@@ -83,6 +83,15 @@ num("oneSampleFlippedP", o2$p.value)
 num("oneSampleFlippedCiLo", acc(715) - o2$conf.int[2])
 num("oneSampleFlippedCiHi", acc(715) - o2$conf.int[1])
 
+# A single run (690) against sampled B: the single run's own spread is unknown, so it is taken to
+# be B's: Student's t with pooled variance, t.test(b, single, var.equal = TRUE).
+p1 <- t.test(acc(sampledB), acc(690), var.equal = TRUE)
+num("singleRunT", p1$statistic)
+num("singleRunDf", p1$parameter)
+num("singleRunP", p1$p.value)
+num("singleRunCiLo", p1$conf.int[1])
+num("singleRunCiHi", p1$conf.int[2])
+
 # ---- Repeats needed: power.t.test's n for delta = 1 point ----------------------------------------
 powerSds <- c(0.008, 0.012, 0.02, 0.035)
 emit("constexpr std::array<double, ", length(powerSds), "> powerSds = {",
