@@ -129,6 +129,30 @@ TEST(Cli, ShowAndReproduceAStoredRun)
     EXPECT_EQ(std::count(jsonl.out.begin(), jsonl.out.end(), '\n'), 3);
 }
 
+TEST(Cli, ExportOfFullAndLimitedRunsImportsIntoANewDatabaseWithTheSameStatistics)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto model = world.model("tiny");
+    auto sampled = runArgs(world, model, db);
+    sampled.insert(sampled.end(), {"--decoding", "sample"});
+    ASSERT_EQ(cli(world, sampled).code, 0);
+    auto limited = sampled;
+    limited.insert(limited.end(), {"--limit", "20"});
+    ASSERT_EQ(cli(world, limited).code, 0);
+    const auto out = (world / "runs.jsonl").string();
+    ASSERT_EQ(cli(world, {"--db", db, "export", "--format", "jsonl", "--out", out}).code, 0);
+    const auto copy = (world / "copy.sqlite").string();
+    const auto imported = cli(world, {"--db", copy, "import", out});
+    ASSERT_EQ(imported.code, 0) << imported.err;
+    for (const char* group : {"1", "2"}) {
+        auto before = nlohmann::json::parse(cli(world, {"--db", db, "--json", "summary", group}).out);
+        auto after = nlohmann::json::parse(cli(world, {"--db", copy, "--json", "summary", group}).out);
+        for (const char* key : {"n", "mean", "sd", "flip_items", "sd_seed", "se_question", "n_items"})
+            EXPECT_EQ(before[key], after[key]) << "group " << group << ": " << key;
+    }
+}
+
 TEST(CliInput, ReproduceRefusesARunThatDidNotComplete)
 {
     TinyWorld world;
