@@ -26,11 +26,6 @@ std::string pointsInterval(const std::optional<stats::Interval>& value)
     return value ? "[" + fixed(value->lo * 100, 2) + ", " + fixed(value->hi * 100, 2) + "]" : "-";
 }
 
-std::string optionalPoints(std::optional<double> fraction, int decimals = 2)
-{
-    return fraction ? fixed(*fraction * 100, decimals) : "-";
-}
-
 std::string optionalNumber(std::optional<double> value, int decimals)
 {
     return value ? fixed(*value, decimals) : "-";
@@ -60,7 +55,7 @@ stats::SummaryOptions summaryOptions(const store::Store& store, const store::Gro
     options.mode = analysis::referenceMode(store);
     if (const auto pinned = analysis::pinnedReference(store, group.taskId)) {
         options.pinnedReference = pinned->accuracy;
-        options.pinnedLabel = pinned->label.substr(std::string("pinned ").size());
+        options.pinnedLabel = pinned->label;
     }
     return options;
 }
@@ -120,14 +115,14 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s,
 {
     std::cout << "group " << group.id << ": " << group.modelLabel << " on " << group.taskLabel << " ("
               << describeParams(group.paramsJson) << ")\n\n"
-              << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << optionalPoints(s.sd)
+              << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << points(s.sd)
               << "   median " << fixed(s.median * 100, 2) << "   min " << fixed(s.min * 100, 2) << "   max "
               << fixed(s.max * 100, 2) << "   range " << fixed(s.range * 100, 2) << "   (accuracy points)\n"
               << "95% CI of the mean " << pointsInterval(s.ci95)
               << "   95% prediction interval for the next run " << pointsInterval(s.pi95) << '\n'
-              << "items " << s.nItems << "   flip items " << s.flipItems << " ("
-              << optionalPoints(s.flipRate, 1) << "%)   expected seed noise sd " << optionalPoints(s.sdSeed)
-              << "   question-sampling SE " << optionalPoints(s.seQuestion) << '\n'
+              << "items " << s.nItems << "   flip items " << s.flipItems << " (" << points(s.flipRate, 1)
+              << "%)   expected seed noise sd " << points(s.sdSeed) << "   question-sampling SE "
+              << points(s.seQuestion) << '\n'
               << "reference: " << s.referenceLabel << " " << fixed(s.reference * 100, 2)
               << "   zones: normal < " << zones.watch << " <= watch < " << zones.elevated << " <= elevated < "
               << zones.suspicious << " <= suspicious (points from the reference)\n\n";
@@ -148,7 +143,7 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s,
         Table subjects({"subject", "items", "mean", "sd"});
         for (const auto& subject : s.subjects)
             subjects.addRow({subject.subject, std::to_string(subject.nItems), fixed(subject.mean * 100, 2),
-                             optionalPoints(subject.sd)});
+                             points(subject.sd)});
         subjects.print(std::cout);
     }
     if (!s.notes.empty()) {
@@ -245,19 +240,18 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
                      const std::vector<analysis::EnvironmentDifference>& env)
 {
     std::cout << "A: group " << a.id << ", " << a.modelLabel << " (" << describeParams(a.paramsJson)
-              << "): " << c.runsA << " runs, mean " << fixed(c.meanA * 100, 2) << ", sd "
-              << optionalPoints(c.sdA) << '\n'
+              << "): " << c.runsA << " runs, mean " << fixed(c.meanA * 100, 2) << ", sd " << points(c.sdA)
+              << '\n'
               << "B: group " << b.id << ", " << b.modelLabel << " (" << describeParams(b.paramsJson)
-              << "): " << c.runsB << " runs, mean " << fixed(c.meanB * 100, 2) << ", sd "
-              << optionalPoints(c.sdB) << '\n'
+              << "): " << c.runsB << " runs, mean " << fixed(c.meanB * 100, 2) << ", sd " << points(c.sdB)
+              << '\n'
               << "on " << a.taskLabel << "\n\n"
               << "delta B - A: " << (c.delta >= 0 ? "+" : "") << fixed(c.delta * 100, 2) << " points\n\n"
               << "Beyond run-to-run noise on this item set?\n"
               << "  " << stats::runTestMethodName(c.runTest.method) << ": 95% CI "
               << pointsInterval(c.runTest.ci95) << ", t " << optionalNumber(c.runTest.t, 3) << ", df "
               << optionalNumber(c.runTest.df, 1) << ", p " << pValue(c.runTest.p) << '\n'
-              << "  minimum detectable difference " << optionalPoints(c.mde)
-              << " points (alpha 0.05, power 0.8)\n"
+              << "  minimum detectable difference " << points(c.mde) << " points (alpha 0.05, power 0.8)\n"
               << "  verdict: " << verdictWords(c) << "\n\n"
               << "Would it hold on new questions of the same kind?\n"
               << "  paired over " << c.paired.nItems << " items: 95% CI " << pointsInterval(c.paired.ci95)
@@ -273,8 +267,8 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
         std::cout << '\n';
         Table table({"subject", "A", "B", "delta"});
         for (const auto& subject : c.subjects)
-            table.addRow({subject.subject, optionalPoints(subject.meanA), optionalPoints(subject.meanB),
-                          optionalPoints(subject.delta)});
+            table.addRow(
+                {subject.subject, points(subject.meanA), points(subject.meanB), points(subject.delta)});
         table.print(std::cout);
     }
     if (!env.empty()) {

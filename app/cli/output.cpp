@@ -66,9 +66,9 @@ std::string fixed(double value, int decimals)
     return text.str();
 }
 
-std::string points(std::optional<double> fraction)
+std::string points(std::optional<double> fraction, int decimals)
 {
-    return fraction ? fixed(*fraction * 100.0, 2) : "-";
+    return fraction ? fixed(*fraction * 100.0, decimals) : "-";
 }
 
 nlohmann::json jsonNumber(std::optional<double> value)

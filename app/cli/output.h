@@ -24,8 +24,8 @@ private:
     std::vector<std::vector<std::string>> m_rows;
 };
 
-// Accuracy fraction as points with two decimals ("84.31"), "-" when absent.
-std::string points(std::optional<double> fraction);
+// Accuracy fraction as points ("84.31" with two decimals), "-" when absent.
+std::string points(std::optional<double> fraction, int decimals = 2);
 std::string fixed(double value, int decimals);
 
 // JSON null for an absent or non-finite value: --json never prints NaN.

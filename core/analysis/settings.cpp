@@ -113,12 +113,12 @@ std::optional<PinnedReference> pinnedReference(const store::Store& store, int64_
         const auto run = store.run(pin->id);
         if (!run || !run->accuracy)
             return std::nullopt;
-        return PinnedReference{*run->accuracy, "pinned " + pin->label()};
+        return PinnedReference{*run->accuracy, pin->label()};
     }
     const auto group = store.group(pin->id);
     if (!group || group->accuracies.empty())
         return std::nullopt;
-    return PinnedReference{stats::describe(group->accuracies).mean, "pinned " + pin->label()};
+    return PinnedReference{stats::describe(group->accuracies).mean, pin->label()};
 }
 
 } // namespace nf::analysis

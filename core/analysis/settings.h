@@ -43,7 +43,7 @@ bool unpinTask(store::Store& store, int64_t taskId);
 struct PinnedReference
 {
     double accuracy = 0;
-    std::string label;
+    std::string label; // "run 12" | "group 3"
 };
 std::optional<PinnedReference> pinnedReference(const store::Store& store, int64_t taskId);
 
