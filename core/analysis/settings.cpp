@@ -69,6 +69,11 @@ std::optional<Pin> pinForTask(const store::Store& store, int64_t taskId)
     Pin pin;
     pin.kind = kind == "run" ? Pin::Kind::Run : Pin::Kind::Group;
     pin.id = std::stoll(id);
+    // A pinned run or group deleted since (from the app's run browser) leaves the setting behind.
+    const bool exists =
+        pin.kind == Pin::Kind::Run ? store.run(pin.id).has_value() : store.group(pin.id).has_value();
+    if (!exists)
+        return std::nullopt;
     return pin;
 }
 

@@ -128,4 +128,19 @@ void RunItemWriter::addToGroup(int64_t configId, int64_t runId, const std::vecto
     }
 }
 
+void RunItemWriter::removeFromGroup(int64_t configId, int64_t runId)
+{
+    // Rare (an edit in the app), so plain statements: no need for the marks blob's speed.
+    sqlite::Statement subtract(
+        m_db, "UPDATE group_items SET n_runs = n_runs - 1, n_correct = n_correct - "
+              "(SELECT r.correct FROM run_items r WHERE r.run_id = ?2 AND r.idx = group_items.idx) "
+              "WHERE config_id = ?1 AND idx IN (SELECT idx FROM run_items WHERE run_id = ?2)");
+    subtract.bind(1, configId);
+    subtract.bind(2, runId);
+    subtract.run();
+    sqlite::Statement prune(m_db, "DELETE FROM group_items WHERE config_id = ?1 AND n_runs <= 0");
+    prune.bind(1, configId);
+    prune.run();
+}
+
 } // namespace nf::store

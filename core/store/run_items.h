@@ -30,6 +30,10 @@ public:
     // Adds a run's items (already inserted) to its group's per-item counts: n_runs + 1, and
     // n_correct + 1 where correct. Rows appear for items the group has not seen yet.
     void addToGroup(int64_t configId, int64_t runId, const std::vector<ItemRow>& items);
+    // The inverse of addToGroup, for a run being deleted (its items still in run_items): n_runs - 1,
+    // and n_correct - 1 where correct; rows no run answers any more are deleted, as if the run
+    // had never been added.
+    void removeFromGroup(int64_t configId, int64_t runId);
 
 private:
     sqlite::Database& m_db;

@@ -109,6 +109,12 @@ CREATE TABLE settings(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the app's run browser can hide a run from its lists and charts. Hiding is a view
+// choice, not a verdict on the run: the statistics still count it.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 struct Migration
 {
     int fromVersion;
@@ -119,6 +125,7 @@ struct Migration
 // wild were written by the old steps.
 constexpr Migration kMigrations[] = {
     {0, kSchemaV1},
+    {1, kSchemaV2},
 };
 
 [[noreturn]] void notOurs(const sqlite::Database& db, const std::string& why)

@@ -77,6 +77,7 @@ struct RunRow
     std::string tags;
     std::string source; // engine | import:<format>
     std::optional<int64_t> reproduces;
+    bool hidden = false; // hidden from the app's browser and charts; the statistics still count it
 };
 
 struct ItemRow
@@ -112,7 +113,7 @@ enum class OpenMode { ReadWrite, ReadOnly };
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens (creating the file and its folder in ReadWrite mode), migrates to kSchemaVersion and
     // marks as interrupted the runs left `running` by a process of this host that is gone.
@@ -169,6 +170,9 @@ public:
     std::optional<RunRow> run(int64_t id) const;
     std::vector<ItemRow> runItems(int64_t runId) const;
 
+    // Every config group ever stored, also one whose runs were all deleted (empty accuracies and
+    // no runs): its model, task and parameters stay known, so a browser can still show it, run it
+    // again or keep a pin on it; a browser that wants only groups with runs filters on runs().
     std::vector<GroupRow> groups() const;
     std::optional<GroupRow> group(int64_t configId) const;
     // model(), task() and environmentJson() throw InputError for an id that does not exist.
@@ -202,6 +206,23 @@ public:
     // Marks `running` rows whose owning process on this host is gone as interrupted; returns how
     // many. Called by the constructor in ReadWrite mode.
     int recoverInterrupted();
+
+    // Edits from the app's run browser. Each throws InputError for a run that does not exist.
+    void setRunTags(int64_t runId, const std::string& tags);
+    void setRunNotes(int64_t runId, const std::string& notes);
+    void setRunHidden(int64_t runId, bool hidden);
+    // Deletes a run that is not `running`, with its items, in one transaction, taking its share
+    // out of the group and subject aggregates; reproductions of it lose their link (a pin on it
+    // then reads as no pin). Throws InputError for an unknown id or a run still in progress.
+    // Afterwards the group reads as if the run had never been stored: a completed reproduction of
+    // it becomes the seed's original (joining the aggregates) unless the group has another
+    // original of that seed, which it then reproduces; later reproductions reproduce the new
+    // original. The group itself stays (see groups()).
+    void deleteRun(int64_t runId);
+
+    // PRAGMA data_version of this connection: it changes when another connection (another
+    // process, another thread's Store) commits to the file. The app polls it to refresh.
+    int64_t dataVersion() const;
 
     // Size of the database file plus its WAL, in bytes.
     uint64_t fileSizeBytes() const;

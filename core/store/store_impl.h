@@ -22,7 +22,7 @@ namespace nf::store {
 // Columns read by Store::Impl::readRun, in its order.
 inline constexpr const char* kRunColumns =
     "id, uid, config_id, env_id, seed, status, label, started_at, finished_at, n_items, n_correct, "
-    "accuracy, duration_s, notes, tags, source, reproduces";
+    "accuracy, duration_s, notes, tags, source, reproduces, hidden";
 
 // ISO-8601 UTC with milliseconds: "2026-11-28T04:10:00.123Z".
 std::string utcNowIso();

@@ -73,6 +73,7 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
     run.tags = select.textAt(14);
     run.source = select.textAt(15);
     run.reproduces = select.optionalInt64At(16);
+    run.hidden = select.int64At(17) != 0;
     return run;
 }
 

@@ -590,7 +590,10 @@ TEST(StoreErrors, NewerSchemaIsRefused)
     rawSql(file, "PRAGMA user_version = " + std::to_string(Store::kSchemaVersion + 1));
     std::string message = nf::test::errorMessage<nf::StoreError>([&] { Store store(file); });
     EXPECT_CONTAINS(message, file.string());
-    EXPECT_CONTAINS(message, "was written by a newer noisefloor (schema 2); this one reads up to 1");
+    const std::string newer = std::to_string(Store::kSchemaVersion + 1);
+    const std::string current = std::to_string(Store::kSchemaVersion);
+    EXPECT_CONTAINS(message, "was written by a newer noisefloor (schema " + newer +
+                                 "); this one reads up to " + current);
 }
 
 TEST(StoreErrors, NothingIsCreatedWhenOpeningFails)
@@ -630,6 +633,9 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     EXPECT_EQ(runs[3].reproduces, runs[0].id);
     EXPECT_EQ(runs[4].status, kCancelled);
     EXPECT_EQ(runs[4].notes, "cancelled by the user");
+    // Schema 2's column: runs from before it are all shown.
+    for (const RunRow& run : runs)
+        EXPECT_FALSE(run.hidden) << "run " << run.id;
     EXPECT_EQ(store.findRun(runs[2].uid.substr(0, 8))->id, runs[2].id);
 
     std::vector<ItemRow> items = store.runItems(runs[1].id);
@@ -661,4 +667,21 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     int64_t next = store.beginRun({groups[0].id, runs[0].envId, 5, "", "engine", std::nullopt, {}});
     store.completeRun(next, itemsWhere(20, [](int64_t) { return true; }), 1.0);
     EXPECT_EQ(store.group(groups[0].id)->accuracies.size(), 4u);
+    store.setRunHidden(next, true);
+    EXPECT_TRUE(store.run(next)->hidden);
+}
+
+TEST(StoreMigration, VersionOneFixtureMustBeUpgradedBeforeAReadOnlyOpen)
+{
+    TempDir dir;
+    fs::path file = dir / "store-v1.sqlite";
+    fs::copy_file(fs::path(NF_TEST_DATA_DIR) / "store-v1.sqlite", file);
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>([&] { Store store(file, OpenMode::ReadOnly); }),
+                    "open it once read-write to upgrade it");
+    {
+        Store upgrade(file);
+    }
+    Store store(file, OpenMode::ReadOnly);
+    EXPECT_EQ(store.schemaVersion(), Store::kSchemaVersion);
+    EXPECT_EQ(store.runs().size(), 5u);
 }
