@@ -2,6 +2,7 @@
 
 #include "analysis/group_data.h"
 #include "analysis/settings.h"
+#include "analysis/verdict.h"
 #include "commands.h"
 #include "common/error.h"
 #include "output.h"
@@ -153,24 +154,6 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s,
     }
 }
 
-std::string verdictWords(const stats::Comparison& c)
-{
-    switch (c.verdict) {
-    case stats::Verdict::Improvement:
-        return "real improvement: B is better than A beyond run-to-run noise";
-    case stats::Verdict::Regression:
-        return "real regression: B is worse than A beyond run-to-run noise";
-    case stats::Verdict::WithinNoise:
-        return "within noise: no difference that this many runs could have seen";
-    case stats::Verdict::Inconclusive:
-        break;
-    }
-    return "inconclusive" + (c.repeatsNeeded ? ": about " + std::to_string(*c.repeatsNeeded) +
-                                                   " repeats per group would settle a difference of " +
-                                                   fixed(c.deltaUser * 100, 2) + " points"
-                                             : std::string());
-}
-
 json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats::Comparison& c,
                  const std::vector<analysis::EnvironmentDifference>& env)
 {
@@ -252,7 +235,7 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
               << pointsInterval(c.runTest.ci95) << ", t " << optionalNumber(c.runTest.t, 3) << ", df "
               << optionalNumber(c.runTest.df, 1) << ", p " << pValue(c.runTest.p) << '\n'
               << "  minimum detectable difference " << points(c.mde) << " points (alpha 0.05, power 0.8)\n"
-              << "  verdict: " << verdictWords(c) << "\n\n"
+              << "  verdict: " << analysis::verdictWords(c) << "\n\n"
               << "Would it hold on new questions of the same kind?\n"
               << "  paired over " << c.paired.nItems << " items: 95% CI " << pointsInterval(c.paired.ci95)
               << ", z " << optionalNumber(c.paired.z, 3) << ", p " << pValue(c.paired.p)

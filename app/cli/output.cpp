@@ -105,31 +105,6 @@ nlohmann::json itemJson(const store::ItemRow& item)
         {"idx", item.idx}, {"predicted", item.predicted}, {"correct", item.correct}, {"p_true", item.pTrue}};
 }
 
-std::string describeParams(const std::string& paramsJson)
-{
-    const auto params = nlohmann::json::parse(paramsJson, nullptr, false);
-    if (params.is_discarded() || !params.is_object())
-        return paramsJson;
-    std::string text = params.value("decoding", "?");
-    if (params.contains("temperature"))
-        text += " T=" + fixed(params["temperature"].get<double>(), 2);
-    if (params.value("top_k", 0) > 0)
-        text += " top_k=" + std::to_string(params["top_k"].get<int>());
-    if (params.contains("top_p") && params["top_p"].get<double>() < 1.0)
-        text += " top_p=" + fixed(params["top_p"].get<double>(), 2);
-    if (params.value("dropout", "eval") == "train")
-        text += ", MC-dropout";
-    text += ", " + params.value("dtype", "?") + ", " + params.value("device", "?");
-    text += ", bs " + std::to_string(params.value("batch_size", 0));
-    if (params.value("order", "fixed") != "fixed")
-        text += ", " + params.value("order", "?");
-    if (params.value("deterministic", false))
-        text += ", deterministic";
-    if (params.value("limit", 0) > 0)
-        text += ", limit " + std::to_string(params["limit"].get<int64_t>());
-    return text;
-}
-
 void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& groups)
 {
     Table table({"group", "model", "task", "config", "runs", "mean", "sd", "min", "max", "range"});

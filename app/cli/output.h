@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysis/describe_params.h"
+
 #include "store/store.h"
 
 #include <nlohmann/json.hpp>
@@ -10,6 +12,8 @@
 #include <vector>
 
 namespace nf::cli {
+
+using analysis::describeParams;
 
 // A plain text table with right-aligned numeric columns, as the terminal commands print them.
 class Table
@@ -36,9 +40,6 @@ nlohmann::json itemJson(const store::ItemRow& item);
 
 // Prints one table per config group: runs, mean, sd, min, max and range in accuracy points.
 void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& groups);
-
-// Short human description of a config's params JSON: "greedy, bs 256, fp32, cpu".
-std::string describeParams(const std::string& paramsJson);
 
 // A file written through a temporary file in the same folder, flushed to disk and renamed over
 // `path` by commit(), so a reader never sees a half-written file; destroyed uncommitted, it

@@ -1,9 +1,11 @@
 #include "analysis/group_data.h"
 
+#include "common/error.h"
 #include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 
 namespace nf::analysis {
@@ -31,6 +33,39 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
         data.itemSubjects.push_back(item.subject);
     for (const auto& count : store.runSubjects(configId))
         data.subjects.push_back({count.runId, count.subject, count.nItems, count.nCorrect});
+    return data;
+}
+
+stats::GroupData loadRunData(const store::Store& store, int64_t runId)
+{
+    const auto run = store.run(runId);
+    if (!run || run->status != store::kCompleted)
+        throw InputError("run " + std::to_string(runId) + (run ? " did not complete" : " does not exist"));
+    const auto group = store.group(run->configId);
+    const auto task = store.task(group->taskId);
+    const auto taskItems = store.taskItems(group->taskId);
+    const size_t n = std::max<size_t>(static_cast<size_t>(task.nItems), taskItems.size());
+
+    stats::GroupData data;
+    data.runs.push_back({run->id, run->seed, run->nItems, run->nCorrect});
+    data.items.assign(n, {});
+    std::map<std::string, stats::SubjectRunCount> subjects;
+    for (const auto& item : store.runItems(runId)) {
+        if (item.idx < 0 || static_cast<size_t>(item.idx) >= n)
+            continue;
+        data.items[static_cast<size_t>(item.idx)] = {1, item.correct ? 1 : 0};
+        if (static_cast<size_t>(item.idx) < taskItems.size()) {
+            auto& count = subjects[taskItems[static_cast<size_t>(item.idx)].subject];
+            count.runId = runId;
+            count.subject = taskItems[static_cast<size_t>(item.idx)].subject;
+            ++count.nItems;
+            count.nCorrect += item.correct ? 1 : 0;
+        }
+    }
+    for (const auto& item : taskItems)
+        data.itemSubjects.push_back(item.subject);
+    for (auto& [name, count] : subjects)
+        data.subjects.push_back(std::move(count));
     return data;
 }
 

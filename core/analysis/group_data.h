@@ -17,6 +17,11 @@ namespace nf::analysis {
 // (runs, group_items, run_subjects, task_items): never a scan of run_items.
 stats::GroupData loadGroupData(const store::Store& store, int64_t configId);
 
+// One completed run alone as a group (a pinned baseline run compared against a group): its own
+// items and subjects, read from run_items. Throws InputError when the run does not exist or did
+// not complete.
+stats::GroupData loadRunData(const store::Store& store, int64_t runId);
+
 // Environment keys whose values differ between the runs of two groups: key -> values seen in A,
 // values seen in B (joined with " | " when a group has several).
 struct EnvironmentDifference

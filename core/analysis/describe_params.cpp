@@ -1,0 +1,44 @@
+#include "analysis/describe_params.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace nf::analysis {
+namespace {
+
+std::string twoDecimals(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", value);
+    return text;
+}
+
+} // namespace
+
+std::string describeParams(const std::string& paramsJson)
+{
+    const auto params = nlohmann::json::parse(paramsJson, nullptr, false);
+    if (params.is_discarded() || !params.is_object())
+        return paramsJson;
+    std::string text = params.value("decoding", "?");
+    if (params.contains("temperature"))
+        text += " T=" + twoDecimals(params["temperature"].get<double>());
+    if (params.value("top_k", 0) > 0)
+        text += " top_k=" + std::to_string(params["top_k"].get<int>());
+    if (params.contains("top_p") && params["top_p"].get<double>() < 1.0)
+        text += " top_p=" + twoDecimals(params["top_p"].get<double>());
+    if (params.value("dropout", "eval") == "train")
+        text += ", MC-dropout";
+    text += ", " + params.value("dtype", "?") + ", " + params.value("device", "?");
+    text += ", bs " + std::to_string(params.value("batch_size", 0));
+    if (params.value("order", "fixed") != "fixed")
+        text += ", " + params.value("order", "?");
+    if (params.value("deterministic", false))
+        text += ", deterministic";
+    if (params.value("limit", 0) > 0)
+        text += ", limit " + std::to_string(params["limit"].get<int64_t>());
+    return text;
+}
+
+} // namespace nf::analysis
