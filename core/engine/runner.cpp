@@ -150,6 +150,11 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
     }
 
     RepeatResult result;
+    auto record = [&](const RunOutcome& outcome) {
+        result.outcomes.push_back(outcome);
+        if (m_onOutcome)
+            m_onOutcome(outcome);
+    };
     for (auto& evaluation : evaluations) {
         const auto& plan = evaluation.plan();
         const auto ids = registerEvaluation(m_store, evaluation);
@@ -174,7 +179,7 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                         outcome.runId = *existing;
                         outcome.status = "skipped";
                         outcome.accuracy = m_store.run(*existing)->accuracy;
-                        result.outcomes.push_back(outcome);
+                        record(outcome);
                         // Skipped work is no work: it leaves the total rather than inflating items/s.
                         progress.overallTotal -= items;
                         ++progress.runIndex;
@@ -214,7 +219,7 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                                "cancelled at " + std::to_string(progress.itemsDone) + " of " +
                                    std::to_string(items) + " items, " + nowIso());
                 outcome.status = "cancelled";
-                result.outcomes.push_back(outcome);
+                record(outcome);
                 result.cancelled = true;
                 return result;
             } catch (const std::exception& e) {
@@ -226,12 +231,12 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                     // The store itself failed (a full disk): the row stays `running` and is marked
                     // interrupted when a store next opens; completed runs are already committed.
                 }
-                result.outcomes.push_back(outcome);
+                record(outcome);
                 throw;
             }
             progress.overallDone = overallBefore + items;
             ++progress.runIndex;
-            result.outcomes.push_back(outcome);
+            record(outcome);
         }
         evaluation.classifier().releaseInputCache();
     }

@@ -97,12 +97,18 @@ public:
 
     RepeatRunner(store::Store& store, ProgressFn progress, const std::atomic<bool>* cancel);
 
+    // Called on the runner's thread as each run ends (completed, skipped, cancelled or failed),
+    // after its row is committed: the app shows a run the moment it is stored.
+    using OutcomeFn = std::function<void(const RunOutcome&)>;
+    void setOutcomeCallback(OutcomeFn onOutcome) { m_onOutcome = std::move(onOutcome); }
+
     RepeatResult run(std::vector<Evaluation>& evaluations);
 
 private:
     store::Store& m_store;
     ProgressFn m_progress;
     const std::atomic<bool>* m_cancel;
+    OutcomeFn m_onOutcome;
 };
 
 // One Evaluation per plan, loading each distinct task once.

@@ -12,6 +12,9 @@
 
 #include <thread>
 
+#include <cstdlib>
+#include <dlfcn.h>
+
 namespace nf::engine {
 
 int cudaDeviceCount()
@@ -19,23 +22,39 @@ int cudaDeviceCount()
     return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
 }
 
+namespace {
+
+// Whether this libtorch was built with CUDA: its CUDA library is loaded with it. (hasCUDA() also
+// answers false for a CUDA build that sees no device, e.g. under CUDA_VISIBLE_DEVICES=.)
+bool libtorchHasCuda()
+{
+    void* handle = dlopen("libtorch_cuda.so", RTLD_LAZY | RTLD_NOLOAD);
+    if (handle)
+        dlclose(handle);
+    return handle != nullptr || at::globalContext().hasCUDA();
+}
+
+std::string noDeviceReason()
+{
+    if (!libtorchHasCuda())
+        return "this libtorch was built without CUDA";
+    const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+    return visible ? "no CUDA device is visible (CUDA_VISIBLE_DEVICES='" + std::string(visible) + "')"
+                   : "no CUDA device is visible";
+}
+
+} // namespace
+
 ResolvedDevice resolveDevice(const std::string& requested)
 {
     const int gpus = cudaDeviceCount();
     ResolvedDevice device;
     if (requested == "cpu" || (requested == "auto" && gpus == 0)) {
-        device.description =
-            gpus == 0 ? "cpu (no CUDA device: " +
-                            std::string(at::globalContext().hasCUDA() ? "none visible"
-                                                                      : "this libtorch has no CUDA") +
-                            ")"
-                      : "cpu";
+        device.description = gpus == 0 ? "cpu (" + noDeviceReason() + ")" : "cpu";
         return device;
     }
     if (gpus == 0)
-        throw InputError("device: '" + requested + "' asks for CUDA, but " +
-                         (at::globalContext().hasCUDA() ? "no CUDA device is visible"
-                                                        : "this libtorch was built without CUDA") +
+        throw InputError("device: '" + requested + "' asks for CUDA, but " + noDeviceReason() +
                          "; use --device cpu");
     device.type = "cuda";
     device.index = requested.rfind("cuda:", 0) == 0 ? std::stoi(requested.substr(5)) : 0;
@@ -88,7 +107,7 @@ void describeRuntime(env::Snapshot& snapshot, const ResolvedDevice& device)
     snapshot.set("torch.version", TORCH_VERSION);
     snapshot.set("torch.threads", std::to_string(at::get_num_threads()));
     snapshot.set("torch.interop_threads", std::to_string(at::get_num_interop_threads()));
-    snapshot.set("torch.cuda_built", context.hasCUDA() ? "yes" : "no");
+    snapshot.set("torch.cuda_built", libtorchHasCuda() ? "yes" : "no");
     snapshot.set("engine.device", device.type == "cuda" ? "cuda:" + std::to_string(device.index) : "cpu");
     snapshot.set("determinism.algorithms", context.deterministicAlgorithms() ? "on" : "off");
     snapshot.set("determinism.cudnn_deterministic", context.deterministicCuDNN() ? "on" : "off");
