@@ -1,0 +1,184 @@
+#include "charts/historychart.h"
+#include "charts_fixture.h"
+#include "zonestyle.h"
+
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QTest>
+#include <set>
+
+using nf::test::GroupSpec;
+using nf::test::makeGroup;
+using nf::ui::GroupAnalysis;
+using nf::ui::HistoryChart;
+
+namespace {
+
+// Ten steady runs, then one far below: the last completes beyond_3sigma.
+GroupSpec steadyThenDrop(int64_t groupId, int64_t firstRunId)
+{
+    GroupSpec spec;
+    spec.groupId = groupId;
+    spec.firstRunId = firstRunId;
+    spec.accuracies = {0.851, 0.849, 0.850, 0.852, 0.848, 0.851, 0.850, 0.849, 0.851, 0.850, 0.80};
+    spec.flipShare = 0.05;
+    return spec;
+}
+
+QPointF positionOf(const HistoryChart& chart, int64_t runId)
+{
+    for (const auto& run : chart.plottedRuns())
+        if (run.runId == runId)
+            return run.position;
+    ADD_FAILURE() << "run " << runId << " is not drawn";
+    return {};
+}
+
+// What the window system sends on a right click (QTest's mouse press goes to the widget
+// directly and makes none): a context menu event at the viewport point. Returns the menu.
+QMenu* rightClick(HistoryChart& chart, QPoint viewportPoint)
+{
+    QContextMenuEvent event(QContextMenuEvent::Mouse, viewportPoint,
+                            chart.viewport()->mapToGlobal(viewportPoint));
+    QApplication::sendEvent(chart.viewport(), &event);
+    return chart.findChild<QMenu*>(QStringLiteral("historyContextMenu"));
+}
+
+QAction* actionNamed(QMenu* menu, const char* name)
+{
+    for (QAction* action : menu->actions())
+        if (action->objectName() == QLatin1String(name))
+            return action;
+    return nullptr;
+}
+
+struct ShownChart
+{
+    explicit ShownChart(const std::vector<GroupAnalysis>& groups)
+    {
+        chart.resize(1000, 600);
+        chart.setGroups(groups);
+        chart.show();
+        EXPECT_TRUE(QTest::qWaitForWindowExposed(&chart));
+    }
+    HistoryChart chart;
+};
+
+} // namespace
+
+TEST(HistoryChart, PlotsEachVisibleRunAtItsStartTime)
+{
+    GroupSpec spec = steadyThenDrop(1, 1);
+    spec.hidden = {3};
+    spec.failed = 1;
+    const GroupAnalysis group = makeGroup(spec);
+    HistoryChart chart;
+    chart.setGroups({group});
+
+    const auto runs = chart.plottedRuns();
+    EXPECT_EQ(runs.size(), 10);
+    for (const auto& run : runs) {
+        const auto* row = group.findRun(run.runId);
+        ASSERT_NE(row, nullptr);
+        EXPECT_FALSE(row->hidden);
+        // The fixture writes every other start time without milliseconds.
+        const QDateTime started =
+            QDateTime::fromString(QString::fromStdString(row->startedAt), Qt::ISODateWithMs);
+        ASSERT_TRUE(started.isValid()) << row->startedAt;
+        EXPECT_EQ(static_cast<qint64>(run.position.x()), started.toMSecsSinceEpoch()) << row->startedAt;
+        EXPECT_DOUBLE_EQ(run.position.y(), *row->accuracy * 100.0);
+        EXPECT_EQ(run.color, nf::ui::zoneColor(group.findRunStat(run.runId)->zone));
+    }
+}
+
+TEST(HistoryChart, MarksExactlyTheRunsAControlRuleFlags)
+{
+    const std::vector<GroupAnalysis> groups = {makeGroup(steadyThenDrop(1, 1)),
+                                               makeGroup(steadyThenDrop(2, 101))};
+    HistoryChart chart;
+    chart.setGroups(groups);
+
+    std::set<int64_t> expected;
+    for (const auto& group : groups)
+        for (const auto& run : group.summary->runs)
+            if (!run.rules.empty())
+                expected.insert(run.id);
+    ASSERT_FALSE(expected.empty()) << "the fixture's drop should fire a rule";
+    const auto flagged = chart.flaggedRuns();
+    EXPECT_EQ(std::set<int64_t>(flagged.begin(), flagged.end()), expected);
+}
+
+TEST(HistoryChart, ContextMenuPinsTheRunOrGroupUnderTheCursor)
+{
+    ShownChart shown({makeGroup(steadyThenDrop(4, 1)), makeGroup(steadyThenDrop(6, 101))});
+    HistoryChart& chart = shown.chart;
+    QSignalSpy pinRun(&chart, &HistoryChart::pinRunRequested);
+    QSignalSpy pinGroup(&chart, &HistoryChart::pinGroupRequested);
+
+    QMenu* menu = rightClick(chart, chart.viewportPosition(positionOf(chart, 111)));
+    ASSERT_NE(menu, nullptr);
+    EXPECT_EQ(actionNamed(menu, "unpinAction"), nullptr) << "nothing is pinned";
+    ASSERT_NE(actionNamed(menu, "pinRunAction"), nullptr);
+    EXPECT_EQ(actionNamed(menu, "pinRunAction")->text(), QStringLiteral("Pin run 111 as baseline"));
+    actionNamed(menu, "pinRunAction")->trigger();
+    ASSERT_NE(actionNamed(menu, "pinGroupAction"), nullptr);
+    actionNamed(menu, "pinGroupAction")->trigger();
+    menu->close();
+
+    ASSERT_EQ(pinRun.count(), 1);
+    EXPECT_EQ(pinRun.front().front().toLongLong(), 111);
+    ASSERT_EQ(pinGroup.count(), 1);
+    EXPECT_EQ(pinGroup.front().front().toLongLong(), 6);
+}
+
+TEST(HistoryChart, ContextMenuRemovesThePinOfTheTask)
+{
+    GroupSpec spec = steadyThenDrop(4, 1);
+    spec.taskId = 9;
+    spec.pinned = 0.85;
+    spec.pinnedLabel = "run 2";
+    ShownChart shown({makeGroup(spec)});
+    HistoryChart& chart = shown.chart;
+    QSignalSpy unpin(&chart, &HistoryChart::unpinRequested);
+
+    QMenu* menu = rightClick(chart, chart.viewportPosition(positionOf(chart, 11)));
+    ASSERT_NE(menu, nullptr);
+    QAction* remove = actionNamed(menu, "unpinAction");
+    ASSERT_NE(remove, nullptr);
+    remove->trigger();
+    menu->close();
+    ASSERT_EQ(unpin.count(), 1);
+    EXPECT_EQ(unpin.front().front().toLongLong(), 9);
+}
+
+TEST(HistoryChart, NoContextMenuAwayFromEveryPointWhenNothingIsPinned)
+{
+    ShownChart shown({makeGroup(steadyThenDrop(4, 1)), makeGroup(steadyThenDrop(6, 101))});
+    HistoryChart& chart = shown.chart;
+    EXPECT_EQ(rightClick(chart, QPoint(3, 3)), nullptr);
+}
+
+TEST(HistoryChart, ALoneRunSitsWellInsideTheChart)
+{
+    GroupSpec spec;
+    spec.accuracies = {0.8613};
+    ShownChart shown({makeGroup(spec)});
+    const QPoint at = shown.chart.viewportPosition(positionOf(shown.chart, 1));
+    const QRect inner = shown.chart.viewport()->rect().adjusted(60, 30, -60, -60);
+    EXPECT_TRUE(inner.contains(at)) << at.x() << "," << at.y();
+}
+
+TEST(HistoryChart, ClickOnAPointEmitsItsRun)
+{
+    ShownChart shown({makeGroup(steadyThenDrop(4, 1))});
+    QSignalSpy clicked(&shown.chart, &nf::ui::ChartWidget::runClicked);
+    QTest::mouseClick(shown.chart.viewport(), Qt::LeftButton, {},
+                      shown.chart.viewportPosition(positionOf(shown.chart, 11)));
+    ASSERT_EQ(clicked.count(), 1);
+    EXPECT_EQ(clicked.front().front().toLongLong(), 11);
+}

@@ -1,0 +1,60 @@
+#include "groupanalysis.h"
+
+#include "analysis/describe_params.h"
+#include "analysis/group_data.h"
+#include "analysis/settings.h"
+#include "common/error.h"
+
+#include <algorithm>
+
+namespace nf::ui {
+
+const store::RunRow* GroupAnalysis::findRun(int64_t runId) const
+{
+    const auto it =
+        std::find_if(runs.begin(), runs.end(), [runId](const store::RunRow& run) { return run.id == runId; });
+    return it == runs.end() ? nullptr : &*it;
+}
+
+const stats::RunStat* GroupAnalysis::findRunStat(int64_t runId) const
+{
+    if (!summary)
+        return nullptr;
+    const auto& stats = summary->runs;
+    const auto it = std::find_if(stats.begin(), stats.end(),
+                                 [runId](const stats::RunStat& run) { return run.id == runId; });
+    return it == stats.end() ? nullptr : &*it;
+}
+
+GroupAnalysis analyzeGroup(const store::Store& store, int64_t groupId)
+{
+    auto group = store.group(groupId);
+    if (!group)
+        throw InputError("group " + std::to_string(groupId) + " is not in " + store.path().string());
+
+    GroupAnalysis analysis;
+    analysis.group = std::move(*group);
+    analysis.title = "group " + std::to_string(groupId) + " · " + analysis.group.modelLabel + " · " +
+                     analysis::describeParams(analysis.group.paramsJson);
+    analysis.runs = store.runs({.configId = groupId, .status = std::nullopt});
+    analysis.thresholds = analysis::zoneThresholds(store);
+
+    stats::SummaryOptions options;
+    options.thresholds = analysis.thresholds;
+    options.mode = analysis::referenceMode(store);
+    if (const auto pinned = analysis::pinnedReference(store, analysis.group.taskId)) {
+        options.pinnedReference = pinned->accuracy;
+        options.pinnedLabel = pinned->label;
+        analysis.pinnedAccuracy = pinned->accuracy;
+        analysis.pinnedLabel = pinned->label;
+    }
+
+    // A group whose runs all failed, are running or are reproductions has nothing to summarise;
+    // summarize() says so by throwing, which is not an error for a page that shows the group.
+    const stats::GroupData data = analysis::loadGroupData(store, groupId);
+    if (!data.runs.empty())
+        analysis.summary = stats::summarize(data, options);
+    return analysis;
+}
+
+} // namespace nf::ui
