@@ -1,0 +1,26 @@
+#pragma once
+
+// The New-evaluation form's text fields, parsed and formatted without widgets. Each parser throws
+// nf::InputError whose message starts with the field's name as the dialog shows it.
+
+#include "engine/runner.h"
+
+#include <QString>
+#include <cstdint>
+#include <vector>
+
+namespace nf::ui {
+
+// "1-5", "1,2,3" or a mix ("1-3, 7"): every seed once, in the order given.
+std::vector<int64_t> parseSeedsText(const QString& text);
+// Seeds as the form shows them: "1-5" for a run of consecutive seeds, else "1, 4, 9".
+QString seedsText(const std::vector<int64_t>& seeds);
+
+// "0.7, 1.0" (commas or spaces): each >= 0, every value once. 0 means greedy decoding.
+std::vector<double> parseTemperatures(const QString& text);
+
+// One line for the queue list: "model.pt · fashion-mnist:test · sample T=0.70, fp32, auto, bs 256 · seeds
+// 1-5".
+QString describePlan(const engine::RunPlan& plan);
+
+} // namespace nf::ui

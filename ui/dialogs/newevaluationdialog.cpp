@@ -1,0 +1,203 @@
+#include "dialogs/newevaluationdialog.h"
+
+#include "common/error.h"
+#include "dialogs/evaluationform.h"
+#include "dialogs/formtext.h"
+#include "worker/evaluationworker.h"
+
+#include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace nf::ui {
+namespace {
+
+const QString kSettingsGroup = QStringLiteral("newEvaluation");
+
+QString droppedModel(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls())
+        return {};
+    for (const QUrl& url : mime->urls()) {
+        const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
+        if (url.isLocalFile() && (suffix == QStringLiteral("pt") || suffix == QStringLiteral("pth")))
+            return url.toLocalFile();
+    }
+    return {};
+}
+
+} // namespace
+
+NewEvaluationDialog::NewEvaluationDialog(QWidget* parent) : QDialog(parent)
+{
+    setObjectName(QStringLiteral("newEvaluationDialog"));
+    setWindowTitle(tr("New evaluation"));
+    // A .pt file dropped anywhere on the dialog becomes the model.
+    setAcceptDrops(true);
+
+    m_form = new EvaluationForm;
+    m_form->setObjectName(QStringLiteral("evaluationForm"));
+    QSettings settings;
+    settings.beginGroup(kSettingsGroup);
+    m_form->load(settings);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    m_start = buttons->button(QDialogButtonBox::Ok);
+    m_start->setText(tr("Start"));
+    m_start->setObjectName(QStringLiteral("startButton"));
+    buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &NewEvaluationDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &NewEvaluationDialog::reject);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_form);
+    layout->addWidget(buildQueueBox(), 1);
+    layout->addWidget(buttons);
+    updateQueueButtons();
+}
+
+NewEvaluationDialog::~NewEvaluationDialog() = default;
+
+QWidget* NewEvaluationDialog::buildQueueBox()
+{
+    auto* box = new QGroupBox(tr("Queue"));
+    auto* layout = new QVBoxLayout(box);
+    m_queue = new QListWidget;
+    m_queue->setObjectName(QStringLiteral("queue"));
+    m_queue->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_queue->setMinimumHeight(m_queue->fontMetrics().height() * 5);
+    connect(m_queue, &QListWidget::itemSelectionChanged, this, &NewEvaluationDialog::updateQueueButtons);
+    layout->addWidget(m_queue, 1);
+
+    auto* add = new QPushButton(tr("&Add to queue"));
+    add->setObjectName(QStringLiteral("addToQueue"));
+    add->setToolTip(tr("Queue the form above; change it and add again for another config"));
+    connect(add, &QPushButton::clicked, this, &NewEvaluationDialog::addToQueue);
+    m_remove = new QPushButton(tr("Remo&ve"));
+    m_remove->setObjectName(QStringLiteral("removeFromQueue"));
+    connect(m_remove, &QPushButton::clicked, this, &NewEvaluationDialog::removeFromQueue);
+    m_queueHint = new QLabel;
+    m_queueHint->setObjectName(QStringLiteral("queueHint"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(add);
+    row->addWidget(m_remove);
+    row->addWidget(m_queueHint, 1);
+    layout->addLayout(row);
+    return box;
+}
+
+void NewEvaluationDialog::updateQueueButtons()
+{
+    m_remove->setEnabled(!m_queue->selectedItems().isEmpty());
+    m_queueHint->setText(
+        m_queued.empty()
+            ? tr("Empty: Start runs the form.")
+            : tr("Start runs these %1 configs one after another, each its own group.").arg(m_queued.size()));
+}
+
+std::vector<engine::RunPlan> NewEvaluationDialog::plans() const
+{
+    if (!m_queued.empty())
+        return m_queued;
+    try {
+        return m_form->plans();
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+QString NewEvaluationDialog::jobTitle() const
+{
+    return describePlans(plans());
+}
+
+void NewEvaluationDialog::setPlan(const engine::RunPlan& plan)
+{
+    m_form->setPlan(plan);
+}
+
+void NewEvaluationDialog::accept()
+{
+    try {
+        if (m_queued.empty()) {
+            m_form->plans();
+        } else {
+            // Queued forms were checked when added; a model file may have gone since.
+            for (const auto& plan : m_queued)
+                if (!QFileInfo(QFile::decodeName(plan.modelPath.c_str())).isFile())
+                    throw InputError("Model file not found: " + plan.modelPath);
+        }
+    } catch (const std::exception& e) {
+        showInputError(tr("Cannot start the evaluation"), QString::fromStdString(e.what()));
+        return;
+    }
+    QSettings settings;
+    settings.beginGroup(kSettingsGroup);
+    m_form->save(settings);
+    QDialog::accept();
+}
+
+void NewEvaluationDialog::addToQueue()
+{
+    try {
+        for (auto& plan : m_form->plans()) {
+            auto* item = new QListWidgetItem(describePlan(plan), m_queue);
+            item->setToolTip(QFile::decodeName(plan.modelPath.c_str()));
+            m_queued.push_back(std::move(plan));
+        }
+    } catch (const std::exception& e) {
+        showInputError(tr("Cannot add to the queue"), QString::fromStdString(e.what()));
+    }
+    updateQueueButtons();
+}
+
+void NewEvaluationDialog::removeFromQueue()
+{
+    // From the bottom up, so that the rows still to remove keep their numbers.
+    for (int row = m_queue->count() - 1; row >= 0; --row) {
+        if (!m_queue->item(row)->isSelected())
+            continue;
+        delete m_queue->takeItem(row);
+        m_queued.erase(m_queued.begin() + row);
+    }
+    updateQueueButtons();
+}
+
+void NewEvaluationDialog::showInputError(const QString& title, const QString& message)
+{
+    if (m_errorBox)
+        m_errorBox->close();
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("inputError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_errorBox = box;
+    box->open();
+}
+
+void NewEvaluationDialog::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!droppedModel(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void NewEvaluationDialog::dropEvent(QDropEvent* event)
+{
+    const QString path = droppedModel(event->mimeData());
+    if (path.isEmpty())
+        return;
+    m_form->setModelPath(path);
+    event->acceptProposedAction();
+}
+
+} // namespace nf::ui

@@ -1,0 +1,101 @@
+#pragma once
+
+// Evaluations run one job after another on a worker thread that opens its own Store on the
+// database file (one Store per thread). Progress, each stored run and the end of each job come
+// back through queued signals; cancel() sets the engine's atomic flag, checked between batches,
+// so the run in flight is stored as cancelled and runs already committed stay.
+
+#include "engine/runner.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace nf::ui {
+
+struct EvaluationJob
+{
+    enum class Kind {
+        Demo,  // train (or reuse) the demo models, then run the demo's preset plans
+        Plans, // the given plans, each its own config group
+    };
+    Kind kind = Kind::Plans;
+    QString title; // "demo", "model.pt on fashion-mnist:test, 3 configs"
+    std::vector<engine::RunPlan> plans;
+};
+
+struct EvaluationProgress
+{
+    QString title;
+    QString phase;           // "training demo models", "loading", "evaluating"
+    int runIndex = 0;        // 0-based, within the job
+    int runCount = 0;
+    int64_t seed = 0;
+    int64_t itemsDone = 0;   // of the run
+    int64_t itemsTotal = 0;
+    int64_t overallDone = 0; // of the job
+    int64_t overallTotal = 0;
+    double itemsPerSecond = 0; // over the job so far
+    double etaSeconds = -1;    // -1 while unknown
+    int jobsWaiting = 0;       // queued behind this one
+};
+
+struct JobOutcome
+{
+    QString title;
+    int completed = 0;
+    int skipped = 0;
+    bool cancelled = false;
+    std::vector<int64_t> groups; // config groups the job touched
+};
+
+class EvaluationWorker;
+
+class EvaluationQueue : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EvaluationQueue(QString databasePath, QObject* parent = nullptr);
+    ~EvaluationQueue() override; // cancels, then waits for the worker thread
+
+    void enqueue(EvaluationJob job);
+    bool busy() const;
+    int waiting() const;
+    // Cancels the job in flight (its run in flight is stored as cancelled); queued jobs stay.
+    void cancelCurrent();
+    // Cancels the job in flight and drops the queued ones.
+    void cancelAll();
+
+Q_SIGNALS:
+    void jobStarted(const QString& title);
+    void progress(const nf::ui::EvaluationProgress& progress);
+    // A run was committed (or stored as cancelled/failed): status as in store::RunRow.
+    void runStored(qint64 runId, qint64 groupId, const QString& status);
+    void jobFinished(const nf::ui::JobOutcome& outcome);
+    // Nothing was started (bad model, bad task: message names the file and the problem), or the
+    // job stopped on an error after the runs listed by runStored.
+    void jobFailed(const QString& title, const QString& message);
+    void idle();
+
+private:
+    void startNext();
+
+    QString m_databasePath;
+    QThread* m_thread = nullptr;
+    EvaluationWorker* m_worker = nullptr;
+    std::deque<EvaluationJob> m_waiting;
+    bool m_busy = false;
+};
+
+} // namespace nf::ui
+
+Q_DECLARE_METATYPE(nf::ui::EvaluationProgress)
+Q_DECLARE_METATYPE(nf::ui::JobOutcome)

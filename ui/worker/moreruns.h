@@ -1,0 +1,24 @@
+#pragma once
+
+// "Run N more repeats" of a config group: the plan that adds runs to that same group.
+
+#include "engine/runner.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace nf::store {
+class Store;
+}
+
+namespace nf::ui {
+
+// One plan with the group's model path and label, task spec and config (from its stored params),
+// and `count` seeds after the largest seed any run of the group used. Reads the model file to
+// check it is still the one the group was run with: another file at that path would start a new
+// group instead of adding to this one. Throws nf::InputError (message names the path or group)
+// when the group does not exist, was imported ("imported runs cannot be repeated here: ..."),
+// its model file is gone or changed, or count < 1.
+std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_t groupId, int count);
+
+} // namespace nf::ui
