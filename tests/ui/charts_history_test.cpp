@@ -1,4 +1,5 @@
 #include "charts/historychart.h"
+#include "charts/timeaxis.h"
 #include "charts_fixture.h"
 #include "zonestyle.h"
 
@@ -10,7 +11,9 @@
 #include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
 #include <set>
+#include <utility>
 
 using nf::test::GroupSpec;
 using nf::test::makeGroup;
@@ -18,6 +21,8 @@ using nf::ui::GroupAnalysis;
 using nf::ui::HistoryChart;
 
 namespace {
+
+constexpr HistoryChart::XAxis kBothAxes[] = {HistoryChart::XAxis::RunOrder, HistoryChart::XAxis::Time};
 
 // Ten steady runs, then one far below: the last completes beyond_3sigma.
 GroupSpec steadyThenDrop(int64_t groupId, int64_t firstRunId)
@@ -59,8 +64,10 @@ QAction* actionNamed(QMenu* menu, const char* name)
 
 struct ShownChart
 {
-    explicit ShownChart(const std::vector<GroupAnalysis>& groups)
+    explicit ShownChart(const std::vector<GroupAnalysis>& groups,
+                        HistoryChart::XAxis axis = HistoryChart::XAxis::RunOrder)
     {
+        chart.setXAxis(axis);
         chart.resize(1000, 600);
         chart.setGroups(groups);
         chart.show();
@@ -78,6 +85,7 @@ TEST(HistoryChart, PlotsEachVisibleRunAtItsStartTime)
     spec.failed = 1;
     const GroupAnalysis group = makeGroup(spec);
     HistoryChart chart;
+    chart.setXAxis(HistoryChart::XAxis::Time);
     chart.setGroups({group});
 
     const auto runs = chart.plottedRuns();
@@ -167,18 +175,135 @@ TEST(HistoryChart, ALoneRunSitsWellInsideTheChart)
 {
     GroupSpec spec;
     spec.accuracies = {0.8613};
-    ShownChart shown({makeGroup(spec)});
-    const QPoint at = shown.chart.viewportPosition(positionOf(shown.chart, 1));
-    const QRect inner = shown.chart.viewport()->rect().adjusted(60, 30, -60, -60);
-    EXPECT_TRUE(inner.contains(at)) << at.x() << "," << at.y();
+    for (const auto axis : kBothAxes) {
+        ShownChart shown({makeGroup(spec)}, axis);
+        const QPoint at = shown.chart.viewportPosition(positionOf(shown.chart, 1));
+        const QRect inner = shown.chart.viewport()->rect().adjusted(60, 30, -60, -60);
+        EXPECT_TRUE(inner.contains(at)) << at.x() << "," << at.y();
+    }
 }
 
-TEST(HistoryChart, ClickOnAPointEmitsItsRun)
+TEST(HistoryChart, ClickOnAPointEmitsItsRunOnEitherAxis)
 {
-    ShownChart shown({makeGroup(steadyThenDrop(4, 1))});
-    QSignalSpy clicked(&shown.chart, &nf::ui::ChartWidget::runClicked);
-    QTest::mouseClick(shown.chart.viewport(), Qt::LeftButton, {},
-                      shown.chart.viewportPosition(positionOf(shown.chart, 11)));
-    ASSERT_EQ(clicked.count(), 1);
-    EXPECT_EQ(clicked.front().front().toLongLong(), 11);
+    for (const auto axis : kBothAxes) {
+        ShownChart shown({makeGroup(steadyThenDrop(4, 1)), makeGroup(steadyThenDrop(6, 101))}, axis);
+        QSignalSpy clicked(&shown.chart, &nf::ui::ChartWidget::runClicked);
+        QTest::mouseClick(shown.chart.viewport(), Qt::LeftButton, {},
+                          shown.chart.viewportPosition(positionOf(shown.chart, 11)));
+        ASSERT_EQ(clicked.count(), 1);
+        EXPECT_EQ(clicked.front().front().toLongLong(), 11);
+    }
+}
+
+TEST(HistoryChart, RunOrderNumbersTheRunsOfEveryGroupByStartTime)
+{
+    // Group 2 starts three minutes after group 1, both a run every seven: their runs alternate.
+    GroupSpec first = steadyThenDrop(1, 1);
+    GroupSpec second = steadyThenDrop(2, 101);
+    second.start = first.start.addSecs(180);
+    const std::vector<GroupAnalysis> groups = {makeGroup(second), makeGroup(first)};
+    HistoryChart chart;
+    chart.setXAxis(HistoryChart::XAxis::RunOrder);
+    chart.setGroups(groups);
+
+    std::vector<std::pair<qint64, int64_t>> starts; // start time, run
+    for (const auto& group : groups)
+        for (const auto& run : group.runs)
+            starts.emplace_back(
+                QDateTime::fromString(QString::fromStdString(run.startedAt), Qt::ISODateWithMs).toMSecsSinceEpoch(),
+                run.id);
+    std::sort(starts.begin(), starts.end());
+    ASSERT_EQ(chart.plottedRuns().size(), 22);
+    for (size_t i = 0; i < starts.size(); ++i)
+        EXPECT_DOUBLE_EQ(positionOf(chart, starts[i].second).x(), static_cast<double>(i + 1))
+            << "run " << starts[i].second;
+    EXPECT_DOUBLE_EQ(positionOf(chart, 1).x(), 1.0);
+    EXPECT_DOUBLE_EQ(positionOf(chart, 101).x(), 2.0);
+}
+
+TEST(HistoryChart, RunOrderKeepsRunsStartedTogetherInTheOrderOfTheirIds)
+{
+    GroupSpec first = steadyThenDrop(1, 1);
+    first.minutesApart = 0;
+    GroupSpec second = steadyThenDrop(2, 101);
+    second.minutesApart = 0;
+    HistoryChart chart;
+    chart.setGroups({makeGroup(second), makeGroup(first)});
+
+    for (int64_t i = 0; i < 11; ++i) {
+        EXPECT_DOUBLE_EQ(positionOf(chart, 1 + i).x(), static_cast<double>(1 + i));
+        EXPECT_DOUBLE_EQ(positionOf(chart, 101 + i).x(), static_cast<double>(12 + i));
+    }
+}
+
+TEST(HistoryChart, SwitchingTheXAxisKeepsEveryRunItsAccuracyAndItsColour)
+{
+    HistoryChart chart;
+    chart.setXAxis(HistoryChart::XAxis::Time);
+    chart.setGroups({makeGroup(steadyThenDrop(1, 1)), makeGroup(steadyThenDrop(2, 101))});
+    const auto byTime = chart.plottedRuns();
+    chart.setXAxis(HistoryChart::XAxis::RunOrder);
+    EXPECT_EQ(chart.xAxis(), HistoryChart::XAxis::RunOrder);
+    const auto byOrder = chart.plottedRuns();
+
+    ASSERT_EQ(byOrder.size(), byTime.size());
+    for (const auto& run : byTime) {
+        const auto same = std::find_if(byOrder.begin(), byOrder.end(),
+                                       [&](const auto& other) { return other.runId == run.runId; });
+        ASSERT_NE(same, byOrder.end()) << "run " << run.runId;
+        EXPECT_EQ(same->groupId, run.groupId);
+        EXPECT_EQ(same->color, run.color);
+        EXPECT_DOUBLE_EQ(same->position.y(), run.position.y());
+    }
+    const auto flagged = chart.flaggedRuns();
+    chart.setXAxis(HistoryChart::XAxis::Time);
+    EXPECT_EQ(chart.flaggedRuns(), flagged);
+}
+
+TEST(HistoryChart, ShadesTheZonesOfALoneGroup)
+{
+    HistoryChart chart;
+    chart.setGroups({makeGroup(steadyThenDrop(1, 1))});
+    EXPECT_TRUE(chart.zoneBandsShown());
+}
+
+TEST(HistoryChart, ShadesTheZonesOfGroupsSharingAPinnedBaseline)
+{
+    GroupSpec first = steadyThenDrop(1, 1);
+    GroupSpec second = steadyThenDrop(2, 101);
+    second.accuracies = {0.80, 0.81, 0.79, 0.80};
+    for (GroupSpec* spec : {&first, &second}) {
+        spec->pinned = 0.85;
+        spec->pinnedLabel = "run 2";
+    }
+    HistoryChart chart;
+    chart.setGroups({makeGroup(first), makeGroup(second)});
+    EXPECT_TRUE(chart.zoneBandsShown());
+}
+
+TEST(HistoryChart, ShadesNoZonesForGroupsWithReferencesOfTheirOwn)
+{
+    GroupSpec second = steadyThenDrop(2, 101);
+    second.accuracies = {0.80, 0.81, 0.79, 0.80};
+    HistoryChart chart;
+    chart.setGroups({makeGroup(steadyThenDrop(1, 1)), makeGroup(second)});
+    EXPECT_FALSE(chart.zoneBandsShown()) << "group 2's normal runs would sit in group 1's red band";
+
+    // A pin on another task is no reference for the first group.
+    second.taskId = 2;
+    second.pinned = 0.80;
+    second.pinnedLabel = "run 102";
+    chart.setGroups({makeGroup(steadyThenDrop(1, 1)), makeGroup(second)});
+    EXPECT_FALSE(chart.zoneBandsShown());
+}
+
+TEST(RunOrderAxis, TicksOnWholeRunsAndLeavesRoomAroundTheFirstAndLast)
+{
+    const std::pair<int, double> cases[] = {{1, 1}, {7, 1}, {10, 1}, {11, 2}, {30, 5}, {1000, 100}, {1001, 200}};
+    for (const auto& [count, interval] : cases) {
+        const auto range = nf::ui::charts::runOrderAxisRange(count);
+        EXPECT_DOUBLE_EQ(range.interval, interval) << count << " runs";
+        EXPECT_LT(range.left, 0.5) << count << " runs";
+        EXPECT_GT(range.right, count + 0.5) << count << " runs";
+    }
 }

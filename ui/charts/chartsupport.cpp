@@ -160,7 +160,9 @@ QImage markerImage(MarkerGlyph glyph, double size, const QColor& fill, const QCo
         painter.drawRect(box.adjusted(r * 0.12, r * 0.12, -r * 0.12, -r * 0.12));
         break;
     case MarkerGlyph::Triangle:
-        polygon(3, -M_PI / 2, 0);
+        // Filling the box, not inscribed in the circle: an inscribed triangle has a third of the
+        // box's area and reads as a dot beside the other shapes.
+        painter.drawPolygon(QPolygonF{{c.x(), box.top()}, box.bottomRight(), box.bottomLeft()});
         break;
     case MarkerGlyph::Diamond:
         polygon(4, -M_PI / 2, 0);

@@ -9,8 +9,6 @@
 #include <QChartView>
 #include <QContextMenuEvent>
 #include <QCursor>
-#include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -79,13 +77,50 @@ void HistoryChart::applyPalette()
     rebuild();
 }
 
+void HistoryChart::setXAxis(XAxis axis)
+{
+    if (axis == m_xAxis)
+        return;
+    m_xAxis = axis;
+    rebuild();
+}
+
+void HistoryChart::placeRuns()
+{
+    std::vector<charts::RunStart> starts;
+    for (const GroupAnalysis& group : m_groups)
+        for (const store::RunRow& run : group.runs)
+            if (const auto time = charts::startMs(run.startedAt); time && charts::drawnRunStat(group, run))
+                starts.push_back({*time, run.id});
+    if (m_xAxis == XAxis::RunOrder)
+        charts::numberInStartOrder(starts);
+    for (const charts::RunStart& start : starts)
+        m_x[start.runId] = start.ms;
+}
+
+std::optional<double> HistoryChart::sharedReference() const
+{
+    if (m_groups.empty())
+        return std::nullopt;
+    if (m_groups.size() == 1)
+        return charts::referencePoints(m_groups.front());
+    // A pin is the reference of every group on its task; groups without one (or pinned on
+    // another task) each have their own.
+    const std::optional<double> pin = m_groups.front().pinnedAccuracy;
+    for (const GroupAnalysis& group : m_groups)
+        if (!pin || group.pinnedAccuracy != pin)
+            return std::nullopt;
+    return *pin * 100.0;
+}
+
 void HistoryChart::rebuild()
 {
     QChart* target = resetChart();
     m_scatters.clear();
     m_flags.clear();
     m_ring = nullptr;
-    m_startMs.clear();
+    m_x.clear();
+    placeRuns();
 
     double left = INFINITY;
     double right = -INFINITY;
@@ -95,12 +130,11 @@ void HistoryChart::rebuild()
     for (const GroupAnalysis& group : m_groups) {
         most = std::max<qsizetype>(most, static_cast<qsizetype>(group.runs.size()));
         for (const store::RunRow& run : group.runs) {
-            const auto time = charts::startMs(run.startedAt);
-            if (!time || !charts::drawnRunStat(group, run))
+            const auto x = m_x.find(run.id);
+            if (x == m_x.end())
                 continue;
-            m_startMs[run.id] = *time;
-            left = std::min(left, *time);
-            right = std::max(right, *time);
+            left = std::min(left, x->second);
+            right = std::max(right, x->second);
             low = std::min(low, *run.accuracy * 100.0);
             high = std::max(high, *run.accuracy * 100.0);
         }
@@ -109,20 +143,20 @@ void HistoryChart::rebuild()
             high = std::max(high, *group.pinnedAccuracy * 100.0);
         }
     }
-    if (!m_groups.empty()) {
-        if (const auto reference = charts::referencePoints(m_groups.front())) {
-            const double reach = m_groups.front().thresholds.watch + 0.5;
-            low = std::min(low, *reference - reach);
-            high = std::max(high, *reference + reach);
-        }
+    const std::optional<double> shared = sharedReference();
+    m_bandsShown = shared.has_value();
+    if (shared) {
+        // Room for the bands next to the normal one, so that a steady group still shows its zones.
+        const double reach = m_groups.front().thresholds.watch + 0.5;
+        low = std::min(low, *shared - reach);
+        high = std::max(high, *shared + reach);
+    } else {
+        for (const GroupAnalysis& group : m_groups)
+            if (const auto reference = charts::referencePoints(group)) {
+                low = std::min(low, *reference - group.thresholds.watch);
+                high = std::max(high, *reference + group.thresholds.watch);
+            }
     }
-    if (!std::isfinite(left)) {
-        right = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
-        left = right - 24 * 3600 * 1000.0;
-    }
-    const charts::TimeAxisRange time = charts::timeAxisRange(left, right);
-    left = time.left;
-    right = time.right;
     if (!std::isfinite(low)) {
         low = 0;
         high = 100;
@@ -135,26 +169,22 @@ void HistoryChart::rebuild()
     target->legend()->setAlignment(Qt::AlignRight);
     // Lines as lines, the flag as its hollow square: the legend reads like the chart.
     target->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
-    auto* x = new QDateTimeAxis;
-    x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(left)),
-                QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(right)));
-    x->setFormat(time.format);
-    x->setTickCount(time.ticks);
-    x->setTitleText(time.format == QLatin1String("HH:mm")
-                        ? QStringLiteral("run start, ") +
-                              QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(left))
-                                  .toString(QStringLiteral("yyyy-MM-dd")) +
-                              QStringLiteral(" (local time)")
-                        : QStringLiteral("run start (local time)"));
+    QAbstractAxis* x = m_xAxis == XAxis::RunOrder ? charts::makeRunOrderAxis(static_cast<int>(m_x.size()), left, right)
+                                                   : charts::makeTimeAxis(left, right);
     auto* y = new QValueAxis;
     y->setRange(low, high);
     y->applyNiceNumbers();
-    y->setLabelFormat(y->max() - y->min() <= 6 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    const double tick = (y->max() - y->min()) / std::max(1, y->tickCount() - 1);
+    y->setLabelFormat(std::abs(tick - std::round(tick)) < 1e-9 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
     y->setTitleText(QStringLiteral("accuracy (%)"));
     target->addAxis(x, Qt::AlignBottom);
     target->addAxis(y, Qt::AlignLeft);
 
-    addBands(left, right, y->min(), y->max());
+    if (shared)
+        addBands(*shared, left, right, y->min(), y->max());
+    else
+        addReferenceBands(left, right);
+    addPins(left, right);
     addRuns(left, right);
     for (QAbstractSeries* series : target->series()) {
         series->attachAxis(x);
@@ -164,15 +194,9 @@ void HistoryChart::rebuild()
     ChartWidget::applyPalette();
 }
 
-void HistoryChart::addBands(double left, double right, double low, double high)
+void HistoryChart::addBands(double reference, double left, double right, double low, double high)
 {
-    if (m_groups.empty())
-        return;
-    const GroupAnalysis& first = m_groups.front();
-    const auto reference = charts::referencePoints(first);
-    if (!reference)
-        return;
-    const stats::ZoneThresholds& t = first.thresholds;
+    const stats::ZoneThresholds& t = m_groups.front().thresholds;
     const auto add = [&](double lo, double hi, stats::Zone zone) {
         lo = std::clamp(lo, low, high);
         hi = std::clamp(hi, low, high);
@@ -184,7 +208,7 @@ void HistoryChart::addBands(double left, double right, double low, double high)
         chart()->addSeries(band);
         chart()->legend()->markers(band).value(0)->setVisible(false);
     };
-    const double ref = *reference;
+    const double ref = reference;
     add(ref - t.watch, ref + t.watch, stats::Zone::Normal);
     add(ref + t.watch, ref + t.elevated, stats::Zone::Watch);
     add(ref - t.elevated, ref - t.watch, stats::Zone::Watch);
@@ -192,7 +216,43 @@ void HistoryChart::addBands(double left, double right, double low, double high)
     add(ref - t.suspicious, ref - t.elevated, stats::Zone::Elevated);
     add(ref + t.suspicious, high, stats::Zone::Suspicious);
     add(low, ref - t.suspicious, stats::Zone::Suspicious);
+}
 
+void HistoryChart::addReferenceBands(double left, double right)
+{
+    // Each group's points are coloured by their distance from its own reference, so shading one
+    // group's zones would put the others' normal points in red: each gets only the outline of
+    // its normal zone, in its own colour.
+    std::set<int64_t> pinnedTasks;
+    for (size_t g = 0; g < m_groups.size(); ++g) {
+        const GroupAnalysis& group = m_groups[g];
+        const auto reference = charts::referencePoints(group);
+        if (!reference || (group.pinnedAccuracy && !pinnedTasks.insert(group.group.taskId).second))
+            continue;
+        const double watch = group.thresholds.watch;
+        const QColor color = charts::groupColor(static_cast<int>(g));
+        QColor fill = color;
+        fill.setAlphaF(0.07);
+        QColor outline = color;
+        outline.setAlphaF(0.55);
+        auto* band = charts::areaOf({{left, *reference + watch}, {right, *reference + watch}},
+                                    {{left, *reference - watch}, {right, *reference - watch}});
+        band->setPen(QPen(outline, 1.0, Qt::DotLine));
+        band->setBrush(fill);
+        chart()->addSeries(band);
+        chart()->legend()->markers(band).value(0)->setVisible(false);
+    }
+    if (m_groups.size() > 1) {
+        // A legend entry with no key: the reason the zones are not shaded.
+        auto* note = new QLineSeries;
+        note->setPen(Qt::NoPen);
+        note->setName(QStringLiteral("zones: select one group<br>or pin a baseline to shade them"));
+        chart()->addSeries(note);
+    }
+}
+
+void HistoryChart::addPins(double left, double right)
+{
     std::set<int64_t> pinnedTasks;
     for (const GroupAnalysis& group : m_groups) {
         if (!group.pinnedAccuracy || !pinnedTasks.insert(group.group.taskId).second)
@@ -221,13 +281,13 @@ void HistoryChart::addRuns(double left, double right)
         double last = -INFINITY;
         for (const store::RunRow& run : group.runs) {
             const stats::RunStat* stat = charts::drawnRunStat(group, run);
-            const auto time = m_startMs.find(run.id);
-            if (!stat || time == m_startMs.end())
+            const auto x = m_x.find(run.id);
+            if (!stat || x == m_x.end())
                 continue;
-            const QPointF point(time->second, stat->accuracy * 100.0);
+            const QPointF point(x->second, stat->accuracy * 100.0);
             points[static_cast<size_t>(stat->zone)].push_back({point, run.id, group.group.id});
-            first = std::min(first, time->second);
-            last = std::max(last, time->second);
+            first = std::min(first, x->second);
+            last = std::max(last, x->second);
             if (!stat->rules.empty()) {
                 flagPoints << point;
                 flags.runIds.push_back(run.id);

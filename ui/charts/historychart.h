@@ -5,6 +5,7 @@
 #include "groupanalysis.h"
 
 #include <QVector>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -14,11 +15,13 @@ QT_END_NAMESPACE
 
 namespace nf::ui {
 
-// Accuracy (points) against run time (startedAt) per group: each run a point coloured by its
-// zone, the group's mean as a line, the zone bands around the reference of the first group, runs
-// flagged by a control-chart rule drawn with their own marker (tooltip names the rule), and a
-// pinned baseline as its own dashed line. The context menu on the chart pins the run or group
-// under the cursor as the baseline, or removes the pin: intent signals, the main window writes.
+// Accuracy (points) per group against run time (startedAt) or run order: each run a point
+// coloured by its zone, the group's mean as a line, runs flagged by a control-chart rule drawn
+// with their own marker (tooltip names the rule), and a pinned baseline as its own dashed line.
+// Zone bands are shaded only where they hold for every point (one group, or groups sharing a
+// pinned reference); otherwise each group gets a light dotted band of its own normal zone. The
+// context menu on the chart pins the run or group under the cursor as the baseline, or removes
+// the pin: intent signals, the main window writes.
 class HistoryChart : public ChartWidget
 {
     Q_OBJECT
@@ -26,12 +29,20 @@ public:
     explicit HistoryChart(QWidget* parent = nullptr);
     ~HistoryChart() override;
 
+    // Time: x is the run's start time. RunOrder: x is the run's place (1, 2, 3, ...) in the start
+    // order of every drawn run, so runs made seconds apart do not stack at one x.
+    enum class XAxis { Time, RunOrder };
+    void setXAxis(XAxis axis);
+    XAxis xAxis() const { return m_xAxis; }
+
     void setGroups(const std::vector<GroupAnalysis>& groups);
     void setHighlightedRun(int64_t runId);
 
     QVector<PlottedRun> plottedRuns() const override;
     // Runs drawn with the control-rule marker.
     QVector<int64_t> flaggedRuns() const;
+    // Whether the zone bands are shaded: only when one reference holds for every drawn group.
+    bool zoneBandsShown() const { return m_bandsShown; }
 
 Q_SIGNALS:
     void pinRunRequested(qint64 runId);
@@ -44,7 +55,13 @@ protected:
 
 private:
     void rebuild();
-    void addBands(double left, double right, double low, double high);
+    // Fills m_x: where each drawn run sits on the x axis of the current mode.
+    void placeRuns();
+    // The reference every drawn group's zones are measured from, when they all share one.
+    std::optional<double> sharedReference() const;
+    void addBands(double reference, double left, double right, double low, double high);
+    void addReferenceBands(double left, double right);
+    void addPins(double left, double right);
     void addRuns(double left, double right);
     void connectPoints(QScatterSeries* series);
     void updateHighlight();
@@ -53,12 +70,14 @@ private:
     int64_t runNear(QPoint viewportPoint, int radius) const;
 
     std::vector<GroupAnalysis> m_groups;
+    XAxis m_xAxis = XAxis::RunOrder;
+    bool m_bandsShown = false;
     int64_t m_highlighted = 0;
     double m_markerSize = 8;
     QVector<charts::RunScatter> m_scatters; // one per group and zone
     QVector<charts::RunScatter> m_flags;    // the control-rule markers over flagged runs
     QScatterSeries* m_ring = nullptr;
-    std::unordered_map<int64_t, double> m_startMs; // of the drawn runs, parsed once per rebuild
+    std::unordered_map<int64_t, double> m_x; // of the drawn runs, placed once per rebuild
 };
 
 } // namespace nf::ui

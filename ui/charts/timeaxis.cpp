@@ -1,9 +1,12 @@
 #include "charts/timeaxis.h"
 
 #include <QDateTime>
+#include <QDateTimeAxis>
+#include <QValueAxis>
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <tuple>
 
 namespace nf::ui::charts {
 
@@ -49,6 +52,71 @@ TimeAxisRange timeAxisRange(double left, double right)
                    : oneDay         ? QStringLiteral("HH:mm")
                                     : QStringLiteral("MMM d HH:mm");
     return range;
+}
+
+RunOrderAxisRange runOrderAxisRange(int count)
+{
+    count = std::max(count, 1);
+    RunOrderAxisRange range;
+    for (double scale = 1;; scale *= 10) {
+        const double steps[] = {scale, 2 * scale, 5 * scale};
+        const auto fits = std::find_if(std::begin(steps), std::end(steps),
+                                       [count](double step) { return count / step <= 10; });
+        if (fits != std::end(steps)) {
+            range.interval = *fits;
+            break;
+        }
+    }
+    const double pad = std::max(0.6, 0.03 * count);
+    range.left = 1 - pad;
+    range.right = count + pad;
+    return range;
+}
+
+void numberInStartOrder(std::vector<RunStart>& starts)
+{
+    std::sort(starts.begin(), starts.end(), [](const RunStart& a, const RunStart& b) {
+        return std::tie(a.ms, a.runId) < std::tie(b.ms, b.runId);
+    });
+    for (size_t i = 0; i < starts.size(); ++i)
+        starts[i].ms = static_cast<double>(i + 1);
+}
+
+QAbstractAxis* makeTimeAxis(double& left, double& right)
+{
+    if (!std::isfinite(left)) {
+        right = static_cast<double>(QDateTime::currentMSecsSinceEpoch());
+        left = right - 24 * 3600 * 1000.0;
+    }
+    const TimeAxisRange time = timeAxisRange(left, right);
+    left = time.left;
+    right = time.right;
+    const QDateTime first = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(left));
+    auto* axis = new QDateTimeAxis;
+    axis->setRange(first, QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(right)));
+    axis->setFormat(time.format);
+    axis->setTickCount(time.ticks);
+    axis->setTitleText(time.format == QLatin1String("HH:mm")
+                           ? QStringLiteral("run start, ") + first.toString(QStringLiteral("yyyy-MM-dd")) +
+                                 QStringLiteral(" (local time)")
+                           : QStringLiteral("run start (local time)"));
+    return axis;
+}
+
+QAbstractAxis* makeRunOrderAxis(int runs, double& left, double& right)
+{
+    const RunOrderAxisRange order = runOrderAxisRange(runs);
+    left = order.left;
+    right = order.right;
+    auto* axis = new QValueAxis;
+    axis->setRange(left, right);
+    // Ticks on multiples of the interval (5, 10, 15, ...), not counted from the axis's edge.
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(order.interval);
+    axis->setLabelFormat(QStringLiteral("%.0f"));
+    axis->setTitleText(QStringLiteral("run (in start order)"));
+    return axis;
 }
 
 } // namespace nf::ui::charts
