@@ -1,0 +1,76 @@
+// noisefloor: the desktop program. Everything but argument handling lives in nf_ui.
+
+#include "common/paths.h"
+#include "nf/version.h"
+#include "window/mainwindow.h"
+#include "window/screenshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("noisefloor"));
+    QApplication::setApplicationName(QStringLiteral("noisefloor"));
+    QApplication::setApplicationVersion(QLatin1String(nf::kVersion));
+    QApplication::setDesktopFileName(QStringLiteral("noisefloor"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Is this difference real, or run-to-run noise?"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file (default: the last one opened, "
+                                                                     "else the CLI's default)"),
+                                QStringLiteral("FILE"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the window to this PNG and exit"), QStringLiteral("OUT.png"));
+    const QCommandLineOption tab(QStringLiteral("tab"),
+                                 QStringLiteral("distribution|history|compare|items|environment"), QStringLiteral("TAB"));
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Config groups to select, e.g. 1,4"),
+                                    QStringLiteral("GROUPS"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (1400x860)"),
+                                  QStringLiteral("WxH"), QStringLiteral("1400x860"));
+    parser.addOptions({db, screenshot, tab, select, size});
+    parser.process(app);
+
+    QString path = parser.value(db);
+    if (path.isEmpty())
+        path = QSettings().value(QStringLiteral("database/last")).toString();
+    if (path.isEmpty())
+        path = QString::fromStdString(nf::defaultDatabasePath().string());
+
+    if (parser.isSet(screenshot)) {
+        nf::ui::ScreenshotRequest request;
+        request.databasePath = path;
+        request.output = parser.value(screenshot);
+        request.tab = parser.value(tab);
+        request.groups = parser.value(select);
+        request.size = parser.value(size);
+        QString error;
+        if (!nf::ui::takeScreenshot(request, &error)) {
+            std::fprintf(stderr, "noisefloor: %s\n", qPrintable(error));
+            return 2;
+        }
+        return 0;
+    }
+
+    nf::ui::MainWindow window;
+    QString error;
+    if (!window.openDatabase(path, &error)) {
+        std::fprintf(stderr, "noisefloor: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (parser.isSet(tab) || parser.isSet(select)) {
+        QString problem;
+        if (!nf::ui::applyViewOptions(window, parser.value(tab), parser.value(select), &problem)) {
+            std::fprintf(stderr, "noisefloor: %s\n", qPrintable(problem));
+            return 2;
+        }
+    }
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,120 @@
+#include "pages/itemspage.h"
+
+#include "models/flipitemsmodel.h"
+#include "store/store.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace nf::ui {
+
+ItemsPage::ItemsPage(QWidget* parent)
+    : QWidget(parent), m_header(new QLabel(this)), m_filter(new QLineEdit(this)), m_subject(new QComboBox(this)),
+      m_table(new QTableView(this)), m_model(new FlipItemsModel(this)), m_proxy(new FlipItemsProxy(this))
+{
+    setObjectName(QStringLiteral("itemsPage"));
+    m_header->setObjectName(QStringLiteral("itemsHeader"));
+    m_filter->setObjectName(QStringLiteral("itemsFilter"));
+    m_subject->setObjectName(QStringLiteral("itemsSubject"));
+    m_table->setObjectName(QStringLiteral("itemsTable"));
+    m_header->setWordWrap(true);
+    m_filter->setPlaceholderText(QStringLiteral("Filter items: index, subject, answer…"));
+    m_filter->setClearButtonEnabled(true);
+
+    m_proxy->setSourceModel(m_model);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FlipItemsModel::FlipRateColumn, Qt::AscendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(60);
+    m_table->setIconSize(QSize(56, 56));
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &FlipItemsProxy::setFilterText);
+    connect(m_subject, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_proxy->setSubject(index <= 0 ? QString() : m_subject->itemText(index));
+    });
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] { show(m_watcher.result()); });
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_filter, 1);
+    controls->addWidget(new QLabel(QStringLiteral("Subject"), this));
+    controls->addWidget(m_subject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_header);
+    layout->addLayout(controls);
+    layout->addWidget(m_table, 1);
+    setGroup(0, {});
+}
+
+ItemsPage::~ItemsPage()
+{
+    m_watcher.waitForFinished();
+}
+
+void ItemsPage::setDatabasePath(const QString& path)
+{
+    m_databasePath = path;
+}
+
+void ItemsPage::setGroup(qint64 groupId, const QString& title)
+{
+    m_groupId = groupId;
+    m_title = title;
+    if (groupId <= 0 || m_databasePath.isEmpty()) {
+        m_model->setFlipItems({});
+        m_header->setText(QStringLiteral("Select a config group to see the items whose answers change between its runs."));
+        return;
+    }
+    m_header->setText(QStringLiteral("Reading the items of group %1…").arg(groupId));
+    const std::string path = m_databasePath.toStdString();
+    m_watcher.setFuture(QtConcurrent::run([path, groupId]() -> Outcome {
+        try {
+            const store::Store store(path, store::OpenMode::ReadOnly); // one Store per thread
+            return {loadFlipItems(store, groupId), {}};
+        } catch (const std::exception& e) {
+            return {std::nullopt, QString::fromUtf8(e.what())};
+        }
+    }));
+}
+
+bool ItemsPage::busy() const
+{
+    return m_watcher.isRunning();
+}
+
+void ItemsPage::show(const Outcome& outcome)
+{
+    if (!outcome.data || outcome.data->groupId != m_groupId) {
+        if (!outcome.data)
+            m_header->setText(QStringLiteral("Could not read the items: ") + outcome.error);
+        return; // a group the user has since left
+    }
+    const auto& data = *outcome.data;
+    QString header = QStringLiteral("<b>%1</b><br>%2 of %3 items flip across %4 runs")
+                         .arg(m_title.toHtmlEscaped())
+                         .arg(data.items.size())
+                         .arg(data.itemsSeen)
+                         .arg(data.countedRuns);
+    if (data.runsForMajority < data.countedRuns)
+        header += QStringLiteral("; the majority answer reads the latest %1 runs").arg(data.runsForMajority);
+    header += QStringLiteral(". Flip rate: the share of runs that answered the item correctly.");
+    m_header->setText(header);
+    m_model->setFlipItems(data);
+    const QSignalBlocker block(m_subject);
+    m_subject->clear();
+    m_subject->addItem(QStringLiteral("all"));
+    m_subject->addItems(m_model->subjects());
+    m_proxy->setSubject({});
+    m_table->resizeColumnsToContents();
+}
+
+} // namespace nf::ui

@@ -1,0 +1,75 @@
+#include "pages/summarytext.h"
+
+#include "zonestyle.h"
+
+namespace nf::ui {
+
+QString points(double fraction, int decimals)
+{
+    return QString::number(fraction * 100.0, 'f', decimals);
+}
+
+QString signedPoints(double fraction, int decimals)
+{
+    const QString text = points(fraction, decimals);
+    return fraction >= 0 ? u'+' + text : text;
+}
+
+QString intervalPoints(const std::optional<stats::Interval>& range)
+{
+    if (!range)
+        return QStringLiteral("–");
+    return u'[' + points(range->lo) + QStringLiteral(", ") + points(range->hi) + u']';
+}
+
+QString optionalNumber(std::optional<double> value, int decimals)
+{
+    return value ? QString::number(*value, 'f', decimals) : QStringLiteral("–");
+}
+
+// p-values below what four decimals show are written as a bound, never as 0 (as the CLI does).
+QString pValueText(std::optional<double> p)
+{
+    if (!p)
+        return QStringLiteral("–");
+    return *p < 1e-4 ? QStringLiteral("< 0.0001") : QString::number(*p, 'f', 4);
+}
+
+QString summaryHtml(const GroupAnalysis& analysis)
+{
+    const QString title = QString::fromStdString(analysis.title).toHtmlEscaped();
+    if (!analysis.summary)
+        return QStringLiteral("<b>%1</b><br>No completed runs yet.").arg(title);
+    const auto& s = *analysis.summary;
+    QString html = QStringLiteral("<b>%1</b><br>").arg(title);
+    html += QStringLiteral("%1 runs · mean <b>%2</b> · sd %3 · range %4 · 95% CI %5 · next run %6<br>")
+                .arg(s.n)
+                .arg(points(s.mean), s.sd ? points(*s.sd) : QStringLiteral("–"), points(s.range),
+                     intervalPoints(s.ci95), intervalPoints(s.pi95));
+    html += QStringLiteral("reference %1 = %2").arg(QString::fromStdString(s.referenceLabel), points(s.reference));
+    if (s.noiseFloorPoints)
+        html += QStringLiteral(" · expected seed noise ±%1 points (95%)").arg(*s.noiseFloorPoints, 0, 'f', 2);
+    if (s.flipRate)
+        html += QStringLiteral(" · %1 of %2 items flip (%3%)")
+                    .arg(s.flipItems)
+                    .arg(s.nItems)
+                    .arg(*s.flipRate * 100.0, 0, 'f', 1);
+    if (s.seQuestion)
+        html += QStringLiteral(" · new-questions SE %1").arg(points(*s.seQuestion));
+    int counts[4] = {0, 0, 0, 0};
+    for (const auto& run : s.runs)
+        ++counts[static_cast<int>(run.zone)];
+    html += QStringLiteral("<br>");
+    for (int zone = 0; zone < 4; ++zone) {
+        const auto z = static_cast<stats::Zone>(zone);
+        html += QStringLiteral("<span style='color:%1'>●</span> %2 %3&nbsp;&nbsp;")
+                    .arg(zoneColor(z).name(), zoneName(z))
+                    .arg(counts[zone]);
+    }
+    if (s.thresholdBelowNoise)
+        html += QStringLiteral("<br><i>The watch threshold is below this item set's own seed noise: "
+                               "expect runs in the watch zone by chance alone.</i>");
+    return html;
+}
+
+} // namespace nf::ui

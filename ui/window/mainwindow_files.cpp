@@ -1,0 +1,209 @@
+// The main window's file actions: open a database, import runs, export charts, runs and reports,
+// and the zone settings.
+
+#include "window/mainwindow.h"
+
+#include "analysis/interchange.h"
+#include "charts/distributionchart.h"
+#include "dialogs/settingsdialog.h"
+#include "formats/runs_jsonl.h"
+#include "models/browserdata.h"
+#include "models/runbrowsermodel.h"
+#include "pages/comparepage.h"
+#include "pages/distributionpage.h"
+#include "pages/historypage.h"
+#include "store/store.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace nf::ui {
+namespace {
+
+QString csvField(const QString& text)
+{
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
+        return text;
+    QString quoted = text;
+    quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = path + QStringLiteral(": ") + file.errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void MainWindow::openDatabaseDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Open or create a database"), QFileInfo(databasePath()).absolutePath(),
+        QStringLiteral("noisefloor databases (*.sqlite *.db);;All files (*)"), nullptr,
+        QFileDialog::DontConfirmOverwrite);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openDatabase(path, &error))
+        showError(QStringLiteral("Open database"), error);
+}
+
+void MainWindow::importRuns()
+{
+    if (!m_store)
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Import runs"), QString(),
+                                                      QStringLiteral("noisefloor runs (*.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    try {
+        // The whole file is read and checked first: a malformed line stores nothing.
+        const auto file = formats::readRunsJsonl(path.toStdString());
+        const auto result = analysis::importRuns(*m_store, file);
+        statusBar()->showMessage(QStringLiteral("Imported %1 run(s) from %2%3")
+                                     .arg(result.imported)
+                                     .arg(path, result.skipped ? QStringLiteral(" (%1 already there)").arg(result.skipped)
+                                                               : QString()),
+                                 10000);
+        refresh();
+        QList<qint64> groups;
+        for (const auto id : result.groups)
+            groups << id;
+        if (!groups.isEmpty())
+            selectGroups(groups);
+    } catch (const std::exception& e) {
+        showError(QStringLiteral("Import runs"), QString::fromUtf8(e.what()));
+    }
+}
+
+ChartWidget* MainWindow::currentChart() const
+{
+    switch (static_cast<Tab>(m_tabs->currentIndex())) {
+    case Tab::History:
+        return m_history->chartWidget();
+    case Tab::Compare:
+        return m_compare->chartWidget();
+    default:
+        return m_distribution->chartWidget();
+    }
+}
+
+void MainWindow::exportChart()
+{
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export chart"),
+                                                      QStringLiteral("noisefloor-chart.png"),
+                                                      QStringLiteral("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!currentChart()->saveImage(path, &error))
+        showError(QStringLiteral("Export chart"), error);
+    else
+        statusBar()->showMessage(QStringLiteral("Chart written to ") + path, 8000);
+}
+
+void MainWindow::exportRunsCsv()
+{
+    QList<qint64> runIds = selectedRunIds();
+    const auto& data = m_model->browserData();
+    if (runIds.isEmpty())
+        for (const auto& run : data.runs)
+            if (m_groupIds.contains(run.configId))
+                runIds << run.id;
+    if (runIds.isEmpty()) {
+        showError(QStringLiteral("Export runs"), QStringLiteral("Select runs or groups in the browser first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export runs"),
+                                                      QStringLiteral("noisefloor-runs.csv"),
+                                                      QStringLiteral("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString csv = QStringLiteral("run,uid,group,model,task,seed,status,accuracy,n_items,n_correct,started_at,"
+                                 "finished_at,duration_s,source,tags,notes\n");
+    for (const qint64 id : std::as_const(runIds)) {
+        const auto* run = data.findRun(id);
+        const auto* group = run ? data.findGroup(run->configId) : nullptr;
+        if (!run || !group)
+            continue;
+        QStringList fields{QString::number(run->id),
+                           QString::fromStdString(run->uid),
+                           QString::number(run->configId),
+                           QString::fromStdString(group->row.modelLabel),
+                           QString::fromStdString(group->row.taskLabel),
+                           QString::number(run->seed),
+                           QString::fromStdString(run->status),
+                           run->accuracy ? QString::number(*run->accuracy, 'g', 10) : QString(),
+                           QString::number(run->nItems),
+                           QString::number(run->nCorrect),
+                           QString::fromStdString(run->startedAt),
+                           QString::fromStdString(run->finishedAt),
+                           run->durationSeconds ? QString::number(*run->durationSeconds, 'f', 3) : QString(),
+                           QString::fromStdString(run->source),
+                           QString::fromStdString(run->tags),
+                           QString::fromStdString(run->notes)};
+        for (auto& field : fields)
+            field = csvField(field);
+        csv += fields.join(u',') + u'\n';
+    }
+    QString error;
+    if (!writeAtomically(path, csv.toUtf8(), &error))
+        showError(QStringLiteral("Export runs"), error);
+    else
+        statusBar()->showMessage(QStringLiteral("%1 run(s) written to %2").arg(runIds.size()).arg(path), 8000);
+}
+
+void MainWindow::exportReport()
+{
+    if (!m_compare->comparison()) {
+        showError(QStringLiteral("Export report"),
+                  QStringLiteral("Compare two groups on the Compare tab first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export comparison report"),
+                                                      QStringLiteral("noisefloor-comparison.md"),
+                                                      QStringLiteral("Markdown (*.md)"));
+    if (path.isEmpty())
+        return;
+    const QFileInfo info(path);
+    const QString imageName = info.completeBaseName() + QStringLiteral(".png");
+    // The report's chart: the two groups side by side with their zones.
+    DistributionChart chart;
+    std::vector<GroupAnalysis> pair;
+    for (const qint64 id : {m_compare->groupA(), m_compare->groupB()})
+        if (id > 0)
+            pair.push_back(analyzeGroup(*m_store, id));
+    chart.setGroups(pair);
+    QString error;
+    if (!chart.saveImage(info.absolutePath() + u'/' + imageName, &error) ||
+        !writeAtomically(path, m_compare->markdownReport(imageName).toUtf8(), &error)) {
+        showError(QStringLiteral("Export report"), error);
+        return;
+    }
+    statusBar()->showMessage(QStringLiteral("Report written to ") + path, 8000);
+}
+
+void MainWindow::editSettings()
+{
+    if (!m_store)
+        return;
+    SettingsDialog dialog(*m_store, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_compare->setStore(m_store.get());
+        refresh();
+    }
+}
+
+} // namespace nf::ui
