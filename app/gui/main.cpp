@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
 #include <QSettings>
 
 #include <cstdio>
@@ -62,7 +63,15 @@ int main(int argc, char** argv)
     QString error;
     if (!window.openDatabase(path, &error)) {
         std::fprintf(stderr, "noisefloor: %s\n", qPrintable(error));
-        return 2;
+        const QString fallback = QString::fromStdString(nf::defaultDatabasePath().string());
+        // A database the user named is their call; the one remembered from last time may be gone
+        // or broken, and a program started from a menu must then still open (and say why).
+        if (parser.isSet(db) || path == fallback || !window.openDatabase(fallback)) {
+            QMessageBox::critical(nullptr, QStringLiteral("noisefloor"), error);
+            return 2;
+        }
+        QMessageBox::warning(&window, QStringLiteral("noisefloor"),
+                             error + QStringLiteral("\n\nOpened the default database instead: ") + fallback);
     }
     if (parser.isSet(tab) || parser.isSet(select)) {
         QString problem;

@@ -168,7 +168,7 @@ TEST(MainWindow, CompareCallsBARealImprovementOverA)
     EXPECT_NEAR(page->comparison()->delta * 100, 90.2 - 81.0, 1e-9);
     const QString report = page->markdownReport(QStringLiteral("chart.png"));
     EXPECT_TRUE(report.contains(QStringLiteral("**Verdict: real improvement.**")));
-    EXPECT_TRUE(report.contains(QStringLiteral("![Per-subject difference](chart.png)")));
+    EXPECT_TRUE(report.contains(QStringLiteral("![The two groups' runs and zones](<chart.png>)")));
 }
 
 TEST(MainWindow, NoticesRunsAnotherProcessWrites)
@@ -184,6 +184,28 @@ TEST(MainWindow, NoticesRunsAnotherProcessWrites)
     ASSERT_TRUE(refreshed.wait(5000));
     auto* browser = window.findChild<QTreeView*>(QStringLiteral("runBrowser"));
     EXPECT_EQ(countRuns(*browser->model()), 11);
+}
+
+TEST(MainWindow, TaggingARunAnotherProcessDeletedSaysSoInsteadOfCrashing)
+{
+    WindowFixture fixture;
+    MainWindow window;
+    ASSERT_TRUE(window.openDatabase(QString::fromStdString(fixture.path().string())));
+    window.selectGroups({fixture.groupA});
+    auto* browser = window.findChild<QTreeView*>(QStringLiteral("runBrowser"));
+    const QModelIndex run = findRow(*browser->model(), QStringLiteral("run %1 ").arg(fixture.runsA[0]));
+    ASSERT_TRUE(run.isValid());
+    {
+        store::Store other(fixture.path());
+        other.deleteRun(fixture.runsA[0]);
+    }
+    const QModelIndex tags = run.siblingAtColumn(RunBrowserModel::TagsColumn);
+    browser->model()->setData(tags, QStringLiteral("baseline"));
+    QMessageBox* box = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor([&] { return (box = openMessageBox(QStringLiteral("errorMessage"))) != nullptr; }, 5000));
+    EXPECT_TRUE(box->text().contains(QStringLiteral("run %1").arg(fixture.runsA[0]))) << box->text().toStdString();
+    box->close();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return countRuns(*browser->model()) == 9; }, 5000)); // the refresh drops it
 }
 
 class WindowEvaluation : public ::testing::Test

@@ -131,7 +131,8 @@ ComparePage::ComparePage(QWidget* parent)
         if (!m_result)
             return;
         if (const auto more = analysis::moreRepeatsNeeded(*m_result))
-            Q_EMIT moreRepeatsRequested(m_resultA, m_resultB, static_cast<int>(more->a), static_cast<int>(more->b));
+            Q_EMIT moreRepeatsRequested(m_resultA, m_resultB, m_pinnedRunA ? 0 : static_cast<int>(more->a),
+                                        static_cast<int>(more->b));
     });
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
         if (m_pendingGeneration == m_generation)
@@ -194,6 +195,9 @@ bool ComparePage::busy() const
 void ComparePage::recompute()
 {
     ++m_generation;
+    // Nothing of the previous pair may be acted on while this one computes.
+    m_result.reset();
+    m_more->hide();
     const qint64 b = m_b->currentData().toLongLong();
     if (!m_store || b <= 0) {
         clearResult(QStringLiteral("Choose two config groups on the same task."));
@@ -204,6 +208,7 @@ void ComparePage::recompute()
         if (!groupB)
             return clearResult(QStringLiteral("Group %1 is no longer in the database.").arg(b));
         stats::GroupData dataA;
+        m_pinnedRunA = false;
         qint64 groupA = m_a->currentData().toLongLong();
         QString labelA = m_a->currentText();
         if (groupA == 0) {
@@ -214,6 +219,7 @@ void ComparePage::recompute()
             if (pin->kind == analysis::Pin::Kind::Run) {
                 dataA = analysis::loadRunData(*m_store, pin->id);
                 groupA = m_store->run(pin->id)->configId;
+                m_pinnedRunA = true; // more runs of its group would not change a pinned run
             } else {
                 dataA = analysis::loadGroupData(*m_store, pin->id);
                 groupA = pin->id;
@@ -222,6 +228,8 @@ void ComparePage::recompute()
         } else {
             dataA = analysis::loadGroupData(*m_store, groupA);
         }
+        if (groupA == b && !m_pinnedRunA)
+            return clearResult(QStringLiteral("A and B are the same group: choose another for one of them."));
         auto dataB = analysis::loadGroupData(*m_store, b);
         stats::CompareOptions options;
         options.thresholds = analysis::zoneThresholds(*m_store);
@@ -316,7 +324,9 @@ void ComparePage::showOutcome(const Outcome& outcome)
         m_environment->show();
     }
 
-    if (const auto more = analysis::moreRepeatsNeeded(c)) {
+    if (auto more = analysis::moreRepeatsNeeded(c); more && (more->b > 0 || !m_pinnedRunA)) {
+        if (m_pinnedRunA)
+            more->a = 0; // a pinned run is one run: repeats of its group would not move it
         m_more->setText(QStringLiteral("Run %1 more repeats").arg(more->total()));
         m_more->setToolTip(QStringLiteral("%1 more on A and %2 more on B, with the same configs and new seeds")
                                .arg(more->a)

@@ -84,6 +84,7 @@ private:
     QString m_labelB;
     qint64 m_resultA = 0;
     qint64 m_resultB = 0;
+    bool m_pinnedRunA = false; // A is a single pinned run (m_resultA is its group)
     std::vector<std::pair<std::string, std::string>> m_environmentLines;
 };
 

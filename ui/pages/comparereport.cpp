@@ -49,7 +49,7 @@ QString ComparePage::markdownReport(const QString& imageFile) const
               .arg(c.bootstrap.resamples)
               .arg(intervalPoints(c.bootstrap.ci95));
     if (!imageFile.isEmpty())
-        md += QStringLiteral("![Per-subject difference](%1)\n\n").arg(imageFile);
+        md += QStringLiteral("![The two groups' runs and zones](<%1>)\n\n").arg(imageFile);
     if (!m_environmentLines.empty()) {
         md += QStringLiteral("**Warning: the groups ran in different environments.**\n\n");
         for (const auto& [key, values] : m_environmentLines)

@@ -72,6 +72,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
+    // Pages and views are destroyed after the members: nothing may call back into this window then.
+    disconnect(m_tabs, nullptr, this, nullptr);
+    disconnect(m_browser->selectionModel(), nullptr, this, nullptr);
     delete m_queue; // cancels and joins the worker before the store goes
 }
 
@@ -125,11 +128,22 @@ void MainWindow::buildLayout()
     connect(m_browser->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onSelectionChanged);
     connect(m_browser, &QTreeView::customContextMenuRequested, this, &MainWindow::browserContextMenu);
+    // A store error must not leave a slot (Qt would terminate): say it, and show what is stored.
     connect(m_model, &RunBrowserModel::runTagsEdited, this, [this](qint64 runId, const QString& tags) {
-        m_store->setRunTags(runId, tags.toStdString());
+        try {
+            m_store->setRunTags(runId, tags.toStdString());
+        } catch (const std::exception& e) {
+            showError(QStringLiteral("Tags"), QString::fromUtf8(e.what()));
+            m_refreshSoon->start();
+        }
     });
     connect(m_model, &RunBrowserModel::runNotesEdited, this, [this](qint64 runId, const QString& notes) {
-        m_store->setRunNotes(runId, notes.toStdString());
+        try {
+            m_store->setRunNotes(runId, notes.toStdString());
+        } catch (const std::exception& e) {
+            showError(QStringLiteral("Notes"), QString::fromUtf8(e.what()));
+            m_refreshSoon->start();
+        }
     });
 
     // Right: one page per tab.
@@ -219,8 +233,19 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->accept();
 }
 
-bool MainWindow::openDatabase(const QString& path, QString* error)
+bool MainWindow::openDatabase(const QString& path, QString* error, bool remember)
 {
+    if (m_queue && m_queue->busy()) {
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Evaluation running"),
+            QStringLiteral("An evaluation is running on the open database. Open another one and store the run "
+                           "in flight as cancelled? Completed runs are kept."));
+        if (answer != QMessageBox::Yes) {
+            if (error)
+                *error = QStringLiteral("an evaluation is still running");
+            return false;
+        }
+    }
     std::unique_ptr<store::Store> opened;
     try {
         opened = std::make_unique<store::Store>(path.toStdString());
@@ -229,7 +254,11 @@ bool MainWindow::openDatabase(const QString& path, QString* error)
             *error = QString::fromUtf8(e.what());
         return false;
     }
-    delete m_queue;
+    delete m_queue; // cancels a job in flight and waits for its run to be stored as cancelled
+    m_queue = nullptr;
+    onQueueIdle();
+    m_demoRunning = false;
+    m_welcome->resetProgress();
     m_store = std::move(opened);
     m_queue = new EvaluationQueue(path, this);
     connect(m_queue, &EvaluationQueue::progress, this, &MainWindow::onProgress);
@@ -245,7 +274,11 @@ bool MainWindow::openDatabase(const QString& path, QString* error)
     m_items->setDatabasePath(path);
     m_welcome->setDatabasePath(path);
     setWindowTitle(QStringLiteral("noisefloor — ") + path);
-    QSettings().setValue(QStringLiteral("database/last"), path);
+    if (remember)
+        QSettings().setValue(QStringLiteral("database/last"), path);
+    m_compareGroupsStale = true;
+    m_comparedGroups.clear();
+    m_compare->setGroups({}); // nothing of the previous database stays on the Compare tab
     m_groupIds.clear();
     m_runIds.clear();
     m_dataVersion = -1;
@@ -272,12 +305,18 @@ void MainWindow::refresh()
 {
     if (!m_store)
         return;
+    // An editor open in the browser (a tag or note being typed) has the focus inside the view.
+    if (QWidget* focus = QApplication::focusWidget(); focus && focus != m_browser && m_browser->isAncestorOf(focus)) {
+        m_refreshSoon->start(); // a reset would close the tag or note being typed
+        return;
+    }
     QElapsedTimer clock;
     clock.start();
-    m_dataVersion = m_store->dataVersion();
     BrowserData data;
     try {
+        const qint64 version = m_store->dataVersion();
         data = loadBrowserData(*m_store);
+        m_dataVersion = version; // only after a good read, so a busy database is read again next tick
     } catch (const std::exception& e) {
         m_statusText->setText(QStringLiteral("Could not read the database: ") + QString::fromUtf8(e.what()));
         return;
@@ -289,6 +328,14 @@ void MainWindow::refresh()
     m_model->setBrowserData(std::move(data));
     restoreTreeState(*m_browser, state);
     m_restoring = false;
+    // Runs hidden, deleted or filtered away by this refresh leave the selection.
+    QList<qint64> runs;
+    for (const auto& proxyIndex : m_browser->selectionModel()->selectedRows(0)) {
+        const QModelIndex index = m_proxy->mapToSource(proxyIndex);
+        if (RunBrowserModel::kindOf(index) == RunBrowserModel::Kind::Run)
+            runs << index.data(RunBrowserModel::RunIdRole).toLongLong();
+    }
+    m_runIds = runs;
     m_stack->setCurrentWidget(empty && !m_demoRunning ? static_cast<QWidget*>(m_welcome) : m_splitter);
     if (empty && m_demoRunning)
         m_stack->setCurrentWidget(m_welcome);
@@ -394,13 +441,18 @@ void MainWindow::updatePage(int index)
             std::vector<store::GroupRow> groups;
             for (const auto& group : m_model->browserData().groups)
                 groups.push_back(group.row);
-            m_compare->setGroups(groups);
+            m_compare->setGroups(groups); // recomputes the pair shown
             m_compareGroupsStale = false;
         }
-        if (m_groupIds.size() >= 2)
-            m_compare->setPair(m_groupIds[0], m_groupIds[1]);
-        else if (m_groupIds.size() == 1)
-            m_compare->setPair(0, m_groupIds[0]);
+        // The browser's selection picks A and B when it changes; a data refresh keeps the user's
+        // own choice in the combo boxes and only recomputes.
+        if (m_comparedGroups != m_groupIds) {
+            m_comparedGroups = m_groupIds;
+            if (m_groupIds.size() >= 2)
+                m_compare->setPair(m_groupIds[0], m_groupIds[1]);
+            else if (m_groupIds.size() == 1)
+                m_compare->setPair(0, m_groupIds[0]);
+        }
         break;
     case Tab::Items:
         if (m_analyses.empty())

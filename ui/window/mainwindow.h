@@ -55,7 +55,8 @@ public:
 
     // Opens (creating) the database, replacing the one open; shows the welcome page when it holds
     // no runs. Returns false with `error` set when it cannot be opened (nothing changes then).
-    bool openDatabase(const QString& path, QString* error = nullptr);
+    // `remember`: make it the database the next launch opens (not for --screenshot).
+    bool openDatabase(const QString& path, QString* error = nullptr, bool remember = true);
     QString databasePath() const;
     store::Store* store() const { return m_store.get(); }
     EvaluationQueue* evaluations() const { return m_queue; }
@@ -144,6 +145,7 @@ private:
     qint64 m_dataVersion = -1;
     QList<qint64> m_groupIds;
     QList<qint64> m_runIds;
+    QList<qint64> m_comparedGroups; // the selection the Compare tab's pair was last taken from
     std::vector<GroupAnalysis> m_analyses;
     qint64 m_highlightedRun = 0;
     bool m_restoring = false;

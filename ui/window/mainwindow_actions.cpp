@@ -100,7 +100,13 @@ void MainWindow::browserContextMenu(const QPoint& position)
         }
         menu.addAction(QStringLiteral("Pin group %1 as the baseline").arg(groupId), this,
                        [this, groupId] { pinGroup(groupId); });
-        if (m_store && analysis::pinForTask(*m_store, taskId))
+        bool pinned = false;
+        try {
+            pinned = m_store && analysis::pinForTask(*m_store, taskId);
+        } catch (const std::exception&) {
+            // An unreadable pin setting: no Remove entry; pinning anew replaces it.
+        }
+        if (pinned)
             menu.addAction(QStringLiteral("Remove the pin of this task"), this, [this, taskId] { unpin(taskId); });
         menu.addSeparator();
         menu.addAction(QStringLiteral("Run 5 more repeats of group %1").arg(groupId), this,
@@ -143,7 +149,11 @@ void MainWindow::pinGroup(qint64 groupId)
 
 void MainWindow::unpin(qint64 taskId)
 {
-    analysis::unpinTask(*m_store, taskId);
+    try {
+        analysis::unpinTask(*m_store, taskId);
+    } catch (const std::exception& e) {
+        showError(QStringLiteral("Unpin"), QString::fromUtf8(e.what()));
+    }
     refresh();
 }
 

@@ -28,7 +28,7 @@ namespace {
 
 QString csvField(const QString& text)
 {
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
         return text;
     QString quoted = text;
     quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
@@ -182,9 +182,14 @@ void MainWindow::exportReport()
     // The report's chart: the two groups side by side with their zones.
     DistributionChart chart;
     std::vector<GroupAnalysis> pair;
-    for (const qint64 id : {m_compare->groupA(), m_compare->groupB()})
-        if (id > 0)
-            pair.push_back(analyzeGroup(*m_store, id));
+    try {
+        for (const qint64 id : {m_compare->groupA(), m_compare->groupB()})
+            if (id > 0)
+                pair.push_back(analyzeGroup(*m_store, id));
+    } catch (const std::exception& e) {
+        showError(QStringLiteral("Export report"), QString::fromUtf8(e.what()));
+        return;
+    }
     chart.setGroups(pair);
     QString error;
     if (!chart.saveImage(info.absolutePath() + u'/' + imageName, &error) ||

@@ -77,8 +77,9 @@ bool takeScreenshot(const ScreenshotRequest& request, QString* error)
         }
     }
     MainWindow window;
-    if (!window.openDatabase(request.databasePath, error))
+    if (!window.openDatabase(request.databasePath, error, /*remember=*/false))
         return false;
+    window.setWindowState(Qt::WindowNoState); // a maximised geometry restored from settings ignores --size
     window.resize(size);
     if (!applyViewOptions(window, request.tab, request.groups, error))
         return false;
@@ -87,6 +88,10 @@ bool takeScreenshot(const ScreenshotRequest& request, QString* error)
     QElapsedTimer settle;
     settle.start();
     waitUntil([&] { return settle.elapsed() > 200 && !window.backgroundWorkPending(); }, 30000);
+    if (window.backgroundWorkPending()) {
+        *error = QStringLiteral("the window was still computing after 30 s; no screenshot written");
+        return false;
+    }
     waitUntil([&] { return settle.elapsed() > 400; }, 1000);
     const QImage image = window.grab().toImage();
     if (image.isNull() || !image.save(request.output, "PNG")) {
