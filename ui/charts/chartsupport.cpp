@@ -4,6 +4,7 @@
 
 #include <QAbstractAxis>
 #include <QChart>
+#include <QCursor>
 #include <QFontMetrics>
 #include <QLegend>
 #include <QPainter>
@@ -11,6 +12,7 @@
 #include <QPolygonF>
 #include <QScatterSeries>
 #include <QStringList>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
@@ -48,6 +50,16 @@ QString runToolTip(const store::RunRow& run, const stats::RunStat& stat)
     if (!run.label.empty())
         text += QStringLiteral("\nlabel: ") + QString::fromStdString(run.label);
     return text;
+}
+
+bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view)
+{
+    const store::RunRow* run = group.findRun(runId);
+    const stats::RunStat* stat = group.findRunStat(runId);
+    if (!run || !stat)
+        return false;
+    QToolTip::showText(QCursor::pos(), runToolTip(*run, *stat), view);
+    return true;
 }
 
 QString zoneLegendText(stats::Zone zone, const stats::ZoneThresholds& thresholds)

@@ -35,6 +35,9 @@ std::optional<double> referencePoints(const GroupAnalysis& group);
 
 // "run 12 · seed 3\naccuracy 86.13\ndeviation +0.42 points (watch)\nz 1.3" and the rules that fired.
 QString runToolTip(const store::RunRow& run, const stats::RunStat& stat);
+// Shows that tooltip at the cursor over `view` when `group` holds the run and its statistics;
+// false when it does not.
+bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view);
 
 // "normal |d| < 1", "watch 1–3", "elevated 3–5", "suspicious |d| ≥ 5". Qt Charts draws its own
 // legend's labels as rich text, where a bare "<" starts a tag: escape it for that legend.

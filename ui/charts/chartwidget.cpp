@@ -13,6 +13,7 @@
 #include <QPainter>
 #include <QResizeEvent>
 #include <QSaveFile>
+#include <QScatterSeries>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
 
@@ -72,7 +73,41 @@ QChart* ChartWidget::resetChart()
     if (old->scene())
         old->scene()->removeItem(old);
     old->deleteLater();
+    m_ring = nullptr;
     return chart;
+}
+
+void ChartWidget::setHighlightedRun(int64_t runId)
+{
+    m_highlighted = runId;
+    updateHighlight();
+}
+
+QScatterSeries* ChartWidget::addHighlightRing(double markerSize)
+{
+    m_ring = new QScatterSeries;
+    m_ring->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    m_ring->setMarkerSize(markerSize + 9);
+    m_ring->setColor(Qt::transparent);
+    m_ring->setPen(QPen(palette().color(QPalette::Text), 2.2));
+    chart()->addSeries(m_ring);
+    // The ring lies over its point and takes the click meant for it.
+    connect(m_ring, &QScatterSeries::clicked, this, [this] {
+        if (m_highlighted)
+            Q_EMIT runClicked(m_highlighted);
+    });
+    return m_ring;
+}
+
+void ChartWidget::updateHighlight()
+{
+    if (!m_ring)
+        return;
+    QList<QPointF> ring;
+    for (const PlottedRun& run : plottedRuns())
+        if (run.runId == m_highlighted)
+            ring << run.position;
+    m_ring->replace(ring);
 }
 
 QWidget* ChartWidget::viewport() const

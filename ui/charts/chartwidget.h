@@ -13,6 +13,7 @@ QT_BEGIN_NAMESPACE
 class QChart;
 class QPainter;
 class QChartView;
+class QScatterSeries;
 QT_END_NAMESPACE
 
 namespace nf::ui {
@@ -44,6 +45,10 @@ public:
     // Writes PNG or SVG by the file's suffix; returns false with `error` set when it cannot.
     bool saveImage(const QString& path, QString* error = nullptr) const;
 
+    // Draws a ring around this run's point (0: none), in the charts that add one
+    // (addHighlightRing); clicking the ring names the run.
+    void setHighlightedRun(int64_t runId);
+
 Q_SIGNALS:
     void runClicked(qint64 runId);
 
@@ -61,6 +66,11 @@ protected:
     // resize, and before an image of another size is drawn. Labels change before a layout, never
     // from inside one, or Qt Charts keeps stale label positions.
     virtual void fitLabelsToWidth(double chartWidth);
+    // Adds the (empty) highlight ring for points of `markerSize` to the chart: once per rebuild,
+    // after the runs so that it lies over them; resetChart drops it with the old chart.
+    QScatterSeries* addHighlightRing(double markerSize);
+    // Puts the ring on the highlighted run's points as plottedRuns() reads them back.
+    void updateHighlight();
     void changeEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
@@ -68,6 +78,8 @@ private:
     void renderTo(QPainter* painter, QSize size) const;
 
     QChartView* m_view = nullptr;
+    int64_t m_highlighted = 0;
+    QScatterSeries* m_ring = nullptr;
 };
 
 } // namespace nf::ui

@@ -8,7 +8,6 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QCursor>
 #include <QFontMetrics>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -72,12 +71,6 @@ DistributionChart::Style DistributionChart::style() const
     return m_style;
 }
 
-void DistributionChart::setHighlightedRun(int64_t runId)
-{
-    m_highlighted = runId;
-    updateHighlight();
-}
-
 QVector<ChartWidget::PlottedRun> DistributionChart::plottedRuns() const
 {
     return charts::readBack(m_scatters);
@@ -100,7 +93,6 @@ void DistributionChart::rebuild()
 {
     QChart* target = resetChart();
     m_scatters.clear();
-    m_ring = nullptr;
     m_slotsAxis = nullptr;
 
     QVector<Slot> slots;
@@ -366,29 +358,7 @@ void DistributionChart::addRuns(const QVector<Slot>& slots)
         }
         m_scatters += scatters;
     }
-
-    m_ring = new QScatterSeries;
-    m_ring->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    m_ring->setMarkerSize(markerSize + 9);
-    m_ring->setColor(Qt::transparent);
-    m_ring->setPen(QPen(palette().color(QPalette::Text), 2.2));
-    chart()->addSeries(m_ring);
-    // The ring lies over its point and takes the click meant for it.
-    connect(m_ring, &QScatterSeries::clicked, this, [this] {
-        if (m_highlighted)
-            Q_EMIT runClicked(m_highlighted);
-    });
-}
-
-void DistributionChart::updateHighlight()
-{
-    if (!m_ring)
-        return;
-    QList<QPointF> ring;
-    for (const PlottedRun& run : plottedRuns())
-        if (run.runId == m_highlighted)
-            ring << run.position;
-    m_ring->replace(ring);
+    addHighlightRing(markerSize);
 }
 
 void DistributionChart::showToolTip(const QScatterSeries* series, const QPointF& point, bool hovering)
@@ -402,11 +372,8 @@ void DistributionChart::showToolTip(const QScatterSeries* series, const QPointF&
         const qsizetype index = scatter.runIds.indexOf(runId);
         if (scatter.series != series || index < 0)
             continue;
-        const GroupAnalysis* group = groupOf(scatter.groupIds[index]);
-        const store::RunRow* run = group ? group->findRun(runId) : nullptr;
-        const stats::RunStat* stat = group ? group->findRunStat(runId) : nullptr;
-        if (run && stat)
-            QToolTip::showText(QCursor::pos(), charts::runToolTip(*run, *stat), chartView());
+        if (const GroupAnalysis* group = groupOf(scatter.groupIds[index]))
+            charts::showRunToolTip(*group, runId, chartView());
         return;
     }
 }

@@ -34,8 +34,6 @@ public:
     void setGroups(const std::vector<GroupAnalysis>& groups);
     void setStyle(Style style);
     Style style() const;
-    // Draws a ring around this run's point (0: none).
-    void setHighlightedRun(int64_t runId);
 
     QVector<PlottedRun> plottedRuns() const override;
 
@@ -50,15 +48,12 @@ private:
     void addGroupShapes(const QVector<Slot>& slots, const QValueAxis* y);
     void addRuns(const QVector<Slot>& slots);
     void addLegend();
-    void updateHighlight();
     void showToolTip(const QScatterSeries* series, const QPointF& point, bool hovering);
     const GroupAnalysis* groupOf(int64_t groupId) const;
 
     std::vector<GroupAnalysis> m_groups;
     Style m_style = Style::BoxPlot;
-    int64_t m_highlighted = 0;
     QVector<charts::RunScatter> m_scatters;
-    QScatterSeries* m_ring = nullptr;
     QCategoryAxis* m_slotsAxis = nullptr;
     QStringList m_slotLabels; // as on the axis, one per group
 };

@@ -8,7 +8,6 @@
 #include <QChart>
 #include <QChartView>
 #include <QContextMenuEvent>
-#include <QCursor>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -51,12 +50,6 @@ void HistoryChart::setGroups(const std::vector<GroupAnalysis>& groups)
 {
     m_groups = groups;
     rebuild();
-}
-
-void HistoryChart::setHighlightedRun(int64_t runId)
-{
-    m_highlighted = runId;
-    updateHighlight();
 }
 
 QVector<ChartWidget::PlottedRun> HistoryChart::plottedRuns() const
@@ -118,7 +111,6 @@ void HistoryChart::rebuild()
     QChart* target = resetChart();
     m_scatters.clear();
     m_flags.clear();
-    m_ring = nullptr;
     m_x.clear();
     placeRuns();
 
@@ -354,17 +346,7 @@ void HistoryChart::addRuns(double left, double right)
         m_flags.push_back(flags);
         connectPoints(flags.series);
     }
-    m_ring = new QScatterSeries;
-    m_ring->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    m_ring->setMarkerSize(m_markerSize + 9);
-    m_ring->setColor(Qt::transparent);
-    m_ring->setPen(QPen(palette().color(QPalette::Text), 2.2));
-    chart()->addSeries(m_ring);
-    chart()->legend()->markers(m_ring).value(0)->setVisible(false);
-    connect(m_ring, &QScatterSeries::clicked, this, [this] {
-        if (m_highlighted)
-            Q_EMIT runClicked(m_highlighted);
-    });
+    chart()->legend()->markers(addHighlightRing(m_markerSize)).value(0)->setVisible(false);
 }
 
 void HistoryChart::connectPoints(QScatterSeries* series)
@@ -380,17 +362,6 @@ void HistoryChart::connectPoints(QScatterSeries* series)
             [this, series](const QPointF& point, bool state) { showToolTip(series, point, state); });
 }
 
-void HistoryChart::updateHighlight()
-{
-    if (!m_ring)
-        return;
-    QList<QPointF> ring;
-    for (const PlottedRun& run : plottedRuns())
-        if (run.runId == m_highlighted)
-            ring << run.position;
-    m_ring->replace(ring);
-}
-
 void HistoryChart::showToolTip(const QScatterSeries* series, const QPointF& point, bool hovering)
 {
     if (!hovering) {
@@ -400,14 +371,9 @@ void HistoryChart::showToolTip(const QScatterSeries* series, const QPointF& poin
     int64_t runId = charts::runAt(m_scatters, series, point);
     if (!runId)
         runId = charts::runAt(m_flags, series, point);
-    for (const GroupAnalysis& group : m_groups) {
-        const store::RunRow* run = group.findRun(runId);
-        const stats::RunStat* stat = group.findRunStat(runId);
-        if (run && stat) {
-            QToolTip::showText(QCursor::pos(), charts::runToolTip(*run, *stat), chartView());
+    for (const GroupAnalysis& group : m_groups)
+        if (charts::showRunToolTip(group, runId, chartView()))
             return;
-        }
-    }
 }
 
 int64_t HistoryChart::runNear(QPoint viewportPoint, int radius) const

@@ -36,7 +36,6 @@ public:
     XAxis xAxis() const { return m_xAxis; }
 
     void setGroups(const std::vector<GroupAnalysis>& groups);
-    void setHighlightedRun(int64_t runId);
 
     QVector<PlottedRun> plottedRuns() const override;
     // Runs drawn with the control-rule marker.
@@ -64,7 +63,6 @@ private:
     void addPins(double left, double right);
     void addRuns(double left, double right);
     void connectPoints(QScatterSeries* series);
-    void updateHighlight();
     void showToolTip(const QScatterSeries* series, const QPointF& point, bool hovering);
     // The plotted run nearest to `viewportPoint` within `radius` pixels, or 0.
     int64_t runNear(QPoint viewportPoint, int radius) const;
@@ -72,11 +70,9 @@ private:
     std::vector<GroupAnalysis> m_groups;
     XAxis m_xAxis = XAxis::RunOrder;
     bool m_bandsShown = false;
-    int64_t m_highlighted = 0;
     double m_markerSize = 8;
     QVector<charts::RunScatter> m_scatters; // one per group and zone
     QVector<charts::RunScatter> m_flags;    // the control-rule markers over flagged runs
-    QScatterSeries* m_ring = nullptr;
     std::unordered_map<int64_t, double> m_x; // of the drawn runs, placed once per rebuild
 };
 
