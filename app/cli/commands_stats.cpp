@@ -1,6 +1,7 @@
 // summary, compare, zones, pin and unpin: what noisefloor says about the spread of runs.
 
 #include "analysis/group_data.h"
+#include "analysis/number_text.h"
 #include "analysis/settings.h"
 #include "analysis/verdict.h"
 #include "commands.h"
@@ -24,20 +25,17 @@ json interval(const std::optional<stats::Interval>& value)
 
 std::string pointsInterval(const std::optional<stats::Interval>& value)
 {
-    return value ? "[" + fixed(value->lo * 100, 2) + ", " + fixed(value->hi * 100, 2) + "]" : "-";
+    return analysis::pointsIntervalText(value);
 }
 
 std::string optionalNumber(std::optional<double> value, int decimals)
 {
-    return value ? fixed(*value, decimals) : "-";
+    return analysis::optionalNumberText(value, decimals);
 }
 
-// p-values below what four decimals show are written as a bound, never as 0.
 std::string pValue(std::optional<double> p)
 {
-    if (!p)
-        return "-";
-    return *p < 1e-4 ? "< 0.0001" : fixed(*p, 4);
+    return analysis::pValueText(p);
 }
 
 store::GroupRow requireGroup(const store::Store& store, int64_t id)

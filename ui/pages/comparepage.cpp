@@ -152,7 +152,7 @@ void ComparePage::setStore(const store::Store* store)
         m_delta->setValue(analysis::zoneThresholds(*m_store).watch);
 }
 
-void ComparePage::setGroups(const std::vector<store::GroupRow>& groups)
+void ComparePage::setGroups(const std::vector<store::GroupRow>& groups, bool compareNow)
 {
     const qint64 a = m_a->currentData().toLongLong();
     const qint64 b = m_b->currentData().toLongLong();
@@ -173,7 +173,8 @@ void ComparePage::setGroups(const std::vector<store::GroupRow>& groups)
         const int indexB = m_b->findData(b);
         m_b->setCurrentIndex(indexB >= 0 ? indexB : static_cast<int>(m_groups.size()) - 1);
     }
-    recompute();
+    if (compareNow)
+        recompute();
 }
 
 void ComparePage::setPair(qint64 groupA, qint64 groupB)

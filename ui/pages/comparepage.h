@@ -34,8 +34,9 @@ public:
 
     // The GUI thread's store, read for the groups' aggregates (the statistics run elsewhere).
     void setStore(const store::Store* store);
-    // The groups offered as A and B; keeps the current choice when it is still there.
-    void setGroups(const std::vector<store::GroupRow>& groups);
+    // The groups offered as A and B; keeps the current choice when it is still there. Compares
+    // the pair shown unless `compareNow` is false (a setPair follows).
+    void setGroups(const std::vector<store::GroupRow>& groups, bool compareNow = true);
     // Chooses A and B (A = 0: the pinned baseline of B's task) and compares them.
     void setPair(qint64 groupA, qint64 groupB);
     void recompute();

@@ -1,5 +1,6 @@
 #include "pages/summarytext.h"
 
+#include "analysis/number_text.h"
 #include "zonestyle.h"
 
 namespace nf::ui {
@@ -15,24 +16,20 @@ QString signedPoints(double fraction, int decimals)
     return fraction >= 0 ? u'+' + text : text;
 }
 
+// The CLI's formatting (core/analysis/number_text.h), with an en dash for an absent value.
 QString intervalPoints(const std::optional<stats::Interval>& range)
 {
-    if (!range)
-        return QStringLiteral("–");
-    return u'[' + points(range->lo) + QStringLiteral(", ") + points(range->hi) + u']';
+    return QString::fromStdString(analysis::pointsIntervalText(range, "–"));
 }
 
 QString optionalNumber(std::optional<double> value, int decimals)
 {
-    return value ? QString::number(*value, 'f', decimals) : QStringLiteral("–");
+    return QString::fromStdString(analysis::optionalNumberText(value, decimals, "–"));
 }
 
-// p-values below what four decimals show are written as a bound, never as 0 (as the CLI does).
 QString pValueText(std::optional<double> p)
 {
-    if (!p)
-        return QStringLiteral("–");
-    return *p < 1e-4 ? QStringLiteral("< 0.0001") : QString::number(*p, 'f', 4);
+    return QString::fromStdString(analysis::pValueText(p, "–"));
 }
 
 QString summaryHtml(const GroupAnalysis& analysis)

@@ -441,7 +441,8 @@ void MainWindow::updatePage(int index)
             std::vector<store::GroupRow> groups;
             for (const auto& group : m_model->browserData().groups)
                 groups.push_back(group.row);
-            m_compare->setGroups(groups); // recomputes the pair shown
+            // Compared here only when the selection (and so the pair) stays as it was.
+            m_compare->setGroups(groups, m_comparedGroups == m_groupIds);
             m_compareGroupsStale = false;
         }
         // The browser's selection picks A and B when it changes; a data refresh keeps the user's

@@ -1,0 +1,19 @@
+#pragma once
+
+// Statistics written as text, shared by the CLI's tables and the app's pages so that both print a
+// number the same way; `missing` stands in for a value that is absent.
+
+#include "stats/types.h"
+
+#include <optional>
+#include <string>
+
+namespace nf::analysis {
+
+std::string optionalNumberText(std::optional<double> value, int decimals, const std::string& missing = "-");
+// A fraction's interval in accuracy points: "[85.90, 86.40]".
+std::string pointsIntervalText(const std::optional<stats::Interval>& interval, const std::string& missing = "-");
+// p-values below what four decimals show are written as a bound, never as 0: "< 0.0001".
+std::string pValueText(std::optional<double> p, const std::string& missing = "-");
+
+} // namespace nf::analysis
