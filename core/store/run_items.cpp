@@ -5,15 +5,18 @@
 namespace nf::store {
 namespace {
 
-// Parameter ?1 is the run id, shared by every row; row r uses ?(2+4r) .. ?(5+4r).
+constexpr int kItemParameters = 6;
+
+// Parameter ?1 is the run id, shared by every row; row r uses ?(2+6r) .. ?(7+6r).
 std::string insertItemsSql(int rows)
 {
-    std::string sql = "INSERT INTO run_items(run_id, idx, predicted, correct, p_true) VALUES";
+    std::string sql = "INSERT INTO run_items(run_id, idx, predicted, correct, p_true, n_shots, prompt_hash) VALUES";
     for (int r = 0; r < rows; ++r) {
-        int p = 2 + 4 * r;
-        sql += r == 0 ? " " : ", ";
-        sql += "(?1, ?" + std::to_string(p) + ", ?" + std::to_string(p + 1) + ", ?" + std::to_string(p + 2) +
-               ", ?" + std::to_string(p + 3) + ")";
+        const int p = 2 + kItemParameters * r;
+        sql += r == 0 ? " (?1" : ", (?1";
+        for (int c = 0; c < kItemParameters; ++c)
+            sql += ", ?" + std::to_string(p + c);
+        sql += ")";
     }
     return sql;
 }
@@ -35,6 +38,9 @@ void bindItem(sqlite::Statement& statement, int firstParameter, const ItemRow& i
     statement.bind(firstParameter + 1, static_cast<int64_t>(item.predicted));
     statement.bind(firstParameter + 2, static_cast<int64_t>(item.correct));
     statement.bind(firstParameter + 3, item.pTrue);
+    statement.bind(firstParameter + 4,
+                   item.nShots ? std::optional<int64_t>(*item.nShots) : std::optional<int64_t>());
+    statement.bind(firstParameter + 5, item.promptHash);
 }
 
 } // namespace
@@ -70,7 +76,7 @@ int64_t RunItemWriter::insertItems(int64_t runId, const std::vector<ItemRow>& it
         m_insertBatch.bind(1, runId);
         for (size_t start = 0; start < batched; start += kBatchRows) {
             for (int r = 0; r < kBatchRows; ++r)
-                bindItem(m_insertBatch, 2 + 4 * r, items[start + static_cast<size_t>(r)]);
+                bindItem(m_insertBatch, 2 + kItemParameters * r, items[start + static_cast<size_t>(r)]);
             m_insertBatch.step();
             m_insertBatch.reset();
         }

@@ -18,7 +18,7 @@ class RunItemWriter
 public:
     // Rows per execution of the multi-row INSERT. One row per sqlite3_step spends most of its time
     // starting and stopping the statement (cursor open, transaction check, halt); 64 rows share
-    // that and more than double the insert rate. 64 x 4 + 1 parameters stay far below SQLite's limit.
+    // that and more than double the insert rate. 64 x 6 + 1 parameters stay far below SQLite's limit.
     static constexpr int kBatchRows = 64;
 
     // Prepares the statements on db, which must outlive the writer.

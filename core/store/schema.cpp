@@ -115,6 +115,13 @@ constexpr const char* kSchemaV2 = R"sql(
 ALTER TABLE runs ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: language-model runs record per item how many few-shot examples the prompt kept and a
+// hash of its token ids (it changes when the template or the shots do). NULL for other runs.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE run_items ADD COLUMN n_shots INTEGER;
+ALTER TABLE run_items ADD COLUMN prompt_hash INTEGER;
+)sql";
+
 struct Migration
 {
     int fromVersion;
@@ -126,6 +133,7 @@ struct Migration
 constexpr Migration kMigrations[] = {
     {0, kSchemaV1},
     {1, kSchemaV2},
+    {2, kSchemaV3},
 };
 
 [[noreturn]] void notOurs(const sqlite::Database& db, const std::string& why)

@@ -364,27 +364,43 @@ void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow
     }
 
     RunItemWriter& writer = itemWriter();
-    const int64_t nCorrect = writer.insertItems(runId, items);
+    int64_t nCorrect = writer.insertItems(runId, items);
+    // Items committed in chunks while the run was going count as much as the last ones.
+    std::vector<ItemRow> allItems;
+    const std::vector<ItemRow>* counted = &items;
+    {
+        sqlite::Use earlier(cached("SELECT count(*) FROM run_items WHERE run_id = ?1"));
+        earlier->bind(1, runId);
+        earlier->step();
+        if (earlier->int64At(0) != static_cast<int64_t>(items.size())) {
+            allItems = selectRunItems(runId);
+            counted = &allItems;
+            nCorrect = 0;
+            for (const ItemRow& item : allItems)
+                nCorrect += item.correct ? 1 : 0;
+        }
+    }
+    const std::vector<ItemRow>& finalItems = *counted;
     {
         sqlite::Use update(cached("UPDATE runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
                                   "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
         update->bind(1, runId);
-        update->bind(2, static_cast<int64_t>(items.size()));
+        update->bind(2, static_cast<int64_t>(finalItems.size()));
         update->bind(3, nCorrect);
-        update->bind(4, items.empty() ? std::nullopt
-                                      : std::optional<double>(static_cast<double>(nCorrect) /
-                                                              static_cast<double>(items.size())));
+        update->bind(4, finalItems.empty() ? std::nullopt
+                                           : std::optional<double>(static_cast<double>(nCorrect) /
+                                                                   static_cast<double>(finalItems.size())));
         update->bind(5, durationSeconds);
         update->bind(6, finishedAt);
         update->step();
     }
     // A reproduction re-checks a run; counting it would weigh that seed twice in the group.
     if (!reproduction)
-        writer.addToGroup(configId, runId, items);
+        writer.addToGroup(configId, runId, finalItems);
 
     const TaskSubjects& subjects = taskSubjects(taskId);
     std::vector<std::pair<int64_t, int64_t>> counts(subjects.names.size()); // items, correct
-    for (const ItemRow& item : items) {
+    for (const ItemRow& item : finalItems) {
         if (item.idx < 0 || static_cast<size_t>(item.idx) >= subjects.ofItem.size())
             continue;
         int32_t subject = subjects.ofItem[static_cast<size_t>(item.idx)];
@@ -421,6 +437,51 @@ void Store::completeRun(int64_t runId, const std::vector<ItemRow>& items, double
     sqlite::Transaction transaction(d->db);
     d->completeInTransaction(runId, items, durationSeconds, utcNowIso());
     transaction.commit();
+}
+
+void Store::appendRunItems(int64_t runId, const std::vector<ItemRow>& items)
+{
+    sqlite::Transaction transaction(d->db);
+    {
+        sqlite::Use select(d->cached("SELECT status FROM runs WHERE id = ?1"));
+        select->bind(1, runId);
+        if (!select->step())
+            throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " does not exist");
+        if (select->textAt(0) != kRunning)
+            throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " is " + select->textAt(0) +
+                             ", so it takes no more items");
+    }
+    d->itemWriter().insertItems(runId, items);
+    transaction.commit();
+}
+
+std::vector<ItemRow> Store::resumeRun(int64_t runId)
+{
+    sqlite::Transaction transaction(d->db);
+    const auto row = run(runId);
+    if (!row)
+        throw InputError("run " + std::to_string(runId) + " does not exist in " + d->path.string());
+    if (row->status == kCompleted)
+        throw InputError("run " + std::to_string(runId) + " is completed: nothing to resume");
+    if (row->status == kRunning)
+        throw InputError("run " + std::to_string(runId) +
+                         " is still running in another process; resume it after that process ends");
+    if (row->source != "engine")
+        throw InputError("run " + std::to_string(runId) + " was imported (" + row->source +
+                         "): only runs noisefloor executed can be resumed");
+    sqlite::Use update(d->cached("UPDATE runs SET status = 'running', finished_at = NULL, owner_host = ?2, "
+                                 "owner_pid = ?3, owner_start = ?4, "
+                                 "notes = CASE WHEN notes = '' THEN ?5 ELSE notes || char(10) || ?5 END "
+                                 "WHERE id = ?1"));
+    update->bind(1, runId);
+    update->bind(2, d->owner.host);
+    update->bind(3, d->owner.pid);
+    update->bind(4, d->owner.startTicks);
+    update->bind(5, "resumed " + utcNowIso() + " after being " + row->status);
+    update->step();
+    auto done = d->selectRunItems(runId);
+    transaction.commit();
+    return done;
 }
 
 void Store::endRun(int64_t runId, const std::string& status, const std::string& notes)

@@ -82,10 +82,18 @@ struct RunRow
 
 struct ItemRow
 {
+    ItemRow() = default;
+    ItemRow(int64_t idx, int32_t predicted, bool correct, double pTrue)
+        : idx(idx), predicted(predicted), correct(correct), pTrue(pTrue)
+    {}
+
     int64_t idx = 0;
     int32_t predicted = -1;
     bool correct = false;
     double pTrue = 0.0;
+    // Language-model items: few-shot examples the prompt kept, and a hash of its token ids.
+    std::optional<int32_t> nShots;
+    std::optional<int64_t> promptHash;
 };
 
 struct NewRun
@@ -113,7 +121,7 @@ enum class OpenMode { ReadWrite, ReadOnly };
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (creating the file and its folder in ReadWrite mode), migrates to kSchemaVersion and
     // marks as interrupted the runs left `running` by a process of this host that is gone.
@@ -150,6 +158,14 @@ public:
     // group and subject aggregates. A crash before the commit leaves the run `running` (later
     // `interrupted`), never a half-written completed run.
     void completeRun(int64_t runId, const std::vector<ItemRow>& items, double durationSeconds);
+    // Long runs commit their items in chunks while still `running` (owned by this process), so that
+    // an interrupted run keeps what it did; completeRun then adds the rest and counts them all.
+    // Throws StoreError when the run is not running, or an item is already stored.
+    void appendRunItems(int64_t runId, const std::vector<ItemRow>& items);
+    // Takes an interrupted, cancelled or failed run back to `running`, owned by this process, and
+    // returns the items it already stored (to be skipped). Throws InputError naming the run when it
+    // does not exist, completed, or is still running in a live process.
+    std::vector<ItemRow> resumeRun(int64_t runId);
     // Ends a run that did not complete: status is kFailed, kCancelled or kInterrupted.
     void endRun(int64_t runId, const std::string& status, const std::string& notes);
 

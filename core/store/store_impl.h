@@ -45,6 +45,9 @@ struct Store::Impl
     // Prepared on the first commit: a read-only store never needs it.
     RunItemWriter& itemWriter();
 
+    // A run's stored items in index order.
+    std::vector<ItemRow> selectRunItems(int64_t runId);
+
     // The row a statement selecting kRunColumns is on.
     static RunRow readRun(const sqlite::Statement& statement);
 

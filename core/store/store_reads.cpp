@@ -156,8 +156,13 @@ std::optional<RunRow> Store::run(int64_t id) const
 
 std::vector<ItemRow> Store::runItems(int64_t runId) const
 {
-    sqlite::Use select(
-        d->cached("SELECT idx, predicted, correct, p_true FROM run_items WHERE run_id = ?1 ORDER BY idx"));
+    return d->selectRunItems(runId);
+}
+
+std::vector<ItemRow> Store::Impl::selectRunItems(int64_t runId)
+{
+    sqlite::Use select(cached("SELECT idx, predicted, correct, p_true, n_shots, prompt_hash FROM run_items "
+                              "WHERE run_id = ?1 ORDER BY idx"));
     select->bind(1, runId);
     std::vector<ItemRow> items;
     while (select->step()) {
@@ -166,6 +171,9 @@ std::vector<ItemRow> Store::runItems(int64_t runId) const
         item.predicted = static_cast<int32_t>(select->int64At(1));
         item.correct = select->int64At(2) != 0;
         item.pTrue = select->isNull(3) ? 0.0 : select->doubleAt(3);
+        if (!select->isNull(4))
+            item.nShots = static_cast<int32_t>(select->int64At(4));
+        item.promptHash = select->optionalInt64At(5);
         items.push_back(item);
     }
     return items;

@@ -311,6 +311,69 @@ TEST(Store, InsertCompletedRunNormalisesTheImportedStartTime)
     EXPECT_THROW(s.store.insertCompletedRun(imported, {}, 1.0, "last tuesday"), nf::InputError);
 }
 
+TEST(Store, ItemsCommittedInChunksCountWithTheLastOnes)
+{
+    TempDir dir;
+    GroupDb s(dir / "db.sqlite", 12);
+    auto even = [](int64_t i) { return i % 2 == 0; };
+    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
+    s.store.appendRunItems(id, itemsWhere(5, even, 0));
+    s.store.appendRunItems(id, itemsWhere(4, even, 5));
+    // Visible while the run is going, and not yet in the group.
+    EXPECT_EQ(s.store.runItems(id).size(), 9u);
+    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_TRUE(s.store.groupItems(s.config).empty());
+
+    s.store.completeRun(id, itemsWhere(3, even, 9), 3.0);
+    const auto run = s.store.run(id);
+    EXPECT_EQ(run->status, kCompleted);
+    EXPECT_EQ(run->nItems, 12);
+    EXPECT_EQ(run->nCorrect, 6);
+    EXPECT_DOUBLE_EQ(*run->accuracy, 0.5);
+    const auto counts = s.store.groupItems(s.config);
+    ASSERT_EQ(counts.size(), 12u);
+    for (const auto& count : counts)
+        EXPECT_EQ(count.nCorrect, even(count.idx) ? 1 : 0) << count.idx;
+    int64_t subjectItems = 0;
+    for (const auto& subject : s.store.runSubjects(s.config))
+        subjectItems += subject.nItems;
+    EXPECT_EQ(subjectItems, 12);
+}
+
+TEST(Store, AppendingToARunThatIsNotRunningIsRefused)
+{
+    TempDir dir;
+    GroupDb s(dir / "db.sqlite");
+    int64_t id = s.completed(1, itemsWhere(10, [](int64_t) { return true; }));
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::StoreError>(
+                        [&] { s.store.appendRunItems(id, itemsWhere(1, [](int64_t) { return true; }, 20)); }),
+                    "is completed, so it takes no more items");
+}
+
+TEST(Store, ResumeTakesAnInterruptedRunBackWithTheItemsItStored)
+{
+    TempDir dir;
+    GroupDb s(dir / "db.sqlite", 10);
+    auto all = [](int64_t) { return true; };
+    int64_t id = s.store.beginRun({s.config, s.env, 4, "", "engine", std::nullopt, {}});
+    s.store.appendRunItems(id, itemsWhere(6, all, 0));
+    s.store.endRun(id, kInterrupted, "killed");
+
+    const auto done = s.store.resumeRun(id);
+    ASSERT_EQ(done.size(), 6u);
+    EXPECT_EQ(done.back().idx, 5);
+    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_CONTAINS(s.store.run(id)->notes, "resumed");
+    // A second process cannot resume it while this one holds it.
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(id); }), "still running");
+
+    s.store.completeRun(id, itemsWhere(4, all, 6), 1.0);
+    EXPECT_EQ(s.store.run(id)->nItems, 10);
+    EXPECT_EQ(s.store.group(s.config)->accuracies, std::vector<double>{1.0});
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(id); }), "is completed");
+    EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(99); }), "does not exist");
+}
+
 TEST(Store, RunsFilterByConfigAndStatus)
 {
     TempDir dir;
@@ -633,6 +696,11 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     EXPECT_EQ(runs[3].reproduces, runs[0].id);
     EXPECT_EQ(runs[4].status, kCancelled);
     EXPECT_EQ(runs[4].notes, "cancelled by the user");
+    // Schema 3's columns: items from before it have no prompt.
+    for (const ItemRow& item : store.runItems(runs[0].id)) {
+        EXPECT_FALSE(item.nShots.has_value());
+        EXPECT_FALSE(item.promptHash.has_value());
+    }
     // Schema 2's column: runs from before it are all shown.
     for (const RunRow& run : runs)
         EXPECT_FALSE(run.hidden) << "run " << run.id;
@@ -669,6 +737,21 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     EXPECT_EQ(store.group(groups[0].id)->accuracies.size(), 4u);
     store.setRunHidden(next, true);
     EXPECT_TRUE(store.run(next)->hidden);
+
+    // ... and its language-model items keep their shots and prompt hashes.
+    auto promptItems = itemsWhere(20, [](int64_t i) { return i % 2 == 0; });
+    for (ItemRow& item : promptItems) {
+        item.nShots = static_cast<int32_t>(item.idx % 6);
+        item.promptHash = -1234567890123LL * (item.idx + 1);
+    }
+    int64_t llm = store.beginRun({groups[0].id, runs[0].envId, 6, "", "engine", std::nullopt, {}});
+    store.completeRun(llm, promptItems, 1.0);
+    const auto read = store.runItems(llm);
+    ASSERT_EQ(read.size(), 20u);
+    for (const ItemRow& item : read) {
+        EXPECT_EQ(item.nShots, static_cast<int32_t>(item.idx % 6));
+        EXPECT_EQ(item.promptHash, -1234567890123LL * (item.idx + 1));
+    }
 }
 
 TEST(StoreMigration, VersionOneFixtureMustBeUpgradedBeforeAReadOnlyOpen)
