@@ -25,6 +25,7 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action); // 
 void addStatsCommands(CLI::App& app, GlobalOptions& global,
                       Action& action); // summary, compare, zones, pin, unpin
 void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action); // import
+void addTokenizeCommand(CLI::App& app, GlobalOptions& global, Action& action); // tokenize
 
 std::string databasePath(const GlobalOptions& global);
 
