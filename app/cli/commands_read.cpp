@@ -224,10 +224,20 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 std::cout << "    " << key << " = "
                           << (value.is_string() ? value.get<std::string>() : value.dump()) << '\n';
             if (*withItems) {
-                Table table({"idx", "predicted", "correct", "p_true"});
-                for (const auto& item : store.runItems(run.id))
-                    table.addRow({std::to_string(item.idx), std::to_string(item.predicted),
-                                  item.correct ? "1" : "0", fixed(item.pTrue, 6)});
+                const auto items = store.runItems(run.id);
+                const bool prompts = !items.empty() && items.front().nShots.has_value();
+                // A language model's answers are choice letters; its prompts kept n_shots examples.
+                Table table(prompts ? std::vector<std::string>{"idx", "predicted", "correct", "p_true", "n_shots"}
+                                    : std::vector<std::string>{"idx", "predicted", "correct", "p_true"});
+                for (const auto& item : items) {
+                    std::vector<std::string> row = {
+                        std::to_string(item.idx),
+                        prompts ? std::string(1, static_cast<char>('A' + item.predicted)) : std::to_string(item.predicted),
+                        item.correct ? "1" : "0", fixed(item.pTrue, 6)};
+                    if (prompts)
+                        row.push_back(std::to_string(item.nShots.value_or(0)));
+                    table.addRow(row);
+                }
                 table.print(std::cout);
             }
             return kExitOk;

@@ -5,7 +5,9 @@
 #include "common/paths.h"
 #include "engine/classifier.h"
 #include "engine/demo.h"
+#include "engine/prompt.h"
 #include "engine/runner.h"
+#include "formats/mcq.h"
 #include "formats/task.h"
 #include "output.h"
 #include "progress.h"
@@ -68,9 +70,44 @@ struct RunOptions
     std::string input = "image";
     std::string normalize;
     engine::EvalConfig config;
+    int batchSize = 0; // 0: 256 for a classifier, 8 for a language model
+    std::string resume;
     std::string label;
     bool rerun = false;
+    // Language models on multiple-choice tasks; empty / -1 / 0 = the default.
+    std::string tokenizer;
+    int nShot = -1;
+    std::string shots;
+    std::string promptTemplate;
+    int maxLength = 0;
+    std::string paddingSide;
+
+    bool anyLanguageModelOption() const
+    {
+        return !tokenizer.empty() || nShot >= 0 || !shots.empty() || !promptTemplate.empty() || maxLength > 0 ||
+               !paddingSide.empty();
+    }
 };
+
+// The language-model knobs of a run, or none for an image task (where giving one is an error
+// that the evaluation reports).
+std::optional<engine::LanguageModelOptions> languageModelOptions(const RunOptions& options)
+{
+    if (!formats::isMcqSpec(options.task) && !options.anyLanguageModelOption())
+        return std::nullopt;
+    engine::LanguageModelOptions lm;
+    if (!options.promptTemplate.empty())
+        lm.promptTemplate = engine::promptTemplate(options.promptTemplate).name;
+    if (options.nShot >= 0)
+        lm.nShot = options.nShot;
+    if (!options.shots.empty())
+        lm.shots = engine::parseShotSelection(options.shots);
+    if (options.maxLength > 0)
+        lm.maxLength = options.maxLength;
+    if (!options.paddingSide.empty())
+        lm.paddingSide = engine::parsePaddingSide(options.paddingSide);
+    return lm;
+}
 
 engine::RunPlan planFrom(RunOptions options)
 {
@@ -79,6 +116,9 @@ engine::RunPlan planFrom(RunOptions options)
     plan.modelLabel = options.modelLabel;
     plan.taskSpec = options.task;
     plan.config = options.config;
+    plan.config.lm = languageModelOptions(options);
+    plan.tokenizerPath = options.tokenizer;
+    plan.config.batchSize = options.batchSize > 0 ? options.batchSize : plan.config.lm ? 8 : 256;
     plan.config.decoding = engine::parseDecoding(options.decoding);
     plan.config.dropout = engine::parseDropout(options.dropout);
     plan.config.dtype = engine::parseDType(options.dtype);
@@ -132,11 +172,74 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
     return kExitOk;
 }
 
+// A stored run's model, task, config and seed as a plan, to run it again or to resume it.
+struct StoredRun
+{
+    engine::RunPlan plan;
+    store::RunRow run;
+    std::string modelSha;
+    std::string taskSha;
+};
+
+StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, const std::string& tokenizer)
+{
+    auto store = openStore(global, store::OpenMode::ReadOnly);
+    const auto run = store.findRun(ref);
+    if (!run)
+        throw InputError("run '" + ref + "' is not in " + store.path().string());
+    if (run->source != "engine")
+        throw InputError("run " + std::to_string(run->id) + " was imported (" + run->source +
+                         "); only runs made by noisefloor's engine can be run again");
+    const auto group = store.group(run->configId);
+    const auto model = store.model(group->modelId);
+    const auto task = store.task(group->taskId);
+    StoredRun stored;
+    stored.run = *run;
+    stored.plan.modelPath = model.path;
+    stored.plan.modelLabel = model.label;
+    stored.plan.taskSpec = task.path;
+    stored.plan.config = engine::configFromParamsJson(group->paramsJson);
+    stored.plan.seeds = {run->seed};
+    stored.modelSha = model.sha256;
+    stored.taskSha = task.sha256;
+    if (stored.plan.config.lm) {
+        // The tokenizer the run used, unless the user names another copy of it.
+        stored.plan.tokenizerPath = tokenizer;
+        if (tokenizer.empty() && run->envId != 0) {
+            const auto environment = nlohmann::json::parse(store.environmentJson(run->envId), nullptr, false);
+            if (environment.is_object() && environment.contains("engine.tokenizer") &&
+                std::filesystem::exists(environment["engine.tokenizer"].get<std::string>()))
+                stored.plan.tokenizerPath = environment["engine.tokenizer"].get<std::string>();
+        }
+    }
+    return stored;
+}
+
+// Throws when the files a stored run used changed since (other bytes give other answers).
+void checkSameFiles(const engine::Evaluation& evaluation, const StoredRun& stored)
+{
+    const std::string run = std::to_string(stored.run.id);
+    if (evaluation.modelSha256() != stored.modelSha)
+        throw InputError(evaluation.plan().modelPath + ": the model file changed since run " + run +
+                         " (sha256 differs)");
+    if (evaluation.taskSha256() != stored.taskSha)
+        throw InputError(evaluation.taskSpec() + ": the task's data changed since run " + run + " (sha256 differs)");
+    const auto& wanted = stored.plan.config.lm;
+    const auto& got = evaluation.plan().config.lm;
+    if (wanted && got && wanted->tokenizerSha256 != got->tokenizerSha256)
+        throw InputError(evaluation.plan().tokenizerPath + ": not the tokenizer run " + run +
+                         " used (sha256 differs); give that one with --tokenizer");
+}
+
 void addRunOptions(CLI::App* command, RunOptions& options)
 {
-    command->add_option("--model", options.model, "TorchScript classifier (.pt)")->required();
-    command->add_option("--task", options.task, "fashion-mnist[:test|train] or idx:IMAGES,LABELS")
-        ->required();
+    command->add_option("--model", options.model, "TorchScript classifier or causal language model (.pt)");
+    command
+        ->add_option("--task", options.task,
+                     "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
+                     "ceval:DIR[:val|dev] or jsonl:FILE");
+    command->add_option("--resume", options.resume,
+                        "Continue an interrupted run (id or uid) where it stopped, with the same draws");
     command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: file name)");
     command->add_option("--seeds", options.seeds,
                         "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
@@ -151,7 +254,8 @@ void addRunOptions(CLI::App* command, RunOptions& options)
         ->capture_default_str();
     command->add_option("--dropout", options.dropout, "eval | train (MC-dropout: only Dropout layers train)")
         ->capture_default_str();
-    command->add_option("--batch-size", options.config.batchSize, "Items per forward")->capture_default_str();
+    command->add_option("--batch-size", options.batchSize,
+                        "Items per forward (default 256 for a classifier, 8 for a language model)");
     command->add_option("--dtype", options.dtype, "fp32 | bf16 | fp16 (fp16 on CUDA only)")
         ->capture_default_str();
     command->add_option("--device", options.config.device, "auto | cpu | cuda | cuda:N")
@@ -169,6 +273,17 @@ void addRunOptions(CLI::App* command, RunOptions& options)
         ->capture_default_str();
     command->add_option("--normalize", options.normalize, "MEAN,STD applied to inputs in [0,1]");
     command->add_option("--label", options.label, "Label stored with each run");
+    auto* lm = "Language models (multiple-choice tasks)";
+    command->add_option("--tokenizer", options.tokenizer, "Hugging Face tokenizer.json (default: beside the model)")
+        ->group(lm);
+    command->add_option("--n-shot", options.nShot, "Few-shot examples per prompt (default 5)")->group(lm);
+    command->add_option("--shots", options.shots, "first | per-run | per-item (default per-item; seeded = per-item)")
+        ->group(lm);
+    command->add_option("--template", options.promptTemplate,
+                        "llamafactory (default) | llamafactory-zh | mmlu-original")
+        ->group(lm);
+    command->add_option("--max-length", options.maxLength, "Longest prompt in tokens (default 2048)")->group(lm);
+    command->add_option("--padding-side", options.paddingSide, "right (default) | left")->group(lm);
     command->add_flag("--rerun", options.rerun,
                       "Run seeds that already completed again, stored as reproductions");
 }
@@ -208,8 +323,20 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             ProgressBar bar;
             // Everything is loaded and checked before the database is opened: bad input writes nothing.
             std::vector<engine::Evaluation> evaluations;
-            evaluations.emplace_back(planFrom(*options));
-            std::cerr << "device: " << evaluations.front().classifier().deviceDescription() << '\n';
+            if (!options->resume.empty()) {
+                auto stored = storedRunPlan(global, options->resume, options->tokenizer);
+                if (stored.run.status == store::kCompleted)
+                    throw InputError("run " + std::to_string(stored.run.id) + " is completed: nothing to resume");
+                stored.plan.resumeRun = stored.run.id;
+                stored.plan.label = stored.run.label;
+                evaluations.emplace_back(stored.plan);
+                checkSameFiles(evaluations.front(), stored);
+            } else {
+                if (options->model.empty() || options->task.empty())
+                    throw InputError("run: --model and --task are required (or --resume RUN)");
+                evaluations.emplace_back(planFrom(*options));
+            }
+            std::cerr << "device: " << evaluations.front().deviceDescription() << '\n';
             auto store = openStore(global, store::OpenMode::ReadWrite);
             return runAndReport(store, evaluations, bar);
         };
@@ -239,7 +366,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 std::cout << "Demo models (cached): " << modelDir.string() << '\n';
 
             auto evaluations = engine::prepareEvaluations(engine::demoPlans(models, *demoRepeats));
-            std::cout << "Device: " << evaluations.front().classifier().deviceDescription() << "\n";
+            std::cout << "Device: " << evaluations.front().deviceDescription() << "\n";
             auto store = openStore(global, store::OpenMode::ReadWrite);
             const int code = runAndReport(store, evaluations, bar);
             std::cout << "Demo finished in "
@@ -256,46 +383,21 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
         "reproduce",
         "Run a stored run's config and seed again and report whether every item came out identical");
     reproduce->add_option("RUN", *runRef, "Run id or uid")->required();
-    reproduce->callback([&global, &action, runRef] {
-        action = [&global, runRef] {
-            std::optional<store::RunRow> original;
-            engine::RunPlan plan;
-            std::string modelSha;
-            std::string taskSha;
-            {
-                auto store = openStore(global, store::OpenMode::ReadOnly);
-                original = store.findRun(*runRef);
-                if (!original)
-                    throw InputError("run '" + *runRef + "' is not in " + store.path().string());
-                if (original->status != store::kCompleted)
-                    throw InputError("run " + std::to_string(original->id) + " is " + original->status +
-                                     ": only a completed run has answers to compare with");
-                if (original->source != "engine")
-                    throw InputError("run " + std::to_string(original->id) + " was imported (" +
-                                     original->source +
-                                     "); only runs made by noisefloor's engine can be reproduced");
-                const auto group = store.group(original->configId);
-                const auto model = store.model(group->modelId);
-                const auto task = store.task(group->taskId);
-                plan.modelPath = model.path;
-                plan.modelLabel = model.label;
-                plan.taskSpec = task.path;
-                plan.config = engine::configFromParamsJson(group->paramsJson);
-                plan.seeds = {original->seed};
-                plan.label = "reproduction of run " + std::to_string(original->id);
-                plan.reproduces = original->id;
-                modelSha = model.sha256;
-                taskSha = task.sha256;
-            }
+    auto reproduceTokenizer = std::make_shared<std::string>();
+    reproduce->add_option("--tokenizer", *reproduceTokenizer,
+                          "The tokenizer.json of a language-model run (default: the one it used)");
+    reproduce->callback([&global, &action, runRef, reproduceTokenizer] {
+        action = [&global, runRef, reproduceTokenizer] {
+            auto stored = storedRunPlan(global, *runRef, *reproduceTokenizer);
+            const std::optional<store::RunRow> original = stored.run;
+            if (original->status != store::kCompleted)
+                throw InputError("run " + std::to_string(original->id) + " is " + original->status +
+                                 ": only a completed run has answers to compare with");
+            stored.plan.label = "reproduction of run " + std::to_string(original->id);
+            stored.plan.reproduces = original->id;
             std::vector<engine::Evaluation> evaluations;
-            evaluations.emplace_back(std::move(plan));
-            auto& evaluation = evaluations.front();
-            if (evaluation.modelSha256() != modelSha)
-                throw InputError(evaluation.plan().modelPath + ": the model file changed since run " +
-                                 std::to_string(original->id) + " (sha256 differs)");
-            if (evaluation.task().sha256 != taskSha)
-                throw InputError(evaluation.task().spec + ": the task's data changed since run " +
-                                 std::to_string(original->id) + " (sha256 differs)");
+            evaluations.emplace_back(stored.plan);
+            checkSameFiles(evaluations.front(), stored);
 
             auto store = openStore(global, store::OpenMode::ReadWrite);
             ProgressBar bar;

@@ -101,8 +101,14 @@ nlohmann::json runJson(const store::RunRow& run)
 
 nlohmann::json itemJson(const store::ItemRow& item)
 {
-    return {
+    nlohmann::json json = {
         {"idx", item.idx}, {"predicted", item.predicted}, {"correct", item.correct}, {"p_true", item.pTrue}};
+    // Language-model items: the few-shot examples the prompt kept and its token hash.
+    if (item.nShots)
+        json["n_shots"] = *item.nShots;
+    if (item.promptHash)
+        json["prompt_hash"] = *item.promptHash;
+    return json;
 }
 
 void printGroupTable(std::ostream& out, const std::vector<store::GroupRow>& groups)

@@ -21,7 +21,19 @@ std::string describeParams(const std::string& paramsJson)
     const auto params = nlohmann::json::parse(paramsJson, nullptr, false);
     if (params.is_discarded() || !params.is_object())
         return paramsJson;
-    std::string text = params.value("decoding", "?");
+    std::string text;
+    // A language model's prompt: "5-shot per-item llamafactory, " (right padding unless said).
+    if (params.contains("n_shot")) {
+        text += std::to_string(params.value("n_shot", 0)) + "-shot ";
+        if (params.value("n_shot", 0) > 0)
+            text += params.value("shots", "?") + " ";
+        text += params.value("template", "?") + ", ";
+        if (params.value("padding_side", "right") != "right")
+            text += params.value("padding_side", "?") + " padding, ";
+        if (params.value("max_length", 2048) != 2048)
+            text += "max " + std::to_string(params.value("max_length", 0)) + " tokens, ";
+    }
+    text += params.value("decoding", "?");
     if (params.contains("temperature"))
         text += " T=" + twoDecimals(params["temperature"].get<double>());
     if (params.value("top_k", 0) > 0)

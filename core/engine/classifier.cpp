@@ -4,6 +4,7 @@
 #include "engine/draws.h"
 #include "engine/runtime.h"
 #include "engine/sampling.h"
+#include "engine/torch_glue.h"
 #include "env/environment.h"
 #include "formats/task.h"
 
@@ -22,32 +23,6 @@
 namespace nf::engine {
 namespace {
 
-std::string firstLine(const std::string& text)
-{
-    const auto end = text.find('\n');
-    return text.substr(0, end);
-}
-
-// The line of a torch error that says what went wrong: c10::Error's first line without the
-// backtrace, or the last line of a TorchScript traceback.
-std::string errorSummary(const std::exception& error)
-{
-    if (const auto* c10Error = dynamic_cast<const c10::Error*>(&error))
-        return firstLine(c10Error->what_without_backtrace());
-    std::string text = error.what();
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    const auto lastBreak = text.rfind('\n');
-    return lastBreak == std::string::npos ? text : text.substr(lastBreak + 1);
-}
-
-std::string shapeText(const at::Tensor& tensor)
-{
-    std::ostringstream out;
-    out << tensor.sizes();
-    return out.str();
-}
-
 // A Dropout submodule is one whose class is torch.nn's Dropout, Dropout1d/2d/3d, AlphaDropout or
 // FeatureAlphaDropout (by its unqualified name, so scripted subclasses of user code with other
 // names, e.g. a model class called MCDropoutNet, do not count).
@@ -57,19 +32,6 @@ bool isDropoutModule(const torch::jit::Module& module)
                                                           "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"};
     const auto type = module.type()->name();
     return type && kDropoutClasses.count(type->name()) > 0;
-}
-
-at::ScalarType scalarTypeOf(DType dtype)
-{
-    switch (dtype) {
-    case DType::BFloat16:
-        return at::kBFloat16;
-    case DType::Float16:
-        return at::kHalf;
-    case DType::Float32:
-        break;
-    }
-    return at::kFloat;
 }
 
 } // namespace
@@ -87,27 +49,7 @@ struct Classifier::Impl
     {
         input = input.to(torchDevice, dtype);
         torch::jit::IValue output = module.forward({input});
-        return logitsOf(output).to(at::kCPU, at::kFloat).contiguous();
-    }
-
-    at::Tensor logitsOf(const torch::jit::IValue& output) const
-    {
-        if (output.isTensor())
-            return output.toTensor();
-        if (output.isTuple() && !output.toTupleRef().elements().empty() &&
-            output.toTupleRef().elements()[0].isTensor())
-            return output.toTupleRef().elements()[0].toTensor();
-        if (output.isGenericDict() && output.toGenericDict().size() > 0) {
-            const auto dict = output.toGenericDict();
-            if (dict.contains("logits") && dict.at("logits").isTensor())
-                return dict.at("logits").toTensor();
-            const auto first = dict.begin()->value();
-            if (first.isTensor())
-                return first.toTensor();
-        }
-        throw InputError(
-            path + ": forward returned " + output.tagKind() +
-            ", expected a Tensor[B, C] of logits (or a tuple or dict whose first element is one)");
+        return outputLogits(output, path, "a Tensor[B, C] of logits").to(at::kCPU, at::kFloat).contiguous();
     }
 
     // The whole task as model inputs, converted once and shared by every run of this classifier,
@@ -203,7 +145,7 @@ struct Classifier::Impl
         } catch (const std::exception& e) {
             // The run is stored as failed with this as its note: the useful line, not a backtrace.
             throw std::runtime_error(path + ": forward failed on items " + std::to_string(indices[0]) +
-                                     "...: " + errorSummary(e));
+                                     "...: " + torchErrorSummary(e));
         }
         if (cachedInputs.defined() && cachedInputs._version() != version) {
             // The model wrote into its input: later batches must not see that.
@@ -252,7 +194,7 @@ Classifier::Classifier(const std::string& path, const EvalConfig& config) : d(st
     try {
         d->module = torch::jit::load(path, d->torchDevice);
     } catch (const std::exception& e) {
-        throw InputError(path + ": not a TorchScript model (" + errorSummary(e) + ")");
+        throw InputError(path + ": not a TorchScript model (" + torchErrorSummary(e) + ")");
     }
     d->module.eval();
     if (d->dtype != at::kFloat)
@@ -291,7 +233,7 @@ void Classifier::checkAgainst(const formats::ImageTask& task)
         // TorchScript raises torch::jit::JITException (a std::runtime_error) whose last line is
         // the Python-style error; c10::Error has its own first line.
         throw InputError(d->path + ": forward failed on a float input of shape " + shapeText(input) + " (" +
-                         errorSummary(e) + ")" +
+                         torchErrorSummary(e) + ")" +
                          (d->config.input == InputLayout::Image
                               ? "; if the model takes flat vectors, use --input flat"
                               : "; if the model takes images, use --input image"));
@@ -331,13 +273,7 @@ std::vector<store::ItemRow> Classifier::evaluate(const formats::ImageTask& task,
     seedTorch(static_cast<uint64_t>(seed), d->device);
 
     const int64_t n = itemCount(task, config);
-    std::vector<int64_t> order;
-    if (config.order == Order::Shuffled) {
-        order = shuffledOrder(n, static_cast<uint64_t>(seed));
-    } else {
-        order.resize(static_cast<size_t>(n));
-        std::iota(order.begin(), order.end(), 0);
-    }
+    const std::vector<int64_t> order = runOrder(n, config, seed);
 
     std::vector<store::ItemRow> items(static_cast<size_t>(n));
     AnswerPicker picker(config);
@@ -409,6 +345,15 @@ void Classifier::describe(env::Snapshot& snapshot) const
 {
     describeRuntime(snapshot, d->device);
     snapshot.set("engine.dtype", toString(d->config.dtype));
+}
+
+std::vector<int64_t> runOrder(int64_t items, const EvalConfig& config, int64_t seed)
+{
+    if (config.order == Order::Shuffled)
+        return shuffledOrder(items, static_cast<uint64_t>(seed));
+    std::vector<int64_t> order(static_cast<size_t>(items));
+    std::iota(order.begin(), order.end(), 0);
+    return order;
 }
 
 int64_t itemCount(const formats::ImageTask& task, const EvalConfig& config)

@@ -71,6 +71,10 @@ private:
     std::unique_ptr<Impl> d;
 };
 
+// The item indices 0..items-1 in the order a run with this seed visits them (the config's order:
+// fixed, or shuffled by the seed).
+std::vector<int64_t> runOrder(int64_t items, const EvalConfig& config, int64_t seed);
+
 // How many items a run over this task will evaluate under this config.
 int64_t itemCount(const formats::ImageTask& task, const EvalConfig& config);
 

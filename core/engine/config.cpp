@@ -34,6 +34,11 @@ constexpr std::pair<const char*, Order> kOrders[] = {{"fixed", Order::Fixed}, {"
 constexpr std::pair<const char*, InputLayout> kInputs[] = {{"image", InputLayout::Image},
                                                            {"flat", InputLayout::Flat}};
 
+constexpr std::pair<const char*, PaddingSide> kPaddingSides[] = {{"right", PaddingSide::Right},
+                                                                 {"left", PaddingSide::Left}};
+constexpr std::pair<const char*, ShotSelection> kShotSelections[] = {
+    {"first", ShotSelection::First}, {"per-run", ShotSelection::PerRun}, {"per-item", ShotSelection::PerItem}};
+
 template <typename Enum, size_t N>
 const char* nameOf(Enum value, const std::pair<const char*, Enum> (&names)[N])
 {
@@ -76,6 +81,15 @@ InputLayout parseInputLayout(const std::string& text)
     return parseEnum("input", text, kInputs);
 }
 
+PaddingSide parsePaddingSide(const std::string& text)
+{
+    return parseEnum("padding_side", text, kPaddingSides);
+}
+ShotSelection parseShotSelection(const std::string& text)
+{
+    return parseEnum("shots", text == "seeded" ? std::string("per-item") : text, kShotSelections);
+}
+
 const char* toString(Decoding value)
 {
     return nameOf(value, kDecodings);
@@ -95,6 +109,14 @@ const char* toString(Order value)
 const char* toString(InputLayout value)
 {
     return nameOf(value, kInputs);
+}
+const char* toString(PaddingSide value)
+{
+    return nameOf(value, kPaddingSides);
+}
+const char* toString(ShotSelection value)
+{
+    return nameOf(value, kShotSelections);
 }
 
 void parseNormalize(const std::string& text, EvalConfig& config)
@@ -128,6 +150,12 @@ void validate(const EvalConfig& config)
         throw InputError("normalize: needs both MEAN and STD");
     if (config.normalizeStd && !(*config.normalizeStd > 0))
         throw InputError("normalize: STD must be greater than 0");
+    if (config.lm) {
+        if (config.lm->nShot < 0)
+            throw InputError("n_shot: " + std::to_string(config.lm->nShot) + " must be 0 or more");
+        if (config.lm->maxLength < 8)
+            throw InputError("max_length: " + std::to_string(config.lm->maxLength) + " must be at least 8 tokens");
+    }
     const auto& device = config.device;
     const bool deviceOk = device == "auto" || device == "cpu" || device == "cuda" ||
                           (device.rfind("cuda:", 0) == 0 && device.size() > 5 &&
@@ -147,8 +175,17 @@ std::string canonicalParamsJson(const EvalConfig& config, const std::string& dev
         {"deterministic", config.deterministic},
         {"order", toString(config.order)},
         {"limit", config.limit},
-        {"input", toString(config.input)},
     };
+    if (config.lm) {
+        params["template"] = config.lm->promptTemplate;
+        params["n_shot"] = config.lm->nShot;
+        params["shots"] = toString(config.lm->shots);
+        params["max_length"] = config.lm->maxLength;
+        params["padding_side"] = toString(config.lm->paddingSide);
+        params["tokenizer_sha256"] = config.lm->tokenizerSha256;
+    } else {
+        params["input"] = toString(config.input);
+    }
     if (config.decoding == Decoding::Sample) {
         params["temperature"] = config.temperature;
         params["top_k"] = config.topK;
@@ -172,7 +209,18 @@ EvalConfig configFromParamsJson(const std::string& text)
         config.deterministic = params.at("deterministic").get<bool>();
         config.order = parseOrder(params.at("order").get<std::string>());
         config.limit = params.at("limit").get<int64_t>();
-        config.input = parseInputLayout(params.at("input").get<std::string>());
+        if (params.contains("template")) {
+            LanguageModelOptions lm;
+            lm.promptTemplate = params.at("template").get<std::string>();
+            lm.nShot = params.at("n_shot").get<int>();
+            lm.shots = parseShotSelection(params.at("shots").get<std::string>());
+            lm.maxLength = params.at("max_length").get<int>();
+            lm.paddingSide = parsePaddingSide(params.at("padding_side").get<std::string>());
+            lm.tokenizerSha256 = params.at("tokenizer_sha256").get<std::string>();
+            config.lm = lm;
+        } else {
+            config.input = parseInputLayout(params.at("input").get<std::string>());
+        }
         if (config.decoding == Decoding::Sample) {
             config.temperature = params.at("temperature").get<double>();
             config.topK = params.at("top_k").get<int>();

@@ -11,6 +11,27 @@ enum class DropoutMode { Eval, Train };
 enum class DType { Float32, BFloat16, Float16 };
 enum class Order { Fixed, Shuffled };
 enum class InputLayout { Image, Flat };
+enum class PaddingSide { Right, Left };
+
+// How few-shot examples are chosen from a subject's dev rows.
+//   First:   the first k rows, as the original MMLU code does.
+//   PerRun:  k rows drawn once per run (per subject) from the run's seed.
+//   PerItem: k rows drawn afresh for every question from the (seed, item) stream, as
+//            LLaMA-Factory's unseeded shuffle() per question does.
+enum class ShotSelection { First, PerRun, PerItem };
+
+// The knobs of a causal language model on a multiple-choice task (see engine/prompt.h).
+struct LanguageModelOptions
+{
+    std::string promptTemplate = "llamafactory";
+    int nShot = 5;
+    ShotSelection shots = ShotSelection::PerItem;
+    int maxLength = 2048; // tokens; longer prompts drop shots from the front, then lose tokens on the left
+    PaddingSide paddingSide = PaddingSide::Right;
+    // Filled by the evaluation from the tokenizer file: part of the config group, as another
+    // tokenizer gives other prompts.
+    std::string tokenizerSha256;
+};
 
 // Everything about an evaluation except its seed. All but `threads` is part of the config group
 // (threads change timing and are recorded in the environment instead).
@@ -31,6 +52,9 @@ struct EvalConfig
     InputLayout input = InputLayout::Image;
     std::optional<double> normalizeMean; // both set or neither: x' = (x - mean) / std
     std::optional<double> normalizeStd;
+    // Set for a causal language model on a multiple-choice task; `input` and `normalize` are then
+    // not used (nor part of the group).
+    std::optional<LanguageModelOptions> lm;
 };
 
 // Throws nf::InputError naming the key and what is wrong (temperature <= 0 with sampling, top_p
@@ -55,6 +79,9 @@ DropoutMode parseDropout(const std::string& text);
 DType parseDType(const std::string& text);
 Order parseOrder(const std::string& text);
 InputLayout parseInputLayout(const std::string& text);
+PaddingSide parsePaddingSide(const std::string& text);
+// first | per-run | per-item ("seeded" is accepted for per-item).
+ShotSelection parseShotSelection(const std::string& text);
 // "MEAN,STD", e.g. "0.2860,0.3530".
 void parseNormalize(const std::string& text, EvalConfig& config);
 
@@ -63,5 +90,7 @@ const char* toString(DropoutMode value);
 const char* toString(DType value);
 const char* toString(Order value);
 const char* toString(InputLayout value);
+const char* toString(PaddingSide value);
+const char* toString(ShotSelection value);
 
 } // namespace nf::engine

@@ -8,7 +8,8 @@ namespace nf::engine {
 // The engine's own random draws come from a counter-based stream keyed by (seed, item, stream):
 // an item's draw is the same whatever the batch size, the order or the limit, and no draw depends
 // on how many came before it.
-enum class DrawStream : uint64_t { Answer = 1, Order = 2 };
+// Shots: few-shot rows drawn per (seed, item); RunShots: per (seed, subject) for a whole run.
+enum class DrawStream : uint64_t { Answer = 1, Order = 2, Shots = 3, RunShots = 4 };
 
 uint64_t counterBits(uint64_t seed, uint64_t item, DrawStream stream);
 

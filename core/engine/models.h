@@ -34,6 +34,36 @@ struct TinyClassifierSpec
 
 void writeTinyClassifier(const std::filesystem::path& path, const TinyClassifierSpec& spec);
 
+// A tiny decoder-only transformer saved as TorchScript for tests, benches and examples, with a
+// real architecture: token and position embeddings, `layers` pre-norm blocks of causal multi-head
+// self-attention and an MLP, a final LayerNorm and an LM head; seeded random weights.
+// forward(input_ids: Long[B,T], attention_mask: Long[B,T]) -> logits [B,T,V], as an exported
+// Hugging Face model; padded positions are masked out of attention.
+struct TinyCausalLmSpec
+{
+    enum class Output {
+        Logits, // [B, T, V]
+        Tuple,  // (logits, hidden states), as HF's torchscript=True models return
+        Dict,   // {"logits": ...}
+        Rank2,  // [B, V]: a wrong rank
+    };
+    enum class Positions {
+        FromMask, // cumsum(attention_mask) - 1: the same answer with left or right padding
+        Absolute, // 0..T-1 whatever the padding, as a trace can bake in: left padding shifts them
+    };
+    int vocab = 512;
+    int dim = 64;
+    int heads = 4;
+    int layers = 2;
+    int maxPositions = 2048;
+    uint64_t seed = 0;
+    Output output = Output::Logits;
+    Positions positions = Positions::FromMask;
+    bool ignoresMask = false; // attends to padding too, as a model traced without a mask may
+};
+
+void writeTinyCausalLm(const std::filesystem::path& path, const TinyCausalLmSpec& spec);
+
 // The demo's models: an MLP 784-256-10 with dropout (p = 0.2) trained on the Fashion-MNIST
 // training split with Adam, seeded, saved after 1 and after 3 epochs. Cached in `directory`: only
 // trained when the files are missing. Written to a temporary name and renamed, so an interrupted

@@ -3,8 +3,11 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "engine/classifier.h"
+#include "engine/prompt.h"
 #include "env/environment.h"
+#include "formats/mcq.h"
 #include "formats/task.h"
+#include "formats/tokenizer.h"
 #include "store/store.h"
 
 #include <charconv>
@@ -14,20 +17,75 @@
 
 namespace nf::engine {
 
+LoadedTask loadTask(const std::string& spec)
+{
+    LoadedTask task;
+    if (formats::isMcqSpec(spec))
+        task.mcq = std::make_shared<const formats::McqTask>(formats::loadMcqTask(spec));
+    else
+        task.image = std::make_shared<const formats::ImageTask>(formats::loadImageTask(spec));
+    return task;
+}
+
 struct Evaluation::Impl
 {
     RunPlan plan;
-    std::shared_ptr<const formats::ImageTask> task;
+    LoadedTask task;
+    // Exactly one of the two model kinds, matching the task's kind.
     std::unique_ptr<Classifier> classifier;
+    std::unique_ptr<CausalLm> lm;
+    std::shared_ptr<const formats::Tokenizer> tokenizer;
+    std::unique_ptr<PromptBuilder> prompts;
     std::string modelSha256;
     std::string paramsJson;
     std::string configHash;
+    std::string taskSpec;
+    std::string taskSha256;
+    std::string deviceType;
+
+    void loadLanguageModel()
+    {
+        auto& config = plan.config;
+        if (!config.lm)
+            config.lm = LanguageModelOptions{};
+        if (plan.tokenizerPath.empty())
+            plan.tokenizerPath = (std::filesystem::path(plan.modelPath).parent_path() / "tokenizer.json").string();
+        if (!std::filesystem::exists(plan.tokenizerPath))
+            throw InputError(plan.tokenizerPath + ": no such file (a language model needs its Hugging Face "
+                                                  "tokenizer.json: give it with --tokenizer)");
+        // Recorded with the run (its environment), so resume and reproduce find it from anywhere.
+        plan.tokenizerPath = std::filesystem::absolute(plan.tokenizerPath).lexically_normal().string();
+        tokenizer = std::make_shared<const formats::Tokenizer>(formats::Tokenizer::fromFile(plan.tokenizerPath));
+        config.lm->tokenizerSha256 = tokenizer->sha256();
+        PromptOptions options;
+        options.templateName = config.lm->promptTemplate;
+        options.nShot = config.lm->nShot;
+        options.shots = config.lm->shots;
+        options.maxLength = config.lm->maxLength;
+        prompts = std::make_unique<PromptBuilder>(task.mcq, tokenizer, options);
+        lm = std::make_unique<CausalLm>(plan.modelPath, config);
+        lm->checkAgainst(prompts->build(0, 0).ids, prompts->choiceIds(), tokenizer->vocabSize());
+        taskSpec = task.mcq->spec;
+        taskSha256 = task.mcq->sha256;
+        deviceType = lm->deviceType();
+    }
+
+    void loadClassifier()
+    {
+        if (plan.config.lm)
+            throw InputError(plan.taskSpec + ": an image task has no prompts; --template, --n-shot, --shots, "
+                                             "--max-length and --padding-side are for multiple-choice tasks");
+        classifier = std::make_unique<Classifier>(plan.modelPath, plan.config);
+        classifier->checkAgainst(*task.image);
+        taskSpec = task.image->spec;
+        taskSha256 = task.image->sha256;
+        deviceType = classifier->deviceType();
+    }
 };
 
-Evaluation::Evaluation(RunPlan plan) : Evaluation(std::move(plan), nullptr) {}
+Evaluation::Evaluation(RunPlan plan) : Evaluation(std::move(plan), LoadedTask{}) {}
 
-Evaluation::Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> task)
-    : d(std::make_unique<Impl>())
+Evaluation::Evaluation(RunPlan plan, LoadedTask task) : d(std::make_unique<Impl>())
 {
     validate(plan.config);
     if (plan.seeds.empty())
@@ -37,14 +95,15 @@ Evaluation::Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> t
     plan.modelPath = std::filesystem::absolute(plan.modelPath).lexically_normal().string();
     if (plan.modelLabel.empty())
         plan.modelLabel = std::filesystem::path(plan.modelPath).filename().string();
-    d->task = task ? std::move(task)
-                   : std::make_shared<const formats::ImageTask>(formats::loadImageTask(plan.taskSpec));
-    d->classifier = std::make_unique<Classifier>(plan.modelPath, plan.config);
-    d->classifier->checkAgainst(*d->task);
-    d->modelSha256 = sha256File(plan.modelPath);
-    d->paramsJson = canonicalParamsJson(plan.config, d->classifier->deviceType());
-    d->configHash = engine::configHash(d->paramsJson, d->modelSha256, d->task->sha256);
+    d->task = (task.image || task.mcq) ? std::move(task) : loadTask(plan.taskSpec);
     d->plan = std::move(plan);
+    if (d->task.mcq)
+        d->loadLanguageModel();
+    else
+        d->loadClassifier();
+    d->modelSha256 = sha256File(d->plan.modelPath);
+    d->paramsJson = canonicalParamsJson(d->plan.config, d->deviceType);
+    d->configHash = engine::configHash(d->paramsJson, d->modelSha256, d->taskSha256);
 }
 
 Evaluation::~Evaluation() = default;
@@ -55,13 +114,21 @@ const RunPlan& Evaluation::plan() const
 {
     return d->plan;
 }
-const formats::ImageTask& Evaluation::task() const
+bool Evaluation::isLanguageModel() const
 {
-    return *d->task;
+    return d->lm != nullptr;
 }
-Classifier& Evaluation::classifier()
+const std::string& Evaluation::taskSpec() const
 {
-    return *d->classifier;
+    return d->taskSpec;
+}
+const std::string& Evaluation::taskSha256() const
+{
+    return d->taskSha256;
+}
+std::string Evaluation::deviceDescription() const
+{
+    return d->lm ? d->lm->deviceDescription() : d->classifier->deviceDescription();
 }
 const std::string& Evaluation::modelSha256() const
 {
@@ -77,17 +144,93 @@ const std::string& Evaluation::configHash() const
 }
 int64_t Evaluation::itemsPerRun() const
 {
-    return itemCount(*d->task, d->plan.config);
+    const auto& config = d->plan.config;
+    if (d->task.mcq)
+        return config.limit > 0 ? std::min<int64_t>(config.limit, d->task.mcq->n()) : d->task.mcq->n();
+    return itemCount(*d->task.image, config);
+}
+
+std::vector<store::ItemRow> Evaluation::evaluate(int64_t seed, const std::vector<bool>& done,
+                                                 const BatchProgress& progress, const std::atomic<bool>* cancel,
+                                                 const ItemChunkSink& sink)
+{
+    if (d->lm)
+        return d->lm->evaluate(*d->task.mcq, *d->prompts, seed, done, progress, cancel, sink);
+    auto items = d->classifier->evaluate(*d->task.image, seed, progress, cancel);
+    if (!done.empty())
+        std::erase_if(items, [&](const store::ItemRow& item) {
+            return static_cast<size_t>(item.idx) < done.size() && done[static_cast<size_t>(item.idx)];
+        });
+    return items;
+}
+
+const char* Evaluation::modelKind() const
+{
+    return d->lm ? "causal_lm" : "classifier";
+}
+
+std::string Evaluation::taskKind() const
+{
+    return d->task.mcq ? d->task.mcq->kind : "image";
+}
+
+std::string Evaluation::taskLabel() const
+{
+    return d->task.mcq ? d->task.mcq->label : d->task.image->label;
+}
+
+std::vector<store::TaskItem> Evaluation::taskItems() const
+{
+    std::vector<store::TaskItem> items;
+    if (d->task.mcq) {
+        const auto& task = *d->task.mcq;
+        items.reserve(task.items.size());
+        for (const auto& item : task.items)
+            items.push_back({task.subjects[static_cast<size_t>(item.subject)].key,
+                             std::string(1, formats::choiceLetter(item.answer))});
+        return items;
+    }
+    const auto& task = *d->task.image;
+    items.resize(static_cast<size_t>(task.n));
+    for (size_t i = 0; i < items.size(); ++i) {
+        const int label = task.labels[i];
+        items[i] = {task.classNames[static_cast<size_t>(label)], std::to_string(label)};
+    }
+    return items;
+}
+
+void Evaluation::applyRuntime()
+{
+    if (d->lm)
+        d->lm->applyRuntime();
+    else
+        d->classifier->applyRuntime();
+}
+
+void Evaluation::describe(env::Snapshot& snapshot) const
+{
+    if (d->lm) {
+        d->lm->describe(snapshot);
+        snapshot.set("engine.tokenizer", d->plan.tokenizerPath);
+    } else {
+        d->classifier->describe(snapshot);
+    }
+}
+
+void Evaluation::releaseCaches()
+{
+    if (d->classifier)
+        d->classifier->releaseInputCache();
 }
 
 std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans)
 {
-    std::map<std::string, std::shared_ptr<const formats::ImageTask>> tasks;
+    std::map<std::string, LoadedTask> tasks;
     std::vector<Evaluation> evaluations;
     for (auto& plan : plans) {
         auto& task = tasks[plan.taskSpec];
-        if (!task)
-            task = std::make_shared<const formats::ImageTask>(formats::loadImageTask(plan.taskSpec));
+        if (!task.image && !task.mcq)
+            task = loadTask(plan.taskSpec);
         evaluations.emplace_back(std::move(plan), task);
     }
     return evaluations;
@@ -118,22 +261,17 @@ struct GroupIds
 
 GroupIds registerEvaluation(store::Store& store, Evaluation& evaluation)
 {
-    const auto& task = evaluation.task();
-    std::vector<store::TaskItem> items(static_cast<size_t>(task.n));
-    for (size_t i = 0; i < items.size(); ++i) {
-        const int label = task.labels[i];
-        items[i] = {task.classNames[static_cast<size_t>(label)], std::to_string(label)};
-    }
     const auto& plan = evaluation.plan();
     const int64_t modelId =
-        store.ensureModel(plan.modelPath, evaluation.modelSha256(), "classifier", plan.modelLabel);
-    const int64_t taskId = store.ensureTask("image", task.spec, task.sha256, task.label, items);
+        store.ensureModel(plan.modelPath, evaluation.modelSha256(), evaluation.modelKind(), plan.modelLabel);
+    const int64_t taskId = store.ensureTask(evaluation.taskKind(), evaluation.taskSpec(), evaluation.taskSha256(),
+                                            evaluation.taskLabel(), evaluation.taskItems());
     GroupIds ids;
     ids.configId = store.ensureConfig(modelId, taskId, evaluation.paramsJson(), evaluation.configHash());
 
-    evaluation.classifier().applyRuntime();
+    evaluation.applyRuntime();
     auto snapshot = env::hostSnapshot();
-    evaluation.classifier().describe(snapshot);
+    evaluation.describe(snapshot);
     ids.envId = store.ensureEnvironment(snapshot.json(), snapshot.hash());
     return ids;
 }
@@ -173,7 +311,7 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
             newRun.seed = seed;
             newRun.label = plan.label;
             newRun.reproduces = plan.reproduces;
-            if (!newRun.reproduces) {
+            if (!newRun.reproduces && !plan.resumeRun) {
                 if (const auto existing = m_store.findCompletedRun(ids.configId, seed)) {
                     if (!plan.rerun) {
                         outcome.runId = *existing;
@@ -196,19 +334,36 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                 result.cancelled = true;
                 return result;
             }
-            outcome.runId = m_store.beginRun(newRun);
+            std::vector<bool> done;
+            int64_t doneBefore = 0;
+            if (plan.resumeRun) {
+                const auto run = m_store.run(*plan.resumeRun);
+                if (!run || run->configId != ids.configId || run->seed != seed)
+                    throw InputError("run " + std::to_string(*plan.resumeRun) +
+                                     " belongs to another config group or seed than this evaluation (did the "
+                                     "model, tokenizer or data file change since it started?)");
+                outcome.runId = *plan.resumeRun;
+                for (const auto& item : m_store.resumeRun(outcome.runId)) {
+                    if (done.size() <= static_cast<size_t>(item.idx))
+                        done.resize(static_cast<size_t>(item.idx) + 1, false);
+                    done[static_cast<size_t>(item.idx)] = true;
+                    ++doneBefore;
+                }
+            } else {
+                outcome.runId = m_store.beginRun(newRun);
+            }
             const int64_t overallBefore = progress.overallDone;
             const auto started = std::chrono::steady_clock::now();
             try {
-                auto rows = evaluation.classifier().evaluate(
-                    evaluation.task(), seed,
-                    [&](int64_t done, int64_t) {
-                        progress.itemsDone = done;
-                        progress.overallDone = overallBefore + done;
+                auto rows = evaluation.evaluate(
+                    seed, done,
+                    [&](int64_t finished, int64_t) {
+                        progress.itemsDone = doneBefore + finished;
+                        progress.overallDone = overallBefore + doneBefore + finished;
                         if (m_progress)
                             m_progress(progress);
                     },
-                    m_cancel);
+                    m_cancel, [&](std::vector<store::ItemRow>&& chunk) { m_store.appendRunItems(outcome.runId, chunk); });
                 outcome.seconds =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 m_store.completeRun(outcome.runId, rows, outcome.seconds);
@@ -238,7 +393,7 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
             ++progress.runIndex;
             record(outcome);
         }
-        evaluation.classifier().releaseInputCache();
+        evaluation.releaseCaches();
     }
     return result;
 }

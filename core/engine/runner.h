@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/causal_lm.h"
+#include "engine/classifier.h"
 #include "engine/config.h"
 
 #include <atomic>
@@ -12,14 +14,17 @@
 
 namespace nf::formats {
 struct ImageTask;
-}
+struct McqTask;
+} // namespace nf::formats
 namespace nf::store {
 class Store;
+}
+namespace nf::env {
+class Snapshot;
 }
 
 namespace nf::engine {
 
-class Classifier;
 
 // What the user asked for: one model on one task under one config, over a list of seeds.
 struct RunPlan
@@ -32,7 +37,22 @@ struct RunPlan
     std::string label;
     bool rerun = false;                // run seeds that already completed again, as reproductions
     std::optional<int64_t> reproduces; // store every run as a reproduction of this run
+    // Language models: the tokenizer.json (empty: tokenizer.json beside the model file).
+    std::string tokenizerPath;
+    // Continue this interrupted (or cancelled, or failed) run instead of starting one: the plan's
+    // single seed must be the run's, its finished items are kept and the rest evaluated.
+    std::optional<int64_t> resumeRun;
 };
+
+// A loaded task: an image task for classifiers or a multiple-choice task for language models.
+struct LoadedTask
+{
+    std::shared_ptr<const formats::ImageTask> image;
+    std::shared_ptr<const formats::McqTask> mcq;
+};
+
+// Loads either kind from its spec (formats::isMcqSpec tells which). Throws nf::InputError.
+LoadedTask loadTask(const std::string& spec);
 
 // A plan whose model and task are loaded and checked against each other. Building one reads
 // files and may throw nf::InputError, but writes nothing: bad input never reaches the database.
@@ -41,18 +61,34 @@ class Evaluation
 public:
     explicit Evaluation(RunPlan plan);
     // With the task already loaded (shared by the evaluations of one task; see prepareEvaluations).
-    Evaluation(RunPlan plan, std::shared_ptr<const formats::ImageTask> task);
+    Evaluation(RunPlan plan, LoadedTask task);
     ~Evaluation();
     Evaluation(Evaluation&&) noexcept;
     Evaluation& operator=(Evaluation&&) noexcept;
 
     const RunPlan& plan() const;
-    const formats::ImageTask& task() const;
-    Classifier& classifier();
+    bool isLanguageModel() const;
+    const std::string& taskSpec() const;   // canonical
+    const std::string& taskSha256() const; // of the data
+    std::string deviceDescription() const;
     const std::string& modelSha256() const;
     const std::string& paramsJson() const;
     const std::string& configHash() const;
     int64_t itemsPerRun() const;
+
+    // The engine's side of a run: the model's output for every item not marked in `done`; items
+    // may be handed to `sink` while it goes (see CausalLm::evaluate).
+    std::vector<store::ItemRow> evaluate(int64_t seed, const std::vector<bool>& done, const BatchProgress& progress,
+                                         const std::atomic<bool>* cancel, const ItemChunkSink& sink);
+    // What registering the evaluation in a store needs.
+    const char* modelKind() const; // classifier | causal_lm
+    std::string taskKind() const;  // image | mmlu | cmmlu | ceval | jsonl
+    std::string taskLabel() const;
+    std::vector<store::TaskItem> taskItems() const;
+    void applyRuntime();
+    void describe(env::Snapshot& snapshot) const;
+    // Frees what repeats share (converted inputs) once the evaluation's runs are done.
+    void releaseCaches();
 
 private:
     struct Impl;

@@ -10,7 +10,10 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <limits>
 #include <thread>
+
+#include <malloc.h>
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -81,6 +84,13 @@ void applyThreads(int threads)
         at::set_num_threads(threads);
         env::setBlasThreads(threads);
     }
+}
+
+void keepFreedMemoryForReuse()
+{
+    // 32 MiB is glibc's largest mmap threshold on 64-bit; larger blocks are mapped whatever we ask.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 }
 
 void applyDeterminism(bool on)

@@ -33,6 +33,14 @@ int cudaDeviceCount();
 // both set to N.
 void applyThreads(int threads);
 
+// A transformer's forward allocates and frees tens of MB per batch (attention scores, logits). With
+// glibc's defaults those blocks go back to the kernel and come back as fresh pages on the next
+// forward, and the page faults made a forward up to 10x slower on the development machine, at
+// random (it depends on glibc's sliding mmap threshold). This keeps blocks up to 32 MiB on the
+// heap and freed memory in the process for reuse: the price is that the process's resident size
+// stays at its peak.
+void keepFreedMemoryForReuse();
+
 // Deterministic algorithms, cuDNN deterministic, no cuDNN benchmark, TF32 off when on; libtorch's
 // defaults when off.
 void applyDeterminism(bool on);

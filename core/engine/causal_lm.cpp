@@ -1,0 +1,367 @@
+#include "engine/causal_lm.h"
+
+#include "common/error.h"
+#include "engine/draws.h"
+#include "engine/prompt.h"
+#include "engine/runtime.h"
+#include "engine/sampling.h"
+#include "engine/torch_glue.h"
+#include "env/environment.h"
+#include "formats/mcq.h"
+
+#include <torch/script.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+namespace nf::engine {
+namespace {
+
+constexpr const char* kExpectedOutput = "a Tensor[B, T, V] of logits";
+// Items are handed to the store at most this often while a run goes (and when it is cancelled).
+constexpr double kChunkSeconds = 10.0;
+
+// Token ids padded into a batch: ids and mask [B, T] on the CPU, and each prompt's last real
+// position.
+struct PaddedBatch
+{
+    at::Tensor ids;
+    at::Tensor mask;
+    at::Tensor last;
+    int64_t realTokens = 0;
+};
+
+PaddedBatch padBatch(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
+{
+    const auto count = static_cast<int64_t>(prompts.size());
+    size_t longest = 0;
+    for (const auto* prompt : prompts)
+        longest = std::max(longest, prompt->size());
+    const auto width = static_cast<int64_t>(longest);
+    PaddedBatch batch;
+    // Padding is id 0 under a zero mask: its value never reaches a masked model's answer.
+    batch.ids = at::zeros({count, width}, at::kLong);
+    batch.mask = at::zeros({count, width}, at::kLong);
+    batch.last = at::empty({count}, at::kLong);
+    auto* ids = batch.ids.data_ptr<int64_t>();
+    auto* mask = batch.mask.data_ptr<int64_t>();
+    auto* last = batch.last.data_ptr<int64_t>();
+    for (int64_t b = 0; b < count; ++b) {
+        const auto& prompt = *prompts[static_cast<size_t>(b)];
+        const auto length = static_cast<int64_t>(prompt.size());
+        const int64_t start = side == PaddingSide::Right ? 0 : width - length;
+        for (int64_t t = 0; t < length; ++t) {
+            ids[b * width + start + t] = prompt[static_cast<size_t>(t)];
+            mask[b * width + start + t] = 1;
+        }
+        last[b] = start + length - 1;
+        batch.realTokens += length;
+    }
+    return batch;
+}
+
+// Softmax probability of entry `index` among `count` logits, in double.
+double probabilityOf(const float* logits, int count, int index)
+{
+    double maxLogit = -INFINITY;
+    for (int c = 0; c < count; ++c)
+        maxLogit = std::max(maxLogit, static_cast<double>(logits[c]));
+    double total = 0;
+    for (int c = 0; c < count; ++c)
+        total += std::exp(logits[c] - maxLogit);
+    return std::exp(logits[index] - maxLogit) / total;
+}
+
+} // namespace
+
+struct CausalLm::Impl
+{
+    std::string path;
+    EvalConfig config;
+    torch::jit::Module module;
+    ResolvedDevice device;
+    c10::Device torchDevice{c10::kCPU};
+    at::ScalarType dtype = at::kFloat;
+    at::Tensor choiceTensor; // the choice ids on the device
+
+    // Logits [B, T, V] of a padded batch, left on the device.
+    at::Tensor forwardLogits(const PaddedBatch& batch)
+    {
+        const auto output =
+            module.forward({batch.ids.to(torchDevice), batch.mask.to(torchDevice)});
+        return outputLogits(output, path, kExpectedOutput);
+    }
+
+    // The choice ids' logits at each prompt's last real token, [B, C] float on the CPU: only that
+    // slice leaves the device.
+    at::Tensor choiceLogits(const PaddedBatch& batch, const at::Tensor& logits)
+    {
+        const auto rows = at::arange(logits.size(0), at::TensorOptions().dtype(at::kLong).device(torchDevice));
+        const auto lastRows = logits.index({rows, batch.last.to(torchDevice)}); // [B, V]
+        return lastRows.index_select(1, choiceTensor).to(at::kCPU, at::kFloat).contiguous();
+    }
+
+    at::Tensor scoreOnce(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
+    {
+        const auto batch = padBatch(prompts, side);
+        return choiceLogits(batch, forwardLogits(batch));
+    }
+
+    // Largest difference between the choice logits of `prompt` alone and padded in a batch.
+    double paddingDifference(const std::vector<int32_t>& prompt, PaddingSide side)
+    {
+        std::vector<int32_t> longer = prompt;
+        const size_t extra = std::max<size_t>(1, std::min<size_t>(16, prompt.size()));
+        longer.insert(longer.end(), prompt.begin(), prompt.begin() + static_cast<std::ptrdiff_t>(extra));
+        const auto alone = scoreOnce({&prompt}, side);
+        const auto padded = scoreOnce({&prompt, &longer}, side);
+        return (alone[0] - padded[0]).abs().max().item<double>();
+    }
+
+    double paddingTolerance(const at::Tensor& reference) const
+    {
+        const double scale = std::max(1.0, reference.abs().max().item<double>());
+        // Half-precision sums in another order (a batch of two) differ by far more than 1e-4.
+        return (config.dtype == DType::Float32 ? 1e-4 : 2e-2) * scale;
+    }
+};
+
+CausalLm::CausalLm(const std::string& path, const EvalConfig& config) : d(std::make_unique<Impl>())
+{
+    validate(config);
+    d->path = path;
+    d->config = config;
+    if (!std::filesystem::exists(path))
+        throw InputError(path + ": no such file");
+    d->device = resolveDevice(config.device);
+    checkDType(config.dtype, d->device);
+    if (d->device.type == "cuda")
+        d->torchDevice = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(d->device.index));
+    d->dtype = scalarTypeOf(config.dtype);
+    if (config.dropout == DropoutMode::Train)
+        throw InputError("dropout: --dropout train is for classifiers; a language model runs in eval mode");
+    try {
+        d->module = torch::jit::load(path, d->torchDevice);
+    } catch (const std::exception& e) {
+        throw InputError(path + ": not a TorchScript model (" + torchErrorSummary(e) + ")");
+    }
+    d->module.eval();
+    if (d->dtype != at::kFloat)
+        d->module.to(d->dtype);
+    keepFreedMemoryForReuse();
+}
+
+CausalLm::~CausalLm() = default;
+
+const std::string& CausalLm::deviceType() const
+{
+    return d->device.type;
+}
+
+std::string CausalLm::deviceDescription() const
+{
+    return d->device.description;
+}
+
+void CausalLm::applyRuntime()
+{
+    applyThreads(d->config.threads);
+    applyDeterminism(d->config.deterministic);
+}
+
+void CausalLm::checkAgainst(const std::vector<int32_t>& prompt, const std::vector<int32_t>& choiceIds,
+                            int32_t vocabSize)
+{
+    c10::InferenceMode guard;
+    applyRuntime();
+    if (prompt.empty())
+        throw InputError(d->path + ": cannot check the model with an empty prompt");
+    std::vector<int64_t> choices(choiceIds.begin(), choiceIds.end());
+    d->choiceTensor = at::tensor(choices, at::kLong).to(d->torchDevice);
+
+    // A probe of the lowest ids first: a model with too small a vocabulary would fail on the
+    // prompt's ids with an index error instead of saying so.
+    const std::vector<int32_t> probe = {0, 1, 2, 3};
+    const auto batch = padBatch({&probe}, PaddingSide::Right);
+    at::Tensor logits;
+    try {
+        logits = d->forwardLogits(batch);
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw InputError(d->path + ": forward(input_ids, attention_mask) failed on a batch of shape " +
+                         shapeText(batch.ids) + " (" + torchErrorSummary(e) +
+                         "); a causal LM must take input_ids and attention_mask, both Long[B, T]");
+    }
+    if (logits.dim() != 3 || logits.size(0) != 1 || logits.size(1) != batch.ids.size(1))
+        throw InputError(d->path + ": output has shape " + shapeText(logits) + ", expected logits [B, T, V] = [1, " +
+                         std::to_string(batch.ids.size(1)) + ", V]");
+    if (logits.size(2) < vocabSize)
+        throw InputError(d->path + ": the model's vocabulary has " + std::to_string(logits.size(2)) +
+                         " entries but the tokenizer's ids go up to " + std::to_string(vocabSize - 1) +
+                         ": this tokenizer.json is not the model's");
+    try {
+        d->scoreOnce({&prompt}, PaddingSide::Right);
+    } catch (const std::exception& e) {
+        throw InputError(d->path + ": forward failed on a prompt of " + std::to_string(prompt.size()) +
+                         " tokens (" + torchErrorSummary(e) + "); is --max-length above the model's context?");
+    }
+
+    // Batch size 1 never pads.
+    if (d->config.batchSize == 1)
+        return;
+    const PaddingSide side = d->config.lm ? d->config.lm->paddingSide : PaddingSide::Right;
+    const auto alone = d->scoreOnce({&prompt}, side);
+    const double tolerance = d->paddingTolerance(alone);
+    const double difference = d->paddingDifference(prompt, side);
+    if (difference <= tolerance)
+        return;
+    const PaddingSide other = side == PaddingSide::Right ? PaddingSide::Left : PaddingSide::Right;
+    const double otherDifference = d->paddingDifference(prompt, other);
+    std::ostringstream message;
+    message << d->path << ": with --padding-side " << toString(side)
+            << ", a prompt padded inside a batch gets other answer logits than the same prompt alone "
+            << "(largest difference " << difference << ", more than " << tolerance
+            << "): the model ignores the attention mask or its positions move with the padding. ";
+    if (otherDifference <= tolerance)
+        message << "--padding-side " << toString(other) << " gives the same logits (difference " << otherDifference
+                << "): use it.";
+    else
+        message << "--padding-side " << toString(other) << " does not either (difference " << otherDifference
+                << "): use --batch-size 1, or export the model with the attention mask honoured.";
+    throw InputError(message.str());
+}
+
+std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
+                                               const std::vector<bool>& done, const BatchProgress& progress,
+                                               const std::atomic<bool>* cancel, const ItemChunkSink& sink)
+{
+    c10::InferenceMode guard;
+    const auto& config = d->config;
+    applyRuntime();
+    seedTorch(static_cast<uint64_t>(seed), d->device);
+    if (!d->choiceTensor.defined()) {
+        std::vector<int64_t> choices(prompts.choiceIds().begin(), prompts.choiceIds().end());
+        d->choiceTensor = at::tensor(choices, at::kLong).to(d->torchDevice);
+    }
+    const PaddingSide side = config.lm ? config.lm->paddingSide : PaddingSide::Right;
+
+    const int64_t n = config.limit > 0 ? std::min<int64_t>(config.limit, task.n()) : task.n();
+    std::vector<int64_t> order;
+    order.reserve(static_cast<size_t>(n));
+    for (const int64_t idx : runOrder(n, config, seed))
+        if (static_cast<size_t>(idx) >= done.size() || !done[static_cast<size_t>(idx)])
+            order.push_back(idx);
+    const auto total = static_cast<int64_t>(order.size());
+
+    std::vector<store::ItemRow> pending;
+    auto lastChunk = std::chrono::steady_clock::now();
+    AnswerPicker picker(config);
+    std::vector<EncodedPrompt> encoded;
+    std::vector<const std::vector<int32_t>*> batchIds;
+    for (int64_t start = 0; start < total; start += config.batchSize) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            if (sink && !pending.empty())
+                sink(std::move(pending));
+            throw Cancelled();
+        }
+        const int64_t count = std::min<int64_t>(config.batchSize, total - start);
+        encoded.clear();
+        batchIds.clear();
+        for (int64_t b = 0; b < count; ++b)
+            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
+        for (const auto& prompt : encoded)
+            batchIds.push_back(&prompt.ids);
+
+        at::Tensor scores;
+        try {
+            const auto batch = padBatch(batchIds, side);
+            scores = d->choiceLogits(batch, d->forwardLogits(batch));
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {
+            // The run is stored as failed with this as its note: the useful line, not a backtrace.
+            throw std::runtime_error(d->path + ": forward failed on item " +
+                                     std::to_string(order[static_cast<size_t>(start)]) + "...: " +
+                                     torchErrorSummary(e));
+        }
+        const int width = static_cast<int>(scores.size(1));
+        const float* rows = scores.data_ptr<float>();
+        for (int64_t b = 0; b < count; ++b) {
+            const int64_t idx = order[static_cast<size_t>(start + b)];
+            const auto& question = task.items[static_cast<size_t>(idx)];
+            const int choices = static_cast<int>(question.choices.size());
+            const float* row = rows + b * width;
+            const double uniform = config.decoding == Decoding::Sample
+                                       ? counterUniform(static_cast<uint64_t>(seed), static_cast<uint64_t>(idx),
+                                                        DrawStream::Answer)
+                                       : 0.0;
+            store::ItemRow item;
+            item.idx = idx;
+            item.predicted = picker.pick(row, choices, uniform);
+            item.correct = item.predicted == question.answer;
+            item.pTrue = probabilityOf(row, choices, question.answer);
+            item.nShots = encoded[static_cast<size_t>(b)].shotsKept;
+            item.promptHash = encoded[static_cast<size_t>(b)].hash;
+            pending.push_back(item);
+        }
+        if (progress)
+            progress(start + count, total);
+        const auto now = std::chrono::steady_clock::now();
+        if (sink && std::chrono::duration<double>(now - lastChunk).count() >= kChunkSeconds) {
+            sink(std::move(pending));
+            pending.clear();
+            lastChunk = now;
+        }
+    }
+    return pending;
+}
+
+double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
+                                            int repeats)
+{
+    c10::InferenceMode guard;
+    applyRuntime();
+    const auto& config = d->config;
+    const PaddingSide side = config.lm ? config.lm->paddingSide : PaddingSide::Right;
+    const int64_t n = config.limit > 0 ? std::min<int64_t>(config.limit, task.n()) : task.n();
+    const auto order = runOrder(n, config, seed);
+    struct DeviceBatch
+    {
+        at::Tensor ids;
+        at::Tensor mask;
+    };
+    std::vector<DeviceBatch> batches;
+    int64_t tokens = 0;
+    for (int64_t start = 0; start < n; start += config.batchSize) {
+        const int64_t count = std::min<int64_t>(config.batchSize, n - start);
+        std::vector<EncodedPrompt> encoded;
+        std::vector<const std::vector<int32_t>*> ids;
+        for (int64_t b = 0; b < count; ++b)
+            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
+        for (const auto& prompt : encoded)
+            ids.push_back(&prompt.ids);
+        const auto batch = padBatch(ids, side);
+        tokens += batch.realTokens;
+        batches.push_back({batch.ids.to(d->torchDevice), batch.mask.to(d->torchDevice)});
+    }
+    const auto started = std::chrono::steady_clock::now();
+    for (int r = 0; r < repeats; ++r)
+        for (const auto& batch : batches)
+            d->module.forward({batch.ids, batch.mask});
+    if (d->torchDevice.is_cuda())
+        at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return static_cast<double>(tokens) * repeats / seconds;
+}
+
+void CausalLm::describe(env::Snapshot& snapshot) const
+{
+    describeRuntime(snapshot, d->device);
+    snapshot.set("engine.dtype", toString(d->config.dtype));
+}
+
+} // namespace nf::engine

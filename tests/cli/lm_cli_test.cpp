@@ -1,0 +1,161 @@
+// noisefloor-cli on a language model: a tiny TorchScript transformer with its tokenizer.json beside
+// it, on the hand-written MMLU folder.
+
+#include "cli/cli_runner.h"
+#include "engine/lm_fixture.h"
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+using nf::test::TinyLmWorld;
+
+namespace {
+
+#define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+nf::test::CliResult cli(const TinyLmWorld& world, const std::vector<std::string>& args)
+{
+    return nf::test::runCli(world / "", args);
+}
+
+std::vector<std::string> lmArgs(const TinyLmWorld& world, const std::string& model, const std::string& db)
+{
+    return {"--db", db, "run", "--model", model, "--task", world.taskSpec(), "--n-shot", "2", "--shots", "first"};
+}
+
+} // namespace
+
+TEST(LmCli, RunsRepeatsWithTheTokenizerBesideTheModelAndShowsLetters)
+{
+    TinyLmWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    auto args = lmArgs(world, world.model("lm"), db);
+    args.insert(args.end(), {"--repeats", "2"});
+    const auto run = cli(world, args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_CONTAINS(run.out, "2 run(s) completed");
+    EXPECT_CONTAINS(run.out, "lm.pt");
+
+    const auto groups = cli(world, {"--db", db, "groups"});
+    EXPECT_CONTAINS(groups.out, "2-shot first llamafactory, greedy");
+
+    const auto show = cli(world, {"--db", db, "show", "1", "--items"});
+    ASSERT_EQ(show.code, 0) << show.err;
+    EXPECT_CONTAINS(show.out, "n_shots");
+    EXPECT_CONTAINS(show.out, "engine.tokenizer");
+
+    // A language-model run reproduces bit for bit (greedy, fp32, CPU), with the tokenizer it used.
+    const auto reproduce = cli(world, {"--db", db, "reproduce", "1"});
+    ASSERT_EQ(reproduce.code, 0) << reproduce.err;
+    EXPECT_CONTAINS(reproduce.out, "identical");
+}
+
+TEST(LmCli, BadLanguageModelInputGetsOneLineAndWritesNothing)
+{
+    TinyLmWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto model = world.model("lm");
+
+    auto badTemplate = lmArgs(world, model, db);
+    badTemplate.insert(badTemplate.end(), {"--template", "chatml"});
+    auto missingTokenizer = lmArgs(world, model, db);
+    missingTokenizer.insert(missingTokenizer.end(), {"--tokenizer", (world / "nope.json").string()});
+    auto badShots = lmArgs(world, model, db);
+    badShots[10] = "random";
+    auto tooManyShots = lmArgs(world, model, db);
+    tooManyShots[8] = "9";
+    auto missingFolder = lmArgs(world, model, db);
+    missingFolder[6] = "mmlu:" + (world / "no-such-folder").string();
+
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {badTemplate, "chatml"},
+        {missingTokenizer, "nope.json: no such file"},
+        {badShots, "shots: 'random' is not one of first | per-run | per-item"},
+        {tooManyShots, "--n-shot 9"},
+        {missingFolder, "no-such-folder"},
+    };
+    for (const auto& [args, message] : cases) {
+        const auto result = cli(world, args);
+        EXPECT_EQ(result.code, 2) << message << "\n" << result.err;
+        EXPECT_CONTAINS(result.err, message);
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    }
+    EXPECT_FALSE(std::filesystem::exists(db)) << "bad input never reaches the database";
+}
+
+TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
+{
+    TinyLmWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto model = world.model("lm");
+    auto args = lmArgs(world, model, db);
+    args[10] = "per-item";
+    args.insert(args.end(), {"--seeds", "5", "--batch-size", "1", "--decoding", "sample"});
+
+    // The same run start to finish, in another database, for the expected answers.
+    auto wholeArgs = args;
+    wholeArgs[1] = (world / "whole.sqlite").string();
+    ASSERT_EQ(cli(world, wholeArgs).code, 0);
+    nf::store::Store whole((world / "whole.sqlite"), nf::store::OpenMode::ReadOnly);
+    const auto expected = whole.runItems(1);
+
+    const pid_t child = fork();
+    if (child == 0) {
+        std::freopen((world / "out.txt").c_str(), "w", stdout);
+        std::freopen((world / "err.txt").c_str(), "w", stderr);
+        std::vector<char*> argv = {const_cast<char*>(NF_CLI_PATH)};
+        for (auto& arg : args)
+            argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        execv(NF_CLI_PATH, argv.data());
+        _exit(127);
+    }
+    // Interrupt once the run is under way.
+    bool running = false;
+    for (int i = 0; i < 600 && !running; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        try {
+            nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+            running = !store.runs().empty();
+        } catch (const std::exception&) {
+        }
+    }
+    ASSERT_TRUE(running);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::kill(child, SIGINT);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    {
+        nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+        const auto run = store.run(1);
+        ASSERT_TRUE(run);
+        if (run->status == nf::store::kCompleted)
+            GTEST_SKIP() << "the run finished before the interrupt arrived";
+        EXPECT_EQ(run->status, nf::store::kCancelled);
+        EXPECT_LT(store.runItems(1).size(), expected.size());
+    }
+
+    const auto resumed = cli(world, {"--db", db, "run", "--resume", "1"});
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    EXPECT_CONTAINS(resumed.out, "1 run(s) completed");
+    nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+    EXPECT_EQ(store.run(1)->status, nf::store::kCompleted);
+    const auto items = store.runItems(1);
+    ASSERT_EQ(items.size(), expected.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(items[i].predicted, expected[i].predicted) << "item " << i;
+        EXPECT_EQ(items[i].promptHash, expected[i].promptHash) << "item " << i;
+    }
+    EXPECT_EQ(store.runs().size(), 1u) << "resumed in place, not as a new run";
+
+    const auto again = cli(world, {"--db", db, "run", "--resume", "1"});
+    EXPECT_EQ(again.code, 2);
+    EXPECT_CONTAINS(again.err, "is completed: nothing to resume");
+}
