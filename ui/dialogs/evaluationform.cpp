@@ -1,10 +1,13 @@
 #include "dialogs/evaluationform.h"
 
 #include "common/error.h"
+#include "dialogs/benchmarkdialog.h"
 #include "dialogs/formtext.h"
+#include "dialogs/languagemodelbox.h"
 #include "engine/config.h"
 #include "engine/runtime.h"
 #include "env/gpu.h"
+#include "formats/mcq.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,7 +15,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,13 +22,22 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QVBoxLayout>
 #include <algorithm>
 #include <limits>
 
 namespace nf::ui {
 namespace {
 
-constexpr int kIdxIndex = 2; // "IDX files…" in the task list
+// The task list's entries that open a chooser rather than name a task: their data.
+const QString kChooseIdx = QStringLiteral("choose:idx");
+const QString kChooseBenchmark = QStringLiteral("choose:benchmark");
+const QString kChooseJsonl = QStringLiteral("choose:jsonl");
+
+// Batch sizes a new form starts with: a classifier's items are small, a language model's prompts
+// are up to max_length tokens each.
+constexpr int kClassifierBatchSize = 256;
+constexpr int kLanguageModelBatchSize = 8;
 
 template <typename Widget> Widget* named(Widget* widget, const char* name)
 {
@@ -58,13 +69,26 @@ void setComboData(QComboBox* combo, const QString& value)
 
 EvaluationForm::EvaluationForm(QWidget* parent) : QWidget(parent)
 {
-    auto* layout = new QGridLayout(this);
+    m_lm = new LanguageModelBox;
+    auto* left = new QVBoxLayout;
+    left->addWidget(buildModelBox());
+    left->addWidget(buildDecodingBox());
+    left->addStretch(1);
+    auto* right = new QVBoxLayout;
+    right->addWidget(buildRuntimeBox());
+    right->addWidget(m_lm);
+    right->addStretch(1);
+    auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(buildModelBox(), 0, 0);
-    layout->addWidget(buildDecodingBox(), 1, 0);
-    layout->addWidget(buildRuntimeBox(), 0, 1, 2, 1);
-    layout->setColumnStretch(0, 3);
-    layout->setColumnStretch(1, 2);
+    layout->addLayout(left, 3);
+    layout->addLayout(right, 2);
+    // Connected once every field exists: filling the task list already emits it.
+    connect(m_task, &QComboBox::editTextChanged, this, [this](const QString& text) {
+        const int item = m_task->findText(text);
+        if (item < 0 || !m_task->itemData(item).toString().startsWith(QStringLiteral("choose:")))
+            m_taskBeforeChooser = text;
+        updateFields();
+    });
     updateFields();
 }
 
@@ -75,8 +99,31 @@ void EvaluationForm::setModelPath(const QString& path)
     m_modelPath->setText(path);
 }
 
+bool EvaluationForm::isMcqTask() const
+{
+    return formats::isMcqSpec(taskSpec().toStdString());
+}
+
 void EvaluationForm::updateFields()
 {
+    // A language model on a multiple-choice task has no image input and no MC-dropout (the engine
+    // refuses it): those rows go, its prompt knobs come.
+    const bool mcq = isMcqTask();
+    m_lm->setVisible(mcq);
+    m_runtimeForm->setRowVisible(m_input, !mcq);
+    m_runtimeForm->setRowVisible(m_normalize, !mcq);
+    m_decodingForm->setRowVisible(m_dropout, !mcq);
+    if (mcq != m_mcqShown) {
+        // The other kind's default becomes this kind's; a size the user typed stays.
+        if (m_batchSize->value() == (mcq ? kClassifierBatchSize : kLanguageModelBatchSize))
+            m_batchSize->setValue(mcq ? kLanguageModelBatchSize : kClassifierBatchSize);
+        m_mcqShown = mcq;
+    }
+    m_topK->setSpecialValueText(mcq ? tr("all choices") : tr("all classes"));
+    m_modelPath->setPlaceholderText(
+        mcq ? tr("TorchScript causal LM (.pt): browse or drop it here")
+            : tr("TorchScript classifier or causal LM (.pt): browse or drop it here"));
+
     const bool sampling = comboData(m_decoding) == QStringLiteral("sample");
     m_temperatures->setEnabled(sampling);
     m_topK->setEnabled(sampling);
@@ -95,7 +142,6 @@ QWidget* EvaluationForm::buildModelBox()
     auto* form = new QFormLayout(box);
 
     m_modelPath = named(new QLineEdit, "modelPath");
-    m_modelPath->setPlaceholderText(tr("TorchScript classifier (.pt): browse or drop it here"));
     // Drops go to the dialog, which takes a .pt file, rather than into the text as a URL.
     m_modelPath->setAcceptDrops(false);
     auto* browse = named(new QPushButton(tr("Browse…")), "browseModel");
@@ -116,15 +162,17 @@ QWidget* EvaluationForm::buildModelBox()
     m_task->setInsertPolicy(QComboBox::NoInsert);
     m_task->addItem(tr("Fashion-MNIST (test split)"), QStringLiteral("fashion-mnist:test"));
     m_task->addItem(tr("Fashion-MNIST (train split)"), QStringLiteral("fashion-mnist:train"));
-    m_task->addItem(tr("IDX files…"), QString());
-    m_task->setToolTip(tr("A preset, IDX image and label files, or a spec: idx:IMAGES,LABELS"));
+    m_task->addItem(tr("IDX files…"), kChooseIdx);
+    m_task->addItem(tr("MMLU, CMMLU or C-Eval folder…"), kChooseBenchmark);
+    m_task->addItem(tr("JSONL questions file…"), kChooseJsonl);
+    m_task->setToolTip(tr("A preset, files to choose, or a spec: idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], "
+                          "cmmlu:DIR[:test|dev], ceval:DIR[:val|dev] or jsonl:FILE"));
+    m_task->setMinimumContentsLength(32);
+    m_task->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     connect(m_task, &QComboBox::activated, this, [this](int index) {
-        if (index == kIdxIndex)
-            chooseIdxFiles();
-    });
-    connect(m_task, &QComboBox::editTextChanged, this, [this](const QString& text) {
-        if (text != m_task->itemText(kIdxIndex))
-            m_taskBeforeIdx = text;
+        const QString data = m_task->itemData(index).toString();
+        if (data.startsWith(QStringLiteral("choose:")))
+            chooseTaskFiles(data);
     });
     form->addRow(tr("&Task:"), m_task);
 
@@ -151,7 +199,8 @@ QWidget* EvaluationForm::buildDecodingBox()
 {
     auto* box = new QGroupBox(tr("Decoding"));
     auto* form = new QFormLayout(box);
-    m_decoding = comboOf("decoding", {{tr("Greedy (most likely class)"), QStringLiteral("greedy")},
+    m_decodingForm = form;
+    m_decoding = comboOf("decoding", {{tr("Greedy (most likely answer)"), QStringLiteral("greedy")},
                                       {tr("Sample from the softmax"), QStringLiteral("sample")}});
     connect(m_decoding, &QComboBox::currentIndexChanged, this, &EvaluationForm::updateFields);
     form->addRow(tr("&Decoding:"), m_decoding);
@@ -183,6 +232,7 @@ QWidget* EvaluationForm::buildRuntimeBox()
 {
     auto* box = new QGroupBox(tr("Runtime and input"));
     auto* form = new QFormLayout(box);
+    m_runtimeForm = form;
     m_batchSize = named(new QSpinBox, "batchSize");
     m_batchSize->setRange(1, 1 << 20);
     form->addRow(tr("&Batch size:"), m_batchSize);
@@ -229,18 +279,20 @@ QString EvaluationForm::taskSpec() const
 {
     const QString text = m_task->currentText().trimmed();
     const int preset = m_task->findText(text);
-    if (preset >= 0 && preset != kIdxIndex)
-        return m_task->itemData(preset).toString();
-    return preset == kIdxIndex ? QString() : text;
+    if (preset < 0)
+        return text;
+    const QString data = m_task->itemData(preset).toString();
+    return data.startsWith(QStringLiteral("choose:")) ? QString() : data;
 }
 
 void EvaluationForm::setTaskSpec(const QString& spec)
 {
-    const int preset = m_task->findData(spec);
-    if (preset >= 0 && preset != kIdxIndex)
+    const int preset = spec.isEmpty() ? -1 : m_task->findData(spec);
+    if (preset >= 0)
         m_task->setCurrentIndex(preset);
     else
         m_task->setEditText(spec);
+    updateFields();
 }
 
 engine::RunPlan EvaluationForm::base() const
@@ -257,16 +309,9 @@ engine::RunPlan EvaluationForm::base() const
         throw InputError(QStringLiteral("Model file not found: %1").arg(path).toStdString());
     const QString spec = taskSpec();
     if (spec.isEmpty())
-        throw InputError("Task: choose Fashion-MNIST or IDX files");
-    if (spec.startsWith(QStringLiteral("idx:"))) {
-        const QStringList files = spec.mid(4).split(QLatin1Char(','));
-        if (files.size() != 2)
-            throw InputError(
-                QStringLiteral("Task: '%1' should be idx:IMAGES,LABELS").arg(spec).toStdString());
-        for (const QString& file : files)
-            if (!QFileInfo(file).isFile())
-                throw InputError(QStringLiteral("Task file not found: %1").arg(file).toStdString());
-    }
+        throw InputError("Task: choose Fashion-MNIST, IDX files, a benchmark folder or a JSONL file");
+    checkTaskFiles(spec);
+    const bool mcq = formats::isMcqSpec(spec.toStdString());
 
     engine::RunPlan plan;
     plan.modelPath = QFile::encodeName(QFileInfo(path).absoluteFilePath()).toStdString();
@@ -278,16 +323,22 @@ engine::RunPlan EvaluationForm::base() const
     config.decoding = engine::parseDecoding(comboData(m_decoding).toStdString());
     config.topK = m_topK->value();
     config.topP = m_topP->value();
-    config.dropout = engine::parseDropout(comboData(m_dropout).toStdString());
     config.batchSize = m_batchSize->value();
     config.dtype = engine::parseDType(comboData(m_dtype).toStdString());
     config.device = comboData(m_device).toStdString();
     config.deterministic = m_deterministic->isChecked();
     config.limit = m_limit->value();
-    config.input = engine::parseInputLayout(comboData(m_input).toStdString());
     config.order = engine::parseOrder(comboData(m_order).toStdString());
-    if (!m_normalize->text().trimmed().isEmpty())
-        engine::parseNormalize(m_normalize->text().remove(QLatin1Char(' ')).toStdString(), config);
+    if (mcq) {
+        // The hidden image fields stay out of the plan: a language model runs in eval mode.
+        config.lm = m_lm->options();
+        plan.tokenizerPath = m_lm->tokenizerPath(path);
+    } else {
+        config.dropout = engine::parseDropout(comboData(m_dropout).toStdString());
+        config.input = engine::parseInputLayout(comboData(m_input).toStdString());
+        if (!m_normalize->text().trimmed().isEmpty())
+            engine::parseNormalize(m_normalize->text().remove(QLatin1Char(' ')).toStdString(), config);
+    }
     return plan;
 }
 
@@ -336,6 +387,8 @@ void EvaluationForm::setPlan(const engine::RunPlan& plan)
                              ? QStringLiteral("%1,%2").arg(*config.normalizeMean).arg(*config.normalizeStd)
                              : QString());
     setComboData(m_order, QString::fromLatin1(engine::toString(config.order)));
+    if (config.lm)
+        m_lm->setOptions(*config.lm, QFile::decodeName(plan.tokenizerPath.c_str()));
     updateFields();
 }
 
@@ -349,6 +402,33 @@ void EvaluationForm::browseModel()
         m_modelPath->setText(path);
 }
 
+void EvaluationForm::chooseTaskFiles(const QString& chooser)
+{
+    if (chooser == kChooseIdx)
+        chooseIdxFiles();
+    else if (chooser == kChooseBenchmark)
+        chooseBenchmarkFolder();
+    else if (chooser == kChooseJsonl)
+        chooseJsonlFile();
+}
+
+void EvaluationForm::chooseBenchmarkFolder()
+{
+    BenchmarkFolderDialog dialog(this);
+    dialog.setSpec(m_taskBeforeChooser);
+    setTaskSpec(dialog.exec() == QDialog::Accepted ? dialog.spec() : m_taskBeforeChooser);
+}
+
+void EvaluationForm::chooseJsonlFile()
+{
+    const QString previous =
+        m_taskBeforeChooser.startsWith(QStringLiteral("jsonl:")) ? m_taskBeforeChooser.mid(6) : QString();
+    const QString file = QFileDialog::getOpenFileName(this, tr("Multiple-choice questions (JSONL)"),
+                                                      QFileInfo(previous).absolutePath(),
+                                                      tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    setTaskSpec(file.isEmpty() ? m_taskBeforeChooser : QStringLiteral("jsonl:") + file);
+}
+
 void EvaluationForm::chooseIdxFiles()
 {
     const QString images = QFileDialog::getOpenFileName(this, tr("IDX images file"), QString(),
@@ -358,7 +438,7 @@ void EvaluationForm::chooseIdxFiles()
             ? QString()
             : QFileDialog::getOpenFileName(this, tr("IDX labels file"), QFileInfo(images).absolutePath(),
                                            tr("IDX files (*-ubyte *.idx *.gz);;All files (*)"));
-    setTaskSpec(labels.isEmpty() ? m_taskBeforeIdx : QStringLiteral("idx:%1,%2").arg(images, labels));
+    setTaskSpec(labels.isEmpty() ? m_taskBeforeChooser : QStringLiteral("idx:%1,%2").arg(images, labels));
 }
 
 void EvaluationForm::load(const QSettings& settings)
@@ -373,7 +453,10 @@ void EvaluationForm::load(const QSettings& settings)
     m_topK->setValue(settings.value(QStringLiteral("topK"), 0).toInt());
     m_topP->setValue(settings.value(QStringLiteral("topP"), 1.0).toDouble());
     setComboData(m_dropout, settings.value(QStringLiteral("dropout")).toString());
-    m_batchSize->setValue(settings.value(QStringLiteral("batchSize"), 256).toInt());
+    m_batchSize->setValue(
+        settings
+            .value(QStringLiteral("batchSize"), isMcqTask() ? kLanguageModelBatchSize : kClassifierBatchSize)
+            .toInt());
     setComboData(m_dtype, settings.value(QStringLiteral("dtype")).toString());
     setComboData(m_device, settings.value(QStringLiteral("device")).toString());
     m_deterministic->setChecked(settings.value(QStringLiteral("deterministic"), false).toBool());
@@ -381,6 +464,7 @@ void EvaluationForm::load(const QSettings& settings)
     setComboData(m_input, settings.value(QStringLiteral("input")).toString());
     m_normalize->setText(settings.value(QStringLiteral("normalize")).toString());
     setComboData(m_order, settings.value(QStringLiteral("order")).toString());
+    m_lm->load(settings);
     updateFields();
 }
 
@@ -404,6 +488,7 @@ void EvaluationForm::save(QSettings& settings) const
     settings.setValue(QStringLiteral("input"), comboData(m_input));
     settings.setValue(QStringLiteral("normalize"), m_normalize->text().trimmed());
     settings.setValue(QStringLiteral("order"), comboData(m_order));
+    m_lm->save(settings);
 }
 
 } // namespace nf::ui

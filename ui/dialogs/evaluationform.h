@@ -1,7 +1,8 @@
 #pragma once
 
-// The fields of one evaluation: model, task, seeds, decoding, runtime. NewEvaluationDialog puts a
-// queue and its buttons around it.
+// The fields of one evaluation: model, task, seeds, decoding, runtime, and for a multiple-choice
+// task the language model's tokenizer and prompt. NewEvaluationDialog puts a queue and its buttons
+// around it.
 
 #include "engine/runner.h"
 
@@ -12,6 +13,7 @@ QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSettings;
@@ -20,6 +22,8 @@ QT_END_NAMESPACE
 
 namespace nf::ui {
 
+class LanguageModelBox;
+
 class EvaluationForm : public QWidget
 {
     Q_OBJECT
@@ -27,13 +31,16 @@ public:
     explicit EvaluationForm(QWidget* parent = nullptr);
     ~EvaluationForm() override;
 
-    // One plan per temperature when sampling (0 runs greedy), else one. Checks what can be checked
-    // without loading anything: throws nf::InputError whose message names the field ("Model file
-    // not found: /path", "Seeds: ...") or the config key (engine::validate).
+    // One plan per temperature when sampling (0 runs greedy), else one; an MCQ task's plans set
+    // config.lm and the tokenizer. Checks what can be checked without loading anything: throws
+    // nf::InputError whose message names the field ("Model file not found: /path", "Seeds: ...",
+    // "Tokenizer file: ...") or the config key (engine::validate).
     std::vector<engine::RunPlan> plans() const;
     // Fills every field from a plan: "Run N more repeats" of a group.
     void setPlan(const engine::RunPlan& plan);
     void setModelPath(const QString& path);
+    // Whether the task field holds a multiple-choice task (mmlu:, cmmlu:, ceval:, jsonl:).
+    bool isMcqTask() const;
 
     // The fields as last started, under the settings' current group.
     void load(const QSettings& settings);
@@ -45,7 +52,10 @@ private:
     QWidget* buildRuntimeBox();
     engine::RunPlan base() const;
     void browseModel();
+    void chooseTaskFiles(const QString& chooser);
     void chooseIdxFiles();
+    void chooseBenchmarkFolder();
+    void chooseJsonlFile();
     void updateFields();
     QString taskSpec() const;
     void setTaskSpec(const QString& spec);
@@ -69,7 +79,11 @@ private:
     QComboBox* m_input = nullptr;
     QLineEdit* m_normalize = nullptr;
     QComboBox* m_order = nullptr;
-    QString m_taskBeforeIdx; // restored when choosing IDX files is cancelled
+    QFormLayout* m_decodingForm = nullptr;
+    QFormLayout* m_runtimeForm = nullptr;
+    LanguageModelBox* m_lm = nullptr;
+    bool m_mcqShown = false;
+    QString m_taskBeforeChooser; // restored when choosing files is cancelled
 };
 
 } // namespace nf::ui

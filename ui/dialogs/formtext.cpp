@@ -94,14 +94,80 @@ std::vector<double> parseTemperatures(const QString& text)
     return temperatures;
 }
 
+namespace {
+
+// DIR and split of "DIR[:split]"; a folder name may hold a colon itself, so the split is only a
+// known word.
+std::pair<QString, QString> folderAndSplit(const QString& rest)
+{
+    static const QStringList splits = {QStringLiteral("test"), QStringLiteral("val"), QStringLiteral("dev")};
+    const int colon = rest.lastIndexOf(QLatin1Char(':'));
+    if (colon >= 0 && splits.contains(rest.mid(colon + 1)))
+        return {rest.left(colon), rest.mid(colon + 1)};
+    return {rest, QString()};
+}
+
+bool isBenchmarkKind(const QString& kind)
+{
+    return kind == QStringLiteral("mmlu") || kind == QStringLiteral("cmmlu") ||
+           kind == QStringLiteral("ceval");
+}
+
+} // namespace
+
+void checkTaskFiles(const QString& spec)
+{
+    const QString kind = spec.section(QLatin1Char(':'), 0, 0);
+    const QString rest = spec.mid(kind.size() + 1);
+    if (kind == QStringLiteral("idx")) {
+        const QStringList files = rest.split(QLatin1Char(','));
+        if (files.size() != 2)
+            throw InputError(
+                QStringLiteral("Task: '%1' should be idx:IMAGES,LABELS").arg(spec).toStdString());
+        for (const QString& file : files)
+            if (!QFileInfo(file).isFile())
+                throw InputError(QStringLiteral("Task file not found: %1").arg(file).toStdString());
+    } else if (kind == QStringLiteral("jsonl")) {
+        if (rest.isEmpty())
+            throw InputError("Task: 'jsonl:' needs a file: jsonl:FILE");
+        if (!QFileInfo(rest).isFile())
+            throw InputError(QStringLiteral("Task file not found: %1").arg(rest).toStdString());
+    } else if (isBenchmarkKind(kind)) {
+        const auto [folder, split] = folderAndSplit(rest);
+        if (folder.isEmpty())
+            throw InputError(
+                QStringLiteral("Task: '%1' needs a folder: %2:DIR").arg(spec, kind).toStdString());
+        if (!QFileInfo(folder).isDir())
+            throw InputError(QStringLiteral("Task folder not found: %1").arg(folder).toStdString());
+    }
+}
+
+QString shortTaskSpec(const QString& spec)
+{
+    const QString kind = spec.section(QLatin1Char(':'), 0, 0);
+    const QString rest = spec.mid(kind.size() + 1);
+    if (kind == QStringLiteral("idx"))
+        return QStringLiteral("idx:") + QFileInfo(rest.section(QLatin1Char(','), 0, 0)).fileName();
+    if (kind == QStringLiteral("jsonl"))
+        return QStringLiteral("jsonl:") + QFileInfo(rest).fileName();
+    if (isBenchmarkKind(kind)) {
+        auto [folder, split] = folderAndSplit(rest);
+        while (folder.size() > 1 && folder.endsWith(QLatin1Char('/')))
+            folder.chop(1);
+        QString text = kind + QLatin1Char(':') + QFileInfo(folder).fileName();
+        if (!split.isEmpty())
+            text += QStringLiteral(" (%1)").arg(split);
+        return text;
+    }
+    return spec;
+}
+
 QString describePlan(const engine::RunPlan& plan)
 {
     const QString model = plan.modelLabel.empty()
                               ? QFileInfo(QString::fromStdString(plan.modelPath)).fileName()
                               : QString::fromStdString(plan.modelLabel);
-    QString task = QString::fromStdString(plan.taskSpec);
-    if (task.startsWith(QStringLiteral("idx:")))
-        task = QStringLiteral("idx:") + QFileInfo(task.mid(4).section(QLatin1Char(','), 0, 0)).fileName();
+    const QString task = shortTaskSpec(QString::fromStdString(plan.taskSpec));
     const QString params = QString::fromStdString(
         analysis::describeParams(engine::canonicalParamsJson(plan.config, plan.config.device)));
     const QString dot = QStringLiteral(" \u00b7 ");

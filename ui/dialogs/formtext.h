@@ -19,6 +19,15 @@ QString seedsText(const std::vector<int64_t>& seeds);
 // "0.7, 1.0" (commas or spaces): each >= 0, every value once. 0 means greedy decoding.
 std::vector<double> parseTemperatures(const QString& text);
 
+// Checks that the files a task spec names exist, before anything loads them: idx:IMAGES,LABELS,
+// mmlu:DIR[:split], cmmlu:DIR[:split], ceval:DIR[:split], jsonl:FILE (presets name no file).
+// Throws nf::InputError starting "Task" ("Task folder not found: /data/mmlu").
+void checkTaskFiles(const QString& spec);
+
+// A task spec short enough for a title or a list row: "idx:images-ubyte", "mmlu:data (test)",
+// "jsonl:tiny.jsonl"; presets ("fashion-mnist:test") unchanged.
+QString shortTaskSpec(const QString& spec);
+
 // One line for the queue list: "model.pt · fashion-mnist:test · sample T=0.70, fp32, auto, bs 256 · seeds
 // 1-5".
 QString describePlan(const engine::RunPlan& plan);

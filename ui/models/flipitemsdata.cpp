@@ -1,6 +1,7 @@
 #include "models/flipitemsdata.h"
 
 #include "common/error.h"
+#include "formats/mcq.h"
 #include "formats/task.h"
 
 #include <algorithm>
@@ -12,35 +13,62 @@
 namespace nf::ui {
 namespace {
 
-// The image data of the last few tasks, so that switching between groups of one task does not read
-// the files again. Shared by every thread that loads flip items.
+// The data of the last few tasks of each kind, so that switching between groups of one task does
+// not read the files again. Shared by every thread that loads flip items.
+template <typename Data> class TaskCache
+{
+public:
+    using Loader = Data (*)(const std::string& spec);
+    explicit TaskCache(Loader loader) : m_loader(loader) {}
+
+    std::shared_ptr<const Data> get(const store::TaskRow& task)
+    {
+        const std::string key = task.sha256 + '\n' + task.path;
+        {
+            std::lock_guard lock(m_mutex);
+            for (const auto& [cachedKey, data] : m_cache) {
+                if (cachedKey == key)
+                    return data;
+            }
+        }
+        std::shared_ptr<const Data> data;
+        try {
+            data = std::make_shared<const Data>(m_loader(task.path));
+        } catch (const std::exception&) {
+            return nullptr; // moved or deleted data: the page shows no thumbnails, nothing else changes
+        }
+        // Another file under the same path would show the wrong images or questions.
+        if (data->sha256 != task.sha256)
+            return nullptr;
+        std::lock_guard lock(m_mutex);
+        m_cache.emplace(m_cache.begin(), key, data);
+        if (m_cache.size() > kKept)
+            m_cache.pop_back();
+        return data;
+    }
+
+private:
+    static constexpr size_t kKept = 2;
+    Loader m_loader;
+    std::mutex m_mutex;
+    std::vector<std::pair<std::string, std::shared_ptr<const Data>>> m_cache;
+};
+
 std::shared_ptr<const formats::ImageTask> cachedImageTask(const store::TaskRow& task)
 {
-    static std::mutex mutex;
-    static std::vector<std::pair<std::string, std::shared_ptr<const formats::ImageTask>>> cache;
-    constexpr size_t kKept = 2;
-    const std::string key = task.sha256 + '\n' + task.path;
-    {
-        std::lock_guard lock(mutex);
-        for (const auto& [cachedKey, data] : cache) {
-            if (cachedKey == key)
-                return data;
-        }
-    }
-    std::shared_ptr<const formats::ImageTask> data;
-    try {
-        data = std::make_shared<const formats::ImageTask>(formats::loadImageTask(task.path));
-    } catch (const std::exception&) {
-        return nullptr; // moved or deleted data: the page shows no thumbnails, nothing else changes
-    }
-    // Another file under the same path would show the wrong images.
-    if (data->sha256 != task.sha256)
-        return nullptr;
-    std::lock_guard lock(mutex);
-    cache.emplace(cache.begin(), key, data);
-    if (cache.size() > kKept)
-        cache.pop_back();
-    return data;
+    static TaskCache<formats::ImageTask> cache(&formats::loadImageTask);
+    return cache.get(task);
+}
+
+std::shared_ptr<const formats::McqTask> cachedMcqTask(const store::TaskRow& task)
+{
+    static TaskCache<formats::McqTask> cache(&formats::loadMcqTask);
+    return cache.get(task);
+}
+
+bool isMcqKind(const std::string& kind)
+{
+    return kind == "mmlu" || kind == "cmmlu" || kind == "ceval" || kind == "jsonl";
 }
 
 QImage thumbnail(const formats::ImageTask& images, int64_t idx)
@@ -80,6 +108,8 @@ QString FlipItemsData::answerText(int32_t answer) const
 {
     if (answer < 0)
         return QStringLiteral("no answer");
+    if (choiceLetters && answer < 26)
+        return QString(QLatin1Char(formats::choiceLetter(answer)));
     const QString number = QString::number(answer);
     if (static_cast<size_t>(answer) >= classNames.size())
         return number;
@@ -164,6 +194,21 @@ FlipItemsData loadFlipItems(const store::Store& store, int64_t groupId, int maxR
                 data.classNames = images->classNames;
             for (FlipItem& item : data.items)
                 item.thumbnail = thumbnail(*images, item.idx);
+        }
+    } else if (isMcqKind(data.task.kind)) {
+        data.choiceLetters = true;
+        if (auto mcq = cachedMcqTask(data.task)) {
+            data.questions = true;
+            for (FlipItem& item : data.items) {
+                if (item.idx < 0 || item.idx >= mcq->n())
+                    continue;
+                const formats::McqItem& question = mcq->items[static_cast<size_t>(item.idx)];
+                item.question = question.question;
+                item.choices = question.choices;
+                item.answer = question.answer;
+                if (question.subject >= 0 && static_cast<size_t>(question.subject) < mcq->subjects.size())
+                    item.subjectName = mcq->subjects[static_cast<size_t>(question.subject)].displayName;
+            }
         }
     }
     return data;

@@ -1,9 +1,44 @@
 #include "models/flipitemsmodel.h"
 
+#include "formats/mcq.h"
+
 #include <QSet>
 #include <array>
 
 namespace nf::ui {
+namespace {
+
+// Characters of a question the table shows; the tooltip has all of it.
+constexpr int kQuestionChars = 120;
+
+QString subjectText(const FlipItem& item)
+{
+    return QString::fromStdString(item.subjectName.empty() ? item.subject : item.subjectName);
+}
+
+// The question on one line, cut after kQuestionChars characters (never inside a surrogate pair).
+// "B. 清朝" and a line break, for an answer's tooltip; "" where the choice is unknown.
+QString choiceText(const FlipItem& item, int answer)
+{
+    if (answer < 0 || static_cast<size_t>(answer) >= item.choices.size())
+        return {};
+    return QStringLiteral("%1. %2\n")
+        .arg(QString(QLatin1Char(formats::choiceLetter(answer))),
+             QString::fromStdString(item.choices[static_cast<size_t>(answer)]));
+}
+
+QString questionStart(const std::string& question)
+{
+    QString text = QString::fromStdString(question).simplified();
+    if (text.size() <= kQuestionChars)
+        return text;
+    int cut = kQuestionChars;
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut;
+    return text.left(cut).trimmed() + QChar(0x2026);
+}
+
+} // namespace
 
 FlipItemsModel::FlipItemsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -18,7 +53,7 @@ QStringList FlipItemsModel::subjects() const
 {
     QSet<QString> seen;
     for (const FlipItem& item : m_data.items)
-        seen.insert(QString::fromStdString(item.subject));
+        seen.insert(subjectText(item));
     QStringList list(seen.begin(), seen.end());
     list.sort(Qt::CaseInsensitive);
     return list;
@@ -40,7 +75,7 @@ QVariant FlipItemsModel::display(const FlipItem& item, int column) const
     case ItemColumn:
         return QString::number(item.idx);
     case SubjectColumn:
-        return QString::fromStdString(item.subject);
+        return subjectText(item);
     case ReferenceColumn: {
         // Named like the majority answer, so that the two read side by side.
         bool number = false;
@@ -56,8 +91,30 @@ QVariant FlipItemsModel::display(const FlipItem& item, int column) const
         return QString::number(item.nCorrect);
     case MajorityColumn:
         return item.majorityAnswer ? m_data.answerText(*item.majorityAnswer) : QString();
+    case QuestionColumn:
+        return questionStart(item.question);
     }
     return {};
+}
+
+QString FlipItemsModel::questionToolTip(const FlipItem& item) const
+{
+    if (item.question.empty())
+        return {};
+    // Rich text, so that a long question wraps instead of running off the screen.
+    QString html = QStringLiteral("<p style='white-space:pre-wrap'>%1</p><p>")
+                       .arg(QString::fromStdString(item.question).toHtmlEscaped());
+    for (size_t i = 0; i < item.choices.size(); ++i) {
+        const int choice = static_cast<int>(i);
+        QString line = QStringLiteral("%1. %2").arg(QString(QLatin1Char(formats::choiceLetter(choice))),
+                                                    QString::fromStdString(item.choices[i]).toHtmlEscaped());
+        if (choice == item.answer)
+            line = QStringLiteral("<b>%1 \u2713 correct</b>").arg(line);
+        else if (item.majorityAnswer && *item.majorityAnswer == choice)
+            line += QStringLiteral(" <i>(the majority answer)</i>");
+        html += line + QStringLiteral("<br>");
+    }
+    return html + QStringLiteral("</p>");
 }
 
 QVariant FlipItemsModel::sortKey(const FlipItem& item, int column) const
@@ -96,23 +153,32 @@ QVariant FlipItemsModel::data(const QModelIndex& index, int role) const
                    : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == MajorityColumn && item.majorityAnswer)
-            return QStringLiteral("%1 of the %2 runs read gave this answer (the latest %3 runs are read)")
-                .arg(item.majorityCount)
-                .arg(item.answeredRuns)
-                .arg(m_data.runsForMajority);
+            return QString(
+                choiceText(item, *item.majorityAnswer) +
+                QStringLiteral("%1 of the %2 runs read gave this answer (the latest %3 runs are read)")
+                    .arg(item.majorityCount)
+                    .arg(item.answeredRuns)
+                    .arg(m_data.runsForMajority));
+        if (index.column() == ReferenceColumn && item.answer >= 0)
+            return choiceText(item, item.answer).trimmed();
         if (index.column() == FlipRateColumn)
             return QStringLiteral("Correct in %1 of %2 runs").arg(item.nCorrect).arg(item.nRuns);
+        if (index.column() == QuestionColumn || (index.column() == ItemColumn && !item.question.empty()))
+            return questionToolTip(item);
+        if (index.column() == SubjectColumn && !item.subjectName.empty() && item.subjectName != item.subject)
+            return QString::fromStdString(item.subject);
         return {};
     case SortRole:
         return sortKey(item, index.column());
     case ItemIndexRole:
         return static_cast<qint64>(item.idx);
     case SubjectRole:
-        return QString::fromStdString(item.subject);
+        return subjectText(item);
     case FilterTextRole: {
         QStringList parts;
-        for (int column = 0; column < NUM_COLUMNS; ++column)
+        for (int column = 0; column < QuestionColumn; ++column)
             parts << display(item, column).toString();
+        parts << QString::fromStdString(item.question);
         return parts.join(QLatin1Char('\n')).toLower();
     }
     default:
@@ -126,7 +192,7 @@ QVariant FlipItemsModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     if (role == Qt::DisplayRole) {
         static const std::array<const char*, NUM_COLUMNS> names = {
-            "Item", "Subject", "Reference", "Correct rate", "Runs", "Correct", "Majority answer"};
+            "Item", "Subject", "Reference", "Correct rate", "Runs", "Correct", "Majority answer", "Question"};
         return QString::fromLatin1(names[static_cast<size_t>(section)]);
     }
     if (role == Qt::ToolTipRole) {

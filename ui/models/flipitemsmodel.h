@@ -23,12 +23,13 @@ public:
         RunsColumn,
         CorrectColumn,
         MajorityColumn,
+        QuestionColumn, // multiple-choice tasks: the question's start; its whole text in the tooltip
         NUM_COLUMNS
     };
     enum Roles {
         SortRole = Qt::UserRole, // numbers for the numeric columns
         ItemIndexRole,           // qint64 item index
-        SubjectRole,             // QString
+        SubjectRole,             // QString: the subject's display name
         FilterTextRole,          // lower-case text a filter matches
     };
 
@@ -36,7 +37,7 @@ public:
 
     void setFlipItems(FlipItemsData data);
     const FlipItemsData& flipItems() const { return m_data; }
-    // The subjects of the rows, sorted, for a subject filter.
+    // The subjects of the rows (display names), sorted, for a subject filter.
     QStringList subjects() const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -47,6 +48,7 @@ public:
 private:
     QVariant display(const FlipItem& item, int column) const;
     QVariant sortKey(const FlipItem& item, int column) const;
+    QString questionToolTip(const FlipItem& item) const;
 
     FlipItemsData m_data;
 };
@@ -60,7 +62,7 @@ public:
 public Q_SLOTS:
     // Only items of this subject; empty for every subject.
     void setSubject(const QString& subject);
-    // Case-insensitive text in any column (index, subject, reference, majority answer).
+    // Case-insensitive text in any column (index, subject, reference, majority answer, question).
     void setFilterText(const QString& text);
 
 protected:

@@ -13,6 +13,11 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace nf::ui {
+namespace {
+
+constexpr int kQuestionMinimumWidth = 240; // pixels
+
+} // namespace
 
 ItemsPage::ItemsPage(QWidget* parent)
     : QWidget(parent), m_header(new QLabel(this)), m_filter(new QLineEdit(this)), m_subject(new QComboBox(this)),
@@ -24,7 +29,7 @@ ItemsPage::ItemsPage(QWidget* parent)
     m_subject->setObjectName(QStringLiteral("itemsSubject"));
     m_table->setObjectName(QStringLiteral("itemsTable"));
     m_header->setWordWrap(true);
-    m_filter->setPlaceholderText(QStringLiteral("Filter items: index, subject, answer…"));
+    m_filter->setPlaceholderText(QStringLiteral("Filter items: index, subject, answer, question…"));
     m_filter->setClearButtonEnabled(true);
 
     m_proxy->setSourceModel(m_model);
@@ -32,8 +37,10 @@ ItemsPage::ItemsPage(QWidget* parent)
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(FlipItemsModel::FlipRateColumn, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(60);
-    m_table->setIconSize(QSize(56, 56));
+    m_table->verticalHeader()->setDefaultSectionSize(kFlipThumbnailSize + 4);
+    m_table->setIconSize(QSize(kFlipThumbnailSize, kFlipThumbnailSize));
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
@@ -107,6 +114,9 @@ void ItemsPage::show(const Outcome& outcome)
     if (data.runsForMajority < data.countedRuns)
         header += QStringLiteral("; the majority answer reads the latest %1 runs").arg(data.runsForMajority);
     header += QStringLiteral(". Flip rate: the share of runs that answered the item correctly.");
+    if (data.choiceLetters && !data.questions)
+        header += QStringLiteral(" The task's questions could not be read from %1 (moved or changed since).")
+                      .arg(QString::fromStdString(data.task.path).toHtmlEscaped());
     m_header->setText(header);
     m_model->setFlipItems(data);
     const QSignalBlocker block(m_subject);
@@ -114,7 +124,15 @@ void ItemsPage::show(const Outcome& outcome)
     m_subject->addItem(QStringLiteral("all"));
     m_subject->addItems(m_model->subjects());
     m_proxy->setSubject({});
+    // Thumbnails need tall rows; text rows stay one line high, the question last, filling the width.
+    m_table->verticalHeader()->setDefaultSectionSize(data.thumbnails ? kFlipThumbnailSize + 4
+                                                                     : m_table->fontMetrics().height() + 10);
+    m_table->setColumnHidden(FlipItemsModel::QuestionColumn, !data.questions);
     m_table->resizeColumnsToContents();
+    // A question takes the width the other columns leave (the last section stretches; its tooltip
+    // has the whole text) rather than its own length, which would push the table sideways.
+    if (data.questions)
+        m_table->setColumnWidth(FlipItemsModel::QuestionColumn, kQuestionMinimumWidth);
 }
 
 } // namespace nf::ui

@@ -336,6 +336,9 @@ void MainWindow::refresh()
             runs << index.data(RunBrowserModel::RunIdRole).toLongLong();
     }
     m_runIds = runs;
+    // The details of a run that changed since (one that completed, or was resumed) read anew.
+    if (!runs.isEmpty())
+        showRunDetails(runs.back());
     m_stack->setCurrentWidget(empty && !m_demoRunning ? static_cast<QWidget*>(m_welcome) : m_splitter);
     if (empty && m_demoRunning)
         m_stack->setCurrentWidget(m_welcome);

@@ -77,6 +77,9 @@ public:
     bool deleteRuns(const QList<qint64>& runIds, bool confirm = true);
     void runDemo();
     void newEvaluation();
+    // Queues the continuation of an interrupted, cancelled or failed run ("Resume run" in the
+    // browser's menu); a run that cannot be resumed (model file changed, ...) is named in an error box.
+    void resumeRun(qint64 runId);
 
 Q_SIGNALS:
     // After each refresh of the browser and the pages (tests and the screenshot mode wait on it).

@@ -10,7 +10,9 @@
 #include "pages/welcomepage.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
+#include "worker/evaluationworker.h"
 #include "worker/moreruns.h"
+#include "worker/resumerun.h"
 
 #include <QAction>
 #include <QApplication>
@@ -97,6 +99,10 @@ void MainWindow::browserContextMenu(const QPoint& position)
             const bool completed = index.data(RunBrowserModel::StatusRole).toString() == QLatin1String("completed");
             menu.addAction(QStringLiteral("Pin run %1 as the baseline").arg(runId), this, [this, runId] { pinRun(runId); })
                 ->setEnabled(completed);
+            const auto run = m_store ? m_store->run(runId) : std::nullopt;
+            if (run && canResume(run->status, run->source))
+                menu.addAction(QStringLiteral("Resume run %1").arg(runId), this, [this, runId] { resumeRun(runId); })
+                    ->setObjectName(QStringLiteral("resumeRunAction"));
         }
         menu.addAction(QStringLiteral("Pin group %1 as the baseline").arg(groupId), this,
                        [this, groupId] { pinGroup(groupId); });
@@ -221,6 +227,22 @@ void MainWindow::newEvaluation()
         enqueue(std::move(job));
     });
     dialog->open();
+}
+
+void MainWindow::resumeRun(qint64 runId)
+{
+    if (!m_store)
+        return;
+    EvaluationJob job;
+    job.kind = EvaluationJob::Kind::Plans;
+    try {
+        job.plans.push_back(resumePlanForRun(*m_store, runId));
+    } catch (const std::exception& e) {
+        showError(QStringLiteral("Resume run"), QString::fromUtf8(e.what()));
+        return;
+    }
+    job.title = QStringLiteral("resume run %1: %2").arg(runId).arg(describePlans(job.plans));
+    enqueue(std::move(job));
 }
 
 void MainWindow::enqueue(EvaluationJob job)

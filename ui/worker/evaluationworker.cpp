@@ -2,9 +2,11 @@
 
 #include "common/error.h"
 #include "common/paths.h"
+#include "dialogs/formtext.h"
 #include "engine/demo.h"
 #include "engine/models.h"
 #include "store/store.h"
+#include "worker/resumerun.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -79,15 +81,6 @@ QString modelName(const engine::RunPlan& plan)
     if (!plan.modelLabel.empty())
         return QString::fromStdString(plan.modelLabel);
     return QFileInfo(QString::fromStdString(plan.modelPath)).fileName();
-}
-
-// Task specs of IDX files carry two absolute paths: the images file's name is enough for a title.
-QString taskName(const engine::RunPlan& plan)
-{
-    const QString spec = QString::fromStdString(plan.taskSpec);
-    if (!spec.startsWith(QStringLiteral("idx:")))
-        return spec;
-    return QStringLiteral("idx:") + QFileInfo(spec.mid(4).section(QLatin1Char(','), 0, 0)).fileName();
 }
 
 } // namespace
@@ -166,6 +159,9 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     }
 
     store::Store store(QFile::encodeName(m_databasePath).toStdString());
+    // A resumed run continues only with the files it started with; checked before it is touched.
+    for (const auto& evaluation : evaluations)
+        checkResumable(store, evaluation);
     reporter.startPhase(QStringLiteral("evaluating"));
     engine::RepeatRunner runner(
         store,
@@ -208,7 +204,7 @@ QString describePlans(const std::vector<engine::RunPlan>& plans)
         const QString model = modelName(plan);
         if (!models.contains(model))
             models.append(model);
-        const QString task = taskName(plan);
+        const QString task = shortTaskSpec(QString::fromStdString(plan.taskSpec));
         if (!tasks.contains(task))
             tasks.append(task);
     }

@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "engine/config.h"
 #include "store/store.h"
+#include "worker/resumerun.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -40,13 +41,17 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
     bool anySeed = false;
     store::RunFilter ofGroup;
     ofGroup.configId = groupId;
-    for (const auto& run : store.runs(ofGroup)) {
+    const auto runs = store.runs(ofGroup);
+    for (const auto& run : runs) {
         largestSeed = anySeed ? std::max(largestSeed, run.seed) : run.seed;
         anySeed = true;
         // The label of the group's latest original run ("demo: greedy") carries over.
         if (!run.reproduces)
             plan.label = run.label;
     }
+    // A language model's runs use the tokenizer the group's latest run used.
+    if (plan.config.lm && !runs.empty())
+        plan.tokenizerPath = tokenizerForMoreRuns(store, runs.back(), plan.config, model.path, groupName);
     plan.seeds = engine::seedRange(anySeed ? largestSeed + 1 : 1, count);
     return {plan};
 }

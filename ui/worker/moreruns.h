@@ -18,7 +18,8 @@ namespace nf::ui {
 // check it is still the one the group was run with: another file at that path would start a new
 // group instead of adding to this one. Throws nf::InputError (message names the path or group)
 // when the group does not exist, was imported ("imported runs cannot be repeated here: ..."),
-// its model file is gone or changed, or count < 1.
+// its model file is gone or changed, a language model's tokenizer is gone or changed, or count < 1.
+// A language model's plan names the tokenizer the group's latest run used (see tokenizerForMoreRuns).
 std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_t groupId, int count);
 
 } // namespace nf::ui

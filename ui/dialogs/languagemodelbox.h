@@ -1,0 +1,48 @@
+#pragma once
+
+// The New-evaluation form's "Language model" group: the tokenizer and the prompt knobs of a causal
+// LM on a multiple-choice task (engine::LanguageModelOptions). Shown only for MCQ tasks.
+
+#include "engine/config.h"
+
+#include <QGroupBox>
+#include <string>
+
+QT_BEGIN_NAMESPACE
+class QComboBox;
+class QLineEdit;
+class QSettings;
+class QSpinBox;
+QT_END_NAMESPACE
+
+namespace nf::ui {
+
+class LanguageModelBox : public QGroupBox
+{
+    Q_OBJECT
+public:
+    explicit LanguageModelBox(QWidget* parent = nullptr);
+    ~LanguageModelBox() override;
+
+    engine::LanguageModelOptions options() const;
+    // The tokenizer file a plan names: absolute, or empty for "tokenizer.json beside the model".
+    // Throws nf::InputError naming the field when the file named, or the one beside `modelPath`
+    // when none is named, does not exist.
+    std::string tokenizerPath(const QString& modelPath) const;
+    void setOptions(const engine::LanguageModelOptions& options, const QString& tokenizerPath);
+
+    void load(const QSettings& settings);
+    void save(QSettings& settings) const;
+
+private:
+    void browseTokenizer();
+
+    QLineEdit* m_tokenizer = nullptr;
+    QComboBox* m_template = nullptr;
+    QSpinBox* m_nShot = nullptr;
+    QComboBox* m_shots = nullptr;
+    QSpinBox* m_maxLength = nullptr;
+    QComboBox* m_padding = nullptr;
+};
+
+} // namespace nf::ui

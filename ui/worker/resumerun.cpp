@@ -1,0 +1,127 @@
+#include "worker/resumerun.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "engine/config.h"
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace nf::ui {
+namespace {
+
+std::string runName(int64_t runId)
+{
+    return "run " + std::to_string(runId);
+}
+
+// The tokenizer.json a language-model run used, as its environment records it; empty when it
+// records none.
+std::string recordedTokenizer(const store::Store& store, const store::RunRow& run)
+{
+    if (run.envId == 0)
+        return {};
+    const auto environment = nlohmann::json::parse(store.environmentJson(run.envId), nullptr, false);
+    if (!environment.is_object())
+        return {};
+    const auto found = environment.find("engine.tokenizer");
+    return found != environment.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+} // namespace
+
+bool canResume(const std::string& status, const std::string& source)
+{
+    return source == "engine" &&
+           (status == store::kInterrupted || status == store::kCancelled || status == store::kFailed);
+}
+
+engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId)
+{
+    const std::string name = runName(runId);
+    const auto run = store.run(runId);
+    if (!run)
+        throw InputError(name + " is not in " + store.path().string());
+    if (run->source != "engine")
+        throw InputError(name + " was imported (" + run->source +
+                         "); only runs made by noisefloor's engine can be resumed");
+    if (run->status == store::kCompleted)
+        throw InputError(name + " is completed: nothing to resume");
+    if (run->status == store::kRunning)
+        throw InputError(name + " is still running");
+    const auto group = store.group(run->configId);
+    if (!group)
+        throw InputError(name + ": its config group " + std::to_string(run->configId) + " is not in " +
+                         store.path().string());
+    const auto model = store.model(group->modelId);
+    const auto task = store.task(group->taskId);
+    if (model.kind == "imported" || task.kind == "imported")
+        throw InputError(name + " belongs to imported data (" + model.label + " on " + task.label +
+                         "): noisefloor has no model file or task to run");
+    if (model.path.empty() || !std::filesystem::exists(model.path))
+        throw InputError("Model file not found: " + model.path + " (" + name +
+                         " was run with it; put it back there to resume)");
+    if (sha256File(model.path) != model.sha256)
+        throw InputError(model.path + ": the model file changed since " + name +
+                         " started (sha256 differs); its answers would mix two models");
+
+    engine::RunPlan plan;
+    plan.modelPath = model.path;
+    plan.modelLabel = model.label;
+    plan.taskSpec = task.path;
+    plan.config = engine::configFromParamsJson(group->paramsJson);
+    plan.seeds = {run->seed};
+    plan.label = run->label;
+    plan.resumeRun = run->id;
+    plan.tokenizerPath = tokenizerForMoreRuns(store, *run, plan.config, model.path, name);
+    return plan;
+}
+
+std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow& run,
+                                 const engine::EvalConfig& config, const std::string& modelPath,
+                                 const std::string& what)
+{
+    if (!config.lm)
+        return {};
+    const std::string recorded = recordedTokenizer(store, run);
+    // The recorded file while it is there, else the one beside the model (a copy moved with it).
+    const std::string path = std::filesystem::is_regular_file(recorded) ? recorded : std::string();
+    const std::string tokenizer =
+        path.empty() ? (std::filesystem::path(modelPath).parent_path() / "tokenizer.json").string() : path;
+    if (!std::filesystem::is_regular_file(tokenizer))
+        throw InputError("Tokenizer file not found: " + tokenizer +
+                         (recorded.empty() ? " (" + what + " used the tokenizer.json beside the model)"
+                                           : " nor " + recorded + ", which " + what + " used"));
+    const std::string& wanted = config.lm->tokenizerSha256;
+    if (!wanted.empty() && sha256File(tokenizer) != wanted)
+        throw InputError(tokenizer + ": not the tokenizer " + what + " used (sha256 differs)");
+    return path;
+}
+
+void checkResumable(const store::Store& store, const engine::Evaluation& evaluation)
+{
+    const auto& plan = evaluation.plan();
+    if (!plan.resumeRun)
+        return;
+    const std::string name = runName(*plan.resumeRun);
+    const auto run = store.run(*plan.resumeRun);
+    if (!run)
+        throw InputError(name + " is not in " + store.path().string() + " any more");
+    const auto group = store.group(run->configId);
+    if (!group)
+        throw InputError(name + ": its config group " + std::to_string(run->configId) + " is gone");
+    if (evaluation.modelSha256() != store.model(group->modelId).sha256)
+        throw InputError(plan.modelPath + ": the model file changed since " + name +
+                         " started (sha256 differs)");
+    if (evaluation.taskSha256() != store.task(group->taskId).sha256)
+        throw InputError(evaluation.taskSpec() + ": the task's data changed since " + name +
+                         " started (sha256 differs)");
+    const auto stored = engine::configFromParamsJson(group->paramsJson);
+    const auto& got = plan.config.lm;
+    if (stored.lm && got && stored.lm->tokenizerSha256 != got->tokenizerSha256)
+        throw InputError(plan.tokenizerPath + ": not the tokenizer " + name + " used (sha256 differs)");
+}
+
+} // namespace nf::ui
