@@ -102,6 +102,8 @@ std::optional<engine::LanguageModelOptions> languageModelOptions(const RunOption
         lm.nShot = options.nShot;
     if (!options.shots.empty())
         lm.shots = engine::parseShotSelection(options.shots);
+    else if (lm.promptTemplate == "mmlu-original")
+        lm.shots = engine::ShotSelection::First; // as the benchmark authors' code does
     if (options.maxLength > 0)
         lm.maxLength = options.maxLength;
     if (!options.paddingSide.empty())
@@ -277,7 +279,9 @@ void addRunOptions(CLI::App* command, RunOptions& options)
     command->add_option("--tokenizer", options.tokenizer, "Hugging Face tokenizer.json (default: beside the model)")
         ->group(lm);
     command->add_option("--n-shot", options.nShot, "Few-shot examples per prompt (default 5)")->group(lm);
-    command->add_option("--shots", options.shots, "first | per-run | per-item (default per-item; seeded = per-item)")
+    command->add_option("--shots", options.shots,
+                        "first | per-run | per-item (default per-item, first with --template mmlu-original; "
+                        "seeded = per-item)")
         ->group(lm);
     command->add_option("--template", options.promptTemplate,
                         "llamafactory (default) | llamafactory-zh | mmlu-original")
@@ -318,7 +322,17 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     auto* run =
         app.add_subcommand("run", "Evaluate a model on a task over seeded repeats and store every run");
     addRunOptions(run, *options);
-    run->callback([&global, &action, options] {
+    run->callback([&global, &action, options, run] {
+        // A resumed run keeps everything it started with; only its tokenizer may be found elsewhere.
+        if (!options->resume.empty()) {
+            for (const auto* option : run->get_options()) {
+                const auto name = option->get_name();
+                if (option->count() > 0 && name != "--resume" && name != "--tokenizer" && name != "--help")
+                    throw CLI::ValidationError("run --resume: " + name +
+                                               " cannot be given: a resumed run keeps its model, task, config and "
+                                               "seed (only --tokenizer, to point to another copy of its tokenizer)");
+            }
+        }
         action = [&global, options] {
             ProgressBar bar;
             // Everything is loaded and checked before the database is opened: bad input writes nothing.
@@ -406,9 +420,9 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 store, [&](const engine::RunProgress& p) { bar.update(p); }, &g_cancel);
             const auto result = runner.run(evaluations);
             bar.finish();
-            const auto& outcome = result.outcomes.back();
-            if (result.cancelled)
+            if (result.cancelled || result.outcomes.empty())
                 return CancelOnInterrupt::exitCode();
+            const auto& outcome = result.outcomes.back();
 
             const auto before = store.runItems(original->id);
             const auto after = store.runItems(outcome.runId);

@@ -110,14 +110,15 @@ struct CausalLm::Impl
         return choiceLogits(batch, forwardLogits(batch));
     }
 
-    // Largest difference between the choice logits of `prompt` alone and padded in a batch.
+    // Largest difference between the choice logits of a prompt alone and padded in a batch: the
+    // prompt less its first 16 tokens, next to the whole prompt (so nothing is longer than a prompt
+    // the run will feed the model).
     double paddingDifference(const std::vector<int32_t>& prompt, PaddingSide side)
     {
-        std::vector<int32_t> longer = prompt;
-        const size_t extra = std::max<size_t>(1, std::min<size_t>(16, prompt.size()));
-        longer.insert(longer.end(), prompt.begin(), prompt.begin() + static_cast<std::ptrdiff_t>(extra));
-        const auto alone = scoreOnce({&prompt}, side);
-        const auto padded = scoreOnce({&prompt, &longer}, side);
+        const auto cut = static_cast<std::ptrdiff_t>(std::min<size_t>(16, prompt.size() - 1));
+        const std::vector<int32_t> shorter(prompt.begin() + cut, prompt.end());
+        const auto alone = scoreOnce({&shorter}, side);
+        const auto padded = scoreOnce({&shorter, &prompt}, side);
         return (alone[0] - padded[0]).abs().max().item<double>();
     }
 
@@ -131,26 +132,13 @@ struct CausalLm::Impl
 
 CausalLm::CausalLm(const std::string& path, const EvalConfig& config) : d(std::make_unique<Impl>())
 {
-    validate(config);
-    d->path = path;
-    d->config = config;
-    if (!std::filesystem::exists(path))
-        throw InputError(path + ": no such file");
-    d->device = resolveDevice(config.device);
-    checkDType(config.dtype, d->device);
-    if (d->device.type == "cuda")
-        d->torchDevice = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(d->device.index));
-    d->dtype = scalarTypeOf(config.dtype);
     if (config.dropout == DropoutMode::Train)
         throw InputError("dropout: --dropout train is for classifiers; a language model runs in eval mode");
-    try {
-        d->module = torch::jit::load(path, d->torchDevice);
-    } catch (const std::exception& e) {
-        throw InputError(path + ": not a TorchScript model (" + torchErrorSummary(e) + ")");
-    }
-    d->module.eval();
-    if (d->dtype != at::kFloat)
-        d->module.to(d->dtype);
+    d->path = path;
+    d->config = config;
+    d->device = loadScriptModule(path, config, d->module);
+    d->torchDevice = torchDeviceOf(d->device);
+    d->dtype = scalarTypeOf(config.dtype);
     keepFreedMemoryForReuse();
 }
 
@@ -214,13 +202,19 @@ void CausalLm::checkAgainst(const std::vector<int32_t>& prompt, const std::vecto
     if (d->config.batchSize == 1)
         return;
     const PaddingSide side = d->config.lm ? d->config.lm->paddingSide : PaddingSide::Right;
-    const auto alone = d->scoreOnce({&prompt}, side);
-    const double tolerance = d->paddingTolerance(alone);
-    const double difference = d->paddingDifference(prompt, side);
-    if (difference <= tolerance)
-        return;
     const PaddingSide other = side == PaddingSide::Right ? PaddingSide::Left : PaddingSide::Right;
-    const double otherDifference = d->paddingDifference(prompt, other);
+    double tolerance = 0;
+    double difference = 0;
+    double otherDifference = 0;
+    try {
+        tolerance = d->paddingTolerance(d->scoreOnce({&prompt}, side));
+        difference = d->paddingDifference(prompt, side);
+        if (difference <= tolerance)
+            return;
+        otherDifference = d->paddingDifference(prompt, other);
+    } catch (const std::exception& e) {
+        throw InputError(d->path + ": forward failed on a padded batch of two prompts (" + torchErrorSummary(e) + ")");
+    }
     std::ostringstream message;
     message << d->path << ": with --padding-side " << toString(side)
             << ", a prompt padded inside a batch gets other answer logits than the same prompt alone "
@@ -283,7 +277,10 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
         } catch (const InputError&) {
             throw;
         } catch (const std::exception& e) {
-            // The run is stored as failed with this as its note: the useful line, not a backtrace.
+            // What finished is kept (a resume redoes only the rest); the run is stored as failed
+            // with this as its note: the useful line, not a backtrace.
+            if (sink && !pending.empty())
+                sink(std::move(pending));
             throw std::runtime_error(d->path + ": forward failed on item " +
                                      std::to_string(order[static_cast<size_t>(start)]) + "...: " +
                                      torchErrorSummary(e));

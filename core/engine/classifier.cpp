@@ -181,24 +181,11 @@ struct Classifier::Impl
 
 Classifier::Classifier(const std::string& path, const EvalConfig& config) : d(std::make_unique<Impl>())
 {
-    validate(config);
     d->path = path;
     d->config = config;
-    if (!std::filesystem::exists(path))
-        throw InputError(path + ": no such file");
-    d->device = resolveDevice(config.device);
-    checkDType(config.dtype, d->device);
-    if (d->device.type == "cuda")
-        d->torchDevice = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(d->device.index));
+    d->device = loadScriptModule(path, config, d->module);
+    d->torchDevice = torchDeviceOf(d->device);
     d->dtype = scalarTypeOf(config.dtype);
-    try {
-        d->module = torch::jit::load(path, d->torchDevice);
-    } catch (const std::exception& e) {
-        throw InputError(path + ": not a TorchScript model (" + torchErrorSummary(e) + ")");
-    }
-    d->module.eval();
-    if (d->dtype != at::kFloat)
-        d->module.to(d->dtype);
     if (config.dropout == DropoutMode::Train)
         d->enableDropout();
 }

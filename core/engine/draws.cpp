@@ -4,25 +4,20 @@
 #include <numeric>
 
 namespace nf::engine {
-namespace {
 
-// SplitMix64's finaliser: a bijective mix with full avalanche, the usual base of counter-based
-// generators (it is what seeds xoshiro).
-uint64_t mix(uint64_t z)
+uint64_t mix64(uint64_t z)
 {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
 
-} // namespace
-
 uint64_t counterBits(uint64_t seed, uint64_t item, DrawStream stream)
 {
     constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
-    uint64_t state = mix(seed + kGolden);
-    state = mix(state ^ (static_cast<uint64_t>(stream) * kGolden));
-    return mix(state ^ (item + kGolden));
+    uint64_t state = mix64(seed + kGolden);
+    state = mix64(state ^ (static_cast<uint64_t>(stream) * kGolden));
+    return mix64(state ^ (item + kGolden));
 }
 
 double counterUniform(uint64_t seed, uint64_t item, DrawStream stream)

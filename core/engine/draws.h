@@ -11,6 +11,10 @@ namespace nf::engine {
 // Shots: few-shot rows drawn per (seed, item); RunShots: per (seed, subject) for a whole run.
 enum class DrawStream : uint64_t { Answer = 1, Order = 2, Shots = 3, RunShots = 4 };
 
+// SplitMix64's finaliser: a bijective mix with full avalanche, the usual base of counter-based
+// generators (it is what seeds xoshiro). Also hashes stored prompts: never change it.
+uint64_t mix64(uint64_t z);
+
 uint64_t counterBits(uint64_t seed, uint64_t item, DrawStream stream);
 
 // Uniform in [0, 1), 53 bits.

@@ -74,14 +74,6 @@ std::string shotAnswer(const PromptTemplate& format, const formats::McqItem& sho
     return format.shotAnswerPrefix + formats::choiceLetter(shot.answer) + format.shotEnd;
 }
 
-// SplitMix64's finaliser.
-uint64_t mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 } // namespace
 
 const PromptTemplate& promptTemplate(const std::string& name)
@@ -107,9 +99,9 @@ std::vector<std::string> promptTemplateNames()
 int64_t hashTokens(const std::vector<int32_t>& ids)
 {
     constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
-    uint64_t state = mix(static_cast<uint64_t>(ids.size()) + kGolden);
+    uint64_t state = mix64(static_cast<uint64_t>(ids.size()) + kGolden);
     for (const int32_t id : ids)
-        state = mix(state ^ (static_cast<uint64_t>(static_cast<uint32_t>(id)) + kGolden));
+        state = mix64(state ^ (static_cast<uint64_t>(static_cast<uint32_t>(id)) + kGolden));
     return static_cast<int64_t>(state);
 }
 
@@ -260,6 +252,10 @@ PromptBuilder::PromptBuilder(std::shared_ptr<const formats::McqTask> task,
     if (k > 0 && data.kind == "jsonl")
         throw InputError(flag + ": " + data.path +
                          " is a JSONL task, which has no dev examples; use --n-shot 0");
+    if (k > 0 && data.split == "dev")
+        throw InputError(flag + ": " + data.spec +
+                         " evaluates the dev split, whose questions are the few-shot examples themselves "
+                         "(each prompt would show its own answer); use --n-shot 0 there, or the test split");
     for (const formats::McqSubject& subject : data.subjects) {
         if (static_cast<int>(subject.dev.size()) >= k)
             continue;

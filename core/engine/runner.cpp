@@ -48,6 +48,11 @@ struct Evaluation::Impl
         auto& config = plan.config;
         if (!config.lm)
             config.lm = LanguageModelOptions{};
+        if (config.normalizeMean || config.input == InputLayout::Flat)
+            throw InputError(plan.taskSpec + ": a multiple-choice task has no images; --input and --normalize are "
+                                             "for image tasks");
+        if (task.mcq->n() == 0)
+            throw InputError(task.mcq->spec + ": no questions in it");
         if (plan.tokenizerPath.empty())
             plan.tokenizerPath = (std::filesystem::path(plan.modelPath).parent_path() / "tokenizer.json").string();
         if (!std::filesystem::exists(plan.tokenizerPath))
@@ -353,6 +358,8 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                 outcome.runId = m_store.beginRun(newRun);
             }
             const int64_t overallBefore = progress.overallDone;
+            progress.itemsDone = doneBefore;
+            progress.overallDone = overallBefore + doneBefore;
             const auto started = std::chrono::steady_clock::now();
             try {
                 auto rows = evaluation.evaluate(

@@ -4,6 +4,7 @@
 
 #include <torch/script.h>
 
+#include <filesystem>
 #include <sstream>
 
 namespace nf::engine {
@@ -50,6 +51,31 @@ c10::ScalarType scalarTypeOf(DType dtype)
         break;
     }
     return at::kFloat;
+}
+
+ResolvedDevice loadScriptModule(const std::string& path, const EvalConfig& config, torch::jit::Module& module)
+{
+    validate(config);
+    if (!std::filesystem::exists(path))
+        throw InputError(path + ": no such file");
+    ResolvedDevice device = resolveDevice(config.device);
+    checkDType(config.dtype, device);
+    try {
+        module = torch::jit::load(path, torchDeviceOf(device));
+    } catch (const std::exception& e) {
+        throw InputError(path + ": not a TorchScript model (" + torchErrorSummary(e) + ")");
+    }
+    module.eval();
+    if (config.dtype != DType::Float32)
+        module.to(scalarTypeOf(config.dtype));
+    return device;
+}
+
+c10::Device torchDeviceOf(const ResolvedDevice& device)
+{
+    if (device.type == "cuda")
+        return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(device.index));
+    return c10::Device(c10::kCPU);
 }
 
 std::string shapeText(const at::Tensor& tensor)

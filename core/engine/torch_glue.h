@@ -4,6 +4,7 @@
 // and declared with forward declarations only: torch headers stay in .cpp files.
 
 #include "engine/config.h"
+#include "engine/runtime.h"
 
 #include <cstdint>
 #include <exception>
@@ -12,7 +13,11 @@
 namespace at {
 class Tensor;
 }
+namespace torch::jit {
+struct Module;
+}
 namespace c10 {
+struct Device;
 struct IValue;
 enum class ScalarType : int8_t;
 } // namespace c10
@@ -29,6 +34,12 @@ std::string torchErrorSummary(const std::exception& error);
 at::Tensor outputLogits(const c10::IValue& output, const std::string& path, const char* expected);
 
 c10::ScalarType scalarTypeOf(DType dtype);
+
+// Validates the config, resolves its device and checks its dtype there, and loads the TorchScript
+// file onto that device in eval mode, converted to the dtype. Throws nf::InputError naming the file.
+ResolvedDevice loadScriptModule(const std::string& path, const EvalConfig& config, torch::jit::Module& module);
+
+c10::Device torchDeviceOf(const ResolvedDevice& device);
 
 // "[2, 16, 512]"
 std::string shapeText(const at::Tensor& tensor);

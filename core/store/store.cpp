@@ -443,13 +443,21 @@ void Store::appendRunItems(int64_t runId, const std::vector<ItemRow>& items)
 {
     sqlite::Transaction transaction(d->db);
     {
-        sqlite::Use select(d->cached("SELECT status FROM runs WHERE id = ?1"));
+        sqlite::Use select(d->cached("SELECT status, owner_host, owner_pid FROM runs WHERE id = ?1"));
         select->bind(1, runId);
         if (!select->step())
             throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " does not exist");
-        if (select->textAt(0) != kRunning)
-            throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " is " + select->textAt(0) +
+        const std::string status = select->textAt(0);
+        // Another process may have judged this live run's owner gone (as completeRun allows too).
+        const bool ownRun = select->textAt(1) == d->owner.host && select->int64At(2) == d->owner.pid;
+        if (status != kRunning && !(status == kInterrupted && ownRun))
+            throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " is " + status +
                              ", so it takes no more items");
+        if (status == kInterrupted) {
+            sqlite::Use revive(d->cached("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?1"));
+            revive->bind(1, runId);
+            revive->step();
+        }
     }
     d->itemWriter().insertItems(runId, items);
     transaction.commit();
@@ -490,7 +498,9 @@ void Store::endRun(int64_t runId, const std::string& status, const std::string& 
         throw InputError("a run can end as failed, cancelled or interrupted, not '" + status + "'");
     sqlite::Transaction transaction(d->db);
     // A run that is no longer running (completed, or already marked) keeps its status.
-    sqlite::Use update(d->cached("UPDATE runs SET status = ?2, notes = ?3, finished_at = ?4 "
+    // Appended: a resumed run keeps the story of its earlier sessions.
+    sqlite::Use update(d->cached("UPDATE runs SET status = ?2, finished_at = ?4, "
+                                 "notes = CASE WHEN notes = '' THEN ?3 ELSE notes || char(10) || ?3 END "
                                  "WHERE id = ?1 AND status = 'running'"));
     update->bind(1, runId);
     update->bind(2, status);

@@ -73,6 +73,8 @@ TEST(LmCli, BadLanguageModelInputGetsOneLineAndWritesNothing)
     tooManyShots[8] = "9";
     auto missingFolder = lmArgs(world, model, db);
     missingFolder[6] = "mmlu:" + (world / "no-such-folder").string();
+    auto devSplit = lmArgs(world, model, db);
+    devSplit[6] = world.taskSpec() + ":dev";
 
     const std::pair<std::vector<std::string>, std::string> cases[] = {
         {badTemplate, "chatml"},
@@ -80,6 +82,7 @@ TEST(LmCli, BadLanguageModelInputGetsOneLineAndWritesNothing)
         {badShots, "shots: 'random' is not one of first | per-run | per-item"},
         {tooManyShots, "--n-shot 9"},
         {missingFolder, "no-such-folder"},
+        {devSplit, "whose questions are the few-shot examples themselves"},
     };
     for (const auto& [args, message] : cases) {
         const auto result = cli(world, args);
@@ -154,6 +157,10 @@ TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
         EXPECT_EQ(items[i].promptHash, expected[i].promptHash) << "item " << i;
     }
     EXPECT_EQ(store.runs().size(), 1u) << "resumed in place, not as a new run";
+
+    const auto changed = cli(world, {"--db", db, "run", "--resume", "1", "--batch-size", "4"});
+    EXPECT_EQ(changed.code, 2);
+    EXPECT_CONTAINS(changed.err, "--batch-size cannot be given: a resumed run keeps its model, task, config");
 
     const auto again = cli(world, {"--db", db, "run", "--resume", "1"});
     EXPECT_EQ(again.code, 2);

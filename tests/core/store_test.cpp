@@ -367,11 +367,28 @@ TEST(Store, ResumeTakesAnInterruptedRunBackWithTheItemsItStored)
     // A second process cannot resume it while this one holds it.
     EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(id); }), "still running");
 
-    s.store.completeRun(id, itemsWhere(4, all, 6), 1.0);
+    // The same process may have been judged gone by another one: its next chunk still lands.
+    rawSql(dir / "db.sqlite", "UPDATE runs SET status = 'interrupted' WHERE id = " + std::to_string(id));
+    s.store.appendRunItems(id, itemsWhere(2, all, 6));
+    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    s.store.completeRun(id, itemsWhere(2, all, 8), 1.0);
     EXPECT_EQ(s.store.run(id)->nItems, 10);
     EXPECT_EQ(s.store.group(s.config)->accuracies, std::vector<double>{1.0});
     EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(id); }), "is completed");
     EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(99); }), "does not exist");
+}
+
+TEST(Store, EndingARunKeepsTheNotesOfItsEarlierSessions)
+{
+    TempDir dir;
+    GroupDb s(dir / "db.sqlite");
+    int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
+    s.store.endRun(id, kInterrupted, "killed");
+    s.store.resumeRun(id);
+    s.store.endRun(id, kCancelled, "cancelled at 3 of 10 items");
+    const auto notes = s.store.run(id)->notes;
+    EXPECT_CONTAINS(notes, "killed\nresumed ");
+    EXPECT_CONTAINS(notes, "after being interrupted\ncancelled at 3 of 10 items");
 }
 
 TEST(Store, RunsFilterByConfigAndStatus)
