@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "store/store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -70,6 +71,10 @@ ImportResult importRuns(store::Store& store, const formats::RunsFile& file, cons
                 items[i].correct = record.correct[i] != 0;
                 items[i].predicted = record.predicted.empty() ? -1 : record.predicted[i];
                 items[i].pTrue = record.pTrue.empty() ? NAN : record.pTrue[i];
+                if (!record.nShots.empty())
+                    items[i].nShots = record.nShots[i];
+                if (!record.promptHash.empty())
+                    items[i].promptHash = record.promptHash[i];
             }
             store::NewRun run;
             run.configId = configId;
@@ -133,10 +138,18 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
             const auto items = store.runItems(run.id);
             bool anyPredicted = false;
             bool allProbabilities = !items.empty();
+            // Prompt details travel only when every item has them (a language-model run).
+            const bool prompts = !items.empty() && std::all_of(items.begin(), items.end(), [](const auto& item) {
+                return item.nShots.has_value() && item.promptHash.has_value();
+            });
             for (const auto& item : items) {
                 record.correct.push_back(item.correct ? 1 : 0);
                 record.predicted.push_back(item.predicted);
                 record.pTrue.push_back(item.pTrue);
+                if (prompts) {
+                    record.nShots.push_back(*item.nShots);
+                    record.promptHash.push_back(*item.promptHash);
+                }
                 anyPredicted = anyPredicted || item.predicted >= 0;
                 allProbabilities = allProbabilities && std::isfinite(item.pTrue);
             }

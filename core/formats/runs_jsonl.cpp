@@ -146,6 +146,14 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
                    ? std::optional<double>(v.get<double>())
                    : std::nullopt;
     });
+    record.nShots = optionalArray<int32_t>(object, "n_shots", n, error, "integers from 0", [](const json& v) {
+        const bool fits = v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= INT32_MAX;
+        return fits ? std::optional<int32_t>(v.get<int32_t>()) : std::nullopt;
+    });
+    record.promptHash = optionalArray<int64_t>(object, "prompt_hash", n, error, "64-bit integers", [](const json& v) {
+        const bool fits = v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX);
+        return fits ? std::optional<int64_t>(v.get<int64_t>()) : std::nullopt;
+    });
     return record;
 }
 
@@ -218,6 +226,10 @@ std::string runsJsonlLine(const RunRecord& record)
         object["predicted"] = record.predicted;
     if (!record.pTrue.empty())
         object["p_true"] = record.pTrue;
+    if (!record.nShots.empty())
+        object["n_shots"] = record.nShots;
+    if (!record.promptHash.empty())
+        object["prompt_hash"] = record.promptHash;
     if (!record.uid.empty())
         object["uid"] = record.uid;
     if (!record.label.empty())

@@ -24,6 +24,9 @@ struct RunRecord
     std::vector<std::string> subjects; // empty, or one per item
     std::vector<int32_t> predicted;    // empty, or one per item
     std::vector<double> pTrue;         // empty, or one per item
+    // Language-model runs: few-shot examples kept and the prompt's token hash, per item (or empty).
+    std::vector<int32_t> nShots;
+    std::vector<int64_t> promptHash;
     std::string uid;                   // empty when absent
     std::string environmentJson;       // empty when absent
     std::string modelSha256;           // optional identity beyond the name (written by export)

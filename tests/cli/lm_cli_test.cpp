@@ -51,6 +51,25 @@ TEST(LmCli, RunsRepeatsWithTheTokenizerBesideTheModelAndShowsLetters)
     EXPECT_CONTAINS(show.out, "n_shots");
     EXPECT_CONTAINS(show.out, "engine.tokenizer");
 
+    // Exported and imported elsewhere, a run keeps its prompts' shot counts and hashes.
+    const auto jsonl = (world / "runs.jsonl").string();
+    const auto other = (world / "other.sqlite").string();
+    ASSERT_EQ(cli(world, {"--db", db, "export", "--format", "jsonl", "--out", jsonl}).code, 0);
+    const auto imported = cli(world, {"--db", other, "import", jsonl});
+    ASSERT_EQ(imported.code, 0) << imported.err;
+    {
+        nf::store::Store original(db, nf::store::OpenMode::ReadOnly);
+        nf::store::Store copy(other, nf::store::OpenMode::ReadOnly);
+        const auto before = original.runItems(1);
+        const auto after = copy.runItems(1);
+        ASSERT_EQ(before.size(), after.size());
+        for (size_t i = 0; i < before.size(); ++i) {
+            EXPECT_EQ(after[i].nShots, before[i].nShots) << "item " << i;
+            EXPECT_EQ(after[i].promptHash, before[i].promptHash) << "item " << i;
+            EXPECT_TRUE(after[i].promptHash.has_value());
+        }
+    }
+
     // A language-model run reproduces bit for bit (greedy, fp32, CPU), with the tokenizer it used.
     const auto reproduce = cli(world, {"--db", db, "reproduce", "1"});
     ASSERT_EQ(reproduce.code, 0) << reproduce.err;
