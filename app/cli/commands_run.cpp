@@ -7,6 +7,7 @@
 #include "engine/demo.h"
 #include "engine/prompt.h"
 #include "engine/runner.h"
+#include "engine/stored_plan.h"
 #include "formats/mcq.h"
 #include "formats/task.h"
 #include "output.h"
@@ -179,8 +180,6 @@ struct StoredRun
 {
     engine::RunPlan plan;
     store::RunRow run;
-    std::string modelSha;
-    std::string taskSha;
 };
 
 StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, const std::string& tokenizer)
@@ -193,44 +192,25 @@ StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, con
         throw InputError("run " + std::to_string(run->id) + " was imported (" + run->source +
                          "); only runs made by noisefloor's engine can be run again");
     const auto group = store.group(run->configId);
-    const auto model = store.model(group->modelId);
-    const auto task = store.task(group->taskId);
     StoredRun stored;
     stored.run = *run;
-    stored.plan.modelPath = model.path;
-    stored.plan.modelLabel = model.label;
-    stored.plan.taskSpec = task.path;
-    stored.plan.config = engine::configFromParamsJson(group->paramsJson);
+    stored.plan = engine::planForGroup(store.model(group->modelId), store.task(group->taskId), *group);
     stored.plan.seeds = {run->seed};
-    stored.modelSha = model.sha256;
-    stored.taskSha = task.sha256;
     if (stored.plan.config.lm) {
         // The tokenizer the run used, unless the user names another copy of it.
         stored.plan.tokenizerPath = tokenizer;
-        if (tokenizer.empty() && run->envId != 0) {
-            const auto environment = nlohmann::json::parse(store.environmentJson(run->envId), nullptr, false);
-            if (environment.is_object() && environment.contains("engine.tokenizer") &&
-                std::filesystem::exists(environment["engine.tokenizer"].get<std::string>()))
-                stored.plan.tokenizerPath = environment["engine.tokenizer"].get<std::string>();
-        }
+        if (const auto recorded = engine::recordedTokenizer(store, *run);
+            tokenizer.empty() && !recorded.empty() && std::filesystem::exists(recorded))
+            stored.plan.tokenizerPath = recorded;
     }
     return stored;
 }
 
 // Throws when the files a stored run used changed since (other bytes give other answers).
-void checkSameFiles(const engine::Evaluation& evaluation, const StoredRun& stored)
+void checkSameFiles(const GlobalOptions& global, const engine::Evaluation& evaluation, const StoredRun& stored)
 {
-    const std::string run = std::to_string(stored.run.id);
-    if (evaluation.modelSha256() != stored.modelSha)
-        throw InputError(evaluation.plan().modelPath + ": the model file changed since run " + run +
-                         " (sha256 differs)");
-    if (evaluation.taskSha256() != stored.taskSha)
-        throw InputError(evaluation.taskSpec() + ": the task's data changed since run " + run + " (sha256 differs)");
-    const auto& wanted = stored.plan.config.lm;
-    const auto& got = evaluation.plan().config.lm;
-    if (wanted && got && wanted->tokenizerSha256 != got->tokenizerSha256)
-        throw InputError(evaluation.plan().tokenizerPath + ": not the tokenizer run " + run +
-                         " used (sha256 differs); give that one with --tokenizer");
+    const auto store = openStore(global, store::OpenMode::ReadOnly);
+    engine::checkSameFiles(store, stored.run.configId, evaluation, "run " + std::to_string(stored.run.id));
 }
 
 void addRunOptions(CLI::App* command, RunOptions& options)
@@ -344,7 +324,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 stored.plan.resumeRun = stored.run.id;
                 stored.plan.label = stored.run.label;
                 evaluations.emplace_back(stored.plan);
-                checkSameFiles(evaluations.front(), stored);
+                checkSameFiles(global, evaluations.front(), stored);
             } else {
                 if (options->model.empty() || options->task.empty())
                     throw InputError("run: --model and --task are required (or --resume RUN)");
@@ -411,7 +391,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             stored.plan.reproduces = original->id;
             std::vector<engine::Evaluation> evaluations;
             evaluations.emplace_back(stored.plan);
-            checkSameFiles(evaluations.front(), stored);
+            checkSameFiles(global, evaluations.front(), stored);
 
             auto store = openStore(global, store::OpenMode::ReadWrite);
             ProgressBar bar;

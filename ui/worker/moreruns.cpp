@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "engine/config.h"
+#include "engine/stored_plan.h"
 #include "store/store.h"
 #include "worker/resumerun.h"
 
@@ -31,11 +32,7 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
         throw InputError(model.path + ": the model file changed since " + groupName +
                          " was run (sha256 differs); its runs would start a new group");
 
-    engine::RunPlan plan;
-    plan.modelPath = model.path;
-    plan.modelLabel = model.label;
-    plan.taskSpec = task.path;
-    plan.config = engine::configFromParamsJson(group->paramsJson);
+    engine::RunPlan plan = engine::planForGroup(model, task, *group);
 
     int64_t largestSeed = 0;
     bool anySeed = false;

@@ -3,9 +3,8 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "engine/config.h"
+#include "engine/stored_plan.h"
 #include "store/store.h"
-
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 
@@ -15,19 +14,6 @@ namespace {
 std::string runName(int64_t runId)
 {
     return "run " + std::to_string(runId);
-}
-
-// The tokenizer.json a language-model run used, as its environment records it; empty when it
-// records none.
-std::string recordedTokenizer(const store::Store& store, const store::RunRow& run)
-{
-    if (run.envId == 0)
-        return {};
-    const auto environment = nlohmann::json::parse(store.environmentJson(run.envId), nullptr, false);
-    if (!environment.is_object())
-        return {};
-    const auto found = environment.find("engine.tokenizer");
-    return found != environment.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 } // namespace
@@ -67,11 +53,7 @@ engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId)
         throw InputError(model.path + ": the model file changed since " + name +
                          " started (sha256 differs); its answers would mix two models");
 
-    engine::RunPlan plan;
-    plan.modelPath = model.path;
-    plan.modelLabel = model.label;
-    plan.taskSpec = task.path;
-    plan.config = engine::configFromParamsJson(group->paramsJson);
+    engine::RunPlan plan = engine::planForGroup(model, task, *group);
     plan.seeds = {run->seed};
     plan.label = run->label;
     plan.resumeRun = run->id;
@@ -85,7 +67,7 @@ std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow&
 {
     if (!config.lm)
         return {};
-    const std::string recorded = recordedTokenizer(store, run);
+    const std::string recorded = engine::recordedTokenizer(store, run);
     // The recorded file while it is there, else the one beside the model (a copy moved with it).
     const std::string path = std::filesystem::is_regular_file(recorded) ? recorded : std::string();
     const std::string tokenizer =
@@ -109,19 +91,7 @@ void checkResumable(const store::Store& store, const engine::Evaluation& evaluat
     const auto run = store.run(*plan.resumeRun);
     if (!run)
         throw InputError(name + " is not in " + store.path().string() + " any more");
-    const auto group = store.group(run->configId);
-    if (!group)
-        throw InputError(name + ": its config group " + std::to_string(run->configId) + " is gone");
-    if (evaluation.modelSha256() != store.model(group->modelId).sha256)
-        throw InputError(plan.modelPath + ": the model file changed since " + name +
-                         " started (sha256 differs)");
-    if (evaluation.taskSha256() != store.task(group->taskId).sha256)
-        throw InputError(evaluation.taskSpec() + ": the task's data changed since " + name +
-                         " started (sha256 differs)");
-    const auto stored = engine::configFromParamsJson(group->paramsJson);
-    const auto& got = plan.config.lm;
-    if (stored.lm && got && stored.lm->tokenizerSha256 != got->tokenizerSha256)
-        throw InputError(plan.tokenizerPath + ": not the tokenizer " + name + " used (sha256 differs)");
+    engine::checkSameFiles(store, run->configId, evaluation, name);
 }
 
 } // namespace nf::ui
