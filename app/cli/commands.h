@@ -26,6 +26,7 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global,
                       Action& action); // summary, compare, zones, pin, unpin
 void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action); // import
 void addTokenizeCommand(CLI::App& app, GlobalOptions& global, Action& action); // tokenize
+void addMergeCommand(CLI::App& app, GlobalOptions& global, Action& action); // merge
 
 std::string databasePath(const GlobalOptions& global);
 

@@ -53,6 +53,13 @@ nlohmann::json fullRunJson(const store::Store& store, const store::RunRow& run, 
     json["config"] = nlohmann::json::parse(group->paramsJson);
     json["environment"] =
         run.envId > 0 ? nlohmann::json::parse(store.environmentJson(run.envId)) : nlohmann::json(nullptr);
+    if (run.importId)
+        if (const auto source = store.importRow(*run.importId))
+            json["import"] = {{"format", source->format},
+                              {"path", source->path},
+                              {"sha256", source->sha256},
+                              {"files", nlohmann::json::parse(source->filesJson)},
+                              {"imported_at", source->importedAt}};
     if (withItems) {
         auto items = nlohmann::json::array();
         for (const auto& item : store.runItems(run.id))
@@ -199,11 +206,15 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 return kExitOk;
             }
             const auto group = store.group(run.configId);
+            // A run another tool reported only as a score has no items to count.
+            const bool runLevel = run.status == store::kCompleted && run.importId && store.runItems(run.id).empty();
             std::cout << "run " << run.id << "  uid " << run.uid << '\n'
                       << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")")
                       << '\n'
-                      << "  accuracy   " << points(run.accuracy) << " points (" << run.nCorrect << " of "
-                      << run.nItems << ")\n"
+                      << "  accuracy   " << points(run.accuracy) << " points ("
+                      << (runLevel ? std::string("run-level: the source gave a score, no per-item results")
+                                   : std::to_string(run.nCorrect) + " of " + std::to_string(run.nItems))
+                      << ")\n"
                       << "  seed       " << run.seed << '\n'
                       << "  group      " << run.configId << ": " << group->modelLabel << " on "
                       << group->taskLabel << " (task " << group->taskId << ")\n"
@@ -215,11 +226,19 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                       << '\n'
                       << "  label      " << run.label << '\n'
                       << "  source     " << run.source << '\n';
+            if (run.importId)
+                if (const auto source = store.importRow(*run.importId)) {
+                    std::cout << "  imported   " << source->importedAt << " from " << source->path << " (sha256 "
+                              << source->sha256 << ")\n";
+                    for (const auto& file : nlohmann::json::parse(source->filesJson))
+                        std::cout << "             with " << file.value("path", "") << " (sha256 "
+                                  << file.value("sha256", "") << ")\n";
+                }
             if (run.reproduces)
                 std::cout << "  reproduces run " << *run.reproduces << '\n';
-            std::cout << "  environment\n";
             const auto environment = run.envId > 0 ? nlohmann::json::parse(store.environmentJson(run.envId))
                                                    : nlohmann::json::object();
+            std::cout << "  environment" << (environment.empty() ? "  - (not recorded)" : "") << '\n';
             for (const auto& [key, value] : environment.items())
                 std::cout << "    " << key << " = "
                           << (value.is_string() ? value.get<std::string>() : value.dump()) << '\n';

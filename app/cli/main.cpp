@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     nf::cli::addReadCommands(app, global, action);
     nf::cli::addStatsCommands(app, global, action);
     nf::cli::addImportCommand(app, global, action);
+    nf::cli::addMergeCommand(app, global, action);
     nf::cli::addTokenizeCommand(app, global, action);
     nf::cli::addDoctorCommand(app, global, action);
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <set>
 
 namespace nf::analysis {
 namespace {
@@ -14,6 +15,40 @@ std::string twoDecimals(double value)
     return text;
 }
 
+std::string valueText(const nlohmann::json& value)
+{
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// A run imported from another tool: the tool, then what its output recorded (lm-eval: shots,
+// metric, dtype, device, batch size) and any --param keys. model and model_args name the model,
+// which the group shows already.
+std::string describeImported(const nlohmann::json& params)
+{
+    std::string text = valueText(params["harness"]);
+    if (params.contains("n_shot"))
+        text += ", " + valueText(params["n_shot"]) + "-shot";
+    if (params.contains("metric")) {
+        text += ", " + valueText(params["metric"]);
+        if (params.contains("filter") && params["filter"] != "none")
+            text += " (" + valueText(params["filter"]) + ")";
+    }
+    for (const char* key : {"dtype", "device"})
+        if (params.contains(key))
+            text += ", " + valueText(params[key]);
+    if (params.contains("batch_size"))
+        text += ", bs " + valueText(params["batch_size"]);
+    if (params.contains("limit"))
+        text += ", limit " + valueText(params["limit"]);
+    static const std::set<std::string> shown = {"harness", "n_shot", "metric", "filter", "dtype", "device",
+                                                "batch_size", "limit", "model", "model_args", "task_version",
+                                                "group_version"};
+    for (const auto& [key, value] : params.items())
+        if (!shown.count(key))
+            text += ", " + key + "=" + valueText(value);
+    return text;
+}
+
 } // namespace
 
 std::string describeParams(const std::string& paramsJson)
@@ -21,6 +56,8 @@ std::string describeParams(const std::string& paramsJson)
     const auto params = nlohmann::json::parse(paramsJson, nullptr, false);
     if (params.is_discarded() || !params.is_object())
         return paramsJson;
+    if (params.contains("harness"))
+        return describeImported(params);
     std::string text;
     // A language model's prompt: "5-shot per-item llamafactory, " (right padding unless said).
     if (params.contains("n_shot")) {

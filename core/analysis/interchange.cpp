@@ -1,5 +1,7 @@
 #include "analysis/interchange.h"
 
+#include "analysis/import_jsonl.h"
+
 #include "common/error.h"
 #include "common/sha256.h"
 #include "store/store.h"
@@ -10,90 +12,12 @@
 #include <set>
 
 namespace nf::analysis {
-namespace {
 
-// A run without a uid is known by its content and by how many runs of the same content came
-// before it in the file: re-importing the file adds nothing, while two identical runs (greedy
-// decoding gives them) in one file stay two runs.
-std::string contentUid(const formats::RunRecord& record, std::map<std::string, int>& seen)
+ImportResult importRuns(store::Store& store, const formats::RunsFile& file)
 {
-    std::string content = record.model + "\n" + record.task + "\n" + record.configJson + "\n" +
-                          std::to_string(record.seed) + "\n" + record.startedAt + "\n";
-    content.append(record.correct.begin(), record.correct.end());
-    const std::string hash = sha256Hex(content);
-    return sha256Hex(hash + "#" + std::to_string(seen[hash]++)).substr(0, 32);
-}
-
-} // namespace
-
-ImportResult importRuns(store::Store& store, const formats::RunsFile& file, const std::string& format)
-{
-    ImportResult result;
-    std::set<int64_t> groups;
-    std::map<std::string, int> seenContent;
-    store.inTransaction([&] {
-        for (const auto& record : file.runs) {
-            const std::string uid = record.uid.empty() ? contentUid(record, seenContent) : record.uid;
-            if (store.findRunByUid(uid)) {
-                ++result.skipped;
-                continue;
-            }
-            const size_t n = record.correct.size();
-            const std::string modelSha = record.modelSha256.empty()
-                                             ? sha256Hex("noisefloor imported model\n" + record.model)
-                                             : record.modelSha256;
-            std::vector<store::TaskItem> taskItems(n);
-            std::string subjectText;
-            for (size_t i = 0; i < record.subjects.size(); ++i) {
-                taskItems[i].subject = record.subjects[i];
-                subjectText += record.subjects[i] + "\n";
-            }
-            const std::string taskSha = record.taskSha256.empty()
-                                            ? sha256Hex("noisefloor imported task\n" + record.task + "\n" +
-                                                        std::to_string(n) + "\n" + subjectText)
-                                            : record.taskSha256;
-            const int64_t modelId = store.ensureModel("", modelSha, "imported", record.model);
-            const int64_t taskId = store.ensureTask("imported", "", taskSha, record.task, taskItems);
-            if (store.task(taskId).nItems != static_cast<int64_t>(n))
-                throw InputError(file.path + ":" + std::to_string(record.line) + ": task \"" + record.task +
-                                 "\" is already in the database with " +
-                                 std::to_string(store.task(taskId).nItems) + " items, this run has " +
-                                 std::to_string(n));
-            const int64_t configId = store.ensureConfig(modelId, taskId, record.configJson,
-                                                        groupHash(record.configJson, modelSha, taskSha));
-            const int64_t envId =
-                record.environmentJson.empty()
-                    ? 0
-                    : store.ensureEnvironment(record.environmentJson, sha256Hex(record.environmentJson));
-            std::vector<store::ItemRow> items(n);
-            for (size_t i = 0; i < n; ++i) {
-                items[i].idx = static_cast<int64_t>(i);
-                items[i].correct = record.correct[i] != 0;
-                items[i].predicted = record.predicted.empty() ? -1 : record.predicted[i];
-                items[i].pTrue = record.pTrue.empty() ? NAN : record.pTrue[i];
-                if (!record.nShots.empty())
-                    items[i].nShots = record.nShots[i];
-                if (!record.promptHash.empty())
-                    items[i].promptHash = record.promptHash[i];
-            }
-            store::NewRun run;
-            run.configId = configId;
-            run.envId = envId;
-            run.seed = record.seed;
-            run.label = record.label;
-            run.source = "import:" + format;
-            run.uid = uid;
-            try {
-                store.insertCompletedRun(run, items, record.durationSeconds, record.startedAt);
-            } catch (const InputError& e) {
-                throw InputError(file.path + ":" + std::to_string(record.line) + ": " + e.what());
-            }
-            groups.insert(configId);
-            ++result.imported;
-        }
-    });
-    result.groups.assign(groups.begin(), groups.end());
-    return result;
+    ImportPlan plan;
+    plan.batches.push_back(jsonlBatch(file, sha256File(file.path)));
+    return applyImport(store, plan);
 }
 
 void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
@@ -136,6 +60,13 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
             if (run.envId > 0)
                 record.environmentJson = store.environmentJson(run.envId);
             const auto items = store.runItems(run.id);
+            if (items.empty() && run.accuracy) {
+                // Another tool's score alone: exported as such, so that it imports as it is.
+                record.accuracy = run.accuracy;
+                record.nItems = run.nItems;
+                emit(record);
+                continue;
+            }
             bool anyPredicted = false;
             bool allProbabilities = !items.empty();
             // Prompt details travel only when every item has them (a language-model run).

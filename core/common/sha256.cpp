@@ -37,6 +37,31 @@ std::string sha256Hex(std::string_view bytes)
     return toHex(digest, length);
 }
 
+struct Sha256::Context
+{
+    std::unique_ptr<EVP_MD_CTX, DigestDeleter> digest{EVP_MD_CTX_new()};
+};
+
+Sha256::Sha256() : m_context(std::make_unique<Context>())
+{
+    EVP_DigestInit_ex(m_context->digest.get(), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view bytes)
+{
+    EVP_DigestUpdate(m_context->digest.get(), bytes.data(), bytes.size());
+}
+
+std::string Sha256::hexDigest()
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(m_context->digest.get(), digest, &length);
+    return toHex(digest, length);
+}
+
 std::string sha256File(const std::filesystem::path& path)
 {
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);

@@ -116,8 +116,22 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
     }
 
     const auto correct = object.find("correct");
+    const auto accuracy = object.find("accuracy");
+    if (correct != object.end() && accuracy != object.end())
+        error.fail("a run has either \"correct\" (per item) or \"accuracy\" (run-level), not both");
+    if (accuracy != object.end()) {
+        if (!accuracy->is_number() || accuracy->get<double>() < 0 || accuracy->get<double>() > 1)
+            error.fail("\"accuracy\" must be a number from 0 to 1");
+        record.accuracy = accuracy->get<double>();
+        if (const auto items = object.find("n_items"); items != object.end() && !items->is_null()) {
+            if (!items->is_number_integer() || items->get<int64_t>() < 0)
+                error.fail("\"n_items\" must be a non-negative integer");
+            record.nItems = items->get<int64_t>();
+        }
+        return record;
+    }
     if (correct == object.end())
-        error.fail("\"correct\" is missing");
+        error.fail("\"correct\" is missing (or \"accuracy\" for a run known only by its score)");
     if (!correct->is_array() || correct->empty())
         error.fail("\"correct\" must be a non-empty array of 0/1 (or true/false)");
     record.correct.reserve(correct->size());
@@ -191,6 +205,8 @@ RunsFile readRunsJsonl(const std::filesystem::path& path)
             if (!added)
                 error.fail("uid \"" + run.uid + "\" is already used on line " + std::to_string(seen->second));
         }
+        if (run.accuracy)
+            continue; // a run-level run fixes nothing about its task's items
         const auto [first, added] = firstOfTask.try_emplace(run.task, &run);
         if (!added && run.correct.size() != first->second->correct.size())
             error.fail("task \"" + run.task + "\" has " + std::to_string(first->second->correct.size()) +
@@ -219,7 +235,13 @@ std::string runsJsonlLine(const RunRecord& record)
     };
     if (!record.startedAt.empty())
         object["started_at"] = record.startedAt;
-    object["correct"] = record.correct;
+    if (record.accuracy) {
+        object["accuracy"] = *record.accuracy;
+        if (record.nItems > 0)
+            object["n_items"] = record.nItems;
+    } else {
+        object["correct"] = record.correct;
+    }
     if (!record.subjects.empty())
         object["subjects"] = record.subjects;
     if (!record.predicted.empty())

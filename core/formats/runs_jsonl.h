@@ -20,7 +20,10 @@ struct RunRecord
     std::string configJson; // the "config" object, compact with sorted keys
     int64_t seed = 0;
     std::string startedAt; // ISO-8601; empty when absent
-    std::vector<uint8_t> correct;
+    std::vector<uint8_t> correct;      // empty for a run-level run
+    // A run known only by its score (another tool's summary): "accuracy" instead of "correct".
+    std::optional<double> accuracy;
+    int64_t nItems = 0; // how many items the score is over, when known
     std::vector<std::string> subjects; // empty, or one per item
     std::vector<int32_t> predicted;    // empty, or one per item
     std::vector<double> pTrue;         // empty, or one per item

@@ -122,6 +122,20 @@ ALTER TABLE run_items ADD COLUMN n_shots INTEGER;
 ALTER TABLE run_items ADD COLUMN prompt_hash INTEGER;
 )sql";
 
+// Version 4: imports record the file they read (format, path, sha256, the other files read with
+// it); each imported run points at its import. The same bytes are imported once.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE imports(
+    id          INTEGER PRIMARY KEY,
+    format      TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    sha256      TEXT NOT NULL UNIQUE,
+    files       TEXT NOT NULL DEFAULT '[]',
+    imported_at TEXT NOT NULL
+);
+ALTER TABLE runs ADD COLUMN import_id INTEGER REFERENCES imports(id);
+)sql";
+
 struct Migration
 {
     int fromVersion;
@@ -134,6 +148,7 @@ constexpr Migration kMigrations[] = {
     {0, kSchemaV1},
     {1, kSchemaV2},
     {2, kSchemaV3},
+    {3, kSchemaV4},
 };
 
 [[noreturn]] void notOurs(const sqlite::Database& db, const std::string& why)

@@ -258,8 +258,8 @@ int64_t Store::ensureEnvironment(const std::string& json, const std::string& has
 int64_t Store::Impl::insertRun(const NewRun& run, const std::string& startedAt, bool owned)
 {
     sqlite::Use insert(cached("INSERT INTO runs(uid, config_id, env_id, seed, status, label, started_at, "
-                              "source, reproduces, owner_host, owner_pid, owner_start) "
-                              "VALUES(?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+                              "source, reproduces, owner_host, owner_pid, owner_start, import_id, notes) "
+                              "VALUES(?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
     insert->bind(1, run.uid.empty() ? newUid() : run.uid);
     insert->bind(2, run.configId);
     // 0 means "no environment recorded" (some imports): NULL keeps the foreign key satisfied.
@@ -278,6 +278,8 @@ int64_t Store::Impl::insertRun(const NewRun& run, const std::string& startedAt, 
         insert->bindNull(10);
         insert->bindNull(11);
     }
+    insert->bind(12, run.importId);
+    insert->bind(13, run.notes);
     insert->step();
     return db.lastInsertRowid();
 }
@@ -457,32 +459,6 @@ void Store::endRun(int64_t runId, const std::string& status, const std::string& 
     if (d->db.changes() == 0 && !run(runId))
         throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " does not exist");
     transaction.commit();
-}
-
-int64_t Store::insertCompletedRun(const NewRun& run, const std::vector<ItemRow>& items,
-                                  double durationSeconds, const std::string& startedAt)
-{
-    std::string started = startedAt;
-    std::string finished;
-    {
-        // SQLite's date functions read every ISO-8601 variant importers meet (a space for the T,
-        // no fraction, a +hh:mm offset) and normalise it to ours, in UTC.
-        sqlite::Use times(d->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', ?1), "
-                                    "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, printf('%+.3f seconds', ?2))"));
-        times->bind(1, startedAt.empty() ? utcNowIso() : startedAt);
-        times->bind(2, durationSeconds);
-        times->step();
-        if (times->isNull(0))
-            throw InputError("run start time '" + startedAt + "' is not an ISO-8601 time such as " +
-                             "2026-11-28T04:10:00.123Z");
-        started = times->textAt(0);
-        finished = times->textAt(1);
-    }
-    sqlite::Transaction transaction(d->db);
-    int64_t id = d->insertRun(run, started, false);
-    d->completeInTransaction(id, items, durationSeconds, finished);
-    transaction.commit();
-    return id;
 }
 
 int Store::recoverInterrupted()

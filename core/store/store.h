@@ -78,6 +78,19 @@ struct RunRow
     std::string source; // engine | import:<format>
     std::optional<int64_t> reproduces;
     bool hidden = false; // hidden from the app's browser and charts; the statistics still count it
+    std::optional<int64_t> importId; // the imports row of the file it came from (imported runs)
+};
+
+// A file an import read: format, where it was, its sha256 (unique: the same bytes are imported
+// once) and the other files read with it, as a JSON array of {"path", "sha256"}.
+struct ImportRow
+{
+    int64_t id = 0;
+    std::string format; // llamafactory | lm-eval | jsonl
+    std::string path;
+    std::string sha256;
+    std::string filesJson = "[]";
+    std::string importedAt;
 };
 
 struct ItemRow
@@ -105,6 +118,8 @@ struct NewRun
     std::string source = "engine";
     std::optional<int64_t> reproduces;
     std::string uid; // empty: a new random uid; imports keep the uid the run was exported with
+    std::optional<int64_t> importId;
+    std::string notes;
 };
 
 struct RunFilter
@@ -121,7 +136,7 @@ enum class OpenMode { ReadWrite, ReadOnly };
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens (creating the file and its folder in ReadWrite mode), migrates to kSchemaVersion and
     // marks as interrupted the runs left `running` by a process of this host that is gone.
@@ -173,11 +188,25 @@ public:
     int64_t insertCompletedRun(const NewRun& run, const std::vector<ItemRow>& items, double durationSeconds,
                                const std::string& startedAt);
 
-    // In start order (started_at, then id).
+    // A run another tool reported only as a score (no items): completed, counted in the group's
+    // run-level statistics (accuracies) but not in its per-item ones. nItems may be 0 (unknown).
+    int64_t insertRunLevelRun(const NewRun& run, double accuracy, int64_t nItems, double durationSeconds,
+                              const std::string& startedAt);
+
+    // Imports' sources. addImport throws StoreError when the sha256 is already recorded.
+    int64_t addImport(const ImportRow& row);
+    std::optional<ImportRow> findImport(const std::string& sha256) const;
+    std::optional<ImportRow> importRow(int64_t id) const;
+    // The config group with this params_hash, if stored.
+    std::optional<int64_t> findConfig(const std::string& paramsHash) const;
+    // The task with this sha256, if stored.
+    std::optional<int64_t> findTask(const std::string& sha256) const;
+
     // Runs `work` in one write transaction: every write it makes is committed together, or none
     // is when it throws (an import of a file is all or nothing).
     void inTransaction(const std::function<void()>& work);
 
+    // In start order (started_at, then id).
     std::vector<RunRow> runs(const RunFilter& filter = {}) const;
     // By numeric id, or by uid (a unique prefix of at least 4 characters is enough).
     std::optional<RunRow> findRun(const std::string& idOrUid) const;

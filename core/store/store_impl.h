@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace nf::store {
@@ -22,7 +23,7 @@ namespace nf::store {
 // Columns read by Store::Impl::readRun, in its order.
 inline constexpr const char* kRunColumns =
     "id, uid, config_id, env_id, seed, status, label, started_at, finished_at, n_items, n_correct, "
-    "accuracy, duration_s, notes, tags, source, reproduces, hidden";
+    "accuracy, duration_s, notes, tags, source, reproduces, hidden, import_id";
 
 // ISO-8601 UTC with milliseconds: "2026-11-28T04:10:00.123Z".
 std::string utcNowIso();
@@ -50,6 +51,9 @@ struct Store::Impl
 
     // The row a statement selecting kRunColumns is on.
     static RunRow readRun(const sqlite::Statement& statement);
+
+    // An imported run's start (given, or now) and finish times, normalised to ours: {started, finished}.
+    std::pair<std::string, std::string> importedTimes(const std::string& startedAt, double durationSeconds);
 
     // Inside an open transaction.
     int64_t insertRun(const NewRun& run, const std::string& startedAt, bool owned);

@@ -74,6 +74,7 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
     run.source = select.textAt(15);
     run.reproduces = select.optionalInt64At(16);
     run.hidden = select.int64At(17) != 0;
+    run.importId = select.optionalInt64At(18);
     return run;
 }
 

@@ -1,0 +1,299 @@
+// LLaMA-Factory's save_dir scored against a data folder, and the import path shared by every
+// format: plan (read and check), preview, apply (one transaction, sources recorded, re-import a
+// no-op).
+
+#include "analysis/describe_params.h"
+#include "analysis/group_data.h"
+#include "analysis/import.h"
+#include "common/sha256.h"
+#include "error_message.h"
+#include "formats/importers/llamafactory.h"
+#include "formats/mcq.h"
+#include "scratch_dir.h"
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+namespace nf {
+namespace {
+
+namespace fs = std::filesystem;
+using test::errorMessage;
+
+const fs::path kData = NF_TEST_DATA_DIR;
+const fs::path kLlamaFactory = kData / "import" / "llamafactory";
+
+std::string mmluData()
+{
+    return (kData / "mcq" / "mmlu").string();
+}
+
+double accuracyOf(const formats::ImportedRun& run)
+{
+    double correct = 0;
+    for (const uint8_t c : run.correct)
+        correct += c;
+    return correct / static_cast<double>(run.correct.size());
+}
+
+analysis::ImportOptions withData(const std::string& data)
+{
+    analysis::ImportOptions options;
+    options.data = data;
+    return options;
+}
+
+TEST(LlamaFactoryImport, ScoresEveryPredictionAgainstTheDataAndMatchesTheLoggedAverage)
+{
+    const auto data = formats::loadMcqTask("mmlu:" + mmluData());
+    formats::LlamaFactoryOptions options;
+    options.data = &data;
+    const auto batch = formats::readLlamaFactory(kLlamaFactory / "mmlu-seed1", options);
+    ASSERT_EQ(batch.runs.size(), 1u);
+    const auto& run = batch.runs[0];
+    EXPECT_EQ(batch.source.format, "llamafactory");
+    EXPECT_EQ(batch.source.sha256, sha256File(kLlamaFactory / "mmlu-seed1" / "results.json"));
+    ASSERT_EQ(run.correct.size(), 25u);
+    // results.log says Average: 68.00.
+    EXPECT_NEAR(100.0 * accuracyOf(run), 68.00, 0.01);
+    // The engine's task for this folder: same spec, sha256, subjects and letters.
+    EXPECT_EQ(run.task->path, data.spec);
+    EXPECT_EQ(run.task->sha256, data.sha256);
+    ASSERT_EQ(run.task->refs.size(), 25u);
+    EXPECT_EQ(run.task->refs[0], "D");
+    EXPECT_EQ(run.task->subjects[8], "high_school_physics");
+    // Item 4 is abstract_algebra row 4: answered A, the answer is B.
+    EXPECT_EQ(run.idx[4], 4);
+    EXPECT_EQ(run.predicted[4], 0);
+    EXPECT_EQ(run.correct[4], 0);
+    EXPECT_EQ(run.modelLabel, "mmlu-seed1");
+    EXPECT_FALSE(run.seedKnown);
+    EXPECT_NE(run.notes.find("STEM 66.67"), std::string::npos) << run.notes;
+}
+
+TEST(LlamaFactoryImport, CmmluWithChineseSubjectNames)
+{
+    const auto data = formats::loadMcqTask("cmmlu:" + (kData / "mcq" / "cmmlu").string());
+    formats::LlamaFactoryOptions options;
+    options.data = &data;
+    options.modelLabel = "qwen-ft";
+    const auto batch = formats::readLlamaFactory(kLlamaFactory / "cmmlu-run" / "results.json", options);
+    const auto& run = batch.runs.at(0);
+    EXPECT_EQ(run.correct.size(), 13u);
+    EXPECT_NEAR(100.0 * accuracyOf(run), 76.92, 0.01);
+    EXPECT_EQ(run.modelLabel, "qwen-ft");
+}
+
+TEST(LlamaFactoryImport, WithoutDataTheLogAverageIsARunLevelRun)
+{
+    const auto batch = formats::readLlamaFactory(kLlamaFactory / "mmlu-seed1", {});
+    const auto& run = batch.runs.at(0);
+    EXPECT_FALSE(run.hasItems());
+    ASSERT_TRUE(run.runLevelAccuracy);
+    EXPECT_DOUBLE_EQ(*run.runLevelAccuracy, 0.68);
+    EXPECT_EQ(run.runLevelItems, 25);
+    EXPECT_EQ(run.task->nItems, 0);
+    ASSERT_FALSE(batch.notes.empty());
+    EXPECT_NE(batch.notes[0].find("run-level only"), std::string::npos);
+
+    const auto logOnly = formats::readLlamaFactory(kLlamaFactory / "scores-only", {});
+    EXPECT_DOUBLE_EQ(*logOnly.runs.at(0).runLevelAccuracy, 0.7028);
+    EXPECT_EQ(logOnly.source.path, (kLlamaFactory / "scores-only" / "results.log").string());
+}
+
+TEST(LlamaFactoryImport, ReadsTheLogsCategoryLines)
+{
+    const auto scores = formats::readLlamaFactoryLog(kLlamaFactory / "scores-only" / "results.log");
+    ASSERT_TRUE(scores.average);
+    EXPECT_DOUBLE_EQ(*scores.average, 70.28);
+    ASSERT_EQ(scores.categories.size(), 4u);
+    EXPECT_EQ(scores.categories[1].first, "Social Sciences");
+    EXPECT_DOUBLE_EQ(scores.categories[1].second, 80.11);
+}
+
+TEST(LlamaFactoryImport, BrokenSaveDirsNameTheFileAndKey)
+{
+    const auto data = formats::loadMcqTask("mmlu:" + mmluData());
+    formats::LlamaFactoryOptions options;
+    options.data = &data;
+    auto read = [&](const std::string& name) {
+        return errorMessage([&] { formats::readLlamaFactory(kLlamaFactory / "broken" / name, options); });
+    };
+    const std::string unknown = read("unknown-subject");
+    EXPECT_NE(unknown.find("unknown-subject/results.json: subject \"astronomy\" is not in mmlu:"), std::string::npos)
+        << unknown;
+    const std::string row = read("row-out-of-range");
+    EXPECT_NE(row.find("\"abstract_algebra\" row \"8\""), std::string::npos) << row;
+    EXPECT_NE(row.find("has 8 test rows"), std::string::npos) << row;
+    const std::string average = read("wrong-average");
+    EXPECT_NE(average.find("wrong-average/results.log: Average is 55.00, but scoring results.json against mmlu:"),
+              std::string::npos)
+        << average;
+    EXPECT_NE(average.find("gives 68.00"), std::string::npos) << average;
+    const std::string letter = read("bad-letter");
+    EXPECT_NE(letter.find("row \"6\": \"E\" is not one of the item's letters A to D"), std::string::npos) << letter;
+    const std::string truncated = read("truncated");
+    EXPECT_NE(truncated.find("truncated/results.json:"), std::string::npos) << truncated;
+    EXPECT_NE(truncated.find("invalid JSON (the file ends early: truncated?)"), std::string::npos) << truncated;
+    const std::string log = errorMessage([&] { formats::readLlamaFactoryLog(kLlamaFactory / "mmlu-seed1" / "results.json"); });
+    EXPECT_NE(log.find("results.json:1: expected \"NAME: SCORE\""), std::string::npos) << log;
+}
+
+TEST(ImportDetection, RecognisesFormatsFromTheirContent)
+{
+    using analysis::SourceFormat;
+    EXPECT_EQ(analysis::detectFormat((kLlamaFactory / "mmlu-seed1").string()), SourceFormat::LlamaFactory);
+    EXPECT_EQ(analysis::detectFormat((kLlamaFactory / "mmlu-seed1" / "results.json").string()),
+              SourceFormat::LlamaFactory);
+    EXPECT_EQ(analysis::detectFormat((kData / "store-v1.sqlite").string()), SourceFormat::NoisefloorDatabase);
+    EXPECT_EQ(analysis::detectFormat((kData / "mcq" / "tiny.jsonl").string()), SourceFormat::Unknown);
+    EXPECT_EQ(analysis::detectFormat((kData / "mcq").string()), SourceFormat::Unknown);
+
+    const std::string database = errorMessage([] { analysis::planImport({(kData / "store-v1.sqlite").string()}, {}); });
+    EXPECT_NE(database.find("is a noisefloor database: bring its runs in with `noisefloor-cli merge"), std::string::npos)
+        << database;
+    const std::string nothing = errorMessage([] { analysis::planImport({(kData / "tokenizer").string()}, {}); });
+    EXPECT_NE(nothing.find("no LLaMA-Factory save_dir"), std::string::npos) << nothing;
+    const std::string glob = errorMessage([] { analysis::planImport({(kData / "nothing-*.json").string()}, {}); });
+    EXPECT_NE(glob.find("matches no file or folder"), std::string::npos) << glob;
+}
+
+TEST(ImportPlan, AFolderIsSearchedAndAGlobExpanded)
+{
+    const auto options = withData(mmluData());
+    const auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed*").string()}, options);
+    ASSERT_EQ(plan.batches.size(), 2u);
+    EXPECT_EQ(plan.batches[1].runs.at(0).modelLabel, "mmlu-seed2");
+    // The plain folder is recognised as MMLU; a spec works the same.
+    const auto spec = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string()}, withData("mmlu:" + mmluData()));
+    EXPECT_EQ(spec.batches.at(0).runs.at(0).task->sha256, plan.batches[0].runs.at(0).task->sha256);
+    // The same file reached twice is read once.
+    const auto twice = analysis::planImport(
+        {(kLlamaFactory / "mmlu-seed1").string(), (kLlamaFactory / "mmlu-seed1" / "results.log").string()}, options);
+    EXPECT_EQ(twice.batches.size(), 1u);
+}
+
+TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
+{
+    store::Store store(":memory:");
+    auto options = withData(mmluData());
+    options.modelLabel = "llama-3-8b-ft";
+    options.params = {{"n_shot", "5"}};
+    const auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(), (kLlamaFactory / "mmlu-seed2").string()},
+                                           options);
+    const auto preview = analysis::previewImport(store, plan);
+    EXPECT_EQ(preview.runs, 2);
+    EXPECT_EQ(preview.items, 50);
+    EXPECT_EQ(preview.groupsNew, 1);
+    EXPECT_EQ(preview.groupsJoined, 0);
+    ASSERT_EQ(preview.groupLines.size(), 1u);
+    EXPECT_NE(preview.groupLines[0].find("new group, llama-3-8b-ft on mmlu:test"), std::string::npos)
+        << preview.groupLines[0];
+    EXPECT_TRUE(store.runs().empty()) << "a preview writes nothing";
+
+    const auto result = analysis::applyImport(store, plan);
+    EXPECT_EQ(result.imported, 2);
+    EXPECT_EQ(result.items, 50);
+    ASSERT_EQ(result.groups.size(), 1u);
+    const auto group = store.group(result.groups[0]);
+    ASSERT_TRUE(group);
+    EXPECT_EQ(group->accuracies, (std::vector<double>{0.68, 0.88}));
+    EXPECT_EQ(group->paramsJson, R"({"harness":"llamafactory","n_shot":5})");
+    const auto task = store.task(group->taskId);
+    EXPECT_EQ(task.sha256, formats::loadMcqTask("mmlu:" + mmluData()).sha256);
+    EXPECT_EQ(task.kind, "mmlu");
+    const auto data = analysis::loadGroupData(store, group->id);
+    ASSERT_EQ(data.items.size(), 25u);
+    EXPECT_EQ(data.items[4].nRuns, 2);
+
+    const auto runs = store.runs();
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_EQ(runs[0].source, "import:llamafactory");
+    ASSERT_TRUE(runs[0].importId);
+    const auto source = store.importRow(*runs[0].importId);
+    ASSERT_TRUE(source);
+    EXPECT_EQ(source->format, "llamafactory");
+    EXPECT_EQ(source->path, (kLlamaFactory / "mmlu-seed1" / "results.json").string());
+    EXPECT_EQ(source->sha256, sha256File(kLlamaFactory / "mmlu-seed1" / "results.json"));
+    EXPECT_NE(source->filesJson.find("results.log"), std::string::npos) << source->filesJson;
+    EXPECT_NE(runs[0].notes.find("Average 68.00"), std::string::npos);
+
+    const auto again = analysis::previewImport(store, plan);
+    EXPECT_TRUE(again.batches[0].alreadyImported);
+    EXPECT_EQ(again.runs, 0);
+    const auto second = analysis::applyImport(store, plan);
+    EXPECT_EQ(second.imported, 0);
+    EXPECT_EQ(second.sourcesSkipped, 2);
+    EXPECT_EQ(store.runs().size(), 2u);
+}
+
+TEST(ImportApply, ARunLevelRunCountsForTheRunStatisticsOnly)
+{
+    store::Store store(":memory:");
+    analysis::ImportOptions options;
+    options.modelLabel = "m";
+    const auto plan = analysis::planImport({(kLlamaFactory / "scores-only").string()}, options);
+    EXPECT_EQ(analysis::previewImport(store, plan).batches.at(0).runLevelRuns, 1);
+    const auto result = analysis::applyImport(store, plan);
+    ASSERT_EQ(result.imported, 1);
+    EXPECT_EQ(result.items, 0);
+    const auto group = store.group(result.groups.at(0));
+    EXPECT_EQ(group->accuracies, (std::vector<double>{0.7028}));
+    const auto run = store.runs().at(0);
+    EXPECT_EQ(run.status, store::kCompleted);
+    EXPECT_TRUE(store.runItems(run.id).empty());
+    EXPECT_TRUE(analysis::loadGroupData(store, group->id).items.empty());
+}
+
+TEST(ImportApply, OneBadSourceWritesNothingFromTheWholeImport)
+{
+    test::ScratchDir dir;
+    // A JSONL run on a task the database already has with another item count fails at apply time,
+    // after a good LLaMA-Factory source went in: the transaction takes both back.
+    const fs::path jsonl = dir / "runs.jsonl";
+    std::ofstream(jsonl) << R"({"model":"m","task":"t","config":{},"seed":1,"correct":[1,0,1]})" << '\n';
+    store::Store store(":memory:");
+    {
+        std::ofstream(dir / "first.jsonl") << R"({"model":"m","task":"t","config":{},"seed":2,"correct":[1,0]})" << '\n';
+        const auto first = analysis::planImport({(dir / "first.jsonl").string()}, {});
+        // Same name, other size: a different task sha256, so this one is fine...
+        analysis::applyImport(store, first);
+    }
+    const size_t before = store.runs().size();
+    auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(), jsonl.string()}, withData(mmluData()));
+    ASSERT_EQ(plan.batches.size(), 2u);
+    // ...unless the run claims the stored task's identity.
+    auto claimed = std::make_shared<formats::ImportedTask>(*plan.batches[1].runs[0].task);
+    claimed->sha256 = store.task(store.groups().at(0).taskId).sha256;
+    plan.batches[1].runs[0].task = claimed;
+    const std::string message = errorMessage([&] { analysis::applyImport(store, plan); });
+    EXPECT_NE(message.find("runs.jsonl:1: task \"t\" is already in the database with 2 items, this run has 3"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(store.runs().size(), before);
+    EXPECT_FALSE(store.findImport(plan.batches[0].source.sha256));
+}
+
+} // namespace
+} // namespace nf
+
+namespace nf {
+namespace {
+
+TEST(ImportDescribe, ImportedGroupsAreDescribedInTheirToolsTerms)
+{
+    EXPECT_EQ(analysis::describeParams(R"({"batch_size":8,"device":"cuda","dtype":"bf16","filter":"none",)"
+                                       R"("group_version":2,"harness":"lm-eval","metric":"acc","model":"hf",)"
+                                       R"("model_args":"pretrained=x","n_shot":5,"task_version":1.0})"),
+              "lm-eval, 5-shot, acc, bf16, cuda, bs 8");
+    EXPECT_EQ(analysis::describeParams(R"({"harness":"lm-eval","metric":"exact_match","filter":"strict-match"})"),
+              "lm-eval, exact_match (strict-match)");
+    EXPECT_EQ(analysis::describeParams(R"({"harness":"llamafactory","n_shot":5,"template":"fewshot"})"),
+              "llamafactory, 5-shot, template=fewshot");
+}
+
+} // namespace
+} // namespace nf
