@@ -12,6 +12,7 @@
 // Never asserts.
 
 #include "analysis/import.h"
+#include "bench_process.h"
 #include "formats/importers/lm_eval.h"
 #include "store/store.h"
 
@@ -26,13 +27,12 @@
 #include <string>
 #include <vector>
 
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
 namespace fs = std::filesystem;
+namespace bench = nf::bench;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -311,51 +311,6 @@ bool isComplete(const fs::path& dir)
     return std::getline(marker, version) && version == kVersion;
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double cpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-}
-
-double peakRssMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-// Runs `body` in a child process, so that its peak memory is its own.
-template <typename Body> void inChild(Body&& body)
-{
-    std::fflush(stdout);
-    const pid_t child = fork();
-    if (child < 0) {
-        std::perror("fork");
-        return;
-    }
-    if (child == 0) {
-        int code = 0;
-        try {
-            body();
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "import_bench: %s\n", e.what());
-            code = 1;
-        }
-        std::fflush(stdout);
-        _exit(code);
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
-}
-
-// Reads every samples line with `parseLine`; returns the lines read.
 template <typename ParseLine> long readAllLines(const std::vector<fs::path>& files, ParseLine&& parseLine)
 {
     long lines = 0;
@@ -378,8 +333,8 @@ int main(int argc, char** argv)
     if (!isComplete(dir)) {
         std::printf("generating a 5-shot MMLU lm-eval output in %s ...\n", dir.c_str());
         const auto started = std::chrono::steady_clock::now();
-        inChild([&] { generate(dir); });
-        std::printf("  generated in %.1f s\n", secondsSince(started));
+        bench::inChild("import_bench", [&] { generate(dir); });
+        std::printf("  generated in %.1f s\n", bench::secondsSince(started));
     }
     const fs::path results = dir / ("results_" + std::string(kDate) + ".json");
     std::vector<fs::path> samples;
@@ -394,44 +349,44 @@ int main(int argc, char** argv)
     std::printf("%s: %zu samples files + results, %.1f MB\n", dir.c_str(), samples.size(), megabytes);
 
     for (int repeat = 1; repeat <= 3; ++repeat) {
-        inChild([&] {
-            const double cpu = cpuSeconds();
+        bench::inChild("import_bench", [&] {
+            const double cpu = bench::cpuSeconds();
             const auto started = std::chrono::steady_clock::now();
             const auto batch = nf::formats::readLmEval(results, {});
-            const double wall = secondsSince(started);
+            const double wall = bench::secondsSince(started);
             size_t items = 0;
             for (const auto& run : batch.runs)
                 items += run.correct.size();
             std::printf(
                 "readLmEval #%d: %.3f s (CPU %.3f s), %.0f MB/s, %zu run(s), %zu items, peak RSS %.0f MiB\n",
-                repeat, wall, cpuSeconds() - cpu, megabytes / wall, batch.runs.size(), items, peakRssMiB());
+                repeat, wall, bench::cpuSeconds() - cpu, megabytes / wall, batch.runs.size(), items, bench::peakRssMiB());
         });
     }
 
     // The whole import as `noisefloor-cli import DIR` does it (less the process start): find and
     // read the sources, preview against the database, store everything in one transaction.
     for (int repeat = 1; repeat <= 2; ++repeat) {
-        inChild([&] {
+        bench::inChild("import_bench", [&] {
             const fs::path db = fs::temp_directory_path() / ("nf-import-bench-" + std::to_string(getpid()) + ".sqlite");
-            const double cpu = cpuSeconds();
+            const double cpu = bench::cpuSeconds();
             const auto started = std::chrono::steady_clock::now();
             nf::store::Store store(db);
             const auto plan = nf::analysis::planImport({dir.string()}, {});
-            const double read = secondsSince(started);
+            const double read = bench::secondsSince(started);
             const auto preview = nf::analysis::previewImport(store, plan);
             const auto result = nf::analysis::applyImport(store, plan);
-            const double wall = secondsSince(started);
+            const double wall = bench::secondsSince(started);
             std::printf("whole import #%d (plan + preview + apply into a new database): %.3f s (reading %.3f s, "
                         "CPU %.3f s), %d run(s), %lld items stored, %d new group(s), peak RSS %.0f MiB\n",
-                        repeat, wall, read, cpuSeconds() - cpu, result.imported, static_cast<long long>(result.items),
-                        preview.groupsNew, peakRssMiB());
+                        repeat, wall, read, bench::cpuSeconds() - cpu, result.imported, static_cast<long long>(result.items),
+                        preview.groupsNew, bench::peakRssMiB());
             for (const char* suffix : {"", "-wal", "-shm"})
                 fs::remove(db.string() + suffix);
         });
     }
 
     // For scale: what reading the same lines costs with nlohmann's parsers.
-    inChild([&] {
+    bench::inChild("import_bench", [&] {
         struct Nothing : json::json_sax_t
         {
             bool null() override { return true; }
@@ -454,19 +409,19 @@ int main(int argc, char** argv)
         const auto started = std::chrono::steady_clock::now();
         const long lines =
             readAllLines(samples, [&](const std::string& line) { json::sax_parse(line, &nothing); });
-        const double wall = secondsSince(started);
+        const double wall = bench::secondsSince(started);
         std::printf("for scale, nlohmann sax_parse keeping nothing: %.3f s, %.0f MB/s (%ld lines)\n", wall,
                     megabytes / wall, lines);
     });
-    inChild([&] {
+    bench::inChild("import_bench", [&] {
         const auto started = std::chrono::steady_clock::now();
         size_t members = 0;
         const long lines =
             readAllLines(samples, [&](const std::string& line) { members += json::parse(line).size(); });
-        const double wall = secondsSince(started);
+        const double wall = bench::secondsSince(started);
         std::printf("for scale, json::parse of every line: %.3f s, %.0f MB/s (%ld lines, %zu members), peak "
                     "RSS %.0f MiB\n",
-                    wall, megabytes / wall, lines, members, peakRssMiB());
+                    wall, megabytes / wall, lines, members, bench::peakRssMiB());
     });
     return 0;
 }

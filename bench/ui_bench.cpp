@@ -7,6 +7,8 @@
 // evaluation runs (a 5 ms timer probe; the demo models on the 10,000 Fashion-MNIST test items),
 // and the resident memory. Never asserts a time: the README's Performance section quotes it.
 
+#include "bench_history.h"
+#include "bench_process.h"
 #include "common/paths.h"
 #include "engine/models.h"
 #include "pages/distributionpage.h"
@@ -31,9 +33,10 @@
 namespace {
 
 namespace store = nf::store;
-constexpr int kGroups = 10;
-constexpr int kRunsPerGroup = 100;
-constexpr int kItems = 10000;
+namespace bench = nf::bench;
+using bench::kGroups;
+using bench::kItems;
+using bench::kRunsPerGroup;
 
 void makeDatabase(const std::filesystem::path& path)
 {
@@ -43,63 +46,25 @@ void makeDatabase(const std::filesystem::path& path)
     const auto temporary = path.string() + ".part";
     std::filesystem::remove(temporary);
     {
-        store::Store db(temporary);
-        std::vector<store::TaskItem> items(kItems);
-        for (int i = 0; i < kItems; ++i)
-            items[i] = {"class " + std::to_string(i % 10), std::to_string(i % 10)};
-        const int64_t task = db.ensureTask("image", "bench", std::string(64, 'b'), "bench task", items);
-        const int64_t env = db.ensureEnvironment("{\"bench\":true}", std::string(64, 'e'));
-        std::mt19937_64 random(7);
-        std::uniform_real_distribution<double> uniform(0, 1);
-        // Item difficulty: most items always right or always wrong, some in between (flip items).
-        std::vector<double> pCorrect(kItems);
-        for (auto& p : pCorrect) {
-            const double u = uniform(random);
-            p = u < 0.80 ? 0.995 : u < 0.92 ? 0.01 : uniform(random);
-        }
-        for (int g = 0; g < kGroups; ++g) {
-            const int64_t model = db.ensureModel("bench-model-" + std::to_string(g) + ".pt",
-                                                 std::string(63, 'm') + char('a' + g), "classifier",
-                                                 "bench model " + std::to_string(g));
-            const std::string params = "{\"decoding\":\"sample\",\"temperature\":1.0,\"batch_size\":256,"
-                                       "\"dtype\":\"fp32\",\"device\":\"cpu\",\"group\":" +
-                                       std::to_string(g) + "}";
-            const int64_t config = db.ensureConfig(model, task, params, std::string(62, 'c') + std::to_string(10 + g));
-            const double shift = (g % 3) * 0.01;
-            for (int r = 0; r < kRunsPerGroup; ++r) {
-                std::vector<store::ItemRow> rows(kItems);
-                for (int i = 0; i < kItems; ++i) {
-                    const bool correct = uniform(random) < std::min(1.0, pCorrect[i] + shift);
-                    rows[i] = {i, correct ? i % 10 : (i + 1) % 10, correct, correct ? 0.9 : 0.1};
-                }
-                store::NewRun run;
-                run.configId = config;
-                run.envId = env;
-                run.seed = r + 1;
-                char started[40];
-                std::snprintf(started, sizeof started, "2026-11-%02dT%02d:%02d:00Z", 1 + r / 24 % 27, r % 24, g);
-                db.insertCompletedRun(run, rows, 1.0, started);
-            }
-        }
+        bench::HistoryDatabase history(temporary);
+        std::vector<int64_t> configs;
+        for (int g = 0; g < kGroups; ++g)
+            configs.push_back(history.config(g));
+        bench::forEachHistoryRun([&](int g, int r, const std::vector<store::ItemRow>& rows, const char* startedAt) {
+            store::NewRun run;
+            run.configId = configs[static_cast<size_t>(g)];
+            run.envId = history.env;
+            run.seed = r + 1;
+            history.db.insertCompletedRun(run, rows, 1.0, startedAt);
+        });
     }
     std::filesystem::rename(temporary, path);
-    std::printf("  made in %.1f s\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    std::printf("  made in %.1f s\n", bench::secondsSince(started));
 }
 
 double milliseconds(const QElapsedTimer& timer)
 {
     return static_cast<double>(timer.nsecsElapsed()) / 1e6;
-}
-
-long residentKiB(const char* field)
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field, 0) == 0)
-            return std::stol(line.substr(std::string(field).size()));
-    return -1;
 }
 
 void runEventsFor(int ms)
@@ -168,7 +133,7 @@ int main(int argc, char** argv)
     window.showTab(nf::ui::MainWindow::Tab::Distribution);
     window.selectGroups({3});
     std::printf("resident memory with the database open, every tab drawn: %.0f MiB (peak %.0f MiB)\n",
-                residentKiB("VmRSS:") / 1024.0, residentKiB("VmHWM:") / 1024.0);
+                bench::statusKiB("VmRSS:") / 1024.0, bench::statusKiB("VmHWM:") / 1024.0);
 
     // The GUI thread's longest stall while an evaluation runs: a 5 ms timer should tick on time.
     const auto models = nf::engine::ensureDemoModels(nf::dataDirectory() / "demo", {});
@@ -222,7 +187,7 @@ int main(int argc, char** argv)
     std::printf("while 12 runs x 10,000 items ran (%.1f s, each run landing in the browser and charts): "
                 "longest GUI stall %.1f ms (ending %.0f ms after the start), %d stall(s) over 50 ms in %d ticks\n",
                 milliseconds(evaluation) / 1000.0, longest, longestAt, over50, ticks);
-    std::printf("resident memory at the end: %.0f MiB (peak %.0f MiB)\n", residentKiB("VmRSS:") / 1024.0,
-                residentKiB("VmHWM:") / 1024.0);
+    std::printf("resident memory at the end: %.0f MiB (peak %.0f MiB)\n", bench::statusKiB("VmRSS:") / 1024.0,
+                bench::statusKiB("VmHWM:") / 1024.0);
     return finished == 1 ? 0 : 1;
 }

@@ -207,7 +207,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
             }
             const auto group = store.group(run.configId);
             // A run another tool reported only as a score has no items to count.
-            const bool runLevel = run.status == store::kCompleted && run.importId && store.runItems(run.id).empty();
+            const bool runLevel = run.status == store::kCompleted && run.importId && !store.runHasItems(run.id);
             std::cout << "run " << run.id << "  uid " << run.uid << '\n'
                       << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")")
                       << '\n'

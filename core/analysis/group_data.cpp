@@ -16,9 +16,15 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
     store::RunFilter filter;
     filter.configId = configId;
     filter.status = store::kCompleted;
-    for (const auto& run : store.runs(filter))
-        if (!run.reproduces)
-            data.runs.push_back({run.id, run.seed, run.nItems, run.nCorrect});
+    for (const auto& run : store.runs(filter)) {
+        if (run.reproduces)
+            continue;
+        stats::RunPoint point{run.id, run.seed, run.nItems, run.nCorrect, std::nullopt};
+        // An imported score without items keeps its own value (n_correct is only its rounding).
+        if (run.importId && !store.runHasItems(run.id))
+            point.runLevelAccuracy = run.accuracy;
+        data.runs.push_back(point);
+    }
 
     const auto group = store.group(configId);
     const auto task = store.task(group->taskId);
@@ -47,7 +53,7 @@ stats::GroupData loadRunData(const store::Store& store, int64_t runId)
     const size_t n = std::max<size_t>(static_cast<size_t>(task.nItems), taskItems.size());
 
     stats::GroupData data;
-    data.runs.push_back({run->id, run->seed, run->nItems, run->nCorrect});
+    data.runs.push_back({run->id, run->seed, run->nItems, run->nCorrect, std::nullopt});
     data.items.assign(n, {});
     std::map<std::string, stats::SubjectRunCount> subjects;
     for (const auto& item : store.runItems(runId)) {

@@ -5,6 +5,7 @@
 
 #include "analysis/import_jsonl.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "formats/importers/llamafactory.h"
 #include "formats/importers/lm_eval.h"
 #include "formats/mcq.h"
@@ -36,16 +37,21 @@ std::string firstBytes(const fs::path& path, size_t count)
     return head;
 }
 
-// noisefloor's JSONL: the first non-blank line is an object with "model" and "correct".
+// noisefloor's JSONL: the first non-blank line is an object with "model" and "correct" (or
+// "accuracy", a run known only by its score).
 bool looksLikeRunsJsonl(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     std::string line;
+    bool first = true;
     while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
+        const std::string_view text = first ? withoutByteOrderMark(line) : std::string_view(line);
+        first = false;
+        if (text.find_first_not_of(" \t\r") == std::string::npos)
             continue;
-        const auto object = nlohmann::json::parse(line, nullptr, false);
-        return object.is_object() && object.contains("model") && object.contains("correct");
+        const auto object = nlohmann::json::parse(text, nullptr, false);
+        return object.is_object() && object.contains("model") &&
+               (object.contains("correct") || object.contains("accuracy"));
     }
     return false;
 }
@@ -54,6 +60,18 @@ bool isSamplesFile(const fs::path& path)
 {
     const std::string name = path.filename().string();
     return name.starts_with("samples_") && name.ends_with(".jsonl");
+}
+
+// samples_<task>_<date>.jsonl is read with results_<date>.json beside it.
+bool resultsBeside(const fs::path& samples)
+{
+    const std::string name = samples.filename().string();
+    const size_t underscore = name.rfind('_');
+    if (underscore == std::string::npos)
+        return false;
+    const std::string date = name.substr(underscore + 1, name.size() - underscore - 1 - std::string(".jsonl").size());
+    std::error_code error;
+    return fs::is_regular_file(samples.parent_path() / ("results_" + date + ".json"), error);
 }
 
 bool hasGlobCharacters(const std::string& path)
@@ -106,8 +124,8 @@ void search(const fs::path& dir, int depth, std::vector<Source>& sources)
 {
     std::vector<fs::path> entries;
     std::error_code error;
-    for (const auto& entry : fs::directory_iterator(dir, error))
-        entries.push_back(entry.path());
+    for (auto it = fs::directory_iterator(dir, error); !error && it != fs::directory_iterator(); it.increment(error))
+        entries.push_back(it->path());
     std::sort(entries.begin(), entries.end());
     for (const fs::path& entry : entries) {
         if (fs::is_directory(entry, error)) {
@@ -127,7 +145,8 @@ std::vector<Source> sourcesOf(const fs::path& path)
 {
     std::vector<Source> sources;
     const SourceFormat format = detectFormat(path.string());
-    if (fs::is_directory(path)) {
+    std::error_code error;
+    if (fs::is_directory(path, error)) {
         if (format == SourceFormat::LlamaFactory)
             return {{format, path}};
         search(path, kSearchDepth, sources);
@@ -137,6 +156,9 @@ std::vector<Source> sourcesOf(const fs::path& path)
                              std::to_string(kSearchDepth - 1) + " levels below");
         return sources;
     }
+    // A glob such as out/* reaches the samples files too: they come with their results file.
+    if (format == SourceFormat::Unknown && isSamplesFile(path) && resultsBeside(path))
+        return {};
     if (format == SourceFormat::Unknown || format == SourceFormat::NoisefloorDatabase)
         notImportable(path, format);
     // Either file of a LLaMA-Factory save_dir stands for the folder (both are read).
@@ -152,7 +174,7 @@ std::string benchmarkSpec(const std::string& data, const std::string& split)
     const fs::path dir = fs::absolute(data).lexically_normal();
     if (!fs::is_directory(dir))
         throw InputError("--data " + data + ": no such folder");
-    for (const fs::path root : {dir, dir / "data"}) {
+    for (const fs::path& root : {dir, dir / "data"}) {
         for (const char* folder : {"test", "val", "dev"}) {
             std::error_code error;
             for (const auto& entry : fs::directory_iterator(root / folder, error)) {
@@ -224,7 +246,7 @@ ImportPlan planImport(const std::vector<std::string>& paths, const ImportOptions
         data = formats::loadMcqTask(benchmarkSpec(options.data, options.split));
 
     ImportPlan plan;
-    std::set<std::string> seen; // the same file found twice (a glob and its folder) is read once
+    std::set<std::string> seen; // the same source found twice (a glob and its folder) is imported once
     for (const Source& source : sources) {
         formats::ImportBatch batch;
         switch (source.format) {
@@ -252,7 +274,7 @@ ImportPlan planImport(const std::vector<std::string>& paths, const ImportOptions
         case SourceFormat::Unknown:
             notImportable(source.path, source.format);
         }
-        if (!seen.insert(batch.source.sha256).second)
+        if (!seen.insert(formats::importKey(batch)).second)
             continue;
         if (!options.params.empty())
             addParams(batch, options.params);

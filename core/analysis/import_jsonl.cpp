@@ -18,6 +18,8 @@ std::string contentUid(const formats::RunRecord& record, std::map<std::string, i
     std::string content = record.model + "\n" + record.task + "\n" + record.configJson + "\n" +
                           std::to_string(record.seed) + "\n" + record.startedAt + "\n";
     content.append(record.correct.begin(), record.correct.end());
+    if (record.accuracy)
+        content += "\naccuracy " + std::to_string(*record.accuracy) + " of " + std::to_string(record.nItems);
     const std::string hash = sha256Hex(content);
     return sha256Hex(hash + "#" + std::to_string(seen[hash]++)).substr(0, 32);
 }
@@ -50,14 +52,27 @@ formats::ImportBatch jsonlBatch(const formats::RunsFile& file, const std::string
     batch.notes = file.warnings;
     std::map<std::string, int> seenContent;
     std::map<std::string, std::shared_ptr<const formats::ImportedTask>> tasks; // one per sha256
+    // A run-level line takes the task its name has on the file's per-item lines.
+    std::map<std::string, std::shared_ptr<const formats::ImportedTask>> taskByName;
+    for (const formats::RunRecord& record : file.runs) {
+        if (record.accuracy)
+            continue;
+        auto task = taskOf(record);
+        taskByName.emplace(record.task, tasks.emplace(task->sha256, task).first->second);
+    }
     for (const formats::RunRecord& record : file.runs) {
         formats::ImportedRun run;
         run.where = file.path + ":" + std::to_string(record.line);
         run.uid = record.uid.empty() ? contentUid(record, seenContent) : record.uid;
         run.modelLabel = record.model;
         run.modelSha256 = record.modelSha256.empty() ? formats::importedModelSha256(record.model) : record.modelSha256;
-        auto task = taskOf(record);
-        run.task = tasks.emplace(task->sha256, task).first->second;
+        const auto named = taskByName.find(record.task);
+        if (record.accuracy && record.taskSha256.empty() && named != taskByName.end()) {
+            run.task = named->second;
+        } else {
+            auto task = taskOf(record);
+            run.task = tasks.emplace(task->sha256, task).first->second;
+        }
         run.paramsJson = record.configJson;
         run.environmentJson = record.environmentJson;
         run.seed = record.seed;

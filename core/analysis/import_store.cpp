@@ -87,13 +87,15 @@ ImportPreview previewImport(const store::Store& store, const ImportPlan& plan)
     std::map<std::string, Group> groups; // by params hash, in first-seen order below
     std::vector<std::string> order;
     std::set<std::string> sources;
+    std::set<std::string> uids; // a run in two sources of the plan is stored once
     for (const formats::ImportBatch& batch : plan.batches) {
         BatchPreview line;
         line.format = batch.source.format;
         line.path = batch.source.path;
         line.notes = batch.notes;
-        const auto earlier = store.findImport(batch.source.sha256);
-        if (earlier || !sources.insert(batch.source.sha256).second) {
+        const std::string key = formats::importKey(batch);
+        const auto earlier = store.findImport(key);
+        if (earlier || !sources.insert(key).second) {
             line.alreadyImported = true;
             line.importedAt = earlier ? earlier->importedAt : std::string();
             line.runsAlreadyHere = static_cast<int>(batch.runs.size());
@@ -101,7 +103,7 @@ ImportPreview previewImport(const store::Store& store, const ImportPlan& plan)
             continue;
         }
         for (const formats::ImportedRun& run : batch.runs) {
-            if (store.findRunByUid(run.uid)) {
+            if (store.findRunByUid(run.uid) || !uids.insert(run.uid).second) {
                 ++line.runsAlreadyHere;
                 continue;
             }
@@ -143,7 +145,8 @@ ImportResult applyImport(store::Store& store, const ImportPlan& plan)
     std::set<int64_t> groups;
     store.inTransaction([&] {
         for (const formats::ImportBatch& batch : plan.batches) {
-            if (store.findImport(batch.source.sha256)) {
+            const std::string key = formats::importKey(batch);
+            if (store.findImport(key)) {
                 ++result.sourcesSkipped;
                 result.skipped += static_cast<int>(batch.runs.size());
                 continue;
@@ -153,6 +156,7 @@ ImportResult applyImport(store::Store& store, const ImportPlan& plan)
             source.path = batch.source.path;
             source.sha256 = batch.source.sha256;
             source.filesJson = filesJson(batch.source);
+            source.key = key;
             const int64_t importId = store.addImport(source);
             for (const formats::ImportedRun& run : batch.runs) {
                 if (store.findRunByUid(run.uid)) {

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/utc_time.h"
 #include "engine/classifier.h"
 #include "engine/prompt.h"
 #include "env/environment.h"
@@ -249,13 +250,7 @@ namespace {
 
 std::string nowIso()
 {
-    const auto now = std::chrono::system_clock::now();
-    const auto seconds = std::chrono::system_clock::to_time_t(now);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return isoUtc(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
 
 struct GroupIds

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
 #include "formats/csv.h"
 
 #include <nlohmann/json.hpp>
@@ -103,14 +104,6 @@ std::string lettersUpTo(int count)
     for (int i = 0; i < count; ++i)
         text += (i ? ", " : "") + std::string(1, choiceLetter(i));
     return text;
-}
-
-std::string trimmed(const std::string& text)
-{
-    const size_t begin = text.find_first_not_of(" \t");
-    if (begin == std::string::npos)
-        return {};
-    return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
 int answerIndex(const std::string& text, int choices, const std::string& where)

@@ -1,6 +1,7 @@
 #include "formats/runs_jsonl.h"
 
 #include "common/error.h"
+#include "common/text.h"
 
 #include <climits>
 #include <nlohmann/json.hpp>
@@ -186,6 +187,8 @@ RunsFile readRunsJsonl(const std::filesystem::path& path)
     int64_t line = 0;
     while (std::getline(file, text)) {
         ++line;
+        if (line == 1)
+            text = std::string(withoutByteOrderMark(text));
         if (text.find_first_not_of(" \t\r") == std::string::npos)
             continue;
         result.runs.push_back(parseLine(text, line, path));

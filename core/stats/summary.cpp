@@ -173,8 +173,15 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
     }
 
     summarizeItems(group.items, out);
-    if (out.n == 1 && out.sdSeed)
+    int64_t withItems = 0;
+    for (const ItemCount& item : group.items)
+        withItems = std::max(withItems, item.nRuns);
+    if (withItems == 1 && out.sdSeed)
         out.notes.emplace_back("sd_seed is 0 from one run: items can only flip between runs");
+    if (withItems > 0 && withItems < out.n)
+        out.notes.push_back("per-item statistics (flip items, sd_seed, question-sampling SE) are over the " +
+                            std::to_string(withItems) + " of " + std::to_string(out.n) +
+                            " runs with per-item results; the others are scores only");
 
     if (options.pinnedReference) {
         out.reference = *options.pinnedReference;
@@ -203,6 +210,8 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
             z[i] = stat.z = (accuracies[i] - groupCenter) / *out.scale;
         if (run.nItems > 0) {
             stat.wilson95 = wilson(std::clamp<int64_t>(run.nCorrect, 0, run.nItems), run.nItems);
+        } else if (run.runLevelAccuracy) {
+            stat.wilson95 = {0.0, 1.0}; // a score over an unknown number of items
         } else {
             stat.wilson95 = {0.0, 1.0};
             out.notes.push_back("run " + std::to_string(run.id) + " has no items: its accuracy counts as 0");

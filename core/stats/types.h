@@ -20,11 +20,25 @@ struct Interval
 // One completed run of a group, in run-time order (started_at, then id).
 struct RunPoint
 {
+    RunPoint() = default;
+    RunPoint(int64_t id, int64_t seed, int64_t nItems, int64_t nCorrect,
+             std::optional<double> runLevelAccuracy = std::nullopt)
+        : id(id), seed(seed), nItems(nItems), nCorrect(nCorrect), runLevelAccuracy(runLevelAccuracy)
+    {}
+
     int64_t id = 0;
     int64_t seed = 0;
     int64_t nItems = 0;
     int64_t nCorrect = 0;
-    double accuracy() const { return nItems > 0 ? static_cast<double>(nCorrect) / nItems : 0.0; }
+    // A run another tool reported only as a score (imported without per-item results): that
+    // score, exactly as reported. nItems and nCorrect are then what the score is over, if known.
+    std::optional<double> runLevelAccuracy;
+    double accuracy() const
+    {
+        if (runLevelAccuracy)
+            return *runLevelAccuracy;
+        return nItems > 0 ? static_cast<double>(nCorrect) / nItems : 0.0;
+    }
 };
 
 // Per item of the task (index = item idx): runs of the group that answered it and how many of

@@ -1,6 +1,7 @@
 #include "stats/zones.h"
 
 #include "common/error.h"
+#include "common/text.h"
 
 #include <charconv>
 #include <cmath>
@@ -22,14 +23,6 @@ bool atLeast(double magnitudePoints, double threshold)
     return magnitudePoints >= threshold - kBoundaryTolerancePoints;
 }
 
-std::string trimmed(const std::string& text)
-{
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
 
 [[noreturn]] void badThresholds(const std::string& text, const std::string& why)
 {

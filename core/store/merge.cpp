@@ -530,10 +530,10 @@ std::optional<int64_t> Merger::mapImport(std::optional<int64_t> otherId, const s
     if (it != m_imports.end())
         return it->second;
     const auto id =
-        matchOrCopy("INSERT INTO main.imports(format, path, sha256, files, imported_at) "
-                    "SELECT format, path, sha256, files, imported_at FROM other.imports WHERE id = ?1 "
-                    "ON CONFLICT(sha256) DO NOTHING",
-                    "SELECT h.id FROM main.imports h JOIN other.imports o ON o.sha256 = h.sha256 "
+        matchOrCopy("INSERT INTO main.imports(format, path, sha256, key, files, imported_at) "
+                    "SELECT format, path, sha256, key, files, imported_at FROM other.imports WHERE id = ?1 "
+                    "ON CONFLICT(key) DO NOTHING",
+                    "SELECT h.id FROM main.imports h JOIN other.imports o ON o.key = h.key "
                     "WHERE o.id = ?1",
                     *otherId, m_result.importsNew);
     if (!id)

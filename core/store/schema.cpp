@@ -123,13 +123,15 @@ ALTER TABLE run_items ADD COLUMN prompt_hash INTEGER;
 )sql";
 
 // Version 4: imports record the file they read (format, path, sha256, the other files read with
-// it); each imported run points at its import. The same bytes are imported once.
+// it); each imported run points at its import. `key` identifies what an import brought (the file
+// and the runs read from it): the same import twice is recognised.
 constexpr const char* kSchemaV4 = R"sql(
 CREATE TABLE imports(
     id          INTEGER PRIMARY KEY,
     format      TEXT NOT NULL,
     path        TEXT NOT NULL,
-    sha256      TEXT NOT NULL UNIQUE,
+    sha256      TEXT NOT NULL,
+    key         TEXT NOT NULL UNIQUE,
     files       TEXT NOT NULL DEFAULT '[]',
     imported_at TEXT NOT NULL
 );

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nf::store {
@@ -81,8 +82,10 @@ struct RunRow
     std::optional<int64_t> importId; // the imports row of the file it came from (imported runs)
 };
 
-// A file an import read: format, where it was, its sha256 (unique: the same bytes are imported
-// once) and the other files read with it, as a JSON array of {"path", "sha256"}.
+// A file an import read: format, where it was, its sha256 and the other files read with it, as a
+// JSON array of {"path", "sha256"}. key (unique) identifies the file together with the runs read
+// from it, so that the same import is done once while the same file read otherwise (another data
+// folder, another metric) is a new import.
 struct ImportRow
 {
     int64_t id = 0;
@@ -91,6 +94,7 @@ struct ImportRow
     std::string sha256;
     std::string filesJson = "[]";
     std::string importedAt;
+    std::string key; // empty: the sha256
 };
 
 struct ItemRow
@@ -111,6 +115,13 @@ struct ItemRow
 
 struct NewRun
 {
+    NewRun() = default;
+    NewRun(int64_t configId, int64_t envId, int64_t seed, std::string label, std::string source = "engine",
+           std::optional<int64_t> reproduces = std::nullopt, std::string uid = {})
+        : configId(configId), envId(envId), seed(seed), label(std::move(label)), source(std::move(source)),
+          reproduces(reproduces), uid(std::move(uid))
+    {}
+
     int64_t configId = 0;
     int64_t envId = 0;
     int64_t seed = 0;
@@ -193,9 +204,9 @@ public:
     int64_t insertRunLevelRun(const NewRun& run, double accuracy, int64_t nItems, double durationSeconds,
                               const std::string& startedAt);
 
-    // Imports' sources. addImport throws StoreError when the sha256 is already recorded.
+    // Imports' sources. addImport throws StoreError when the key is already recorded.
     int64_t addImport(const ImportRow& row);
-    std::optional<ImportRow> findImport(const std::string& sha256) const;
+    std::optional<ImportRow> findImport(const std::string& key) const;
     std::optional<ImportRow> importRow(int64_t id) const;
     // The config group with this params_hash, if stored.
     std::optional<int64_t> findConfig(const std::string& paramsHash) const;
@@ -214,6 +225,8 @@ public:
     std::optional<int64_t> findRunByUid(const std::string& uid) const;
     std::optional<RunRow> run(int64_t id) const;
     std::vector<ItemRow> runItems(int64_t runId) const;
+    // False for a run stored without items (an imported score, a run that failed before any).
+    bool runHasItems(int64_t runId) const;
 
     // Every config group ever stored, also one whose runs were all deleted (empty accuracies and
     // no runs): its model, task and parameters stay known, so a browser can still show it, run it

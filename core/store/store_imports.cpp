@@ -18,6 +18,7 @@ ImportRow readImport(const sqlite::Statement& select)
     row.sha256 = select.textAt(3);
     row.filesJson = select.textAt(4);
     row.importedAt = select.textAt(5);
+    row.key = select.textAt(6);
     return row;
 }
 
@@ -81,24 +82,25 @@ int64_t Store::insertRunLevelRun(const NewRun& run, double accuracy, int64_t nIt
 int64_t Store::addImport(const ImportRow& row)
 {
     sqlite::Transaction transaction(d->db);
-    sqlite::Use insert(d->cached("INSERT INTO imports(format, path, sha256, files, imported_at) "
-                                 "VALUES(?1, ?2, ?3, ?4, ?5)"));
+    sqlite::Use insert(d->cached("INSERT INTO imports(format, path, sha256, files, imported_at, key) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
     insert->bind(1, row.format);
     insert->bind(2, row.path);
     insert->bind(3, row.sha256);
     insert->bind(4, row.filesJson.empty() ? std::string("[]") : row.filesJson);
     insert->bind(5, row.importedAt.empty() ? utcNowIso() : row.importedAt);
+    insert->bind(6, row.key.empty() ? row.sha256 : row.key);
     insert->step();
     const int64_t id = d->db.lastInsertRowid();
     transaction.commit();
     return id;
 }
 
-std::optional<ImportRow> Store::findImport(const std::string& sha256) const
+std::optional<ImportRow> Store::findImport(const std::string& key) const
 {
     sqlite::Use select(
-        d->cached("SELECT id, format, path, sha256, files, imported_at FROM imports WHERE sha256 = ?1"));
-    select->bind(1, sha256);
+        d->cached("SELECT id, format, path, sha256, files, imported_at, key FROM imports WHERE key = ?1"));
+    select->bind(1, key);
     if (!select->step())
         return std::nullopt;
     return readImport(*select);
@@ -106,11 +108,19 @@ std::optional<ImportRow> Store::findImport(const std::string& sha256) const
 
 std::optional<ImportRow> Store::importRow(int64_t id) const
 {
-    sqlite::Use select(d->cached("SELECT id, format, path, sha256, files, imported_at FROM imports WHERE id = ?1"));
+    sqlite::Use select(d->cached("SELECT id, format, path, sha256, files, imported_at, key FROM imports WHERE id = ?1"));
     select->bind(1, id);
     if (!select->step())
         return std::nullopt;
     return readImport(*select);
+}
+
+bool Store::runHasItems(int64_t runId) const
+{
+    sqlite::Use select(d->cached("SELECT EXISTS(SELECT 1 FROM run_items WHERE run_id = ?1)"));
+    select->bind(1, runId);
+    select->step();
+    return select->int64At(0) != 0;
 }
 
 std::optional<int64_t> Store::findConfig(const std::string& paramsHash) const

@@ -10,6 +10,7 @@
 #include "formats/importers/llamafactory.h"
 #include "formats/mcq.h"
 #include "scratch_dir.h"
+#include "stats/summary.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -246,6 +247,37 @@ TEST(ImportApply, ARunLevelRunCountsForTheRunStatisticsOnly)
     EXPECT_EQ(run.status, store::kCompleted);
     EXPECT_TRUE(store.runItems(run.id).empty());
     EXPECT_TRUE(analysis::loadGroupData(store, group->id).items.empty());
+
+    // The statistics take the score as reported, not a count rounded from it.
+    const auto summary = stats::summarize(analysis::loadGroupData(store, group->id), {});
+    EXPECT_DOUBLE_EQ(summary.mean, 0.7028);
+    for (const auto& note : summary.notes)
+        EXPECT_EQ(note.find("counts as 0"), std::string::npos) << note;
+}
+
+TEST(ImportApply, PerItemStatisticsSayWhenTheyCoverOnlySomeRuns)
+{
+    store::Store store(":memory:");
+    auto options = withData(mmluData());
+    options.modelLabel = "m";
+    analysis::applyImport(store, analysis::planImport({(kLlamaFactory / "mmlu-seed1").string()}, options));
+    // The same item set's score alone (results.log only), made to join the group: a JSONL run-level
+    // line on the same model, task and config.
+    const auto group = store.groups().at(0);
+    test::ScratchDir dir;
+    std::ofstream(dir / "score.jsonl") << R"x({"model":"m","task":"mmlu:test (3 subjects)","config":{"harness":"llamafactory"},)x"
+                                       << R"("seed":2,"accuracy":0.8,"n_items":25,"model_sha256":")"
+                                       << store.model(group.modelId).sha256 << R"(","task_sha256":")"
+                                       << store.task(group.taskId).sha256 << R"("})" << '\n';
+    const auto result = analysis::applyImport(store, analysis::planImport({(dir / "score.jsonl").string()}, {}));
+    ASSERT_EQ(result.groups, std::vector<int64_t>{group.id});
+    const auto summary = stats::summarize(analysis::loadGroupData(store, group.id), {});
+    EXPECT_EQ(summary.n, 2);
+    EXPECT_NEAR(summary.mean, (0.68 + 0.8) / 2, 1e-12);
+    bool said = false;
+    for (const auto& note : summary.notes)
+        said = said || note.find("over the 1 of 2 runs with per-item results") != std::string::npos;
+    EXPECT_TRUE(said);
 }
 
 TEST(ImportApply, OneBadSourceWritesNothingFromTheWholeImport)
@@ -293,6 +325,94 @@ TEST(ImportDescribe, ImportedGroupsAreDescribedInTheirToolsTerms)
               "lm-eval, exact_match (strict-match)");
     EXPECT_EQ(analysis::describeParams(R"({"harness":"llamafactory","n_shot":5,"template":"fewshot"})"),
               "llamafactory, 5-shot, template=fewshot");
+}
+
+} // namespace
+} // namespace nf
+
+namespace nf {
+namespace {
+
+void copyFolder(const fs::path& from, const fs::path& to)
+{
+    fs::create_directories(to);
+    fs::copy(from, to, fs::copy_options::recursive);
+}
+
+TEST(ImportIdentity, IdenticalRepeatsInTwoSaveDirsAreTwoRuns)
+{
+    // Greedy decoding twice gives byte-identical results.json files: the save_dirs tell them apart.
+    test::ScratchDir dir;
+    copyFolder(kLlamaFactory / "mmlu-seed1", dir / "repeat-1");
+    copyFolder(kLlamaFactory / "mmlu-seed1", dir / "repeat-2");
+    store::Store store(":memory:");
+    auto options = withData(mmluData());
+    options.modelLabel = "m";
+    const auto plan = analysis::planImport({dir.path().string()}, options);
+    ASSERT_EQ(plan.batches.size(), 2u);
+    const auto result = analysis::applyImport(store, plan);
+    EXPECT_EQ(result.imported, 2);
+    EXPECT_EQ(store.group(result.groups.at(0))->accuracies, (std::vector<double>{0.68, 0.68}));
+}
+
+TEST(ImportIdentity, TheSameFileReadAnotherWayIsANewImport)
+{
+    store::Store store(":memory:");
+    analysis::ImportOptions scoresOnly;
+    scoresOnly.modelLabel = "m";
+    const fs::path saveDir = kLlamaFactory / "mmlu-seed1";
+    EXPECT_EQ(analysis::applyImport(store, analysis::planImport({saveDir.string()}, scoresOnly)).imported, 1);
+    // With the data folder the same results.json gives per-item results: a run of its own.
+    auto scored = withData(mmluData());
+    scored.modelLabel = "m";
+    const auto plan = analysis::planImport({saveDir.string()}, scored);
+    EXPECT_FALSE(analysis::previewImport(store, plan).batches.at(0).alreadyImported);
+    EXPECT_EQ(analysis::applyImport(store, plan).imported, 1);
+    EXPECT_TRUE(analysis::previewImport(store, plan).batches.at(0).alreadyImported);
+}
+
+TEST(ImportPlan, GlobsOverSamplesFilesAndStrayLogsFindOnlyTheSources)
+{
+    test::ScratchDir dir;
+    copyFolder(kData / "import" / "lm-eval" / "mmlu-small", dir / "lm");
+    fs::create_directories(dir / "other");
+    std::ofstream(dir / "other" / "results.log") << "epoch 1 loss 0.5\n";
+    // out/* matches the samples files beside the results file: they are read with it.
+    const auto globbed = analysis::planImport({(dir / "lm" / "*").string()}, {});
+    ASSERT_EQ(globbed.batches.size(), 1u);
+    EXPECT_EQ(globbed.batches[0].source.format, "lm-eval");
+    // A training log called results.log is not a LLaMA-Factory save_dir.
+    const auto searched = analysis::planImport({dir.path().string()}, {});
+    EXPECT_EQ(searched.batches.size(), 1u);
+}
+
+TEST(ImportPlan, AByteOrderMarkIsNotContent)
+{
+    test::ScratchDir dir;
+    fs::create_directories(dir / "save");
+    std::ofstream(dir / "save" / "results.log") << "\xEF\xBB\xBF        Average: 61.50\n";
+    const auto plan = analysis::planImport({(dir / "save").string()}, {});
+    EXPECT_DOUBLE_EQ(*plan.batches.at(0).runs.at(0).runLevelAccuracy, 0.615);
+    std::ofstream(dir / "runs.jsonl") << "\xEF\xBB\xBF" << R"({"model":"m","task":"t","config":{},"seed":1,"correct":[1,0]})"
+                                      << '\n';
+    EXPECT_EQ(analysis::planImport({(dir / "runs.jsonl").string()}, {}).batches.at(0).runs.size(), 1u);
+}
+
+TEST(ImportJsonl, RunLevelLinesJoinTheirTaskAndKeepTheirScore)
+{
+    test::ScratchDir dir;
+    std::ofstream(dir / "runs.jsonl") << R"({"model":"m","task":"t","config":{},"seed":1,"accuracy":0.7,"n_items":2})" << '\n'
+                                      << R"({"model":"m","task":"t","config":{},"seed":2,"correct":[1,0]})" << '\n'
+                                      << R"({"model":"m","task":"t","config":{},"seed":3,"accuracy":0.33})" << '\n';
+    EXPECT_EQ(analysis::detectFormat((dir / "runs.jsonl").string()), analysis::SourceFormat::Jsonl);
+    store::Store store(":memory:");
+    const auto plan = analysis::planImport({(dir / "runs.jsonl").string()}, {});
+    const auto preview = analysis::previewImport(store, plan);
+    EXPECT_EQ(preview.groupsNew, 1) << "one task, one group";
+    const auto result = analysis::applyImport(store, plan);
+    EXPECT_EQ(result.imported, 3);
+    const auto summary = stats::summarize(analysis::loadGroupData(store, result.groups.at(0)), {});
+    EXPECT_NEAR(summary.mean, (0.7 + 0.5 + 0.33) / 3, 1e-12);
 }
 
 } // namespace

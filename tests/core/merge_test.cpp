@@ -135,7 +135,7 @@ struct Db
             run.importId = existing ? existing->id
                                     : store.addImport({0, "lm-eval", "/out/results_2026.json", "import-sha",
                                                        R"([{"path":"/out/samples.jsonl","sha256":"s"}])",
-                                                       "2026-11-20T08:00:00.000Z"});
+                                                       "2026-11-20T08:00:00.000Z", "import-sha"});
         }
         const int64_t id = spec.runLevelAccuracy
                                ? store.insertRunLevelRun(run, *spec.runLevelAccuracy, 12, 2.5, spec.startedAt)

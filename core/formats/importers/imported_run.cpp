@@ -3,6 +3,8 @@
 #include "common/sha256.h"
 #include "formats/mcq.h"
 
+#include <algorithm>
+
 namespace nf::formats {
 
 std::shared_ptr<const ImportedTask> taskOfBenchmark(const McqTask& data)
@@ -38,6 +40,15 @@ std::string importedRunUid(const std::vector<std::string>& parts)
     for (const std::string& part : parts)
         text += part + '\0';
     return sha256Hex(text).substr(0, 32);
+}
+
+std::string importKey(const ImportBatch& batch)
+{
+    std::vector<std::string> parts = {batch.source.format, batch.source.sha256};
+    for (const ImportedRun& run : batch.runs)
+        parts.push_back(run.uid);
+    std::sort(parts.begin() + 2, parts.end());
+    return importedRunUid(parts);
 }
 
 } // namespace nf::formats

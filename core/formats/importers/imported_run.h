@@ -87,6 +87,11 @@ std::string importedModelSha256(const std::string& label, const std::string& rev
 // A stable 32-hex-digit uid from the parts that identify an imported run.
 std::string importedRunUid(const std::vector<std::string>& parts);
 
+struct ImportBatch;
+// What identifies an import: the format, the file's sha256 and the uids of the runs read from it.
+// The same file read another way (another data folder, metric, filter) is another import.
+std::string importKey(const ImportBatch& batch);
+
 // Everything one source holds.
 struct ImportBatch
 {

@@ -2,15 +2,17 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
+#include "common/utc_time.h"
 #include "formats/mcq.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -36,28 +38,17 @@ std::string readWhole(const fs::path& path)
     return bytes.str();
 }
 
-std::string trimmed(const std::string& text)
-{
-    const size_t first = text.find_first_not_of(" \t\r");
-    if (first == std::string::npos)
-        return {};
-    const size_t last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
-
 // The file's modification time, ISO-8601 UTC: LLaMA-Factory writes results.json when the
 // evaluation ends and records no time of its own.
 std::string modifiedAt(const fs::path& path)
 {
-    const auto written = fs::last_write_time(path);
+    std::error_code error;
+    const auto written = fs::last_write_time(path, error);
+    if (error)
+        return {}; // the time of the import
     const auto system = std::chrono::file_clock::to_sys(written);
-    const std::time_t seconds =
-        std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::system_clock::duration>(system));
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return isoUtc(std::chrono::system_clock::to_time_t(
+        std::chrono::time_point_cast<std::chrono::system_clock::duration>(system)));
 }
 
 struct Prediction
@@ -72,7 +63,7 @@ std::vector<std::pair<std::string, std::vector<Prediction>>> readPredictions(con
 {
     json document;
     try {
-        document = json::parse(bytes);
+        document = json::parse(withoutByteOrderMark(bytes));
     } catch (const json::parse_error& e) {
         // nlohmann reports a byte offset; a line is what an editor shows.
         const size_t offset = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, bytes.size());
@@ -117,6 +108,16 @@ std::string scoresNote(const LlamaFactoryScores& scores)
     return note;
 }
 
+// results.json records no model, seed or time, so two greedy repeats of one evaluation are the
+// same bytes: the save_dir (and a --seed given) tell them apart. The same save_dir imported again
+// is the same run.
+std::string runUid(const fs::path& dir, const LlamaFactoryOptions& options, const std::string& sha256,
+                   const std::string& scoredWith)
+{
+    return importedRunUid({"llamafactory", dir.string(), options.seed ? std::to_string(*options.seed) : "",
+                           sha256, scoredWith});
+}
+
 } // namespace
 
 LlamaFactoryScores readLlamaFactoryLog(const fs::path& path)
@@ -129,7 +130,7 @@ LlamaFactoryScores readLlamaFactoryLog(const fs::path& path)
     int64_t number = 0;
     while (std::getline(in, line)) {
         ++number;
-        const std::string text = trimmed(line);
+        const std::string text = trimmed(number == 1 ? withoutByteOrderMark(line) : line);
         if (text.empty())
             continue;
         const size_t colon = text.rfind(':');
@@ -157,16 +158,20 @@ bool looksLikeLlamaFactory(const fs::path& path)
 {
     std::error_code error;
     if (fs::is_directory(path, error))
-        return fs::is_regular_file(path / "results.json", error) || fs::is_regular_file(path / "results.log", error);
+        return looksLikeLlamaFactory(path / "results.json") || looksLikeLlamaFactory(path / "results.log");
+    if (!fs::is_regular_file(path, error))
+        return false;
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(64 * 1024, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+    const std::string head(withoutByteOrderMark(bytes));
+    // LLaMA-Factory's score lines, "        Average: 70.28" first.
     if (path.filename() == "results.log")
-        return true;
+        return head.find("Average:") != std::string::npos;
     if (path.filename() != "results.json")
         return false;
     // {"subject": {"0": "B" ...: an object of objects whose keys are row numbers.
-    std::ifstream in(path, std::ios::binary);
-    std::string head(64 * 1024, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<size_t>(in.gcount()));
     size_t at = head.find_first_not_of(" \t\r\n");
     if (at == std::string::npos || head[at] != '{')
         return false;
@@ -183,12 +188,13 @@ bool looksLikeLlamaFactory(const fs::path& path)
 
 ImportBatch readLlamaFactory(const fs::path& saveDirOrFile, const LlamaFactoryOptions& options)
 {
-    const fs::path given = fs::absolute(saveDirOrFile).lexically_normal();
-    const fs::path dir = fs::is_directory(given) ? given : given.parent_path();
+    std::error_code error;
+    const fs::path given = fs::absolute(saveDirOrFile, error).lexically_normal();
+    const fs::path dir = fs::is_directory(given, error) ? given : given.parent_path();
     const fs::path resultsJson = dir / "results.json";
     const fs::path resultsLog = dir / "results.log";
-    const bool haveJson = fs::is_regular_file(resultsJson);
-    const bool haveLog = fs::is_regular_file(resultsLog);
+    const bool haveJson = fs::is_regular_file(resultsJson, error);
+    const bool haveLog = fs::is_regular_file(resultsLog, error);
     if (!haveJson && !haveLog)
         throw InputError(dir.string() + ": no results.json or results.log (LLaMA-Factory's save_dir)");
     if (options.data && !haveJson)
@@ -285,11 +291,11 @@ ImportBatch readLlamaFactory(const fs::path& saveDirOrFile, const LlamaFactoryOp
         if (subjectsCovered < data.subjects.size())
             batch.notes.push_back("results.json covers " + std::to_string(subjectsCovered) + " of the " +
                                   std::to_string(data.subjects.size()) + " subjects in " + data.spec);
-        run.uid = importedRunUid({"llamafactory", batch.source.sha256, data.sha256});
+        run.uid = runUid(dir, options, batch.source.sha256, data.sha256);
     } else {
         if (!scores)
             throw InputError(dir.string() + ": results.log is missing: without it (or a data folder to score "
-                                            "results.json against: --data DIR) there is no score to import");
+                                            "results.json against: --data DIR, or Data folder in the app) there is no score to import");
         // Without the answers, the run is its Average; results.json still tells which items it
         // answered, so runs of the same item set share a task.
         auto task = std::make_shared<ImportedTask>();
@@ -310,13 +316,16 @@ ImportBatch readLlamaFactory(const fs::path& saveDirOrFile, const LlamaFactoryOp
         run.task = task;
         run.runLevelAccuracy = *scores->average / 100.0;
         run.runLevelItems = answered;
-        run.uid = importedRunUid({"llamafactory scores", batch.source.sha256});
+        run.uid = runUid(dir, options, batch.source.sha256, "scores only");
         batch.notes.push_back(
-            "run-level only: without the data folder (--data DIR) results.json cannot be scored, so the run "
+            "run-level only: without the data folder (--data DIR; Data folder in the app) results.json cannot be scored, so the run "
             "is its results.log Average; per-item statistics and paired tests need the data folder");
+        if (!haveJson)
+            batch.notes.push_back("results.log alone does not say which benchmark was evaluated: "
+                                  "--param benchmark=NAME (in the CLI) keeps scores of different benchmarks in different groups");
     }
     if (options.modelLabel.empty())
-        batch.notes.push_back("model named \"" + run.modelLabel + "\" after the save_dir folder (--model NAME to name it)");
+        batch.notes.push_back("model named \"" + run.modelLabel + "\" after the save_dir folder (--model NAME, or Model name in the app, names it)");
     batch.runs.push_back(std::move(run));
     return batch;
 }

@@ -1,5 +1,6 @@
 #include "formats/importers/lm_eval.h"
 
+#include "common/text.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "formats/importers/lm_eval_config.h"
@@ -118,7 +119,8 @@ void readLeafSamples(Leaf& leaf, const Benchmark& benchmark, const ResultsFile& 
                           : leaf.dataSubject  ? leaf.dataSubject->count
                                               : -1;
     std::vector<Entry> entries;
-    entries.reserve(static_cast<size_t>(std::max<int64_t>(bound, 0)));
+    // A count is only a hint for the reservation: a damaged n-samples must not allocate for it.
+    entries.reserve(static_cast<size_t>(std::clamp<int64_t>(bound, 0, int64_t{1} << 20)));
     const bool argmaxIsAnswer = options.metric == "acc";
     const std::string sha =
         lmeval::readSamples(leaf.samples, options.metric, [&](const lmeval::SampleLine& sample) {
@@ -320,7 +322,7 @@ bool looksLikeLmEvalResults(const fs::path& path)
             return false;
         }
     } keys;
-    json::sax_parse(head, &keys, json::input_format_t::json, /*strict=*/false);
+    json::sax_parse(withoutByteOrderMark(head), &keys, json::input_format_t::json, /*strict=*/false);
     if (!keys.object || !keys.top.contains("results"))
         return false;
     for (const char* key : {"config", "configs", "group_subtasks", "n-shot", "versions"})

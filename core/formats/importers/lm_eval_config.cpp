@@ -1,5 +1,10 @@
 #include "formats/importers/lm_eval_config.h"
 
+#include "common/text.h"
+#include "formats/importers/lm_eval_results.h"
+#include "common/utc_time.h"
+
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -12,29 +17,12 @@ namespace {
 
 using nlohmann::json;
 
-const json& member(const json& object, const char* key)
-{
-    static const json kNull;
-    if (!object.is_object())
-        return kNull;
-    const auto found = object.find(key);
-    return found == object.end() ? kNull : *found;
-}
-
 std::string stringMember(const json& object, const char* key)
 {
     const json& value = member(object, key);
     return value.is_string() ? value.get<std::string>() : std::string();
 }
 
-std::string trimmed(std::string_view text)
-{
-    const size_t begin = text.find_first_not_of(" \t\r");
-    if (begin == std::string_view::npos)
-        return {};
-    const size_t end = text.find_last_not_of(" \t\r");
-    return std::string(text.substr(begin, end - begin + 1));
-}
 
 // One key of model_args, written "pretrained=org/name,revision=abc,dtype=auto" on the command
 // line or as an object through the Python API.
@@ -226,9 +214,11 @@ json sharedParams(const json& root)
     copy("limit", "limit");
     copy("gen_kwargs", "gen_kwargs");
     const json& batchSize = member(config, "batch_size");
-    if (batchSize.is_string() && !batchSize.get<std::string>().empty() &&
-        batchSize.get<std::string>().find_first_not_of("0123456789") == std::string::npos)
-        params["batch_size"] = std::stoll(batchSize.get<std::string>()); // the CLI passes "8"
+    int64_t batchNumber = 0;
+    const std::string batchText = batchSize.is_string() ? batchSize.get<std::string>() : std::string();
+    const auto parsed = std::from_chars(batchText.data(), batchText.data() + batchText.size(), batchNumber);
+    if (!batchText.empty() && parsed.ec == std::errc() && parsed.ptr == batchText.data() + batchText.size())
+        params["batch_size"] = batchNumber; // the CLI passes "8"; "auto" and the like stay text
     else if (!batchSize.is_null())
         params["batch_size"] = batchSize;
     const std::string device = stringMember(config, "device");
@@ -329,12 +319,7 @@ std::string startedAt(const json& root)
     const json& date = member(root, "date");
     if (!date.is_number())
         return {};
-    const std::time_t seconds = static_cast<std::time_t>(date.get<double>());
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return isoUtc(static_cast<std::time_t>(date.get<double>()));
 }
 
 double durationSeconds(const json& root)

@@ -1,5 +1,6 @@
 #include "formats/importers/lm_eval_results.h"
 
+#include "common/text.h"
 #include "common/sha256.h"
 
 #include <algorithm>
@@ -96,7 +97,7 @@ ResultsFile readResultsFile(const fs::path& given)
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     file.sha256 = sha256Hex(bytes);
     try {
-        file.root = json::parse(bytes);
+        file.root = json::parse(withoutByteOrderMark(bytes));
     } catch (const json::parse_error& e) {
         const auto end = bytes.begin() + static_cast<std::ptrdiff_t>(std::min(e.byte, bytes.size()));
         const auto line = 1 + std::count(bytes.begin(), end, '\n');

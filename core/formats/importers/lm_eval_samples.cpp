@@ -1,5 +1,6 @@
 #include "formats/importers/lm_eval_samples.h"
 
+#include "common/text.h"
 #include "common/error.h"
 #include "common/sha256.h"
 
@@ -240,6 +241,8 @@ std::string readSamples(const std::filesystem::path& path, const std::string& me
     bool atEnd = false;
     auto handle = [&](std::string_view text) {
         ++lineNumber;
+        if (lineNumber == 1)
+            text = withoutByteOrderMark(text);
         if (text.find_first_not_of(" \t\r") == std::string_view::npos)
             return;
         SampleLine sample;
