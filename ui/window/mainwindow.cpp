@@ -59,6 +59,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildLayout();
     buildActions();
     restoreWindowState();
+    // Files and folders dropped anywhere on the window are imported (databases merged).
+    setAcceptDrops(true);
 
     m_refreshSoon = new QTimer(this);
     m_refreshSoon->setSingleShot(true);
@@ -85,7 +87,7 @@ void MainWindow::buildLayout()
     connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::runDemo);
     connect(m_welcome, &WelcomePage::newEvaluationRequested, this, &MainWindow::newEvaluation);
     connect(m_welcome, &WelcomePage::openDatabaseRequested, this, &MainWindow::openDatabaseDialog);
-    connect(m_welcome, &WelcomePage::importRequested, this, &MainWindow::importRuns);
+    connect(m_welcome, &WelcomePage::importRequested, this, &MainWindow::chooseImportFiles);
 
     // Left: filter, browser, the selected run's details.
     auto* left = new QWidget(this);

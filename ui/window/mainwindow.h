@@ -3,6 +3,8 @@
 #include "groupanalysis.h"
 
 #include <QMainWindow>
+#include <QPointer>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -10,6 +12,7 @@
 QT_BEGIN_NAMESPACE
 class QAction;
 class QCheckBox;
+class QDialog;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -80,6 +83,11 @@ public:
     // Queues the continuation of an interrupted, cancelled or failed run ("Resume run" in the
     // browser's menu); a run that cannot be resumed (model file changed, ...) is named in an error box.
     void resumeRun(qint64 runId);
+    // File -> Import and files dropped on the window: the Import dialog for these files, folders or
+    // globs; noisefloor databases among them go to the Merge dialog instead, one after another.
+    void importPaths(const QStringList& paths);
+    // File -> Merge database: the Merge dialog for this database file.
+    void mergeDatabaseFile(const QString& path);
 
 Q_SIGNALS:
     // After each refresh of the browser and the pages (tests and the screenshot mode wait on it).
@@ -87,6 +95,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildActions();
@@ -114,7 +124,12 @@ private:
 
     // File menu (mainwindow_files.cpp)
     void openDatabaseDialog();
-    void importRuns();
+    void chooseImportFiles();
+    void chooseImportFolder();
+    void chooseMergeDatabase();
+    void startNextMerge();
+    // After an import or a merge: the browser reread, the groups that received runs selected.
+    void showLanded(const std::vector<int64_t>& groups, const QString& message);
     void exportChart();
     void exportRunsCsv();
     void exportReport();
@@ -147,6 +162,8 @@ private:
 
     qint64 m_dataVersion = -1;
     QList<qint64> m_groupIds;
+    QPointer<QDialog> m_flowDialog; // the Import or Merge dialog open, if any
+    QStringList m_pendingMerges;    // databases to merge once it is closed
     QList<qint64> m_runIds;
     QList<qint64> m_comparedGroups; // the selection the Compare tab's pair was last taken from
     std::vector<GroupAnalysis> m_analyses;

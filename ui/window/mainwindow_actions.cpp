@@ -34,7 +34,12 @@ void MainWindow::buildActions()
 {
     auto* file = menuBar()->addMenu(QStringLiteral("&File"));
     file->addAction(QStringLiteral("&Open database…"), QKeySequence::Open, this, &MainWindow::openDatabaseDialog);
-    file->addAction(QStringLiteral("&Import runs…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::importRuns);
+    file->addAction(QStringLiteral("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::chooseImportFiles)
+        ->setToolTip(QStringLiteral("LLaMA-Factory results.json, lm-eval results_*.json, noisefloor .jsonl; or drop "
+                                    "files and folders on the window"));
+    file->addAction(QStringLiteral("Import &folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::chooseImportFolder);
+    file->addAction(QStringLiteral("&Merge database…"), this, &MainWindow::chooseMergeDatabase);
     file->addSeparator();
     file->addAction(QStringLiteral("Export &chart (PNG, SVG)…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &MainWindow::exportChart);

@@ -1,12 +1,13 @@
-// The main window's file actions: open a database, import runs, export charts, runs and reports,
-// and the zone settings.
+// The main window's file actions: open a database, import runs (files, folders, dropped files) and
+// merge other databases, export charts, runs and reports, and the zone settings.
 
 #include "window/mainwindow.h"
 
-#include "analysis/interchange.h"
+#include "analysis/import.h"
 #include "charts/distributionchart.h"
+#include "dialogs/importdialog.h"
+#include "dialogs/mergedialog.h"
 #include "dialogs/settingsdialog.h"
-#include "formats/runs_jsonl.h"
 #include "models/browserdata.h"
 #include "models/runbrowsermodel.h"
 #include "pages/comparepage.h"
@@ -14,14 +15,19 @@
 #include "pages/historypage.h"
 #include "store/store.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSaveFile>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTreeView>
 
 namespace nf::ui {
 namespace {
@@ -60,32 +66,137 @@ void MainWindow::openDatabaseDialog()
         showError(QStringLiteral("Open database"), error);
 }
 
-void MainWindow::importRuns()
+void MainWindow::chooseImportFiles()
 {
     if (!m_store)
         return;
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Import runs"), QString(),
-                                                      QStringLiteral("noisefloor runs (*.jsonl);;All files (*)"));
-    if (path.isEmpty())
+    QSettings settings;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, QStringLiteral("Import runs"), settings.value(QStringLiteral("import/lastFolder")).toString(),
+        QStringLiteral("Evaluation outputs (*.json *.jsonl *.log);;All files (*)"));
+    if (paths.isEmpty())
         return;
-    try {
-        // The whole file is read and checked first: a malformed line stores nothing.
-        const auto file = formats::readRunsJsonl(path.toStdString());
-        const auto result = analysis::importRuns(*m_store, file);
-        statusBar()->showMessage(QStringLiteral("Imported %1 run(s) from %2%3")
-                                     .arg(result.imported)
-                                     .arg(path, result.skipped ? QStringLiteral(" (%1 already there)").arg(result.skipped)
-                                                               : QString()),
-                                 10000);
-        refresh();
-        QList<qint64> groups;
-        for (const auto id : result.groups)
-            groups << id;
-        if (!groups.isEmpty())
-            selectGroups(groups);
-    } catch (const std::exception& e) {
-        showError(QStringLiteral("Import runs"), QString::fromUtf8(e.what()));
+    settings.setValue(QStringLiteral("import/lastFolder"), QFileInfo(paths.front()).absolutePath());
+    importPaths(paths);
+}
+
+void MainWindow::chooseImportFolder()
+{
+    if (!m_store)
+        return;
+    QSettings settings;
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, QStringLiteral("Import runs from a folder (LLaMA-Factory save_dirs, lm-eval outputs, .jsonl)"),
+        settings.value(QStringLiteral("import/lastFolder")).toString());
+    if (folder.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("import/lastFolder"), folder);
+    importPaths({folder});
+}
+
+void MainWindow::chooseMergeDatabase()
+{
+    if (!m_store)
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Merge runs from another noisefloor database"), QFileInfo(databasePath()).absolutePath(),
+        QStringLiteral("noisefloor databases (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        mergeDatabaseFile(path);
+}
+
+void MainWindow::importPaths(const QStringList& paths)
+{
+    if (!m_store || paths.isEmpty())
+        return;
+    QStringList sources;
+    for (const QString& path : paths) {
+        // Only a file can be a database; a folder is searched for sources by the import.
+        if (QFileInfo(path).isFile() &&
+            analysis::detectFormat(path.toStdString()) == analysis::SourceFormat::NoisefloorDatabase)
+            m_pendingMerges << path;
+        else
+            sources << path;
     }
+    if (sources.isEmpty()) {
+        startNextMerge();
+        return;
+    }
+    auto* dialog = new ImportDialog(databasePath(), sources, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { showLanded(dialog->result().groups, dialog->resultSummary()); });
+    connect(dialog, &QDialog::finished, this, [this] {
+        m_flowDialog = nullptr;
+        startNextMerge();
+    });
+    m_flowDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::mergeDatabaseFile(const QString& path)
+{
+    if (!m_store)
+        return;
+    m_pendingMerges << path;
+    startNextMerge();
+}
+
+void MainWindow::startNextMerge()
+{
+    // One dialog at a time: the next database waits until this one is closed.
+    if (m_pendingMerges.isEmpty() || (m_flowDialog && m_flowDialog->isVisible()))
+        return;
+    auto* dialog = new MergeDialog(databasePath(), m_pendingMerges.takeFirst(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { showLanded(dialog->result().groups, dialog->resultSummary()); });
+    connect(dialog, &QDialog::finished, this, [this] {
+        m_flowDialog = nullptr;
+        startNextMerge();
+    });
+    m_flowDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::showLanded(const std::vector<int64_t>& groups, const QString& message)
+{
+    refresh();
+    statusBar()->showMessage(message, 15000);
+    QList<qint64> ids;
+    for (const auto id : groups)
+        ids << id;
+    if (!ids.isEmpty()) {
+        m_browser->expandToDepth(2);
+        selectGroups(ids);
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QMimeData* mime = event->mimeData();
+    if (m_store && mime && mime->hasUrls())
+        for (const QUrl& url : mime->urls())
+            if (url.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+    QMainWindow::dragEnterEvent(event);
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    if (const QMimeData* mime = event->mimeData(); mime && mime->hasUrls())
+        for (const QUrl& url : mime->urls())
+            if (url.isLocalFile())
+                paths << url.toLocalFile();
+    if (paths.isEmpty() || !m_store) {
+        QMainWindow::dropEvent(event);
+        return;
+    }
+    event->acceptProposedAction();
+    importPaths(paths);
 }
 
 ChartWidget* MainWindow::currentChart() const
