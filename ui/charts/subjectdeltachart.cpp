@@ -72,9 +72,12 @@ void SubjectDeltaChart::rebuild()
     for (auto it = m_bars.crbegin(); it != m_bars.crend(); ++it) {
         categories << QString::number(categories.size());
         names << it->first;
-        *gains << std::max(it->second, 0.0);
-        *losses << std::min(it->second, 0.0);
-        extent = std::max(extent, std::abs(it->second));
+        // To the hundredth of a point, as the text shows it: two means of the same count that
+        // differ only in floating-point rounding draw as 0, not as -1.11e-14.
+        const double delta = std::round(it->second * 100.0) / 100.0 + 0.0;
+        *gains << std::max(delta, 0.0);
+        *losses << std::min(delta, 0.0);
+        extent = std::max(extent, std::abs(delta));
     }
     auto* series = new QHorizontalStackedBarSeries;
     series->append(gains);

@@ -1,11 +1,10 @@
 #include "dialogs/importdialog.h"
 
 #include "dialogs/importtext.h"
+#include "dialogs/workfooter.h"
 #include "store/store.h"
-#include "zonestyle.h"
 
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -74,33 +73,13 @@ ImportDialog::ImportDialog(const QString& databasePath, const QStringList& paths
     m_groups->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_totals->hide(); // until the first read is shown
     m_groups->hide();
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("importError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, zoneColor(stats::Zone::Suspicious));
-    m_error->setPalette(errorPalette);
-    m_error->hide();
-
-    m_busyBar = new QProgressBar;
-    m_busyBar->setObjectName(QStringLiteral("importBusy"));
-    m_busyBar->setRange(0, 0);
-    m_busyBar->setMaximumWidth(160);
-    m_busyBar->setTextVisible(false);
-    m_busyText = new QLabel;
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    m_import = buttons->button(QDialogButtonBox::Ok);
-    m_import->setObjectName(QStringLiteral("importButton"));
-    m_import->setText(tr("Import"));
-    m_cancel = buttons->button(QDialogButtonBox::Cancel);
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &ImportDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &ImportDialog::reject);
-    auto* bottom = new QHBoxLayout;
-    bottom->addWidget(m_busyBar);
-    bottom->addWidget(m_busyText, 1);
-    bottom->addWidget(buttons);
+    const WorkFooter footer = makeWorkFooter(this, QStringLiteral("import"), tr("Import"));
+    m_error = footer.error;
+    m_busyBar = footer.busyBar;
+    m_busyText = footer.busyText;
+    m_import = footer.accept;
+    m_cancel = footer.cancel;
+    QHBoxLayout* bottom = footer.bar;
 
     auto* sourcesBox = new QGroupBox(tr("What the files hold"));
     auto* sourcesLayout = new QVBoxLayout(sourcesBox);

@@ -1,10 +1,9 @@
 #include "dialogs/mergedialog.h"
 
 #include "dialogs/importtext.h"
+#include "dialogs/workfooter.h"
 #include "store/store.h"
-#include "zonestyle.h"
 
-#include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -42,33 +41,13 @@ MergeDialog::MergeDialog(const QString& databasePath, const QString& otherPath, 
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // Room for the summary's lines before the dry run fills them in: the dialog does not grow then.
     m_summary->setMinimumHeight(m_summary->fontMetrics().lineSpacing() * 5);
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("mergeError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, zoneColor(stats::Zone::Suspicious));
-    m_error->setPalette(errorPalette);
-    m_error->hide();
-
-    m_busyBar = new QProgressBar;
-    m_busyBar->setObjectName(QStringLiteral("mergeBusy"));
-    m_busyBar->setRange(0, 0);
-    m_busyBar->setMaximumWidth(160);
-    m_busyBar->setTextVisible(false);
-    m_busyText = new QLabel;
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    m_merge = buttons->button(QDialogButtonBox::Ok);
-    m_merge->setObjectName(QStringLiteral("mergeButton"));
-    m_merge->setText(tr("Merge"));
-    m_cancel = buttons->button(QDialogButtonBox::Cancel);
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &MergeDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &MergeDialog::reject);
-    auto* bottom = new QHBoxLayout;
-    bottom->addWidget(m_busyBar);
-    bottom->addWidget(m_busyText, 1);
-    bottom->addWidget(buttons);
+    const WorkFooter footer = makeWorkFooter(this, QStringLiteral("merge"), tr("Merge"));
+    m_error = footer.error;
+    m_busyBar = footer.busyBar;
+    m_busyText = footer.busyText;
+    m_merge = footer.accept;
+    m_cancel = footer.cancel;
+    QHBoxLayout* bottom = footer.bar;
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(paths);

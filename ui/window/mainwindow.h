@@ -128,6 +128,7 @@ private:
     void chooseImportFolder();
     void chooseMergeDatabase();
     void startNextMerge();
+    template <typename FlowDialog> void openFlowDialog(FlowDialog* dialog);
     // After an import or a merge: the browser reread, the groups that received runs selected.
     void showLanded(const std::vector<int64_t>& groups, const QString& message);
     void exportChart();

@@ -105,6 +105,21 @@ void MainWindow::chooseMergeDatabase()
         mergeDatabaseFile(path);
 }
 
+// The Import or Merge dialog, one at a time: what lands is shown and selected when it is
+// accepted, and the next dropped database waits until it is closed.
+template <typename FlowDialog> void MainWindow::openFlowDialog(FlowDialog* dialog)
+{
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { showLanded(dialog->result().groups, dialog->resultSummary()); });
+    connect(dialog, &QDialog::finished, this, [this] {
+        m_flowDialog = nullptr;
+        startNextMerge();
+    });
+    m_flowDialog = dialog;
+    dialog->open();
+}
+
 void MainWindow::importPaths(const QStringList& paths)
 {
     if (!m_store || paths.isEmpty())
@@ -122,16 +137,7 @@ void MainWindow::importPaths(const QStringList& paths)
         startNextMerge();
         return;
     }
-    auto* dialog = new ImportDialog(databasePath(), sources, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { showLanded(dialog->result().groups, dialog->resultSummary()); });
-    connect(dialog, &QDialog::finished, this, [this] {
-        m_flowDialog = nullptr;
-        startNextMerge();
-    });
-    m_flowDialog = dialog;
-    dialog->open();
+    openFlowDialog(new ImportDialog(databasePath(), sources, this));
 }
 
 void MainWindow::mergeDatabaseFile(const QString& path)
@@ -147,16 +153,7 @@ void MainWindow::startNextMerge()
     // One dialog at a time: the next database waits until this one is closed.
     if (m_pendingMerges.isEmpty() || (m_flowDialog && m_flowDialog->isVisible()))
         return;
-    auto* dialog = new MergeDialog(databasePath(), m_pendingMerges.takeFirst(), this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { showLanded(dialog->result().groups, dialog->resultSummary()); });
-    connect(dialog, &QDialog::finished, this, [this] {
-        m_flowDialog = nullptr;
-        startNextMerge();
-    });
-    m_flowDialog = dialog;
-    dialog->open();
+    openFlowDialog(new MergeDialog(databasePath(), m_pendingMerges.takeFirst(), this));
 }
 
 void MainWindow::showLanded(const std::vector<int64_t>& groups, const QString& message)
