@@ -3,9 +3,11 @@
 // again (data folder, metric), errors shown in the dialog with Import disabled, and the runs landing
 // in the browser; the Merge dialog's dry run and the merge.
 
+#include "analysis/import.h"
 #include "core/scratch_dir.h"
 #include "dialogs/importdialog.h"
 #include "dialogs/mergedialog.h"
+#include "pages/comparepage.h"
 #include "store/store.h"
 #include "window_fixture.h"
 #include "window/mainwindow.h"
@@ -348,6 +350,36 @@ TEST_F(WindowImport, MergingTheOpenDatabaseIntoItselfIsRefusedInTheDialog)
     ASSERT_NE(dialog, nullptr);
     EXPECT_TRUE(dialog->errorText().contains(QStringLiteral("is the database open here")));
     EXPECT_FALSE(dialog->findChild<QPushButton*>(QStringLiteral("mergeButton"))->isEnabled());
+}
+
+TEST_F(WindowImport, ImportedGroupsOfferNoRepeatsTheyCannotRun)
+{
+    // Two imported groups on the engine's task for tests/data/mcq/mmlu, too few runs to settle
+    // anything: the verdict is inconclusive, but there is no model file here to run them again.
+    {
+        store::Store other(fixture.path());
+        analysis::ImportOptions options;
+        options.data = (kData / "mcq" / "mmlu").string();
+        options.modelLabel = "llama3-ft";
+        analysis::applyImport(other, analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(),
+                                                           (kLlamaFactory / "mmlu-seed2").string()},
+                                                          options));
+        options.modelLabel.clear();
+        analysis::applyImport(other, analysis::planImport({(kData / "import" / "lm-eval" / "mmlu-small").string()},
+                                                          options));
+    }
+    window.refresh();
+    std::vector<qint64> onMmlu;
+    for (const auto& group : window.store()->groups())
+        if (window.store()->task(group.taskId).kind == "mmlu")
+            onMmlu.push_back(group.id);
+    ASSERT_EQ(onMmlu.size(), 2u);
+    window.selectGroups({onMmlu[0], onMmlu[1]});
+    window.showTab(MainWindow::Tab::Compare);
+    auto* page = window.comparePage();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !page->busy() && page->comparison().has_value(); }, 20000));
+    EXPECT_EQ(page->comparison()->verdict, stats::Verdict::Inconclusive);
+    EXPECT_FALSE(page->findChild<QPushButton*>(QStringLiteral("moreRepeatsButton"))->isVisible());
 }
 
 } // namespace

@@ -325,9 +325,16 @@ void ComparePage::showOutcome(const Outcome& outcome)
         m_environment->show();
     }
 
-    if (auto more = analysis::moreRepeatsNeeded(c); more && (more->b > 0 || !m_pinnedRunA)) {
-        if (m_pinnedRunA)
-            more->a = 0; // a pinned run is one run: repeats of its group would not move it
+    // Imported runs have no model file here to run again: no button that can only say so.
+    auto imported = [this](qint64 group) {
+        const auto row = m_store ? m_store->group(group) : std::nullopt;
+        return row && m_store->model(row->modelId).kind == "imported";
+    };
+    auto more = analysis::moreRepeatsNeeded(c);
+    if (more && m_pinnedRunA)
+        more->a = 0; // a pinned run is one run: repeats of its group would not move it
+    const bool runnable = more && !(more->a > 0 && imported(m_resultA)) && !(more->b > 0 && imported(m_resultB));
+    if (runnable && (more->b > 0 || !m_pinnedRunA)) {
         m_more->setText(QStringLiteral("Run %1 more repeats").arg(more->total()));
         m_more->setToolTip(QStringLiteral("%1 more on A and %2 more on B, with the same configs and new seeds")
                                .arg(more->a)
