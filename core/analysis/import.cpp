@@ -28,15 +28,6 @@ namespace fs = std::filesystem;
 // How deep a folder given to `import` is searched for sources: out/<model>/<run>/results_x.json.
 constexpr int kSearchDepth = 3;
 
-std::string firstBytes(const fs::path& path, size_t count)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::string head(count, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(count));
-    head.resize(static_cast<size_t>(in.gcount()));
-    return head;
-}
-
 // noisefloor's JSONL: the first non-blank line is an object with "model" and "correct" (or
 // "accuracy", a run known only by its score).
 bool looksLikeRunsJsonl(const fs::path& path)
@@ -182,7 +173,7 @@ std::string benchmarkSpec(const std::string& data, const std::string& split)
                 if (!name.ends_with(".csv"))
                     continue;
                 const std::string kind = !name.ends_with(std::string("_") + folder + ".csv") ? "cmmlu"
-                                         : firstBytes(entry.path(), 12).starts_with("id,question") ? "ceval"
+                                         : fileHead(entry.path(), 12).starts_with("id,question") ? "ceval"
                                                                                                     : "mmlu";
                 return kind + ":" + dir.string() + (split.empty() ? "" : ":" + split);
             }
@@ -202,7 +193,7 @@ SourceFormat detectFormat(const std::string& text)
         return formats::looksLikeLlamaFactory(path) ? SourceFormat::LlamaFactory : SourceFormat::Unknown;
     if (!fs::is_regular_file(path, error))
         return SourceFormat::Unknown;
-    const std::string head = firstBytes(path, 16);
+    const std::string head = fileHead(path, 16);
     if (head.size() == 16 && std::memcmp(head.data(), "SQLite format 3", 16) == 0)
         return SourceFormat::NoisefloorDatabase;
     if (formats::looksLikeLlamaFactory(path))

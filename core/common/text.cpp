@@ -1,5 +1,8 @@
 #include "common/text.h"
 
+#include <algorithm>
+#include <fstream>
+
 namespace nf {
 
 std::string trimmed(std::string_view text)
@@ -15,6 +18,21 @@ std::string_view withoutByteOrderMark(std::string_view text)
 {
     constexpr std::string_view kMark = "\xEF\xBB\xBF";
     return text.starts_with(kMark) ? text.substr(kMark.size()) : text;
+}
+
+int64_t lineAtByte(std::string_view text, size_t byte)
+{
+    const size_t offset = std::min(byte > 0 ? byte - 1 : 0, text.size());
+    return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+}
+
+std::string fileHead(const std::filesystem::path& path, size_t count)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string head(count, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(count));
+    head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    return head;
 }
 
 } // namespace nf

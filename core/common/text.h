@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -11,5 +14,13 @@ std::string trimmed(std::string_view text);
 // Without a leading UTF-8 byte order mark (editors on Windows write one; JSON and CSV readers
 // must not see it as content).
 std::string_view withoutByteOrderMark(std::string_view text);
+
+// The 1-based line holding the 1-based byte position `byte` of text (nlohmann::json's
+// parse_error::byte): parse errors name the line an editor shows, not an offset.
+int64_t lineAtByte(std::string_view text, size_t byte);
+
+// Up to `count` bytes from the start of a file ("" when it cannot be read): enough to tell a
+// format by its opening without reading a large file.
+std::string fileHead(const std::filesystem::path& path, size_t count);
 
 } // namespace nf

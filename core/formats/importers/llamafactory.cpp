@@ -62,14 +62,12 @@ std::vector<std::pair<std::string, std::vector<Prediction>>> readPredictions(con
                                                                              const std::string& bytes)
 {
     json document;
+    const std::string_view text = withoutByteOrderMark(bytes);
     try {
-        document = json::parse(withoutByteOrderMark(bytes));
+        document = json::parse(text);
     } catch (const json::parse_error& e) {
-        // nlohmann reports a byte offset; a line is what an editor shows.
-        const size_t offset = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, bytes.size());
-        const auto line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
-        throw InputError(path.string() + ":" + std::to_string(line) + ": invalid JSON" +
-                         (offset >= bytes.size() ? " (the file ends early: truncated?)" : ""));
+        throw InputError(path.string() + ":" + std::to_string(lineAtByte(text, e.byte)) + ": invalid JSON" +
+                         (e.byte > text.size() ? " (the file ends early: truncated?)" : ""));
     }
     if (!document.is_object() || document.empty())
         throw InputError(path.string() + ": expected an object of subjects, each mapping row indices to "
@@ -161,10 +159,7 @@ bool looksLikeLlamaFactory(const fs::path& path)
         return looksLikeLlamaFactory(path / "results.json") || looksLikeLlamaFactory(path / "results.log");
     if (!fs::is_regular_file(path, error))
         return false;
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes(64 * 1024, '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<size_t>(in.gcount()));
+    const std::string bytes = fileHead(path, 64 * 1024);
     const std::string head(withoutByteOrderMark(bytes));
     // LLaMA-Factory's score lines, "        Average: 70.28" first.
     if (path.filename() == "results.log")

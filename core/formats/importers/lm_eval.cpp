@@ -278,12 +278,9 @@ ImportedRun makeRun(const Benchmark& benchmark, const ResultsFile& file, const L
 
 bool looksLikeLmEvalResults(const fs::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    const std::string head = fileHead(path, 64 * 1024);
+    if (head.empty())
         return false;
-    std::string head(64 * 1024, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<size_t>(in.gcount()));
 
     // Top-level keys of a possibly cut-off object: the sax parser reports them until the text ends.
     struct Keys : json::json_sax_t

@@ -96,13 +96,12 @@ ResultsFile readResultsFile(const fs::path& given)
         throw InputError(file.path.string() + ": cannot be read");
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     file.sha256 = sha256Hex(bytes);
+    const std::string_view text = withoutByteOrderMark(bytes);
     try {
-        file.root = json::parse(withoutByteOrderMark(bytes));
+        file.root = json::parse(text);
     } catch (const json::parse_error& e) {
-        const auto end = bytes.begin() + static_cast<std::ptrdiff_t>(std::min(e.byte, bytes.size()));
-        const auto line = 1 + std::count(bytes.begin(), end, '\n');
-        throw InputError(file.path.string() + ":" + std::to_string(line) + ": not valid JSON (" + e.what() +
-                         ")");
+        throw InputError(file.path.string() + ":" + std::to_string(lineAtByte(text, e.byte)) +
+                         ": not valid JSON (" + e.what() + ")");
     }
     if (!file.root.is_object() || !member(file.root, "results").is_object())
         throw InputError(file.path.string() + ": has no \"results\" object: not an lm-eval results file");
