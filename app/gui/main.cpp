@@ -1,6 +1,7 @@
 // noisefloor: the desktop program. Everything but argument handling lives in nf_ui.
 
 #include "common/paths.h"
+#include "env/environment.h"
 #include "nf/version.h"
 #include "window/mainwindow.h"
 #include "window/screenshot.h"
@@ -14,6 +15,8 @@
 
 int main(int argc, char** argv)
 {
+    // Before anything can touch CUDA, as the CLI does: runs from both record the same value.
+    nf::env::ensureCublasWorkspaceConfig();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("noisefloor"));
     QApplication::setApplicationName(QStringLiteral("noisefloor"));

@@ -1,6 +1,7 @@
 #include "analysis/group_data.h"
 
 #include "common/error.h"
+#include "env/environment.h"
 #include "store/store.h"
 
 #include <nlohmann/json.hpp>
@@ -77,7 +78,8 @@ stats::GroupData loadRunData(const store::Store& store, int64_t runId)
 
 namespace {
 
-std::map<std::string, std::set<std::string>> environmentValues(const store::Store& store, int64_t configId)
+std::map<std::string, std::set<std::string>> environmentValues(const store::Store& store, int64_t configId,
+                                                               env::DevicesUsed& devices)
 {
     std::set<int64_t> envIds;
     store::RunFilter filter;
@@ -93,6 +95,13 @@ std::map<std::string, std::set<std::string>> environmentValues(const store::Stor
             continue;
         for (const auto& [key, value] : environment.items())
             values[key].insert(value.is_string() ? value.get<std::string>() : value.dump());
+        const auto device = environment.find("engine.device");
+        if (device == environment.end() || !device->is_string())
+            devices.unknown = true;
+        else if (device->get<std::string>().rfind("cuda", 0) == 0)
+            devices.cuda = true;
+        else
+            devices.cpu = true;
     }
     return values;
 }
@@ -112,8 +121,9 @@ std::string joined(const std::set<std::string>& values)
 std::vector<EnvironmentDifference> environmentDifferences(const store::Store& store, int64_t groupA,
                                                           int64_t groupB)
 {
-    const auto a = environmentValues(store, groupA);
-    const auto b = environmentValues(store, groupB);
+    env::DevicesUsed devices;
+    const auto a = environmentValues(store, groupA, devices);
+    const auto b = environmentValues(store, groupB, devices);
     std::set<std::string> keys;
     for (const auto& [key, values] : a)
         keys.insert(key);
@@ -123,7 +133,7 @@ std::vector<EnvironmentDifference> environmentDifferences(const store::Store& st
     for (const auto& key : keys) {
         const auto inA = a.count(key) ? a.at(key) : std::set<std::string>{};
         const auto inB = b.count(key) ? b.at(key) : std::set<std::string>{};
-        if (inA != inB)
+        if (inA != inB && env::canChangeResults(key, devices))
             differences.push_back({key, joined(inA), joined(inB)});
     }
     return differences;

@@ -22,7 +22,9 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId);
 // not complete.
 stats::GroupData loadRunData(const store::Store& store, int64_t runId);
 
-// Environment keys whose values differ between the runs of two groups: key -> values seen in A,
+// Environment keys whose values differ between the runs of two groups, among the keys that can
+// change results on the devices those runs used (env::canChangeResults): a CPU run's
+// CUBLAS_WORKSPACE_CONFIG or host name is no reason to doubt a comparison: key -> values seen in A,
 // values seen in B (joined with " | " when a group has several).
 struct EnvironmentDifference
 {

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
 #include <thread>
 
 #include <dlfcn.h>
@@ -268,6 +270,29 @@ Snapshot hostSnapshot()
          {"CUBLAS_WORKSPACE_CONFIG", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES"})
         snapshot.set(std::string("env.") + name, environmentVariable(name));
     return snapshot;
+}
+
+bool canChangeResults(const std::string& key, const DevicesUsed& devices)
+{
+    static const std::set<std::string> never = {
+        "host", "os", "kernel", "cpu.cores", "noisefloor.commit", "engine.tokenizer", "torch.interop_threads",
+        "torch.cuda_built", "env.CUDA_VISIBLE_DEVICES", "env.OMP_NUM_THREADS", "env.OPENBLAS_NUM_THREADS"};
+    static const std::set<std::string> cpuOnly = {"blas.library", "blas.name",      "blas.config",
+                                                  "blas.core",    "blas.threads",   "blas.also_loaded",
+                                                  "omp.max_threads", "torch.threads", "cpu.model"};
+    static const std::set<std::string> cudaOnly = {
+        "gpu.name", "gpu.driver", "determinism.cudnn_deterministic", "determinism.cudnn_benchmark",
+        "determinism.tf32_cublas", "determinism.tf32_cudnn", "env.CUBLAS_WORKSPACE_CONFIG"};
+    if (never.count(key))
+        return false;
+    // Runs of unknown device (imports) could have used either.
+    const bool cpu = devices.cpu || devices.unknown;
+    const bool cuda = devices.cuda || devices.unknown;
+    if (cpuOnly.count(key))
+        return cpu;
+    if (cudaOnly.count(key) || key.rfind("cuda.", 0) == 0)
+        return cuda;
+    return true;
 }
 
 void ensureCublasWorkspaceConfig()

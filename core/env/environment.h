@@ -55,8 +55,26 @@ private:
 // adds libtorch's version, threads, device and determinism flags.
 Snapshot hostSnapshot();
 
-// Sets CUBLAS_WORKSPACE_CONFIG=:4096:8 when it is unset. Both programs' main() call it before
-// anything touches CUDA, so cuBLAS can be deterministic when asked.
+// The devices a set of runs used, as their snapshots' "engine.device" says ("cpu", "cuda:0").
+struct DevicesUsed
+{
+    bool cpu = false;
+    bool cuda = false;
+    bool unknown = false; // a run without engine.device (imported from another tool)
+};
+
+// Whether a snapshot key can change a run's numbers on the devices the runs used, so that a
+// difference in it is worth a warning next to a comparison: the BLAS library, its core and
+// threads, the CPU model and torch's intra-op threads on the CPU; cuDNN/cuBLAS versions, GPU,
+// TF32 and determinism flags and CUBLAS_WORKSPACE_CONFIG on CUDA; libtorch's version, device,
+// dtype and noisefloor's version everywhere. Never: the host name, OS, kernel, core count, the
+// build's commit, the tokenizer's path, inter-op threads and the raw thread variables (their
+// effect is in the recorded thread counts). A key this list does not know (an import's) counts.
+bool canChangeResults(const std::string& key, const DevicesUsed& devices);
+
+// Sets CUBLAS_WORKSPACE_CONFIG=:4096:8 when it is unset. Both programs' main() (the CLI's and the
+// app's) call it before anything touches CUDA, so cuBLAS can be deterministic when asked and both
+// record the same value.
 void ensureCublasWorkspaceConfig();
 
 } // namespace nf::env
