@@ -4,6 +4,7 @@
 #include "analysis/group_data.h"
 #include "analysis/settings.h"
 #include "common/error.h"
+#include "stats/zones.h"
 
 #include <algorithm>
 
@@ -37,23 +38,21 @@ GroupAnalysis analyzeGroup(const store::Store& store, int64_t groupId)
     analysis.title = "group " + std::to_string(groupId) + " · " + analysis.group.modelLabel + " · " +
                      analysis::describeParams(analysis.group.paramsJson);
     analysis.runs = store.runs({.configId = groupId, .status = std::nullopt});
-    analysis.thresholds = analysis::zoneThresholds(store);
-
-    stats::SummaryOptions options;
-    options.thresholds = analysis.thresholds;
-    options.mode = analysis::referenceMode(store);
-    if (const auto pinned = analysis::pinnedReference(store, analysis.group.taskId)) {
-        options.pinnedReference = pinned->accuracy;
-        options.pinnedLabel = pinned->label;
-        analysis.pinnedAccuracy = pinned->accuracy;
-        analysis.pinnedLabel = pinned->label;
+    const stats::SummaryOptions options = analysis::summaryOptions(store, analysis.group.taskId);
+    analysis.thresholds = options.thresholds;
+    analysis.zones = stats::zoneScale(options.thresholds, 0, std::nullopt);
+    if (options.pinnedReference) {
+        analysis.pinnedAccuracy = options.pinnedReference;
+        analysis.pinnedLabel = options.pinnedLabel;
     }
 
     // A group whose runs all failed, are running or are reproductions has nothing to summarise;
     // summarize() says so by throwing, which is not an error for a page that shows the group.
     const stats::GroupData data = analysis::loadGroupData(store, groupId);
-    if (!data.runs.empty())
+    if (!data.runs.empty()) {
         analysis.summary = stats::summarize(data, options);
+        analysis.zones = analysis.summary->zones;
+    }
     return analysis;
 }
 

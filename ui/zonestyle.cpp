@@ -1,5 +1,12 @@
 #include "zonestyle.h"
 
+#include "analysis/number_text.h"
+
+#include <QStringList>
+#include <QVector>
+#include <algorithm>
+#include <cmath>
+
 namespace nf::ui {
 
 QColor zoneColor(stats::Zone zone)
@@ -52,6 +59,139 @@ QString zoneMeaning(stats::Zone zone)
         return QStringLiteral("likely a real problem: investigate");
     }
     return {};
+}
+
+const stats::ZoneScale& zonesOf(const GroupAnalysis& group)
+{
+    return group.summary ? group.summary->zones : group.zones;
+}
+
+namespace {
+
+QString pointsText(double points, int decimals)
+{
+    return QString::fromStdString(analysis::fixedText(points, decimals));
+}
+
+QString groupList(const QStringList& ids)
+{
+    if (ids.size() == 1)
+        return QStringLiteral("group ") + ids.front();
+    return QStringLiteral("groups ") + ids.mid(0, ids.size() - 1).join(QStringLiteral(", ")) +
+           QStringLiteral(" and ") + ids.back();
+}
+
+} // namespace
+
+QString zoneBoundsText(stats::Zone zone, const stats::ZoneScale& zones, bool withPoints)
+{
+    const auto number = [](double value) { return QString::number(value, 'g', 4); };
+    const stats::ZoneThresholds& t = zones.thresholds;
+    if (zones.unit == stats::ZoneUnit::Points) {
+        switch (zone) {
+        case stats::Zone::Normal:
+            return QStringLiteral("|d| < ") + number(t.watch);
+        case stats::Zone::Watch:
+            return number(t.watch) + QStringLiteral("–") + number(t.elevated);
+        case stats::Zone::Elevated:
+            return number(t.elevated) + QStringLiteral("–") + number(t.suspicious);
+        case stats::Zone::Suspicious:
+            return QStringLiteral("|d| ≥ ") + number(t.suspicious);
+        }
+        return {};
+    }
+    const stats::ZoneThresholds& m = zones.noiseMultiples;
+    const auto pts = [&](double from, double to) -> QString {
+        if (!withPoints)
+            return QString();
+        const QString range =
+            to > 0 ? pointsText(from, 1) + QStringLiteral("–") + pointsText(to, 1) : pointsText(from, 1);
+        return QStringLiteral(" (") + range + QStringLiteral(" pts)");
+    };
+    switch (zone) {
+    case stats::Zone::Normal:
+        return QStringLiteral("< ") + number(m.watch) + QStringLiteral(" noise units") + pts(t.watch, 0);
+    case stats::Zone::Watch:
+        return number(m.watch) + QStringLiteral("–") + number(m.elevated) + QStringLiteral(" units") +
+               pts(t.watch, t.elevated);
+    case stats::Zone::Elevated:
+        return number(m.elevated) + QStringLiteral("–") + number(m.suspicious) + QStringLiteral(" units") +
+               pts(t.elevated, t.suspicious);
+    case stats::Zone::Suspicious:
+        return QStringLiteral("≥ ") + number(m.suspicious) + QStringLiteral(" units") + pts(t.suspicious, 0);
+    }
+    return {};
+}
+
+QString zoneRangeText(stats::Zone zone, const stats::ZoneScale& zones)
+{
+    return zoneName(zone) + QLatin1Char(' ') + zoneBoundsText(zone, zones);
+}
+
+QString noiseUnitReason(const stats::ZoneScale& zones)
+{
+    if (zones.unit != stats::ZoneUnit::Noise)
+        return {};
+    // The statistics say why, then how the zones read ("...; zones are in multiples of ..."):
+    // the how is said here in the app's own words.
+    const std::string& reason = zones.reason;
+    return QString::fromStdString(reason.substr(0, reason.find("; ")));
+}
+
+QString noiseUnitNoteHtml(const std::vector<const GroupAnalysis*>& groups)
+{
+    struct Sentence
+    {
+        QString reason;
+        QStringList ids;
+        QList<double> units;
+    };
+    QVector<Sentence> sentences;
+    QStringList inPoints;
+    const stats::ZoneScale* first = nullptr;
+    for (const GroupAnalysis* group : groups) {
+        const stats::ZoneScale& zones = zonesOf(*group);
+        const QString id = QString::number(group->group.id);
+        if (zones.unit != stats::ZoneUnit::Noise) {
+            inPoints << id;
+            continue;
+        }
+        first = first ? first : &zones;
+        const QString reason = noiseUnitReason(zones);
+        auto same = std::find_if(sentences.begin(), sentences.end(),
+                                 [&](const Sentence& s) { return s.reason == reason; });
+        if (same == sentences.end())
+            same = sentences.insert(sentences.end(), Sentence{reason, {}, {}});
+        same->ids << id;
+        same->units << zones.unitPoints;
+    }
+    if (!first)
+        return {};
+    QStringList parts;
+    for (const Sentence& s : sentences) {
+        const bool oneUnit = std::all_of(s.units.begin(), s.units.end(), [&](double unit) {
+            return std::abs(unit - s.units.front()) < 5e-3;
+        });
+        QString units;
+        if (oneUnit) {
+            units = pointsText(s.units.front(), 2) + QStringLiteral(" points");
+        } else {
+            QStringList each;
+            for (qsizetype i = 0; i < s.ids.size(); ++i)
+                each << pointsText(s.units[i], 2) + (i == 0 ? QStringLiteral(" points") : QString()) +
+                            QStringLiteral(" for group ") + s.ids[i];
+            units = each.join(QStringLiteral(", "));
+        }
+        parts << QStringLiteral("<b>Zones in noise units</b> for %1: %2 (1 unit = %3).")
+                     .arg(groupList(s.ids), s.reason.toHtmlEscaped(), units);
+    }
+    const auto number = [](double value) { return QString::number(value, 'g', 4); };
+    const stats::ZoneThresholds& m = first->noiseMultiples;
+    parts << QStringLiteral("Normal &lt; %1 units, watch &lt; %2, elevated &lt; %3, suspicious beyond.")
+                 .arg(number(m.watch), number(m.elevated), number(m.suspicious));
+    if (!inPoints.isEmpty())
+        parts << QStringLiteral("The zones of %1 are in points.").arg(groupList(inPoints));
+    return parts.join(QLatin1Char(' '));
 }
 
 } // namespace nf::ui

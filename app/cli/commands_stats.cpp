@@ -8,15 +8,25 @@
 #include "common/error.h"
 #include "output.h"
 #include "stats/compare.h"
+#include "stats/control_rules.h"
 #include "stats/summary.h"
 #include "stats/zones.h"
 
+#include <cmath>
 #include <iostream>
 
 namespace nf::cli {
 namespace {
 
 using nlohmann::json;
+
+std::vector<std::string> rulesInWords(const std::vector<std::string>& rules)
+{
+    std::vector<std::string> words;
+    for (const auto& rule : rules)
+        words.push_back(stats::ruleWords(rule));
+    return words;
+}
 
 json interval(const std::optional<stats::Interval>& value)
 {
@@ -47,20 +57,18 @@ store::GroupRow requireGroup(const store::Store& store, int64_t id)
     return *group;
 }
 
-stats::SummaryOptions summaryOptions(const store::Store& store, const store::GroupRow& group)
+json zonesJson(const stats::ZoneScale& zones)
 {
-    stats::SummaryOptions options;
-    options.thresholds = analysis::zoneThresholds(store);
-    options.mode = analysis::referenceMode(store);
-    if (const auto pinned = analysis::pinnedReference(store, group.taskId)) {
-        options.pinnedReference = pinned->accuracy;
-        options.pinnedLabel = pinned->label;
-    }
-    return options;
+    return {{"unit", zones.unit == stats::ZoneUnit::Noise ? "noise" : "points"},
+            {"thresholds_points", {zones.thresholds.watch, zones.thresholds.elevated, zones.thresholds.suspicious}},
+            {"setting_points", {zones.setting.watch, zones.setting.elevated, zones.setting.suspicious}},
+            {"unit_points", zones.unitPoints},
+            {"noise_multiples", {zones.noiseMultiples.watch, zones.noiseMultiples.elevated,
+                                 zones.noiseMultiples.suspicious}},
+            {"reason", zones.reason}};
 }
 
-json summaryJson(const store::GroupRow& group, const stats::GroupSummary& s,
-                 const stats::ZoneThresholds& zones)
+json summaryJson(const store::GroupRow& group, const stats::GroupSummary& s)
 {
     auto runs = json::array();
     for (const auto& run : s.runs)
@@ -71,6 +79,7 @@ json summaryJson(const store::GroupRow& group, const stats::GroupSummary& s,
                         {"zone", stats::toString(run.zone)},
                         {"z", jsonNumber(run.z)},
                         {"rules", run.rules},
+                        {"rule_words", rulesInWords(run.rules)},
                         {"wilson95", json::array({run.wilson95.lo, run.wilson95.hi})}});
     auto subjects = json::array();
     for (const auto& subject : s.subjects)
@@ -101,7 +110,9 @@ json summaryJson(const store::GroupRow& group, const stats::GroupSummary& s,
             {"reference_label", s.referenceLabel},
             {"scale", jsonNumber(s.scale)},
             {"scale_label", s.scaleLabel},
-            {"zone_thresholds_points", {zones.watch, zones.elevated, zones.suspicious}},
+            {"zone_thresholds_points",
+             {s.zones.thresholds.watch, s.zones.thresholds.elevated, s.zones.thresholds.suspicious}},
+            {"zones", zonesJson(s.zones)},
             {"noise_floor", s.noiseFloorPoints ? json(*s.noiseFloorPoints / 100) : json(nullptr)},
             {"threshold_below_noise", s.thresholdBelowNoise},
             {"runs", runs},
@@ -109,32 +120,42 @@ json summaryJson(const store::GroupRow& group, const stats::GroupSummary& s,
             {"notes", s.notes}};
 }
 
-void printSummary(const store::GroupRow& group, const stats::GroupSummary& s,
-                  const stats::ZoneThresholds& zones)
+std::string zonesLine(const stats::ZoneScale& zones)
+{
+    const auto& t = zones.thresholds;
+    std::string line = "zones: normal < " + fixed(t.watch, 2) + " <= watch < " + fixed(t.elevated, 2) +
+                       " <= elevated < " + fixed(t.suspicious, 2) + " <= suspicious (points from the reference)";
+    if (zones.unit == stats::ZoneUnit::Noise)
+        line += ", that is 2, 3 and 4 noise units of " + fixed(zones.unitPoints, 2) + " points";
+    return line;
+}
+
+void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
 {
     std::cout << "group " << group.id << ": " << group.modelLabel << " on " << group.taskLabel << " ("
-              << describeParams(group.paramsJson) << ")\n\n"
-              << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << points(s.sd)
+              << describeParams(group.paramsJson) << ")\n\n";
+    // What the zones are measured in changes how every row below reads: it comes first.
+    if (s.zones.unit == stats::ZoneUnit::Noise)
+        std::cout << "zones in noise units: " << s.zones.reason << "\n\n";
+    std::cout << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << points(s.sd)
               << "   median " << fixed(s.median * 100, 2) << "   min " << fixed(s.min * 100, 2) << "   max "
               << fixed(s.max * 100, 2) << "   range " << fixed(s.range * 100, 2) << "   (accuracy points)\n"
               << "95% CI of the mean " << pointsInterval(s.ci95)
               << "   95% prediction interval for the next run " << pointsInterval(s.pi95) << '\n'
-              << "items " << s.nItems << "   flip items " << s.flipItems << " (" << points(s.flipRate, 1)
-              << "%)   expected seed noise sd " << points(s.sdSeed) << "   question-sampling SE "
-              << points(s.seQuestion) << '\n'
-              << "reference: " << s.referenceLabel << " " << fixed(s.reference * 100, 2)
-              << "   zones: normal < " << zones.watch << " <= watch < " << zones.elevated << " <= elevated < "
-              << zones.suspicious << " <= suspicious (points from the reference)\n\n";
+              << "items " << s.nItems << "   flip items " << s.flipItems << " ("
+              << points(s.flipRate, 1) << "%)   expected seed noise sd " << points(s.sdSeed)
+              << "   question-sampling SE " << points(s.seQuestion) << '\n'
+              << "reference: " << s.referenceLabel << " " << fixed(s.reference * 100, 2) << "   "
+              << zonesLine(s.zones) << "\n\n";
 
-    Table table({"run", "seed", "accuracy", "deviation", "zone", "z", "wilson95", "rules"});
+    Table table({"run", "seed", "accuracy", "deviation", "zone", "z", "wilson95", "flags"});
     for (const auto& run : s.runs) {
         std::string rules;
         for (const auto& rule : run.rules)
-            rules += (rules.empty() ? "" : ", ") + rule;
+            rules += (rules.empty() ? "" : "; ") + stats::ruleWords(rule);
         table.addRow({std::to_string(run.id), std::to_string(run.seed), fixed(run.accuracy * 100, 2),
-                      (run.deviation >= 0 ? "+" : "") + fixed(run.deviation * 100, 2),
-                      stats::toString(run.zone), optionalNumber(run.z, 2), pointsInterval(run.wilson95),
-                      rules});
+                      analysis::signedPointsText(run.deviation), stats::toString(run.zone),
+                      optionalNumber(run.z, 2), pointsInterval(run.wilson95), rules});
     }
     table.print(std::cout);
     if (s.subjects.size() > 1) {
@@ -145,10 +166,13 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s,
                              points(subject.sd)});
         subjects.print(std::cout);
     }
-    if (!s.notes.empty()) {
-        std::cout << '\n';
-        for (const auto& note : s.notes)
-            std::cout << "note: " << note << '\n';
+    // The zones' unit was said at the top.
+    bool first = true;
+    for (const auto& note : s.notes) {
+        if (note == s.zones.reason)
+            continue;
+        std::cout << (first ? "\n" : "") << "note: " << note << '\n';
+        first = false;
     }
 }
 
@@ -160,11 +184,15 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
         subjects.push_back({{"subject", subject.subject},
                             {"mean_a", jsonNumber(subject.meanA)},
                             {"mean_b", jsonNumber(subject.meanB)},
-                            {"delta", jsonNumber(subject.delta)}});
+                            {"delta", jsonNumber(subject.delta)},
+                            {"n_items", subject.nItems},
+                            {"ci95", interval(subject.ci95)}});
     auto differences = json::array();
     for (const auto& difference : env)
         differences.push_back(
             {{"key", difference.key}, {"a", difference.valuesA}, {"b", difference.valuesB}});
+    const auto answers = analysis::verdictAnswers(c);
+    const auto& settle = c.settle;
     return {{"a",
              {{"group", a.id},
               {"model", a.modelLabel},
@@ -186,6 +214,16 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
               {"p", jsonNumber(c.runTest.p)},
               {"se", jsonNumber(c.runTest.se)},
               {"ci95", interval(c.runTest.ci95)}}},
+            {"beyond_noise", stats::beyondNoiseName(c.beyondNoise)},
+            {"matters",
+             {{"answer", stats::mattersName(c.matters.answer)},
+              {"delta", c.matters.delta},
+              {"ci90", interval(c.matters.ci90)},
+              {"t_lower", jsonNumber(c.matters.tLower)},
+              {"p_lower", jsonNumber(c.matters.pLower)},
+              {"t_upper", jsonNumber(c.matters.tUpper)},
+              {"p_upper", jsonNumber(c.matters.pUpper)},
+              {"p_equivalence", jsonNumber(c.matters.pEquivalence)}}},
             {"paired",
              {{"n_items", c.paired.nItems},
               {"mean_diff", jsonNumber(c.paired.meanDiff)},
@@ -193,7 +231,10 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
               {"z", jsonNumber(c.paired.z)},
               {"p", jsonNumber(c.paired.p)},
               {"ci95", interval(c.paired.ci95)},
-              {"correlation", jsonNumber(c.paired.correlation)}}},
+              {"correlation", jsonNumber(c.paired.correlation)},
+              {"clusters", c.paired.clusters},
+              {"df", jsonNumber(c.paired.df)},
+              {"se_items", jsonNumber(c.paired.seItems)}}},
             {"mcnemar",
              {{"b", c.mcnemar.b},
               {"c", c.mcnemar.c},
@@ -210,8 +251,25 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
             {"pooled_sd", jsonNumber(c.pooledSd)},
             {"repeats_needed", c.repeatsNeeded ? json(*c.repeatsNeeded) : json(nullptr)},
             {"verdict", stats::verdictName(c.verdict)},
+            {"badge", analysis::verdictBadge(c)},
+            {"answers",
+             {{"beyond_noise", answers.beyondNoise},
+              {"matters", answers.matters},
+              {"new_questions", answers.newQuestions}}},
             {"new_questions", c.newQuestions},
+            {"new_questions_answer", stats::newQuestionsName(c.newQuestionsAnswer)},
+            {"disagreements", c.disagreements},
             {"items_not_repeats", c.itemsNotRepeats},
+            {"settle",
+             {{"kind", stats::settleKindName(settle.kind)},
+              {"question", settle.question},
+              {"more_a", settle.moreA},
+              {"more_b", settle.moreB},
+              {"items", settle.items ? json(*settle.items) : json(nullptr)},
+              {"seconds", jsonNumber(settle.seconds)},
+              {"run_variance", settle.runVariance},
+              {"item_variance", settle.itemVariance},
+              {"words", settle.words}}},
             {"subjects", subjects},
             {"env_differences", differences},
             {"notes", c.notes}};
@@ -220,6 +278,7 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
 void printComparison(const store::GroupRow& a, const store::GroupRow& b, const stats::Comparison& c,
                      const std::vector<analysis::EnvironmentDifference>& env)
 {
+    const auto answers = analysis::verdictAnswers(c);
     std::cout << "A: group " << a.id << ", " << a.modelLabel << " (" << describeParams(a.paramsJson)
               << "): " << c.runsA << " runs, mean " << fixed(c.meanA * 100, 2) << ", sd " << points(c.sdA)
               << '\n'
@@ -227,29 +286,40 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
               << "): " << c.runsB << " runs, mean " << fixed(c.meanB * 100, 2) << ", sd " << points(c.sdB)
               << '\n'
               << "on " << a.taskLabel << "\n\n"
-              << "delta B - A: " << (c.delta >= 0 ? "+" : "") << fixed(c.delta * 100, 2) << " points\n\n"
-              << "Beyond run-to-run noise on this item set?\n"
-              << "  " << stats::runTestMethodName(c.runTest.method) << ": 95% CI "
-              << pointsInterval(c.runTest.ci95) << ", t " << optionalNumber(c.runTest.t, 3) << ", df "
-              << optionalNumber(c.runTest.df, 1) << ", p " << pValue(c.runTest.p) << '\n'
-              << "  minimum detectable difference " << points(c.mde) << " points (alpha 0.05, power 0.8)\n"
-              << "  verdict: " << analysis::verdictWords(c) << "\n\n"
-              << "Would it hold on new questions of the same kind?\n"
-              << "  paired over " << c.paired.nItems << " items: 95% CI " << pointsInterval(c.paired.ci95)
-              << ", z " << optionalNumber(c.paired.z, 3) << ", p " << pValue(c.paired.p)
-              << ", item correlation " << optionalNumber(c.paired.correlation, 3) << '\n'
-              << "  McNemar on majority answers: b " << c.mcnemar.b << ", c " << c.mcnemar.c << " ("
+              << "verdict: " << analysis::verdictBadge(c) << "\n"
+              << "delta B - A: " << analysis::signedPointsText(c.delta) << " points; difference that matters "
+              << fixed(c.deltaUser * 100, 2) << " points\n\n"
+              << "Beyond run-to-run noise on this item set? " << answers.beyondNoise << '\n'
+              << "  " << stats::runTestMethodName(c.runTest.method) << ": t " << optionalNumber(c.runTest.t, 3)
+              << ", df " << optionalNumber(c.runTest.df, 1) << "; minimum detectable difference " << points(c.mde)
+              << " points (alpha 0.05, power 0.8)\n\n"
+              << "Does it matter? " << answers.matters << '\n';
+    if (c.matters.pLower)
+        std::cout << "  two one-sided tests: difference > -delta t " << optionalNumber(c.matters.tLower, 3) << ", p "
+                  << pValue(c.matters.pLower) << "; difference < +delta t " << optionalNumber(c.matters.tUpper, 3)
+                  << ", p " << pValue(c.matters.pUpper) << '\n';
+    std::cout << "\nWould it hold on new questions of the same kind? " << answers.newQuestions << '\n'
+              << "  primary, paired over " << c.paired.nItems << " items"
+              << (c.paired.clusters >= 2 ? ", clustered by " + std::to_string(c.paired.clusters) + " subjects" : "")
+              << ": 95% CI " << pointsInterval(c.paired.ci95) << ", " << (c.paired.df ? "t " : "z ")
+              << optionalNumber(c.paired.z, 3) << ", p " << pValue(c.paired.p) << ", item correlation "
+              << optionalNumber(c.paired.correlation, 3) << '\n'
+              << "  check, McNemar on majority answers: b " << c.mcnemar.b << ", c " << c.mcnemar.c << " ("
               << (c.mcnemar.exact ? "exact binomial" : "chi-squared, continuity corrected") << "), p "
               << pValue(c.mcnemar.p) << '\n'
-              << "  paired bootstrap (" << c.bootstrap.resamples << " resamples): 95% CI "
-              << pointsInterval(c.bootstrap.ci95) << '\n'
-              << "  " << c.newQuestions << '\n';
-    if (!c.subjects.empty() && c.subjects.size() > 1) {
+              << "  check, paired bootstrap over items (" << c.bootstrap.resamples << " resamples): 95% CI "
+              << pointsInterval(c.bootstrap.ci95) << '\n';
+    for (const auto& disagreement : c.disagreements)
+        std::cout << "  why the checks differ: " << disagreement << '\n';
+    std::cout << "\nWhat would settle it: " << c.settle.words << '\n';
+    if (c.subjects.size() > 1) {
         std::cout << '\n';
-        Table table({"subject", "A", "B", "delta"});
+        Table table({"subject", "items", "A", "B", "delta", "95% CI"});
         for (const auto& subject : c.subjects)
-            table.addRow(
-                {subject.subject, points(subject.meanA), points(subject.meanB), points(subject.delta)});
+            table.addRow({subject.subject, std::to_string(subject.nItems), points(subject.meanA),
+                          points(subject.meanB),
+                          subject.delta ? analysis::signedPointsText(*subject.delta) : "-",
+                          pointsInterval(subject.ci95)});
         table.print(std::cout);
     }
     if (!env.empty()) {
@@ -258,6 +328,8 @@ void printComparison(const store::GroupRow& a, const store::GroupRow& b, const s
             std::cout << "  " << difference.key << ": A " << difference.valuesA << "; B "
                       << difference.valuesB << '\n';
     }
+    if (!c.notes.empty())
+        std::cout << '\n';
     for (const auto& note : c.notes)
         std::cout << "note: " << note << '\n';
 }
@@ -273,15 +345,15 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
         action = [&global, groupId] {
             const auto store = openExisting(global);
             const auto group = requireGroup(store, *groupId);
-            const auto options = summaryOptions(store, group);
+            const auto options = analysis::summaryOptions(store, group.taskId);
             auto result = stats::summarize(analysis::loadGroupData(store, group.id), options);
             if (const auto pin = analysis::pinForTask(store, group.taskId); pin && !options.pinnedReference)
                 result.notes.push_back("the pinned " + pin->label() +
                                        " has no completed runs now; the group's own reference is used");
             if (global.json)
-                std::cout << summaryJson(group, result, options.thresholds).dump(2) << '\n';
+                std::cout << summaryJson(group, result).dump(2) << '\n';
             else
-                printSummary(group, result, options.thresholds);
+                printSummary(group, result);
             return kExitOk;
         };
     });
@@ -299,7 +371,8 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
     compare->add_option("GROUP_A", compareArgs->a, "Config group A")->required();
     compare->add_option("GROUP_B", compareArgs->b, "Config group B")->required();
     compare->add_option("--delta", compareArgs->delta,
-                        "Difference in points to size repeats_needed for (default: the zone-1 threshold)");
+                        "The difference that matters, in points, for this comparison only (default: the "
+                        "task's, set with `zones --task T --matters D`, else its watch threshold)");
     compare->add_option("--bootstrap", compareArgs->resamples, "Paired bootstrap resamples")
         ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
@@ -312,9 +385,7 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 throw InputError("groups " + std::to_string(a.id) + " and " + std::to_string(b.id) +
                                  " are on different tasks (" + a.taskLabel + " vs " + b.taskLabel +
                                  "): a comparison needs the same items");
-            stats::CompareOptions options;
-            options.thresholds = analysis::zoneThresholds(store);
-            options.deltaUserPoints = compareArgs->delta;
+            stats::CompareOptions options = analysis::compareOptions(store, a.taskId, compareArgs->delta);
             options.bootstrapResamples = compareArgs->resamples;
             const auto result = stats::compare(analysis::loadGroupData(store, a.id),
                                                analysis::loadGroupData(store, b.id), options);
@@ -331,15 +402,32 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
     {
         std::string set;
         std::string reference;
+        int64_t task = 0;
+        std::optional<double> matters;
+        bool reset = false;
     };
     auto zoneArgs = std::make_shared<ZoneArgs>();
-    auto* zones = app.add_subcommand("zones", "Show or set the fluctuation zones (stored in the database)");
+    auto* zones = app.add_subcommand(
+        "zones", "Show or set the fluctuation zones and the difference that matters (stored in the database)");
     zones->add_option("--set", zoneArgs->set,
-                      "Thresholds in points: watch,elevated,suspicious (default 1,3,5)");
+                      "Thresholds in points: watch,elevated,suspicious (default 1,3,5); with --task, that "
+                      "task's own");
     zones->add_option("--reference", zoneArgs->reference, "median | mean: what deviations are measured from");
+    zones->add_option("--task", zoneArgs->task, "Show or set one task's own settings (`groups` names tasks)");
+    auto* matters = zones->add_option("--matters", zoneArgs->matters,
+                                      "With --task: the difference that matters in points (default: the task's "
+                                      "watch threshold)");
+    auto* reset = zones->add_flag("--reset", zoneArgs->reset,
+                                  "With --task: drop the task's own thresholds and difference that matters");
+    reset->excludes(matters);
     zones->callback([&global, &action, zoneArgs] {
         action = [&global, zoneArgs] {
-            const bool changes = !zoneArgs->set.empty() || !zoneArgs->reference.empty();
+            const bool task = zoneArgs->task > 0;
+            if (!task && (zoneArgs->matters || zoneArgs->reset))
+                throw InputError("zones: --matters and --reset need --task T (the difference that matters belongs "
+                                 "to a task)");
+            const bool changes =
+                !zoneArgs->set.empty() || !zoneArgs->reference.empty() || zoneArgs->matters || zoneArgs->reset;
             // Parsed before the database is opened: a bad value writes nothing.
             std::optional<stats::ZoneThresholds> thresholds;
             std::optional<stats::ReferenceMode> mode;
@@ -347,23 +435,59 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 thresholds = stats::parseThresholds(zoneArgs->set);
             if (!zoneArgs->reference.empty())
                 mode = stats::parseReferenceMode(zoneArgs->reference);
+            if (zoneArgs->matters && !(std::isfinite(*zoneArgs->matters) && *zoneArgs->matters > 0 &&
+                                       *zoneArgs->matters <= 100))
+                throw InputError("zones: --matters " + fixed(*zoneArgs->matters, 2) +
+                                 ": expected a number of accuracy points in (0, 100]");
             auto store = changes ? openStore(global, store::OpenMode::ReadWrite) : openExisting(global);
-            if (thresholds)
-                analysis::setZoneThresholds(store, *thresholds);
+            if (task)
+                store.task(zoneArgs->task); // names a task that does not exist
+            if (zoneArgs->reset) {
+                analysis::setTaskZoneThresholds(store, zoneArgs->task, std::nullopt);
+                analysis::setDifferenceThatMatters(store, zoneArgs->task, std::nullopt);
+            }
+            if (thresholds) {
+                if (task)
+                    analysis::setTaskZoneThresholds(store, zoneArgs->task, *thresholds);
+                else
+                    analysis::setZoneThresholds(store, *thresholds);
+            }
+            if (zoneArgs->matters)
+                analysis::setDifferenceThatMatters(store, zoneArgs->task, *zoneArgs->matters);
             if (mode)
                 analysis::setReferenceMode(store, *mode);
-            const auto current = analysis::zoneThresholds(store);
+            const auto current =
+                task ? analysis::taskZoneThresholds(store, zoneArgs->task) : analysis::zoneThresholds(store);
             const auto reference = analysis::referenceMode(store);
+            const bool ownThresholds = task && analysis::taskHasOwnThresholds(store, zoneArgs->task);
+            const double mattersPoints = task ? analysis::differenceThatMatters(store, zoneArgs->task) : 0.0;
+            const bool ownMatters = task && analysis::taskHasOwnDifferenceThatMatters(store, zoneArgs->task);
             if (global.json) {
-                std::cout << json{{"thresholds_points",
-                                   {current.watch, current.elevated, current.suspicious}},
-                                  {"reference", stats::toString(reference)}}
-                                 .dump(2)
-                          << '\n';
+                json out{{"thresholds_points", {current.watch, current.elevated, current.suspicious}},
+                         {"reference", stats::toString(reference)},
+                         {"noise_multiples",
+                          {stats::kNoiseMultiples.watch, stats::kNoiseMultiples.elevated,
+                           stats::kNoiseMultiples.suspicious}}};
+                if (task) {
+                    out["task"] = zoneArgs->task;
+                    out["thresholds_own"] = ownThresholds;
+                    out["matters_points"] = mattersPoints;
+                    out["matters_own"] = ownMatters;
+                }
+                std::cout << out.dump(2) << '\n';
             } else {
+                if (task)
+                    std::cout << "task " << zoneArgs->task << " (" << store.task(zoneArgs->task).label << ")\n";
                 std::cout << "zones (points from the reference): normal < " << current.watch << " <= watch < "
-                          << current.elevated << " <= elevated < " << current.suspicious << " <= suspicious\n"
-                          << "reference: " << stats::toString(reference)
+                          << current.elevated << " <= elevated < " << current.suspicious << " <= suspicious"
+                          << (task ? (ownThresholds ? " (the task's own)" : " (the database's default)") : "")
+                          << '\n'
+                          << "  where one item or the item set's seed noise outweighs the watch threshold, the "
+                             "zones are 2, 3 and 4 units of expected noise instead\n";
+                if (task)
+                    std::cout << "difference that matters: " << fixed(mattersPoints, 2) << " points"
+                              << (ownMatters ? " (the task's own)" : " (the task's watch threshold)") << '\n';
+                std::cout << "reference: " << stats::toString(reference)
                           << " of each group (a pinned baseline replaces it for its task)\n";
             }
             return kExitOk;

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "analysis/number_text.h"
 #include "common/error.h"
 #include "stats/describe.h"
 
@@ -61,9 +62,7 @@ std::string fixed(double value, int decimals)
 {
     if (!std::isfinite(value))
         return "-";
-    std::ostringstream text;
-    text << std::fixed << std::setprecision(decimals) << value;
-    return text.str();
+    return analysis::fixedText(value, decimals);
 }
 
 std::string points(std::optional<double> fraction, int decimals)

@@ -24,6 +24,7 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
         // An imported score without items keeps its own value (n_correct is only its rounding).
         if (run.importId && !store.runHasItems(run.id))
             point.runLevelAccuracy = run.accuracy;
+        point.durationSeconds = run.durationSeconds;
         data.runs.push_back(point);
     }
 
@@ -55,6 +56,7 @@ stats::GroupData loadRunData(const store::Store& store, int64_t runId)
 
     stats::GroupData data;
     data.runs.push_back({run->id, run->seed, run->nItems, run->nCorrect, std::nullopt});
+    data.runs.back().durationSeconds = run->durationSeconds;
     data.items.assign(n, {});
     std::map<std::string, stats::SubjectRunCount> subjects;
     for (const auto& item : store.runItems(runId)) {

@@ -5,6 +5,10 @@
 #include "stats/zones.h"
 #include "store/store.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 namespace nf::analysis {
 namespace {
 
@@ -16,19 +20,116 @@ std::string pinKey(int64_t taskId)
     return "pin.task." + std::to_string(taskId);
 }
 
+std::string taskThresholdsKey(int64_t taskId)
+{
+    return std::string(kThresholdsKey) + ".task." + std::to_string(taskId);
+}
+
+std::string mattersKey(int64_t taskId)
+{
+    return "matters.task." + std::to_string(taskId);
+}
+
+stats::ZoneThresholds parseStoredThresholds(const store::Store& store, const std::string& key, const std::string& text,
+                                            const std::string& fix)
+{
+    try {
+        return stats::parseThresholds(text);
+    } catch (const InputError& e) {
+        throw StoreError(store.path().string() + ": setting " + key + ": " + e.what() + "; set it again with `" +
+                         fix + "`");
+    }
+}
+
+// A setting that was cleared is stored empty (the settings table keeps the key).
+std::optional<std::string> nonEmptySetting(const store::Store& store, const std::string& key)
+{
+    auto text = store.setting(key);
+    if (!text || text->empty())
+        return std::nullopt;
+    return text;
+}
+
 } // namespace
 
 stats::ZoneThresholds zoneThresholds(const store::Store& store)
 {
-    const auto text = store.setting(kThresholdsKey);
+    const auto text = nonEmptySetting(store, kThresholdsKey);
     if (!text)
         return {};
-    try {
-        return stats::parseThresholds(*text);
-    } catch (const InputError& e) {
-        throw StoreError(store.path().string() + ": setting " + kThresholdsKey + ": " + e.what() +
-                         "; set it again with `noisefloor-cli zones --set 1,3,5`");
+    return parseStoredThresholds(store, kThresholdsKey, *text, "noisefloor-cli zones --set 1,3,5");
+}
+
+stats::ZoneThresholds taskZoneThresholds(const store::Store& store, int64_t taskId)
+{
+    const std::string key = taskThresholdsKey(taskId);
+    if (const auto text = nonEmptySetting(store, key))
+        return parseStoredThresholds(store, key, *text,
+                                     "noisefloor-cli zones --task " + std::to_string(taskId) + " --set 1,3,5");
+    return zoneThresholds(store);
+}
+
+bool taskHasOwnThresholds(const store::Store& store, int64_t taskId)
+{
+    return nonEmptySetting(store, taskThresholdsKey(taskId)).has_value();
+}
+
+void setTaskZoneThresholds(store::Store& store, int64_t taskId, const std::optional<stats::ZoneThresholds>& thresholds)
+{
+    store.setSetting(taskThresholdsKey(taskId),
+                     thresholds ? stats::formatThresholds(stats::parseThresholds(stats::formatThresholds(*thresholds)))
+                                : std::string());
+}
+
+double differenceThatMatters(const store::Store& store, int64_t taskId)
+{
+    const std::string key = mattersKey(taskId);
+    const auto text = nonEmptySetting(store, key);
+    if (!text)
+        return taskZoneThresholds(store, taskId).watch;
+    char* end = nullptr;
+    const double points = std::strtod(text->c_str(), &end);
+    if (end == text->c_str() || *end != '\0' || !std::isfinite(points) || points <= 0.0)
+        throw StoreError(store.path().string() + ": setting " + key + ": '" + *text +
+                         "' is not a positive number of points; set it again with `noisefloor-cli zones --task " +
+                         std::to_string(taskId) + " --matters 1`");
+    return points;
+}
+
+bool taskHasOwnDifferenceThatMatters(const store::Store& store, int64_t taskId)
+{
+    return nonEmptySetting(store, mattersKey(taskId)).has_value();
+}
+
+void setDifferenceThatMatters(store::Store& store, int64_t taskId, std::optional<double> points)
+{
+    if (points && !(std::isfinite(*points) && *points > 0.0 && *points <= 100.0))
+        throw InputError("the difference that matters must be a number of accuracy points in (0, 100], got " +
+                         std::to_string(*points));
+    char text[64] = "";
+    if (points)
+        std::snprintf(text, sizeof text, "%.15g", *points);
+    store.setSetting(mattersKey(taskId), text);
+}
+
+stats::SummaryOptions summaryOptions(const store::Store& store, int64_t taskId)
+{
+    stats::SummaryOptions options;
+    options.thresholds = taskZoneThresholds(store, taskId);
+    options.mode = referenceMode(store);
+    if (const auto pinned = pinnedReference(store, taskId)) {
+        options.pinnedReference = pinned->accuracy;
+        options.pinnedLabel = pinned->label;
     }
+    return options;
+}
+
+stats::CompareOptions compareOptions(const store::Store& store, int64_t taskId, std::optional<double> deltaPoints)
+{
+    stats::CompareOptions options;
+    options.thresholds = taskZoneThresholds(store, taskId);
+    options.deltaUserPoints = deltaPoints ? *deltaPoints : differenceThatMatters(store, taskId);
+    return options;
 }
 
 void setZoneThresholds(store::Store& store, const stats::ZoneThresholds& thresholds)

@@ -1,8 +1,12 @@
 #pragma once
 
-// Zone thresholds, the reference mode and pins live in the database's settings table, so the CLI
-// and the app (and two users of one database) see the same ones.
+// Zone thresholds, the difference that matters, the reference mode and pins live in the
+// database's settings table, so the CLI and the app (and two users of one database) see the same
+// ones. Thresholds and the difference that matters can be set per task; a task without its own
+// uses the database's default.
 
+#include "stats/compare.h"
+#include "stats/summary.h"
 #include "stats/types.h"
 
 #include <cstdint>
@@ -15,8 +19,28 @@ class Store;
 
 namespace nf::analysis {
 
+// The database's default thresholds (points).
 stats::ZoneThresholds zoneThresholds(const store::Store& store);
 void setZoneThresholds(store::Store& store, const stats::ZoneThresholds& thresholds);
+
+// A task's thresholds: its own when set, else the default.
+stats::ZoneThresholds taskZoneThresholds(const store::Store& store, int64_t taskId);
+bool taskHasOwnThresholds(const store::Store& store, int64_t taskId);
+// Sets the task's own thresholds; nullopt goes back to the default.
+void setTaskZoneThresholds(store::Store& store, int64_t taskId, const std::optional<stats::ZoneThresholds>& thresholds);
+
+// The difference that matters for a task, in points: its own when set, else the task's watch
+// threshold. Throws nf::InputError for a value that is not a positive number of points.
+double differenceThatMatters(const store::Store& store, int64_t taskId);
+bool taskHasOwnDifferenceThatMatters(const store::Store& store, int64_t taskId);
+void setDifferenceThatMatters(store::Store& store, int64_t taskId, std::optional<double> points);
+
+// Everything the statistics need from the settings for a group on `taskId`: the task's
+// thresholds, the reference mode and the pinned baseline.
+stats::SummaryOptions summaryOptions(const store::Store& store, int64_t taskId);
+// The task's thresholds and difference that matters (`deltaPoints` overrides the latter).
+stats::CompareOptions compareOptions(const store::Store& store, int64_t taskId,
+                                     std::optional<double> deltaPoints = std::nullopt);
 
 stats::ReferenceMode referenceMode(const store::Store& store);
 void setReferenceMode(store::Store& store, stats::ReferenceMode mode);

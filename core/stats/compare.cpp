@@ -18,13 +18,6 @@ namespace {
 constexpr double alpha = 0.05;
 constexpr double power = 0.8;
 
-std::string formatPoints(double fraction)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f", fraction * 100.0);
-    return text;
-}
-
 // Quantile of Student's t at df, or of the standard normal when df is not finite.
 double tOrNormalQuantile(double probability, double df)
 {
@@ -44,6 +37,7 @@ struct GroupRuns
     double variance = 0.0; // meaningful only when n >= 2
     bool hasSpread = false;
     bool zeroSpread = false; // two or more runs, all with the same accuracy
+    std::optional<double> secondsPerRun; // mean duration of the runs that recorded one
 };
 
 GroupRuns describeRuns(const GroupData& group, char name)
@@ -68,6 +62,15 @@ GroupRuns describeRuns(const GroupData& group, char name)
     // residue that an exact comparison of two greedy groups reads as a real difference.
     if (runs.zeroSpread || runs.n == 1)
         runs.mean = accuracies.front();
+    double seconds = 0.0;
+    int timed = 0;
+    for (const RunPoint& run : group.runs)
+        if (run.durationSeconds && *run.durationSeconds >= 0.0) {
+            seconds += *run.durationSeconds;
+            ++timed;
+        }
+    if (timed > 0)
+        runs.secondsPerRun = seconds / timed;
     return runs;
 }
 
@@ -81,7 +84,7 @@ RunNoiseTest tTest(RunTestMethod method, double delta, double se, double df)
     test.t = delta / se;
     test.p = twoSidedTP(*test.t, df);
     const double half = tOrNormalQuantile(1.0 - alpha / 2.0, df) * se;
-    test.ci95 = Interval{delta - half, delta + half};
+    test.ci95 = clampDifference(Interval{delta - half, delta + half});
     return test;
 }
 
@@ -140,6 +143,7 @@ std::vector<SubjectDelta> subjectDeltas(const GroupData& a, const GroupData& b)
         int64_t runsA = 0;
         double b = 0.0;
         int64_t runsB = 0;
+        std::vector<double> differences; // p_Bi - p_Ai of the subject's items answered in both
     };
     std::map<std::string, Sums> bySubject;
     for (const SubjectRunCount& s : a.subjects) {
@@ -156,6 +160,16 @@ std::vector<SubjectDelta> subjectDeltas(const GroupData& a, const GroupData& b)
         sums.b += static_cast<double>(s.nCorrect) / static_cast<double>(s.nItems);
         ++sums.runsB;
     }
+    const size_t n = std::min({a.items.size(), b.items.size(), a.itemSubjects.size()});
+    for (size_t i = 0; i < n; ++i) {
+        const ItemCount& ia = a.items[i];
+        const ItemCount& ib = b.items[i];
+        const auto found = bySubject.find(a.itemSubjects[i]);
+        if (ia.nRuns <= 0 || ib.nRuns <= 0 || found == bySubject.end())
+            continue;
+        found->second.differences.push_back(static_cast<double>(ib.nCorrect) / static_cast<double>(ib.nRuns) -
+                                            static_cast<double>(ia.nCorrect) / static_cast<double>(ia.nRuns));
+    }
     std::vector<SubjectDelta> deltas;
     deltas.reserve(bySubject.size());
     for (const auto& [subject, sums] : bySubject) {
@@ -167,16 +181,66 @@ std::vector<SubjectDelta> subjectDeltas(const GroupData& a, const GroupData& b)
             row.meanB = sums.b / static_cast<double>(sums.runsB);
         if (row.meanA && row.meanB)
             row.delta = *row.meanB - *row.meanA;
+        row.nItems = static_cast<int64_t>(sums.differences.size());
+        if (row.delta && row.nItems >= 2) {
+            // Centred on the subject's difference as the table shows it (the mean of the item
+            // differences, unless some runs were scores only).
+            const Description d = describe(sums.differences);
+            const double half = tQuantile(1.0 - alpha / 2.0, static_cast<double>(row.nItems - 1)) * d.sd /
+                                std::sqrt(static_cast<double>(row.nItems));
+            row.ci95 = clampDifference(Interval{*row.delta - half, *row.delta + half});
+        }
         deltas.push_back(std::move(row));
     }
     return deltas;
 }
 
-// The paired analysis, McNemar and the bootstrap, all over items answered in both groups.
+// Why a check disagrees with the primary paired analysis, for the text under the answer.
+void explainDisagreements(Comparison& result)
+{
+    if (!result.paired.ci95)
+        return;
+    const bool primary = result.newQuestionsAnswer == NewQuestions::Holds;
+    const bool mcnemar = result.mcnemar.p < alpha;
+    const int64_t discordant = result.mcnemar.b + result.mcnemar.c;
+    const std::string clustered =
+        result.paired.clusters >= 2
+            ? "the primary analysis counts questions of one subject as moving together (clustered by " +
+                  std::to_string(result.paired.clusters) + " subjects), while "
+            : "";
+    char p[32];
+    std::snprintf(p, sizeof p, "%.4g", result.mcnemar.p);
+    if (primary && !mcnemar)
+        result.disagreements.push_back(
+            std::string("McNemar does not confirm it (p ") + p +
+            "): it keeps only each item's majority answer, discarding what the runs say about each item, "
+            "and only " + std::to_string(discordant) + " item" + (discordant == 1 ? "" : "s") +
+            " changed majority answer" + (discordant < 25 ? " (few discordant items)" : ""));
+    else if (!primary && mcnemar)
+        result.disagreements.push_back(
+            std::string("McNemar sees a difference (p ") + p + ") that the primary analysis does not: " +
+            (clustered.empty() ? "McNemar counts the items whose majority answer changed and ignores how far "
+                                 "each item's rate moved and by how much the others varied"
+                               : clustered + "McNemar takes every item as independent"));
+    if (result.bootstrap.ci95) {
+        const bool bootstrap = result.bootstrap.ci95->lo > 0.0 || result.bootstrap.ci95->hi < 0.0;
+        if (bootstrap != primary)
+            result.disagreements.push_back(
+                std::string("the paired bootstrap ") + (bootstrap ? "excludes" : "includes") + " 0: " +
+                (clustered.empty() ? "its percentile interval and the normal interval differ at the edge"
+                                   : clustered + "the bootstrap resamples items one by one"));
+    }
+}
+
+// The paired analysis (primary: clustered by subject where there are subjects), McNemar and the
+// bootstrap (checks), all over items answered in both groups.
 void compareItems(const GroupData& a, const GroupData& b, const CompareOptions& options, Comparison& result)
 {
     std::vector<double> pA;
     std::vector<double> pB;
+    std::vector<int> clusters;
+    std::map<std::string, int> clusterOf;
+    const bool bySubject = a.itemSubjects.size() == a.items.size();
     pA.reserve(a.items.size());
     pB.reserve(a.items.size());
     int64_t onlyA = 0;
@@ -189,6 +253,8 @@ void compareItems(const GroupData& a, const GroupData& b, const CompareOptions& 
             continue;
         pA.push_back(static_cast<double>(ia.nCorrect) / static_cast<double>(ia.nRuns));
         pB.push_back(static_cast<double>(ib.nCorrect) / static_cast<double>(ib.nRuns));
+        if (bySubject)
+            clusters.push_back(clusterOf.emplace(a.itemSubjects[i], static_cast<int>(clusterOf.size())).first->second);
         // Majority in integers: p > 0.5 exactly when 2 * correct > runs.
         const int64_t twiceA = 2 * ia.nCorrect;
         const int64_t twiceB = 2 * ib.nCorrect;
@@ -202,7 +268,7 @@ void compareItems(const GroupData& a, const GroupData& b, const CompareOptions& 
         onlyB += rightB && !rightA;
     }
 
-    result.paired = pairedItems(pA, pB, result.notes);
+    result.paired = pairedItems(pA, pB, result.notes, clusters);
     result.mcnemar = mcNemar(onlyA, onlyB, ties);
     if (ties > 0)
         result.notes.push_back("McNemar: " + std::to_string(ties) +
@@ -223,13 +289,14 @@ void compareItems(const GroupData& a, const GroupData& b, const CompareOptions& 
         return;
     }
     const Interval ci = *result.paired.ci95;
-    result.newQuestions = (ci.lo > 0.0 || ci.hi < 0.0) ? "holds beyond question-sampling error"
-                                                       : "within question-sampling error";
-    const double itemHalfWidth = (ci.hi - ci.lo) / 2.0;
-    if (itemHalfWidth > std::fabs(result.delta)) {
-        result.itemsNotRepeats = true;
-        result.notes.push_back("more items, not more repeats, would settle it");
-    }
+    const bool holds = ci.lo > 0.0 || ci.hi < 0.0;
+    result.newQuestionsAnswer = holds ? NewQuestions::Holds : NewQuestions::NotShown;
+    const std::string how = result.paired.clusters >= 2
+                                ? " (paired over items, clustered by " + std::to_string(result.paired.clusters) +
+                                      " subjects)"
+                                : " (paired over items)";
+    result.newQuestions = (holds ? "holds beyond question-sampling error" : "within question-sampling error") + how;
+    explainDisagreements(result);
 }
 
 } // namespace
@@ -249,21 +316,6 @@ const char* runTestMethodName(RunTestMethod method)
         break;
     }
     return "none";
-}
-
-const char* verdictName(Verdict verdict)
-{
-    switch (verdict) {
-    case Verdict::Improvement:
-        return "improvement";
-    case Verdict::Regression:
-        return "regression";
-    case Verdict::WithinNoise:
-        return "within_noise";
-    case Verdict::Inconclusive:
-        break;
-    }
-    return "inconclusive";
 }
 
 std::optional<int64_t> repeatsNeeded(double sd, double deltaUser)
@@ -343,21 +395,35 @@ Comparison compare(const GroupData& a, const GroupData& b, const CompareOptions&
                                    ? "repeats needed: none, the runs do not vary"
                                    : "repeats needed: undefined without a run-to-run spread");
 
-    const double watch = options.thresholds.watch / 100.0;
-    if (result.runTest.ci95 && result.mde) {
+    // Beyond run-to-run noise, and does it matter?
+    if (result.runTest.ci95) {
         const Interval ci = *result.runTest.ci95;
-        const bool excludesZero = ci.lo > 0.0 || ci.hi < 0.0;
-        if (excludesZero && std::fabs(result.delta) >= *result.mde)
-            result.verdict = result.delta > 0.0 ? Verdict::Improvement : Verdict::Regression;
-        else if (!excludesZero && *result.mde <= watch)
-            result.verdict = Verdict::WithinNoise;
+        const bool exact = result.runTest.method == RunTestMethod::Exact;
+        const bool beyond = exact ? result.delta != 0.0 : (ci.lo > 0.0 || ci.hi < 0.0);
+        result.beyondNoise = !beyond ? BeyondNoise::No
+                                     : (result.delta > 0.0 ? BeyondNoise::Improvement : BeyondNoise::Regression);
+        result.matters = mattersTest(result.delta, result.runTest.se.value_or(0.0),
+                                     result.runTest.df.value_or(INFINITY), result.deltaUser, ci);
+    } else {
+        result.matters.delta = result.deltaUser;
     }
-    if (result.verdict == Verdict::Inconclusive && result.repeatsNeeded)
-        result.notes.push_back("inconclusive: about " + std::to_string(*result.repeatsNeeded) +
-                               " runs per group would detect a difference of " +
-                               formatPoints(result.deltaUser) + " points");
 
     compareItems(a, b, options, result);
+    result.verdict = combinedVerdict(result.beyondNoise, result.matters.answer);
+
+    // A single run counts as varying when the other group does: the pooled test takes it so.
+    const auto input = [](const GroupRuns& runs, const GroupRuns& other) {
+        SettleInput in;
+        in.n = runs.n;
+        in.varies = runs.hasSpread || (runs.n == 1 && other.hasSpread);
+        in.variance = runs.hasSpread ? runs.variance : (in.varies ? other.variance : 0.0);
+        in.secondsPerRun = runs.secondsPerRun;
+        return in;
+    };
+    result.settle = settlePlan(result, input(runsA, runsB), input(runsB, runsA));
+    result.itemsNotRepeats = result.settle.itemVariance > result.settle.runVariance;
+    if (result.settle.kind == SettlePlan::Kind::Items)
+        result.notes.push_back("more items, not more repeats, would settle it");
     result.subjects = subjectDeltas(a, b);
     return result;
 }

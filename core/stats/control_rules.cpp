@@ -1,5 +1,10 @@
 #include "stats/control_rules.h"
 
+#include "stats/describe.h"
+
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstddef>
 
@@ -34,16 +39,76 @@ bool windowBeyond(const std::vector<std::optional<double>>& z, std::size_t last,
     return count >= needed;
 }
 
+// Far enough out that any finite tail maps below it; keeps the JSON free of infinities.
+constexpr double kLargestZ = 40.0;
+
+// The standard normal z with the same one-sided tail as t on df degrees of freedom.
+double normalEquivalent(double t, double df)
+{
+    if (t == 0.0)
+        return 0.0;
+    const double tail = boost::math::cdf(boost::math::complement(boost::math::students_t(df), std::fabs(t)));
+    const double z = tail > 0.0 ? boost::math::quantile(boost::math::complement(boost::math::normal(), tail))
+                                : kLargestZ;
+    return std::copysign(std::min(z, kLargestZ), t);
+}
+
 } // namespace
 
-std::vector<std::vector<std::string>> westernElectricRules(const std::vector<std::optional<double>>& z)
+std::string ruleWords(const std::string& rule)
+{
+    if (rule == kBeyond3Sigma)
+        return "more than 3 sd from the rest of the group";
+    if (rule == kTwoOfThreeBeyond2Sigma)
+        return "2 of the last 3 runs more than 2 sd from the group, on one side";
+    if (rule == kFourOfFiveBeyond1Sigma)
+        return "4 of the last 5 runs more than 1 sd from the group, on one side";
+    if (rule == kEightInARowOneSide)
+        return "8 runs in a row on one side of the group's mean";
+    return rule;
+}
+
+std::vector<std::optional<double>> leaveOneOutZ(const std::vector<double>& values, double minScale)
+{
+    std::vector<std::optional<double>> z(values.size());
+    if (values.size() < kMinRunsForZ)
+        return z;
+    const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+    if (*lowest == *highest)
+        return z;
+    // The others' mean and sum of squares from the whole group's, in O(n): leaving x out moves
+    // the mean by (m - x) / (n - 1) and takes n / (n - 1) * (x - m)^2 off the sum of squares.
+    const Description all = describe(values);
+    const double n = static_cast<double>(values.size());
+    const double others = n - 1.0;
+    const double squares = all.sd * all.sd * others;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double offset = values[i] - all.mean;
+        const double meanOthers = all.mean - offset / others;
+        const double squaresOthers = std::max(0.0, squares - n / others * offset * offset);
+        const double sdOthers = std::sqrt(squaresOthers / (others - 1.0));
+        const double scale = std::max(sdOthers, minScale) * std::sqrt(1.0 + 1.0 / others);
+        const double gap = values[i] - meanOthers;
+        if (!(scale > 0.0)) {
+            // The others agree exactly and no resolution was given: a run off them is beyond any
+            // finite limit.
+            z[i] = std::copysign(kLargestZ, gap);
+            continue;
+        }
+        z[i] = normalEquivalent(gap / scale, others - 1.0);
+    }
+    return z;
+}
+
+std::vector<std::vector<std::string>> westernElectricRules(const std::vector<std::optional<double>>& z,
+                                                          const std::vector<int>& sides)
 {
     constexpr std::size_t kRowLength = 8;
     std::vector<std::vector<std::string>> fired(z.size());
     int rowSign = 0;
     std::size_t rowLength = 0;
     for (std::size_t i = 0; i < z.size(); ++i) {
-        const int sign = sideBeyond(z[i], 0.0);
+        const int sign = i < sides.size() ? (z[i] ? sides[i] : 0) : sideBeyond(z[i], 0.0);
         rowLength = sign != 0 && sign == rowSign ? rowLength + 1 : (sign != 0 ? 1 : 0);
         rowSign = sign;
         if (!z[i])
@@ -58,6 +123,20 @@ std::vector<std::vector<std::string>> westernElectricRules(const std::vector<std
             fired[i].emplace_back(kEightInARowOneSide);
     }
     return fired;
+}
+
+ControlChart controlChart(const std::vector<double>& values, double minScale)
+{
+    ControlChart chart;
+    chart.z = leaveOneOutZ(values, minScale);
+    std::vector<int> sides(values.size(), 0);
+    if (!values.empty()) {
+        const double median = describe(values).median;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            sides[i] = values[i] > median ? 1 : values[i] < median ? -1 : 0;
+    }
+    chart.rules = westernElectricRules(chart.z, sides);
+    return chart;
 }
 
 } // namespace nf::stats

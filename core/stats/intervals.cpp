@@ -1,5 +1,6 @@
 #include "stats/intervals.h"
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
@@ -57,6 +58,34 @@ Interval predictionInterval(double mean, double sd, int64_t n, double level)
     checkSample(sd, n);
     const double half = twoSidedT(n, level) * sd * std::sqrt(1.0 + 1.0 / static_cast<double>(n));
     return {mean - half, mean + half};
+}
+
+Interval accuracyMeanInterval(double mean, double sd, int64_t n, bool* logit, double level)
+{
+    const Interval plain = tInterval(mean, sd, n, level);
+    if (logit)
+        *logit = false;
+    if (plain.lo >= 0.0 && plain.hi <= 1.0)
+        return plain;
+    if (!(mean > 0.0 && mean < 1.0))
+        return {std::clamp(plain.lo, 0.0, 1.0), std::clamp(plain.hi, 0.0, 1.0)};
+    if (logit)
+        *logit = true;
+    const double center = std::log(mean / (1.0 - mean));
+    const double half = twoSidedT(n, level) * sd / std::sqrt(static_cast<double>(n)) / (mean * (1.0 - mean));
+    const auto expit = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+    return {expit(center - half), expit(center + half)};
+}
+
+Interval accuracyPredictionInterval(double mean, double sd, int64_t n, double level)
+{
+    const Interval plain = predictionInterval(mean, sd, n, level);
+    return {std::clamp(plain.lo, 0.0, 1.0), std::clamp(plain.hi, 0.0, 1.0)};
+}
+
+Interval clampDifference(Interval interval)
+{
+    return {std::clamp(interval.lo, -1.0, 1.0), std::clamp(interval.hi, -1.0, 1.0)};
 }
 
 Interval wilson(int64_t successes, int64_t n, double level)

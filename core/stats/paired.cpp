@@ -2,6 +2,7 @@
 // over items: paired z on per-item rates, McNemar on majority correctness, paired bootstrap.
 
 #include "stats/compare.h"
+#include "stats/intervals.h"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +11,9 @@
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -83,10 +86,10 @@ double quantileSorted(const std::vector<double>& sorted, double probability)
 } // namespace
 
 PairedItemsTest pairedItems(const std::vector<double>& ratesA, const std::vector<double>& ratesB,
-                            std::vector<std::string>& notes)
+                            std::vector<std::string>& notes, const std::vector<int>& clusters)
 {
-    if (ratesA.size() != ratesB.size())
-        throw std::invalid_argument("pairedItems: rates of different lengths");
+    if (ratesA.size() != ratesB.size() || (!clusters.empty() && clusters.size() != ratesA.size()))
+        throw std::invalid_argument("pairedItems: rates or clusters of different lengths");
     PairedItemsTest test;
     const size_t count = ratesA.size();
     test.nItems = static_cast<int64_t>(count);
@@ -110,11 +113,13 @@ PairedItemsTest pairedItems(const std::vector<double>& ratesA, const std::vector
         return test;
     }
 
-    // Deviations from the means (two-pass), as R's var and cor compute them.
+    // Deviations from the means (two-pass), as R's var and cor compute them; per cluster, the
+    // sum of the differences' deviations.
     double squaresA = 0.0;
     double squaresB = 0.0;
     double products = 0.0;
     double squaresDiff = 0.0;
+    std::map<int, double> clusterSums;
     for (size_t i = 0; i < count; ++i) {
         const double da = ratesA[i] - meanA;
         const double db = ratesB[i] - meanB;
@@ -122,20 +127,36 @@ PairedItemsTest pairedItems(const std::vector<double>& ratesA, const std::vector
         squaresB += db * db;
         products += da * db;
         squaresDiff += (db - da) * (db - da);
+        if (!clusters.empty())
+            clusterSums[clusters[i]] += db - da;
     }
-    const boost::math::normal standard;
-    const double se = std::sqrt(squaresDiff / (n - 1.0)) / std::sqrt(n);
+    test.seItems = std::sqrt(squaresDiff / (n - 1.0)) / std::sqrt(n);
+    double se = *test.seItems;
+    double quantile = boost::math::quantile(boost::math::normal(), 0.975);
+    if (clusterSums.size() >= 2) {
+        const double c = static_cast<double>(clusterSums.size());
+        double between = 0.0;
+        for (const auto& [cluster, sum] : clusterSums)
+            between += sum * sum;
+        se = std::sqrt(c / (c - 1.0) * between) / n;
+        test.clusters = static_cast<int64_t>(clusterSums.size());
+        test.df = c - 1.0;
+        quantile = boost::math::quantile(boost::math::students_t(*test.df), 0.975);
+    }
     test.se = se;
     if (se > 0.0) {
         test.z = meanDiff / se;
-        test.p = 2.0 * boost::math::cdf(boost::math::complement(standard, std::fabs(*test.z)));
-        const double half = boost::math::quantile(standard, 0.975) * se;
-        test.ci95 = Interval{meanDiff - half, meanDiff + half};
+        test.p = test.df ? 2.0 * boost::math::cdf(boost::math::complement(boost::math::students_t(*test.df),
+                                                                          std::fabs(*test.z)))
+                         : 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::fabs(*test.z)));
+        const double half = quantile * se;
+        test.ci95 = clampDifference(Interval{meanDiff - half, meanDiff + half});
     } else {
-        // Every item moved by the same amount: the item difference is known exactly.
+        // Every item (or every subject) moved by the same amount: the difference is known exactly.
         test.p = meanDiff != 0.0 ? 0.0 : 1.0;
         test.ci95 = Interval{meanDiff, meanDiff};
-        notes.push_back("paired: every item differs by the same amount, so z is undefined");
+        notes.push_back(test.clusters ? "paired: every subject differs by the same amount, so the test is undefined"
+                                      : "paired: every item differs by the same amount, so z is undefined");
     }
     if (squaresA > 0.0 && squaresB > 0.0)
         test.correlation = products / std::sqrt(squaresA * squaresB);

@@ -17,23 +17,8 @@ namespace nf::stats {
 
 namespace {
 
-// R's mad() constant: makes the MAD of normal data estimate its sd.
-constexpr double kMadToSd = 1.4826;
-// Below this many runs a median absolute deviation rests on too few values to be robust.
-constexpr int64_t kMinRunsForMad = 5;
 // Two-sided 95% normal multiplier of the noise floor, as DESIGN.md writes it.
 constexpr double kNoiseFloorZ = 1.96;
-
-double medianOf(std::vector<double> values)
-{
-    const std::size_t middle = values.size() / 2;
-    std::nth_element(values.begin(), values.begin() + middle, values.end());
-    const double upper = values[middle];
-    if (values.size() % 2)
-        return upper;
-    const double lower = *std::max_element(values.begin(), values.begin() + middle);
-    return lower + (upper - lower) / 2;
-}
 
 std::string points(double value)
 {
@@ -118,29 +103,6 @@ void summarizeSubjects(const GroupData& group, GroupSummary& out)
         out.notes.emplace_back("subject sd undefined where only one run has items of the subject");
 }
 
-// The z-score's scale: 1.4826 * MAD from five runs on, unless half the runs share one accuracy.
-void chooseScale(const std::vector<double>& accuracies, GroupSummary& out)
-{
-    if (out.n >= kMinRunsForMad) {
-        std::vector<double> absolute(accuracies.size());
-        std::transform(accuracies.begin(), accuracies.end(), absolute.begin(),
-                       [&](double a) { return std::fabs(a - out.median); });
-        const double mad = kMadToSd * medianOf(std::move(absolute));
-        if (mad > 0.0) {
-            out.scale = mad;
-            out.scaleLabel = "1.4826*MAD";
-            return;
-        }
-        if (out.sd && *out.sd > 0.0)
-            out.notes.emplace_back("z uses the sd: the MAD is 0 (at least half the runs share the median "
-                                   "accuracy)");
-    }
-    if (out.sd && *out.sd > 0.0) {
-        out.scale = *out.sd;
-        out.scaleLabel = "sd";
-    }
-}
-
 } // namespace
 
 GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
@@ -163,8 +125,12 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
     out.range = d.range;
     if (out.n >= 2) {
         out.sd = d.sd;
-        out.ci95 = tInterval(d.mean, d.sd, out.n);
-        out.pi95 = predictionInterval(d.mean, d.sd, out.n);
+        bool logit = false;
+        out.ci95 = accuracyMeanInterval(d.mean, d.sd, out.n, &logit);
+        out.pi95 = accuracyPredictionInterval(d.mean, d.sd, out.n);
+        if (logit)
+            out.notes.emplace_back("ci95 is computed on the logit scale: the t interval would reach beyond "
+                                   "0 or 100");
         if (d.sd == 0.0)
             out.notes.emplace_back("ci95 and pi95 have zero width and z is undefined: every run has the "
                                    "same accuracy (as greedy decoding gives)");
@@ -191,10 +157,23 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
         out.referenceLabel = toString(options.mode);
     }
 
-    chooseScale(accuracies, out);
-    const double groupCenter = options.mode == ReferenceMode::Mean ? out.mean : out.median;
+    int64_t itemsPerRun = 0;
+    for (const RunPoint& run : group.runs)
+        itemsPerRun = std::max(itemsPerRun, run.nItems);
+    out.zones = zoneScale(options.thresholds, itemsPerRun, out.sdSeed);
 
-    std::vector<std::optional<double>> z(group.runs.size());
+    // Each run against the others (control_rules.h says why); one item's rounding is the least
+    // spread the others are taken to have.
+    const double resolution = itemsPerRun > 0 ? 1.0 / (static_cast<double>(itemsPerRun) * std::sqrt(12.0)) : 0.0;
+    ControlChart chart = controlChart(accuracies, resolution);
+    const std::vector<std::optional<double>>& z = chart.z;
+    if (out.sd && *out.sd > 0.0 && out.n >= static_cast<int64_t>(kMinRunsForZ)) {
+        out.scale = *out.sd;
+        out.scaleLabel = "leave-one-out t";
+    } else if (out.n == 2) {
+        out.notes.emplace_back("z undefined: a run is judged against the others, which needs three runs");
+    }
+
     out.runs.reserve(group.runs.size());
     for (std::size_t i = 0; i < group.runs.size(); ++i) {
         const RunPoint& run = group.runs[i];
@@ -203,11 +182,10 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
         stat.seed = run.seed;
         stat.accuracy = accuracies[i];
         stat.deviation = accuracies[i] - out.reference;
-        stat.zone = zoneOf(stat.deviation * 100.0, options.thresholds);
-        // z places a run within its own group (as a control chart does), so it is centred on the
-        // group's median or mean even when a pinned baseline sets the deviations and zones.
-        if (out.scale)
-            z[i] = stat.z = (accuracies[i] - groupCenter) / *out.scale;
+        stat.zone = zoneOf(stat.deviation * 100.0, out.zones.thresholds);
+        // z places a run within its own group (as a control chart does), against the other runs,
+        // even when a pinned baseline sets the deviations and zones.
+        stat.z = z[i];
         if (run.nItems > 0) {
             stat.wilson95 = wilson(std::clamp<int64_t>(run.nCorrect, 0, run.nItems), run.nItems);
         } else if (run.runLevelAccuracy) {
@@ -218,19 +196,21 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
         }
         out.runs.push_back(std::move(stat));
     }
-    std::vector<std::vector<std::string>> rules = westernElectricRules(z);
     for (std::size_t i = 0; i < out.runs.size(); ++i)
-        out.runs[i].rules = std::move(rules[i]);
+        out.runs[i].rules = std::move(chart.rules[i]);
 
     summarizeSubjects(group, out);
 
     if (out.sdSeed) {
         out.noiseFloorPoints = kNoiseFloorZ * *out.sdSeed * 100.0;
         out.thresholdBelowNoise = options.thresholds.watch < *out.noiseFloorPoints;
-        if (out.thresholdBelowNoise)
+        if (out.thresholdBelowNoise && out.zones.unit == ZoneUnit::Points)
             out.notes.push_back("on this item set, differences under " + points(*out.noiseFloorPoints) +
                                 " points cannot be told from noise");
     }
+    // What the zones are measured in decides how every run reads: said first.
+    if (out.zones.unit == ZoneUnit::Noise)
+        out.notes.insert(out.notes.begin(), out.zones.reason);
     return out;
 }
 

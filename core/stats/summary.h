@@ -15,7 +15,7 @@ namespace nf::stats {
 
 struct SummaryOptions
 {
-    ZoneThresholds thresholds;
+    ZoneThresholds thresholds; // in points: the task's setting (or the database's default)
     ReferenceMode mode = ReferenceMode::Median;
     // A baseline pinned for the task (accuracy fraction) replaces the median or mean.
     std::optional<double> pinnedReference;
@@ -28,8 +28,10 @@ struct RunStat
     int64_t seed = 0;
     double accuracy = 0.0;
     double deviation = 0.0;   // accuracy - reference, fraction
-    Zone zone = Zone::Normal; // of deviation * 100
-    std::optional<double> z;  // (accuracy - the group's own median or mean) / scale; null without spread
+    Zone zone = Zone::Normal; // of deviation * 100, under the summary's zones
+    // Against the other runs of the group, on the standard normal scale (control_rules.h):
+    // null with fewer than three runs or when every run has the same accuracy.
+    std::optional<double> z;
     std::vector<std::string> rules; // Western Electric rules firing at this run
     Interval wilson95;              // of this run's accuracy alone ([0, 1] for a run without items)
 };
@@ -54,8 +56,8 @@ struct GroupSummary
     double min = 0.0;
     double max = 0.0;
     double range = 0.0;
-    std::optional<Interval> ci95; // of the mean, Student t
-    std::optional<Interval> pi95; // for the next run
+    std::optional<Interval> ci95; // of the mean: Student t, on the logit scale where t leaves 0-1
+    std::optional<Interval> pi95; // for the next run, clamped to 0-1
 
     int64_t nItems = 0;               // items answered by at least one run (N)
     int64_t flipItems = 0;            // items answered both right and wrong: 0 < p_i < 1
@@ -65,14 +67,15 @@ struct GroupSummary
 
     double reference = 0.0;
     std::string referenceLabel;  // "median" | "mean" | "pinned run 12"
-    std::optional<double> scale; // what z divides by
-    std::string scaleLabel;      // "1.4826*MAD" | "sd" | "" when there is none
+    std::optional<double> scale; // the group's sd, when runs have a z at all
+    std::string scaleLabel;      // "leave-one-out t" | "" when there is none
+    ZoneScale zones;             // the zones the runs are placed in: points, or noise multiples
 
     std::vector<RunStat> runs;         // in the input's run-time order
     std::vector<SubjectStat> subjects; // by subject name
 
     std::optional<double> noiseFloorPoints; // 1.96 * sdSeed * 100
-    bool thresholdBelowNoise = false;       // thresholds.watch < noiseFloorPoints
+    bool thresholdBelowNoise = false;       // thresholds.watch < noiseFloorPoints (zones then in noise)
     std::vector<std::string> notes;
 };
 

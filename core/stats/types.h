@@ -33,6 +33,8 @@ struct RunPoint
     // A run another tool reported only as a score (imported without per-item results): that
     // score, exactly as reported. nItems and nCorrect are then what the score is over, if known.
     std::optional<double> runLevelAccuracy;
+    // How long the run took, when known: what more runs of its group would cost.
+    std::optional<double> durationSeconds;
     double accuracy() const
     {
         if (runLevelAccuracy)
@@ -77,6 +79,23 @@ struct ZoneThresholds
 };
 
 enum class Zone { Normal, Watch, Elevated, Suspicious };
+
+// What a group's zones are measured in. Points suit MMLU-sized item sets; where the item set's
+// own noise makes them meaningless (a 25-item task, where one item is 4 points), the zones are
+// multiples of the expected seed noise instead (DESIGN.md, "Fluctuation zones").
+enum class ZoneUnit { Points, Noise };
+
+// The zones as a group uses them: the thresholds in points that decide each run's zone and that
+// the charts draw, and where they came from.
+struct ZoneScale
+{
+    ZoneUnit unit = ZoneUnit::Points;
+    ZoneThresholds thresholds;      // in points, whatever the unit (noise multiples x unitPoints)
+    ZoneThresholds setting;         // the points thresholds set for the task (or the default)
+    double unitPoints = 1.0;        // one noise unit, in points (1 when the unit is points)
+    ZoneThresholds noiseMultiples;  // the multiples used when the unit is noise
+    std::string reason;             // why the unit is noise: "one item weighs 4.00 points, ..."
+};
 
 enum class ReferenceMode { Median, Mean };
 

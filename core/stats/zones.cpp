@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,9 @@ namespace {
 // points: a tolerance this far below any realistic 100 / N only absorbs the rounding.
 constexpr double kBoundaryTolerancePoints = 1e-9;
 
+// Two-sided 95% normal multiplier of the noise floor, as DESIGN.md writes it.
+constexpr double kNoiseFloorZ = 1.96;
+
 bool atLeast(double magnitudePoints, double threshold)
 {
     return magnitudePoints >= threshold - kBoundaryTolerancePoints;
@@ -31,6 +35,40 @@ bool atLeast(double magnitudePoints, double threshold)
 }
 
 } // namespace
+
+ZoneScale zoneScale(const ZoneThresholds& setting, int64_t itemsPerRun, std::optional<double> sdSeed)
+{
+    ZoneScale scale;
+    scale.setting = setting;
+    scale.thresholds = setting;
+    scale.noiseMultiples = kNoiseMultiples;
+    const double itemPoints = itemsPerRun > 0 ? 100.0 / static_cast<double>(itemsPerRun) : 0.0;
+    const double sdPoints = sdSeed ? *sdSeed * 100.0 : 0.0;
+    const double floorPoints = kNoiseFloorZ * sdPoints;
+    char text[200];
+    if (itemPoints > setting.watch + kBoundaryTolerancePoints)
+        std::snprintf(text, sizeof text,
+                      "one item of %lld weighs %.2f points, more than the watch threshold of %.2f",
+                      static_cast<long long>(itemsPerRun), itemPoints, setting.watch);
+    else if (floorPoints > setting.watch + kBoundaryTolerancePoints)
+        std::snprintf(text, sizeof text,
+                      "this item set's own seed noise reaches %.2f points (95%%), more than the watch "
+                      "threshold of %.2f",
+                      floorPoints, setting.watch);
+    else
+        return scale;
+    scale.unit = ZoneUnit::Noise;
+    scale.unitPoints = std::max(sdPoints, itemPoints);
+    scale.thresholds = {kNoiseMultiples.watch * scale.unitPoints, kNoiseMultiples.elevated * scale.unitPoints,
+                        kNoiseMultiples.suspicious * scale.unitPoints};
+    char unit[200];
+    std::snprintf(unit, sizeof unit,
+                  "; zones are in multiples of the expected noise (1 unit = %.2f points): normal < 2, "
+                  "watch < 3, elevated < 4 units, suspicious beyond",
+                  scale.unitPoints);
+    scale.reason = std::string(text) + unit;
+    return scale;
+}
 
 Zone zoneOf(double deviationPoints, const ZoneThresholds& thresholds)
 {

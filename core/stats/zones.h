@@ -5,9 +5,22 @@
 
 #include "stats/types.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace nf::stats {
+
+// Where the points thresholds are meaningless, the zones are these multiples of the noise unit:
+// normal holds about 95% of healthy runs (2 sd), watch the next 4.3%, elevated the next 0.26%.
+inline constexpr ZoneThresholds kNoiseMultiples{2.0, 3.0, 4.0};
+
+// The zones a group uses (types.h, ZoneScale). Points, unless one item of the task weighs more
+// than the watch threshold (100 / itemsPerRun > watch) or the item set's expected seed noise does
+// (the 95% noise floor, 1.96 * sdSeed in points, > watch): then kNoiseMultiples of a unit that is
+// the larger of the seed noise sd and one item's weight, so that a run one item away is never
+// outside the normal band. itemsPerRun = 0 (unknown) and an empty sdSeed leave points alone.
+ZoneScale zoneScale(const ZoneThresholds& setting, int64_t itemsPerRun, std::optional<double> sdSeed);
 
 // Band of |deviationPoints|: below thresholds.watch normal, below elevated watch, below
 // suspicious elevated, else suspicious. A deviation exactly on a threshold belongs to the higher

@@ -103,11 +103,52 @@ TEST(CliStats, CompareSaysImprovementForTenPointsAndListsEveryKey)
         EXPECT_TRUE(c["mcnemar"].contains(key)) << key;
     EXPECT_NEAR(c["delta"].get<double>(), 0.10, 1e-12);
     EXPECT_EQ(c["verdict"], "improvement");
+    EXPECT_EQ(c["beyond_noise"], "improvement");
+    EXPECT_EQ(c["matters"]["answer"], "matters");
+    EXPECT_EQ(c["settle"]["kind"], "nothing");
+    EXPECT_EQ(c["badge"], "real improvement of 10.00 points");
     EXPECT_EQ(c["bootstrap"]["resamples"], 10000);
 
     const auto text = runCli(dir.path(), {"--db", db, "compare", "1", "2"});
     ASSERT_EQ(text.code, 0);
-    EXPECT_NE(text.out.find("real improvement"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("verdict: real improvement of 10.00 points"), std::string::npos) << text.out;
+    for (const char* question : {"Beyond run-to-run noise on this item set? yes: B is 10.00 points better",
+                                 "Does it matter? (difference that matters 1.00 points) yes: the 95% CI",
+                                 "Would it hold on new questions of the same kind? yes: holds",
+                                 "What would settle it: nothing: every question is answered"})
+        EXPECT_NE(text.out.find(question), std::string::npos) << question << "\n" << text.out;
+}
+
+TEST(CliStats, TheDifferenceThatMattersIsATaskSettingThatCompareUses)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+    // A 10-point gain against a difference that matters of 12 points: real, but negligible.
+    const auto set = runCli(dir.path(), {"--db", db, "zones", "--task", "1", "--matters", "12"});
+    ASSERT_EQ(set.code, 0) << set.err;
+    EXPECT_NE(set.out.find("difference that matters: 12.00 points (the task's own)"), std::string::npos) << set.out;
+    auto c = json::parse(runCli(dir.path(), {"--db", db, "--json", "compare", "1", "2"}).out);
+    EXPECT_EQ(c["delta_user"], 0.12);
+    EXPECT_EQ(c["verdict"], "negligible_improvement");
+    EXPECT_EQ(c["badge"], "real improvement of 10.00 points, smaller than the 12.00 that matters");
+    // --delta overrides it for one comparison; --reset goes back to the watch threshold.
+    c = json::parse(runCli(dir.path(), {"--db", db, "--json", "compare", "1", "2", "--delta", "2"}).out);
+    EXPECT_EQ(c["verdict"], "improvement");
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "zones", "--task", "1", "--reset"}).code, 0);
+    const auto shown = runCli(dir.path(), {"--db", db, "--json", "zones", "--task", "1"});
+    EXPECT_EQ(json::parse(shown.out)["matters_points"], 1.0) << shown.out;
+    // Bad values write nothing and say what is wrong.
+    const auto bad = runCli(dir.path(), {"--db", db, "zones", "--task", "1", "--matters", "-3"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--matters -3.00: expected a number of accuracy points in (0, 100]"), std::string::npos)
+        << bad.err;
+    const auto noTask = runCli(dir.path(), {"--db", db, "zones", "--matters", "3"});
+    EXPECT_EQ(noTask.code, 2);
+    EXPECT_NE(noTask.err.find("--matters and --reset need --task T"), std::string::npos) << noTask.err;
+    const auto unknown = runCli(dir.path(), {"--db", db, "zones", "--task", "9", "--matters", "3"});
+    EXPECT_EQ(unknown.code, 2) << unknown.out;
 }
 
 TEST(CliStats, GroupsOnDifferentTasksAreRefused)
@@ -189,9 +230,24 @@ TEST(CliStats, ZonesAndPinsAreStoredInTheDatabaseAndChangeTheSummary)
     const auto db = (dir / "runs.sqlite").string();
     writeLines(dir / "runs.jsonl", twoGroups());
     ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+    // One item of 100 weighs 1 point, more than a 0.5-point watch threshold: the zones turn to
+    // noise units (the larger of one item and the seed noise sd, here one item), said first.
     ASSERT_EQ(runCli(dir.path(), {"--db", db, "zones", "--set", "0.5,1.5,2.5"}).code, 0);
     auto s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
-    EXPECT_EQ(s["runs"][0]["zone"], "elevated") << "-2 points with thresholds 0.5, 1.5, 2.5";
+    EXPECT_EQ(s["zones"]["unit"], "noise");
+    EXPECT_EQ(s["zones"]["thresholds_points"], json::parse("[2.0, 3.0, 4.0]"));
+    EXPECT_EQ(s["runs"][0]["zone"], "watch") << "-2 points is 2 units of 1 point";
+    const auto text = runCli(dir.path(), {"--db", db, "summary", "1"}).out;
+    EXPECT_NE(text.find("\n\nzones in noise units: one item of 100 weighs 1.00 points, more than the watch threshold "
+                        "of 0.50"),
+              std::string::npos)
+        << text;
+    EXPECT_LT(text.find("zones in noise units"), text.find("runs 5")) << "said before the numbers";
+
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "zones", "--set", "1.8,1.9,2.5"}).code, 0);
+    s = json::parse(runCli(dir.path(), {"--db", db, "--json", "summary", "1"}).out);
+    EXPECT_EQ(s["zones"]["unit"], "points");
+    EXPECT_EQ(s["runs"][0]["zone"], "elevated") << "-2 points with thresholds 1.8, 1.9, 2.5";
 
     EXPECT_EQ(runCli(dir.path(), {"--db", db, "zones", "--set", "3,2,1"}).code, 2);
     ASSERT_EQ(runCli(dir.path(), {"--db", db, "pin", "--group", "2"}).code, 0);

@@ -40,15 +40,51 @@ TEST(Intervals, TIntervalMatchesRTTest)
                    ref::mixed_ci95_hi);
     expectInterval(nf::stats::tInterval(ref::mixed_mean, ref::mixed_sd, 6, 0.90), ref::mixed_ci90_lo,
                    ref::mixed_ci90_hi);
-    expectInterval(nf::stats::tInterval(ref::two_mean, ref::two_sd, 2), ref::two_ci95_lo, ref::two_ci95_hi);
+    expectInterval(nf::stats::tInterval(ref::two_mean, ref::two_sd, 2), ref::two_t_ci95_lo, ref::two_t_ci95_hi);
+}
+
+TEST(Intervals, AccuracyMeanIntervalIsTheTIntervalWithinZeroAndOne)
+{
+    bool logit = true;
+    expectInterval(nf::stats::accuracyMeanInterval(ref::mixed_mean, ref::mixed_sd, 6, &logit), ref::mixed_ci95_lo,
+                   ref::mixed_ci95_hi);
+    EXPECT_FALSE(logit);
+}
+
+TEST(Intervals, AccuracyMeanIntervalTurnsToTheLogitScaleBeyondZeroOrOne)
+{
+    ASSERT_LT(ref::two_t_ci95_lo, 0.0);
+    ASSERT_GT(ref::two_t_ci95_hi, 1.0);
+    bool logit = false;
+    const Interval ci = nf::stats::accuracyMeanInterval(ref::two_mean, ref::two_sd, 2, &logit);
+    EXPECT_TRUE(logit);
+    expectInterval(ci, ref::two_ci95_lo, ref::two_ci95_hi);
+    EXPECT_GT(ci.lo, 0.0);
+    EXPECT_LT(ci.hi, 1.0);
+    EXPECT_LT(ci.lo, ref::two_mean);
+    EXPECT_GT(ci.hi, ref::two_mean);
+}
+
+TEST(Intervals, AccuracyPredictionIntervalIsClamped)
+{
+    expectInterval(nf::stats::accuracyPredictionInterval(ref::two_mean, ref::two_sd, 2), 0.0, 1.0);
+    expectInterval(nf::stats::accuracyPredictionInterval(ref::mmlu_mean, ref::mmlu_sd, 10), ref::mmlu_pi95_lo,
+                   ref::mmlu_pi95_hi);
+}
+
+TEST(Intervals, DifferencesAreClampedToPlusMinusOne)
+{
+    const Interval clamped = nf::stats::clampDifference({-1.4, 0.3});
+    EXPECT_EQ(clamped.lo, -1.0);
+    EXPECT_EQ(clamped.hi, 0.3);
 }
 
 TEST(Intervals, PredictionIntervalMatchesQtFormula)
 {
     expectInterval(nf::stats::predictionInterval(ref::mmlu_mean, ref::mmlu_sd, 10), ref::mmlu_pi95_lo,
                    ref::mmlu_pi95_hi);
-    expectInterval(nf::stats::predictionInterval(ref::two_mean, ref::two_sd, 2), ref::two_pi95_lo,
-                   ref::two_pi95_hi);
+    expectInterval(nf::stats::predictionInterval(ref::two_mean, ref::two_sd, 2), ref::two_raw_pi95_lo,
+                   ref::two_raw_pi95_hi);
 }
 
 TEST(Intervals, ZeroSdGivesDegenerateInterval)

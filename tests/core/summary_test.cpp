@@ -99,12 +99,19 @@ bool hasNote(const GroupSummary& s, const std::string& text)
         expectRelative((s).ci95->hi, ref::set##_ci95_hi);                                                    \
         expectRelative((s).pi95->lo, ref::set##_pi95_lo);                                                    \
         expectRelative((s).pi95->hi, ref::set##_pi95_hi);                                                    \
+        for (std::size_t r = 0; r < (s).runs.size(); ++r) {                                                  \
+            expectRelative((s).runs[r].wilson95.lo, ref::set##_wilson_lo[r]);                                \
+            expectRelative((s).runs[r].wilson95.hi, ref::set##_wilson_hi[r]);                                \
+        }                                                                                                    \
+    } while (false)
+
+// Each run's leave-one-out z, as R computes it (three runs or more).
+#define EXPECT_Z_MATCHES_R(s, set)                                                                           \
+    do {                                                                                                     \
         ASSERT_EQ((s).runs.size(), std::size(ref::set##_z));                                                 \
         for (std::size_t r = 0; r < (s).runs.size(); ++r) {                                                  \
             ASSERT_TRUE((s).runs[r].z) << "run " << r;                                                       \
             expectRelative(*(s).runs[r].z, ref::set##_z[r]);                                                 \
-            expectRelative((s).runs[r].wilson95.lo, ref::set##_wilson_lo[r]);                                \
-            expectRelative((s).runs[r].wilson95.hi, ref::set##_wilson_hi[r]);                                \
         }                                                                                                    \
     } while (false)
 
@@ -125,6 +132,7 @@ TEST(Summary, MatchesRForMixedGroup)
     const GroupSummary s = nf::stats::summarize(group, {});
     EXPECT_EQ(s.n, 6);
     EXPECT_SPREAD_MATCHES_R(s, mixed);
+    EXPECT_Z_MATCHES_R(s, mixed);
     EXPECT_ITEMS_MATCH_R(s, mixed);
     ASSERT_TRUE(s.seQuestion);
     expectRelative(*s.seQuestion, ref::mixed_se_question);
@@ -132,14 +140,19 @@ TEST(Summary, MatchesRForMixedGroup)
     EXPECT_EQ(s.flipItems, 17);
     EXPECT_EQ(s.referenceLabel, "median");
     EXPECT_EQ(s.reference, s.median);
-    EXPECT_EQ(s.scaleLabel, "1.4826*MAD");
-    expectRelative(*s.scale, ref::mixed_mad);
+    EXPECT_EQ(s.scaleLabel, "leave-one-out t");
+    expectRelative(*s.scale, ref::mixed_sd);
     EXPECT_EQ(s.runs[1].id, 2);
     EXPECT_EQ(s.runs[1].seed, 101);
     expectRelative(s.runs[1].deviation, 7.0 / 20 - ref::mixed_median);
-    EXPECT_EQ(s.runs[1].zone, Zone::Suspicious); // 20 points below the median
-    EXPECT_EQ(s.runs[1].rules, std::vector<std::string>{"beyond_3sigma"});
-    EXPECT_TRUE(s.runs[0].rules.empty());
+    // 20 items: one weighs 5 points, so the zones are noise units (the largest of one item and
+    // the seed noise sd), and a run 20 points below the median is 2.1 of them: watch.
+    EXPECT_EQ(s.zones.unit, nf::stats::ZoneUnit::Noise);
+    expectRelative(s.zones.unitPoints, ref::mixed_sd_seed * 100);
+    EXPECT_EQ(s.runs[1].zone, Zone::Watch);
+    EXPECT_EQ(s.notes.front(), s.zones.reason) << "the unit is said first";
+    // Against the five others (sd 5.8 points), 20 points off is 2.6 on the normal scale: no flag.
+    EXPECT_TRUE(s.runs[1].rules.empty());
 }
 
 TEST(Summary, MatchesRForMmluSizedGroup)
@@ -148,23 +161,35 @@ TEST(Summary, MatchesRForMmluSizedGroup)
     expectSums(group, ref::mmlu_sum_correct, ref::mmlu_sum_item_correct);
     const GroupSummary s = nf::stats::summarize(group, {});
     EXPECT_SPREAD_MATCHES_R(s, mmlu);
+    EXPECT_Z_MATCHES_R(s, mmlu);
     EXPECT_ITEMS_MATCH_R(s, mmlu);
     expectRelative(*s.seQuestion, ref::mmlu_se_question);
-    expectRelative(*s.scale, ref::mmlu_mad);
+    expectRelative(*s.scale, ref::mmlu_sd);
     EXPECT_FALSE(s.thresholdBelowNoise); // 0.57 points of noise under a 1-point threshold
+    EXPECT_EQ(s.zones.unit, nf::stats::ZoneUnit::Points);
     EXPECT_TRUE(s.notes.empty());
 }
 
-TEST(Summary, ThresholdBelowNoiseIsStated)
+TEST(Summary, ZonesTurnToNoiseUnitsWhenTheSeedNoiseOutweighsTheWatchThreshold)
 {
     SummaryOptions options;
     options.thresholds = {0.5, 3, 5};
     const GroupSummary s = nf::stats::summarize(mmluGroup(), options);
     EXPECT_TRUE(s.thresholdBelowNoise);
-    EXPECT_TRUE(hasNote(s, "on this item set, differences under 0.57 points cannot be told from noise"));
+    ASSERT_EQ(s.zones.unit, nf::stats::ZoneUnit::Noise);
+    expectRelative(s.zones.unitPoints, ref::mmlu_sd_seed * 100);
+    expectRelative(s.zones.thresholds.watch, 2 * ref::mmlu_sd_seed * 100);
+    expectRelative(s.zones.thresholds.elevated, 3 * ref::mmlu_sd_seed * 100);
+    expectRelative(s.zones.thresholds.suspicious, 4 * ref::mmlu_sd_seed * 100);
+    EXPECT_EQ(s.zones.setting.watch, 0.5);
+    ASSERT_FALSE(s.notes.empty());
+    EXPECT_EQ(s.notes.front(), s.zones.reason);
+    EXPECT_NE(s.zones.reason.find("seed noise reaches 0.57 points (95%), more than the watch threshold of 0.50"),
+              std::string::npos)
+        << s.zones.reason;
 }
 
-TEST(Summary, TwoRunsScaleZBySd)
+TEST(Summary, TwoRunsHaveSpreadButNoZ)
 {
     const GroupData group = fromStrings({"1101011100", "1111011101"});
     expectSums(group, ref::two_sum_correct, ref::two_sum_item_correct);
@@ -172,7 +197,23 @@ TEST(Summary, TwoRunsScaleZBySd)
     EXPECT_SPREAD_MATCHES_R(s, two);
     EXPECT_ITEMS_MATCH_R(s, two);
     expectRelative(*s.seQuestion, ref::two_se_question);
-    EXPECT_EQ(s.scaleLabel, "sd");
+    EXPECT_FALSE(s.scale);
+    for (const auto& run : s.runs)
+        EXPECT_FALSE(run.z) << "a run is judged against the others: one other run has no spread";
+    EXPECT_TRUE(hasNote(s, "z undefined: a run is judged against the others, which needs three runs"));
+}
+
+TEST(Summary, IntervalsOfASmallTaskStayWithinZeroAndHundred)
+{
+    const GroupData group = fromCounts({1, 5, 9}, 25);
+    expectSums(group, ref::lowsmall_sum_correct, ref::lowsmall_sum_item_correct);
+    const GroupSummary s = nf::stats::summarize(group, {});
+    ASSERT_LT(ref::lowsmall_t_ci95_lo, 0.0) << "the t interval would reach below 0";
+    EXPECT_SPREAD_MATCHES_R(s, lowsmall); // the logit interval and the clamped prediction interval
+    EXPECT_GT(s.ci95->lo, 0.0);
+    EXPECT_EQ(s.pi95->lo, 0.0);
+    EXPECT_TRUE(hasNote(s, "ci95 is computed on the logit scale"));
+    EXPECT_Z_MATCHES_R(s, lowsmall);
 }
 
 TEST(Summary, OneRunHasNoSpreadStatistics)
@@ -227,6 +268,7 @@ TEST(Summary, AllItemsFlip)
     expectSums(group, ref::allflip_sum_correct, ref::allflip_sum_item_correct);
     const GroupSummary s = nf::stats::summarize(group, {});
     EXPECT_SPREAD_MATCHES_R(s, allflip);
+    EXPECT_Z_MATCHES_R(s, allflip);
     EXPECT_ITEMS_MATCH_R(s, allflip);
     expectRelative(*s.seQuestion, ref::allflip_se_question);
     EXPECT_EQ(s.flipItems, 6);
@@ -239,6 +281,7 @@ TEST(Summary, OneItemHasNoQuestionSamplingError)
     expectSums(group, ref::oneitem_sum_correct, ref::oneitem_sum_item_correct);
     const GroupSummary s = nf::stats::summarize(group, {});
     EXPECT_SPREAD_MATCHES_R(s, oneitem);
+    EXPECT_Z_MATCHES_R(s, oneitem);
     EXPECT_ITEMS_MATCH_R(s, oneitem);
     EXPECT_FALSE(s.seQuestion);
     EXPECT_TRUE(hasNote(s, "se_question undefined: one item"));
@@ -246,20 +289,33 @@ TEST(Summary, OneItemHasNoQuestionSamplingError)
     EXPECT_EQ(s.runs[1].wilson95.lo, 0.0);
 }
 
-TEST(Summary, ZeroMadFallsBackToSd)
+TEST(Summary, RunsThatMostlyAgreeAreJudgedAgainstTheOthers)
 {
+    // Three of five runs agree exactly: the old median-absolute-deviation scale was 0 here.
     const GroupData group = fromCounts({50, 50, 50, 51, 48}, 100);
     expectSums(group, ref::madzero_sum_correct, ref::madzero_sum_item_correct);
     const GroupSummary s = nf::stats::summarize(group, {});
     EXPECT_SPREAD_MATCHES_R(s, madzero);
-    EXPECT_EQ(s.scaleLabel, "sd");
-    EXPECT_TRUE(hasNote(s, "z uses the sd: the MAD is 0"));
+    EXPECT_Z_MATCHES_R(s, madzero);
+    EXPECT_EQ(s.scaleLabel, "leave-one-out t");
     // No per-item counts: the item statistics are undefined, and said to be.
     EXPECT_FALSE(s.flipRate);
     EXPECT_FALSE(s.sdSeed);
     EXPECT_FALSE(s.seQuestion);
     EXPECT_FALSE(s.noiseFloorPoints);
     EXPECT_TRUE(hasNote(s, "flip_rate, sd_seed and se_question undefined: no per-item counts"));
+}
+
+TEST(Summary, AnOtherwiseUnanimousGroupDoesNotFlagARunOneItemAway)
+{
+    // Four runs agree to the item and a fifth is one item off: the others' sd is 0, taken to be
+    // one item's rounding sd (1 / (N sqrt(12))), which leaves the fifth run unremarkable.
+    const GroupSummary s = nf::stats::summarize(fromCounts({700, 700, 700, 700, 701}, 1000), {});
+    ASSERT_TRUE(s.runs[4].z);
+    EXPECT_LT(*s.runs[4].z, 3.0);
+    EXPECT_GT(*s.runs[4].z, 1.0);
+    for (const auto& run : s.runs)
+        EXPECT_TRUE(run.rules.empty());
 }
 
 TEST(Summary, DeviationZonesAreInPoints)
@@ -348,4 +404,16 @@ TEST(Summary, PinnedBaselineSetsDeviationsButZStaysWithinTheGroup)
     for (const auto& run : s.runs)
         EXPECT_TRUE(run.rules.empty())
             << "an ordinary spread triggers no control rule against a far baseline";
+}
+
+TEST(Summary, TheDemosMcDropoutGroupIsNotFlagged)
+{
+    // The demo's group 6 (MC-dropout, 10,000 items): run 3 is 0.33 points from the median of a
+    // group whose sd is 0.16. The 1.4826 x MAD scale called it "beyond 3 sigma"; judged against
+    // the four others it is 1.98 on the normal scale.
+    const GroupSummary s = nf::stats::summarize(fromCounts({8575, 8561, 8594, 8556, 8557}, 10000), {});
+    for (const auto& run : s.runs)
+        EXPECT_TRUE(run.rules.empty()) << "run " << run.id;
+    ASSERT_TRUE(s.runs[2].z);
+    EXPECT_NEAR(*s.runs[2].z, 1.98, 0.01);
 }

@@ -29,7 +29,10 @@ sets <- list(
     allflip = from_strings(c("101010", "010101", "110011", "001110")),
     oneitem = from_strings(c("1", "0", "1")),
     madzero = list(correct = c(50, 50, 50, 51, 48), n_items = rep(100, 5),
-                   item_runs = integer(0), item_correct = integer(0))
+                   item_runs = integer(0), item_correct = integer(0)),
+    # Three runs on 25 items far apart: the t interval of the mean reaches below 0.
+    lowsmall = list(correct = c(1, 5, 9), n_items = rep(25, 3),
+                    item_runs = integer(0), item_correct = integer(0))
 )
 
 num <- function(x) sprintf("%.17g", x)
@@ -61,17 +64,29 @@ for (name in names(sets)) {
     if (R >= 2) {
         emit(paste0(name, "_sd"), sd(a))
         if (sd(a) > 0) {
+            # The t interval of the mean where it stays within [0, 1], else the same on the logit
+            # scale; the prediction interval clamped to [0, 1].
             ci <- t.test(a)$conf.int
+            if (ci[1] < 0 || ci[2] > 1) {
+                logit_half <- qt(0.975, R - 1) * sd(a) / sqrt(R) / (mean(a) * (1 - mean(a)))
+                ci <- plogis(qlogis(mean(a)) + c(-1, 1) * logit_half)
+            }
             emit(paste0(name, "_ci95_lo"), ci[1])
             emit(paste0(name, "_ci95_hi"), ci[2])
             half <- qt(0.975, R - 1) * sd(a) * sqrt(1 + 1 / R)
-            emit(paste0(name, "_pi95_lo"), mean(a) - half)
-            emit(paste0(name, "_pi95_hi"), mean(a) + half)
-            # The z scale: 1.4826 * MAD from five runs on unless the MAD is 0, else the sd.
-            use_mad <- R >= 5 && mad(a) != 0
-            if (R >= 5)
-                emit(paste0(name, "_mad"), mad(a))
-            emit(paste0(name, "_z"), (a - median(a)) / (if (use_mad) mad(a) else sd(a)), array = TRUE)
+            emit(paste0(name, "_pi95_lo"), max(0, mean(a) - half))
+            emit(paste0(name, "_pi95_hi"), min(1, mean(a) + half))
+            # z: each run against the others, t with R - 2 df mapped to the normal scale; the
+            # others' sd is at least one item's rounding sd, 1 / (N sqrt(12)).
+            if (R >= 3) {
+                resolution <- 1 / (max(s$n_items) * sqrt(12))
+                z <- sapply(seq_len(R), function(i) {
+                    others <- a[-i]
+                    t <- (a[i] - mean(others)) / (max(sd(others), resolution) * sqrt(1 + 1 / (R - 1)))
+                    sign(t) * qnorm(pt(abs(t), R - 2, lower.tail = FALSE), lower.tail = FALSE)
+                })
+                emit(paste0(name, "_z"), z, array = TRUE)
+            }
         }
     }
     # prop.test warns that the chi-squared approximation is poor for small counts; the Wilson
@@ -93,6 +108,17 @@ for (name in names(sets)) {
             emit(paste0(name, "_se_question"), sd(p) / sqrt(N))
     }
 }
+
+cat("\n// lowsmall: R's own t interval, which reaches below 0 (the summary uses the logit one above).\n")
+a <- sets$lowsmall$correct / sets$lowsmall$n_items
+emit("lowsmall_t_ci95_lo", t.test(a)$conf.int[1])
+# The two-run set's plain t and prediction intervals, for the interval functions themselves.
+a <- sets$two$correct / sets$two$n_items
+emit("two_t_ci95_lo", t.test(a)$conf.int[1])
+emit("two_t_ci95_hi", t.test(a)$conf.int[2])
+half <- qt(0.975, 1) * sd(a) * sqrt(1 + 1 / 2)
+emit("two_raw_pi95_lo", mean(a) - half)
+emit("two_raw_pi95_hi", mean(a) + half)
 
 cat("\n// Interval functions on their own, at other levels and at the ends of the Wilson range.\n")
 mixed_a <- sets$mixed$correct / sets$mixed$n_items

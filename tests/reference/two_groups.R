@@ -92,6 +92,37 @@ num("singleRunP", p1$p.value)
 num("singleRunCiLo", p1$conf.int[1])
 num("singleRunCiHi", p1$conf.int[2])
 
+# ---- Does it matter? Two one-sided tests against delta = 1 point (TOST), 90% interval --------------
+tost <- function(prefix, lower, upper, ci90) {
+  num(paste0(prefix, "TLower"), lower$statistic)
+  num(paste0(prefix, "PLower"), lower$p.value)
+  num(paste0(prefix, "TUpper"), upper$statistic)
+  num(paste0(prefix, "PUpper"), upper$p.value)
+  num(paste0(prefix, "Ci90Lo"), ci90[1])
+  num(paste0(prefix, "Ci90Hi"), ci90[2])
+}
+delta <- 0.01
+tost("welchTost",
+     t.test(acc(welchB), acc(welchA), mu = -delta, alternative = "greater"),
+     t.test(acc(welchB), acc(welchA), mu = delta, alternative = "less"),
+     t.test(acc(welchB), acc(welchA), conf.level = 0.90)$conf.int)
+# One-sample: B against the constant A; the difference's interval is B's shifted by A.
+tost("oneSampleTost",
+     t.test(acc(sampledB), mu = acc(690) - delta, alternative = "greater"),
+     t.test(acc(sampledB), mu = acc(690) + delta, alternative = "less"),
+     t.test(acc(sampledB), conf.level = 0.90)$conf.int - acc(690))
+# Close groups with little spread over 10,000 items: equivalent within half a point.
+closeA <- c(7000, 7002, 6998, 7001, 6999)
+closeB <- c(7003, 7001, 7005, 6999, 7002)
+counts("closeA", closeA)
+counts("closeB", closeB)
+tenThousand <- function(x) x / 10000
+tost("closeTost",
+     t.test(tenThousand(closeB), tenThousand(closeA), mu = -0.005, alternative = "greater"),
+     t.test(tenThousand(closeB), tenThousand(closeA), mu = 0.005, alternative = "less"),
+     t.test(tenThousand(closeB), tenThousand(closeA), conf.level = 0.90)$conf.int)
+num("closeWelchP", t.test(tenThousand(closeB), tenThousand(closeA))$p.value)
+
 # ---- Repeats needed: power.t.test's n for delta = 1 point ----------------------------------------
 powerSds <- c(0.008, 0.012, 0.02, 0.035)
 emit("constexpr std::array<double, ", length(powerSds), "> powerSds = {",
@@ -159,6 +190,19 @@ largeB <- pmin(5, pmax(0, largeA + (i %% 3 == 0) - (i %% 5 == 0)))
 counts("largeA", largeA)
 counts("largeB", largeB)
 d <- paired("large", largeA, 5, largeB, 5)
+
+# The same items clustered by subject, seven subjects (i %% 7): the cluster-robust (CR1) standard
+# error, sqrt(C / (C - 1) * sum over subjects of (sum of d - mean(d))^2) / n, with t on C - 1 df.
+cluster <- i %% 7
+e <- d - mean(d)
+C <- length(unique(cluster))
+clusterSums <- tapply(e, cluster, sum)
+seCluster <- sqrt(C / (C - 1) * sum(clusterSums^2)) / length(d)
+num("largeClusteredSe", seCluster)
+num("largeClusteredT", mean(d) / seCluster)
+num("largeClusteredP", 2 * pt(-abs(mean(d) / seCluster), C - 1))
+num("largeClusteredCiLo", mean(d) - qt(0.975, C - 1) * seCluster)
+num("largeClusteredCiHi", mean(d) + qt(0.975, C - 1) * seCluster)
 
 # R's own paired bootstrap of the mean difference, 10,000 resamples, percentile interval (type 7).
 set.seed(20240601)

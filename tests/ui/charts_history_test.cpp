@@ -11,6 +11,7 @@
 #include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -210,7 +211,8 @@ TEST(HistoryChart, RunOrderNumbersTheRunsOfEveryGroupByStartTime)
     for (const auto& group : groups)
         for (const auto& run : group.runs)
             starts.emplace_back(
-                QDateTime::fromString(QString::fromStdString(run.startedAt), Qt::ISODateWithMs).toMSecsSinceEpoch(),
+                QDateTime::fromString(QString::fromStdString(run.startedAt), Qt::ISODateWithMs)
+                    .toMSecsSinceEpoch(),
                 run.id);
     std::sort(starts.begin(), starts.end());
     ASSERT_EQ(chart.plottedRuns().size(), 22);
@@ -299,11 +301,75 @@ TEST(HistoryChart, ShadesNoZonesForGroupsWithReferencesOfTheirOwn)
 
 TEST(RunOrderAxis, TicksOnWholeRunsAndLeavesRoomAroundTheFirstAndLast)
 {
-    const std::pair<int, double> cases[] = {{1, 1}, {7, 1}, {10, 1}, {11, 2}, {30, 5}, {1000, 100}, {1001, 200}};
+    const std::pair<int, double> cases[] = {{1, 1},  {7, 1},      {10, 1},    {11, 2},
+                                            {30, 5}, {1000, 100}, {1001, 200}};
     for (const auto& [count, interval] : cases) {
         const auto range = nf::ui::charts::runOrderAxisRange(count);
         EXPECT_DOUBLE_EQ(range.interval, interval) << count << " runs";
         EXPECT_LT(range.left, 0.5) << count << " runs";
         EXPECT_GT(range.right, count + 0.5) << count << " runs";
     }
+}
+
+TEST(HistoryChart, ShadesANoiseUnitGroupsZonesAtTwoThreeAndFourUnits)
+{
+    GroupSpec spec;
+    spec.nItems = 25;
+    spec.accuracies = {0.48, 0.52, 0.52, 0.48, 0.52, 0.56};
+    spec.flipShare = 0.4;
+    const GroupAnalysis group = makeGroup(spec);
+    ASSERT_EQ(group.summary->zones.unit, nf::stats::ZoneUnit::Noise);
+    const double unit = group.summary->zones.unitPoints;
+    const double ref = group.summary->reference * 100.0;
+    HistoryChart chart;
+    chart.setGroups({group});
+
+    ASSERT_TRUE(chart.zoneBandsShown());
+    bool normal = false;
+    for (const auto& band : chart.shadedBands()) {
+        if (band.zone != nf::stats::Zone::Normal)
+            continue;
+        normal = true;
+        EXPECT_NEAR(band.low, ref - 2 * unit, 1e-9);
+        EXPECT_NEAR(band.high, ref + 2 * unit, 1e-9);
+    }
+    EXPECT_TRUE(normal);
+    EXPECT_TRUE(chart.zoneNote().startsWith(QStringLiteral("<b>Zones in noise units</b> for group 1")))
+        << chart.zoneNote().toStdString();
+    // Every run lies within one item of the median: all normal, none flagged.
+    for (const auto& run : chart.plottedRuns())
+        EXPECT_EQ(run.color, nf::ui::zoneColor(nf::stats::Zone::Normal)) << "run " << run.runId;
+}
+
+TEST(HistoryChart, ShadesNoZonesForGroupsSharingAPinButNotTheirZones)
+{
+    GroupSpec big = steadyThenDrop(1, 1);
+    GroupSpec small;
+    small.groupId = 2;
+    small.firstRunId = 101;
+    small.nItems = 25;
+    small.accuracies = {0.84, 0.88, 0.84};
+    small.flipShare = 0.4;
+    for (GroupSpec* spec : {&big, &small}) {
+        spec->pinned = 0.85;
+        spec->pinnedLabel = "run 2";
+    }
+    HistoryChart chart;
+    chart.setGroups({makeGroup(big), makeGroup(small)});
+    EXPECT_FALSE(chart.zoneBandsShown()) << "group 2's zones are in noise units, group 1's in points";
+    EXPECT_TRUE(chart.shadedBands().isEmpty());
+}
+
+TEST(HistoryChart, HoverOnAFlaggedRunSaysTheRuleInWords)
+{
+    ShownChart shown({makeGroup(steadyThenDrop(1, 1))});
+    HistoryChart& chart = shown.chart;
+    ASSERT_TRUE(chart.flaggedRuns().contains(11));
+    QTest::mouseMove(chart.viewport(), chart.viewportPosition(positionOf(chart, 11)));
+    ASSERT_TRUE(QTest::qWaitFor([] { return QToolTip::isVisible(); }, 2000));
+    const QString text = QToolTip::text();
+    EXPECT_TRUE(text.contains(QStringLiteral("rule: more than 3 sd from the rest of the group")))
+        << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("beyond_3sigma"))) << text.toStdString();
+    QToolTip::hideText();
 }

@@ -57,8 +57,16 @@ std::vector<nf::stats::SubjectDelta> realisticDeltas()
                            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     const double deltas[] = {-0.012, 0.002, -0.031, 0.006, -0.044, 0.001, -0.052, 0.004, -0.003, 0.008};
     std::vector<nf::stats::SubjectDelta> rows;
-    for (int i = 0; i < 10; ++i)
-        rows.push_back({names[i], 0.8, 0.8 + deltas[i], deltas[i]});
+    for (int i = 0; i < 10; ++i) {
+        nf::stats::SubjectDelta row;
+        row.subject = names[i];
+        row.meanA = 0.8;
+        row.meanB = 0.8 + deltas[i];
+        row.delta = deltas[i];
+        row.nItems = 1000;
+        row.ci95 = nf::stats::Interval{deltas[i] - 0.01, deltas[i] + 0.01};
+        rows.push_back(row);
+    }
     return rows;
 }
 
@@ -70,7 +78,14 @@ std::vector<nf::stats::SubjectDelta> manySubjects()
     for (int i = 0; i < 57; ++i) {
         const std::string name =
             (i % 3 == 0 ? "high_school_government_and_politics_" : "college_medicine_") + std::to_string(i);
-        rows.push_back({name, 0.6, 0.6 + spread[static_cast<size_t>(i)], spread[static_cast<size_t>(i)]});
+        nf::stats::SubjectDelta row;
+        row.subject = name;
+        row.meanA = 0.6;
+        row.delta = spread[static_cast<size_t>(i)];
+        row.meanB = 0.6 + *row.delta;
+        row.nItems = 250;
+        row.ci95 = nf::stats::Interval{*row.delta - 0.02, *row.delta + 0.02};
+        rows.push_back(row);
     }
     return rows;
 }

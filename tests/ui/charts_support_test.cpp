@@ -31,7 +31,7 @@ TEST(RunToolTip, NamesRunSeedAccuracyDeviationZoneAndZ)
     EXPECT_EQ(
         ui::charts::runToolTip(run, stat),
         QStringLiteral("run 12 · seed 3\naccuracy 86.13\ndeviation -1.07 points (watch)\nz – (no spread)\n"
-                       "rule: beyond_3sigma"));
+                       "rule: more than 3 sd from the rest of the group"));
 }
 
 TEST(ZoneLegend, StatesEachZonesThresholds)

@@ -108,7 +108,7 @@ TEST(FlipItemsModel, ShowsRatesCountsAndMajorityAnswers)
     EXPECT_EQ(column(model, FlipItemsModel::SubjectColumn), qstrings({"dog", "cat", "dog", "owl"}));
     EXPECT_EQ(column(model, FlipItemsModel::ReferenceColumn),
               qstrings({"dog (1)", "cat (0)", "dog (1)", "owl (2)"}));
-    EXPECT_EQ(column(model, FlipItemsModel::FlipRateColumn),
+    EXPECT_EQ(column(model, FlipItemsModel::CorrectRateColumn),
               qstrings({"66.7 %", "33.3 %", "66.7 %", "33.3 %"}));
     EXPECT_EQ(column(model, FlipItemsModel::RunsColumn), qstrings({"3", "3", "3", "3"}));
     EXPECT_EQ(column(model, FlipItemsModel::CorrectColumn), qstrings({"2", "1", "2", "1"}));
@@ -130,8 +130,8 @@ TEST(FlipItemsProxy, FiltersBySubjectAndTextAndSortsNumerically)
     FlipItemsProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&proxy, kFatal);
-    proxy.sort(FlipItemsModel::FlipRateColumn, Qt::DescendingOrder);
-    EXPECT_EQ(column(proxy, FlipItemsModel::FlipRateColumn),
+    proxy.sort(FlipItemsModel::CorrectRateColumn, Qt::DescendingOrder);
+    EXPECT_EQ(column(proxy, FlipItemsModel::CorrectRateColumn),
               qstrings({"66.7 %", "66.7 %", "33.3 %", "33.3 %"}));
     proxy.setSubject(QStringLiteral("dog"));
     EXPECT_EQ(column(proxy, FlipItemsModel::ItemColumn), qstrings({"1", "4"}));

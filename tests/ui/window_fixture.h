@@ -5,7 +5,9 @@
 // One task of 200 items (subjects "even"/"odd"); item i is answered right by a run with k correct
 // answers when i < k, so a run's accuracy is k / 200 (steps of 0.5 points).
 //   group A ("model A", greedy-like params): 5 runs at 80.0, 80.5, 81.5, 77.0, 86.0 -> median 80.5,
-//           deviations -0.5 normal, 0 normal, +1.0 watch, -3.5 elevated, +5.5 suspicious
+//           deviations -0.5, 0, +1.0, -3.5, +5.5; the item set's seed noise (1.73 points at 95%)
+//           outweighs the 1-point watch threshold, so the zones are noise units (normal, normal,
+//           normal, elevated, suspicious: see MainWindow.DistributionDrawsEveryRunInItsZoneColour)
 //   group B ("model B"): 5 runs at 90.0, 90.5, 89.5, 90.0, 91.0 -> a real improvement over A
 
 #include "core/scratch_dir.h"

@@ -5,6 +5,7 @@
 #include "charts/distributionchart.h"
 #include "charts/historychart.h"
 #include "engine/fixture.h"
+#include "groupanalysis.h"
 #include "models/runbrowsermodel.h"
 #include "pages/comparepage.h"
 #include "pages/distributionpage.h"
@@ -114,12 +115,26 @@ TEST(MainWindow, DistributionDrawsEveryRunInItsZoneColour)
     }
     EXPECT_EQ(inA, 5);
     EXPECT_EQ(inB, 5);
-    // Group A's runs: 80.0, 80.5, 81.5, 77.0, 86.0 around the median 80.5.
+    // Group A's runs: 80.0, 80.5, 81.5, 77.0, 86.0 around the median 80.5. On 200 items its own
+    // seed noise (0.88 points, 1.73 at 95%) outweighs the 1-point watch threshold, so the zones
+    // are 2, 3 and 4 noise units (1.77, 2.65, 3.53 points): -0.5, 0 and +1.0 are normal, -3.5
+    // elevated, +5.5 suspicious.
+    const GroupAnalysis a = analyzeGroup(*window.store(), fixture.groupA);
+    EXPECT_EQ(a.zones.unit, stats::ZoneUnit::Noise);
     EXPECT_EQ(colour[fixture.runsA[0]], zoneColor(stats::Zone::Normal));
     EXPECT_EQ(colour[fixture.runsA[1]], zoneColor(stats::Zone::Normal));
-    EXPECT_EQ(colour[fixture.runsA[2]], zoneColor(stats::Zone::Watch));
+    EXPECT_EQ(colour[fixture.runsA[2]], zoneColor(stats::Zone::Normal));
     EXPECT_EQ(colour[fixture.runsA[3]], zoneColor(stats::Zone::Elevated));
     EXPECT_EQ(colour[fixture.runsA[4]], zoneColor(stats::Zone::Suspicious));
+    // Every run, of both groups, in the colour of the zone its summary gives it.
+    for (const int64_t group : {fixture.groupA, fixture.groupB}) {
+        const GroupAnalysis analysis = analyzeGroup(*window.store(), group);
+        for (const auto& run : analysis.runs) {
+            if (const auto* stat = analysis.findRunStat(run.id)) {
+                EXPECT_EQ(colour[run.id], zoneColor(stat->zone)) << "run " << run.id;
+            }
+        }
+    }
 }
 
 TEST(MainWindow, HiddenRunsLeaveTheChartsAndDeletedRunsLeaveTheStatistics)
@@ -164,10 +179,13 @@ TEST(MainWindow, CompareCallsBARealImprovementOverA)
     auto* page = window.comparePage();
     ASSERT_TRUE(QTest::qWaitFor([&] { return !page->busy() && page->comparison().has_value(); }, 20000));
     EXPECT_EQ(page->comparison()->verdict, stats::Verdict::Improvement);
-    EXPECT_EQ(page->verdictText(), QStringLiteral("real improvement"));
+    EXPECT_TRUE(page->verdictText().startsWith(QStringLiteral("real improvement of 9.20 points")))
+        << page->verdictText().toStdString();
     EXPECT_NEAR(page->comparison()->delta * 100, 90.2 - 81.0, 1e-9);
     const QString report = page->markdownReport(QStringLiteral("chart.png"));
-    EXPECT_TRUE(report.contains(QStringLiteral("**Verdict: real improvement.**")));
+    EXPECT_TRUE(report.contains(QStringLiteral("**Verdict: ") + page->verdictText() + QStringLiteral(".**")));
+    EXPECT_TRUE(report.contains(QStringLiteral("- **Does it matter?** (difference that matters 1.00 points) yes:")))
+        << report.toStdString();
     EXPECT_TRUE(report.contains(QStringLiteral("![The two groups' runs and zones](<chart.png>)")));
 }
 

@@ -1,5 +1,9 @@
 #include "charts/chartsupport.h"
 
+#include "analysis/describe_params.h"
+#include "analysis/number_text.h"
+#include "charts/zonebands.h"
+#include "stats/control_rules.h"
 #include "zonestyle.h"
 
 #include <QAbstractAxis>
@@ -34,22 +38,78 @@ std::optional<double> referencePoints(const GroupAnalysis& group)
     return std::nullopt;
 }
 
-QString runToolTip(const store::RunRow& run, const stats::RunStat& stat)
+namespace {
+
+QString runToolTipText(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale* zones)
 {
-    const double deviationPoints = stat.deviation * 100.0;
-    QString text = QStringLiteral("run %1 · seed %2\naccuracy %3\ndeviation %4%5 points (%6)")
+    QString zone = zoneName(stat.zone);
+    if (zones && zones->unit == stats::ZoneUnit::Noise && zones->unitPoints > 0)
+        zone += QStringLiteral(", %1 noise units")
+                    .arg(QString::fromStdString(
+                        analysis::fixedText(std::abs(stat.deviation * 100.0) / zones->unitPoints, 1)));
+    QString text = QStringLiteral("run %1 · seed %2\naccuracy %3\ndeviation %4 points (%5)")
                        .arg(run.id)
                        .arg(run.seed)
-                       .arg(stat.accuracy * 100.0, 0, 'f', 2)
-                       .arg(deviationPoints >= 0 ? QStringLiteral("+") : QString())
-                       .arg(deviationPoints, 0, 'f', 2)
-                       .arg(zoneName(stat.zone));
-    text += stat.z ? QStringLiteral("\nz %1").arg(*stat.z, 0, 'f', 1) : QStringLiteral("\nz – (no spread)");
+                       .arg(QString::fromStdString(analysis::fixedText(stat.accuracy * 100.0, 2)),
+                            QString::fromStdString(analysis::signedPointsText(stat.deviation)), zone);
+    text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(analysis::fixedText(*stat.z, 1)))
+                   : QStringLiteral("\nz – (no spread)");
     for (const auto& rule : stat.rules)
-        text += QStringLiteral("\nrule: ") + QString::fromStdString(rule);
+        text += QStringLiteral("\nrule: ") + QString::fromStdString(stats::ruleWords(rule));
     if (!run.label.empty())
         text += QStringLiteral("\nlabel: ") + QString::fromStdString(run.label);
     return text;
+}
+
+// The config on at most `maxLines` lines of `width`: whole parts ("sample T=1.00") side by side
+// while they fit, a part too wide for a line broken between its words, and only what still does
+// not fit elided.
+QStringList wrapConfig(const QString& config, const QFontMetrics& metrics, int width, int maxLines)
+{
+    const QStringList parts = config.split(QStringLiteral(", "), Qt::SkipEmptyParts);
+    QStringList lines;
+    QString line;
+    const auto fits = [&](const QString& text) { return metrics.horizontalAdvance(text) <= width; };
+    for (qsizetype p = 0; p < parts.size(); ++p) {
+        const QString part = parts[p] + (p + 1 < parts.size() ? QStringLiteral(",") : QString());
+        if (!line.isEmpty() && fits(line + QLatin1Char(' ') + part)) {
+            line += QLatin1Char(' ') + part;
+            continue;
+        }
+        if (!line.isEmpty())
+            lines << line;
+        line.clear();
+        for (const QString& word : part.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (line.isEmpty() || fits(line + QLatin1Char(' ') + word)) {
+                line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+            } else {
+                lines << line;
+                line = word;
+            }
+        }
+    }
+    if (!line.isEmpty())
+        lines << line;
+    if (lines.size() > maxLines) {
+        const QString rest = lines.mid(maxLines - 1).join(QLatin1Char(' '));
+        lines = lines.mid(0, maxLines - 1);
+        lines << rest;
+    }
+    for (QString& each : lines)
+        each = metrics.elidedText(each, Qt::ElideRight, width);
+    return lines;
+}
+
+} // namespace
+
+QString runToolTip(const store::RunRow& run, const stats::RunStat& stat)
+{
+    return runToolTipText(run, stat, nullptr);
+}
+
+QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale& zones)
+{
+    return runToolTipText(run, stat, &zones);
 }
 
 bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view)
@@ -58,46 +118,129 @@ bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view)
     const stats::RunStat* stat = group.findRunStat(runId);
     if (!run || !stat)
         return false;
-    QToolTip::showText(QCursor::pos(), runToolTip(*run, *stat), view);
+    QToolTip::showText(QCursor::pos(), runToolTip(*run, *stat, zonesOf(group)), view);
     return true;
 }
 
 QString zoneLegendText(stats::Zone zone, const stats::ZoneThresholds& thresholds)
 {
-    const auto number = [](double value) { return QString::number(value, 'g', 4); };
-    switch (zone) {
-    case stats::Zone::Normal:
-        return QStringLiteral("normal |d| < ") + number(thresholds.watch);
-    case stats::Zone::Watch:
-        return QStringLiteral("watch ") + number(thresholds.watch) + QStringLiteral("–") +
-               number(thresholds.elevated);
-    case stats::Zone::Elevated:
-        return QStringLiteral("elevated ") + number(thresholds.elevated) + QStringLiteral("–") +
-               number(thresholds.suspicious);
-    case stats::Zone::Suspicious:
-        return QStringLiteral("suspicious |d| ≥ ") + number(thresholds.suspicious);
-    }
-    return {};
+    stats::ZoneScale points;
+    points.thresholds = thresholds;
+    return zoneRangeText(zone, points);
 }
 
-QString groupSlotHtml(const GroupAnalysis& group, const QFontMetrics& metrics, int widthPixels)
+QString zoneLegendText(stats::Zone zone, const std::vector<GroupAnalysis>& groups)
+{
+    if (groups.empty())
+        return zoneRangeText(zone, stats::ZoneScale{});
+    const stats::ZoneScale& first = zonesOf(groups.front());
+    const stats::ZoneScale* points = nullptr;
+    const stats::ZoneScale* noise = nullptr;
+    bool allSame = true;
+    bool pointsAgree = true;
+    bool noiseAgrees = true;
+    for (const GroupAnalysis& group : groups) {
+        const stats::ZoneScale& zones = zonesOf(group);
+        allSame = allSame && zones.unit == first.unit && sameThresholds(zones.thresholds, first.thresholds);
+        const stats::ZoneScale*& seen = zones.unit == stats::ZoneUnit::Noise ? noise : points;
+        if (seen) {
+            const bool agree = zones.unit == stats::ZoneUnit::Noise
+                                   ? sameThresholds(zones.noiseMultiples, seen->noiseMultiples)
+                                   : sameThresholds(zones.thresholds, seen->thresholds);
+            (zones.unit == stats::ZoneUnit::Noise ? noiseAgrees : pointsAgree) &= agree;
+        }
+        seen = seen ? seen : &zones;
+    }
+    if (allSame)
+        return zoneRangeText(zone, first);
+    if (!pointsAgree || !noiseAgrees)
+        return zoneName(zone);
+    QStringList bounds;
+    if (points)
+        bounds << zoneBoundsText(zone, *points);
+    if (noise)
+        bounds << zoneBoundsText(zone, *noise, /*withPoints=*/false);
+    return zoneName(zone) + QLatin1Char(' ') + bounds.join(QStringLiteral(" or "));
+}
+
+QStringList distinguishingConfigs(const std::vector<GroupAnalysis>& groups)
+{
+    std::vector<QStringList> parts;
+    for (const GroupAnalysis& group : groups)
+        parts.push_back(QString::fromStdString(analysis::describeParams(group.group.paramsJson))
+                            .split(QStringLiteral(", "), Qt::SkipEmptyParts));
+    QStringList configs;
+    for (const QStringList& own : parts) {
+        QStringList kept;
+        for (const QString& part : own) {
+            const bool everywhere = std::all_of(
+                parts.begin(), parts.end(), [&](const QStringList& other) { return other.contains(part); });
+            if (parts.size() == 1 || !everywhere)
+                kept << part;
+        }
+        configs << kept.join(QStringLiteral(", "));
+    }
+    return configs;
+}
+
+QStringList distinguishingModelEnds(const std::vector<GroupAnalysis>& groups)
+{
+    std::vector<QStringList> words;
+    for (const GroupAnalysis& group : groups)
+        words.push_back(
+            QString::fromStdString(group.group.modelLabel).split(QLatin1Char(' '), Qt::SkipEmptyParts));
+    qsizetype common = 0;
+    const auto allShare = [&](qsizetype at) {
+        return std::all_of(words.begin(), words.end(), [&](const QStringList& own) {
+            return at + 1 < own.size() && own[at] == words.front()[at];
+        });
+    };
+    while (words.size() > 1 && allShare(common))
+        ++common;
+    QStringList ends;
+    for (const QStringList& own : words)
+        ends << (common > 0 ? own.mid(common).join(QLatin1Char(' ')) : QString());
+    return ends;
+}
+
+QString groupSlotHtml(const GroupAnalysis& group, const QFontMetrics& metrics, int widthPixels,
+                      const QString& config, const QString& modelEnd)
 {
     // Qt Charts shortens a label that is too wide from its end, dropping whole lines: every line
     // is kept within the width instead, and n and sd get a line each under a narrow slot.
+    const int width = std::max(widthPixels, 12);
     const auto fit = [&](const QString& line) {
-        return metrics.elidedText(line, Qt::ElideRight, std::max(widthPixels, 12)).toHtmlEscaped();
+        return metrics.elidedText(line, Qt::ElideRight, width).toHtmlEscaped();
     };
+    const auto fits = [&](const QString& line) { return metrics.horizontalAdvance(line) <= width; };
     // The first line is never elided to nothing: it keeps the labels of a chart distinct.
     const QString name = QStringLiteral("group %1").arg(group.group.id);
+    // The model's name gives way first, on one line: what its start shares with the other
+    // models' is elided before its own end ("demo M… 3 epochs"). The config, on as many as
+    // three lines, is what tells a model's groups apart.
+    const QString model = QString::fromStdString(group.group.modelLabel);
+    QString modelLine = metrics.elidedText(model, Qt::ElideRight, width);
+    if (!fits(model) && !modelEnd.isEmpty() && model.endsWith(modelEnd)) {
+        const QString end = QLatin1Char(' ') + modelEnd;
+        const int room = width - metrics.horizontalAdvance(end);
+        const QString start = model.left(model.size() - modelEnd.size()).trimmed();
+        // Only a start that keeps a few letters before its ellipsis says anything.
+        const QString shortStart = room >= 5 * metrics.averageCharWidth()
+                                       ? metrics.elidedText(start, Qt::ElideRight, room)
+                                       : QStringLiteral("…");
+        modelLine = metrics.elidedText(shortStart + end, Qt::ElideRight, width);
+    }
     QStringList lines{metrics.horizontalAdvance(name) <= widthPixels ? name : QString::number(group.group.id),
-                      fit(QString::fromStdString(group.group.modelLabel))};
+                      modelLine.toHtmlEscaped()};
+    for (const QString& line : wrapConfig(config, metrics, width, 3))
+        lines << line.toHtmlEscaped();
     if (!group.summary) {
         lines << fit(QStringLiteral("no runs"));
     } else {
         const QString n = QStringLiteral("n %1").arg(group.summary->n);
-        const QString sd = group.summary->sd
-                               ? QStringLiteral("sd %1").arg(*group.summary->sd * 100.0, 0, 'f', 2)
-                               : QString();
+        const QString sd = group.summary->sd ? QStringLiteral("sd %1").arg(QString::fromStdString(
+                                                   analysis::fixedText(*group.summary->sd * 100.0, 2)))
+                                             : QString();
         const QString both = n + QStringLiteral(" · ") + sd;
         if (sd.isEmpty())
             lines << fit(n);

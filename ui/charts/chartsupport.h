@@ -11,9 +11,11 @@
 #include <QList>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QAbstractAxis;
@@ -33,8 +35,11 @@ const stats::RunStat* drawnRunStat(const GroupAnalysis& group, const store::RunR
 // summary's median or mean; empty for a group with neither.
 std::optional<double> referencePoints(const GroupAnalysis& group);
 
-// "run 12 · seed 3\naccuracy 86.13\ndeviation +0.42 points (watch)\nz 1.3" and the rules that fired.
+// "run 12 · seed 3\naccuracy 86.13\ndeviation +0.42 points (watch)\nz 1.3" and the rules that fired,
+// in words. With the group's zones in noise units, the deviation in units too: "(normal, 1.6
+// noise units)".
 QString runToolTip(const store::RunRow& run, const stats::RunStat& stat);
+QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale& zones);
 // Shows that tooltip at the cursor over `view` when `group` holds the run and its statistics;
 // false when it does not.
 bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view);
@@ -42,9 +47,25 @@ bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view);
 // "normal |d| < 1", "watch 1–3", "elevated 3–5", "suspicious |d| ≥ 5". Qt Charts draws its own
 // legend's labels as rich text, where a bare "<" starts a tag: escape it for that legend.
 QString zoneLegendText(stats::Zone zone, const stats::ZoneThresholds& thresholds);
-// "<center>group 3<br>demo-mlp-3ep<br>n 40 · sd 0.41</center>", each line elided to `widthPixels`, for the
-// label under a group's slot; distinct for distinct groups however narrow (the axis keys on it).
-QString groupSlotHtml(const GroupAnalysis& group, const QFontMetrics& metrics, int widthPixels);
+// The legend of groups drawn together, each placed in its own zones (zonesOf): the zone's bounds
+// when they are the same for all ("normal < 2 noise units (15.0 pts)"); else what they share
+// ("normal |d| < 1 or < 2 noise units", the noise units' points differing by group); the bare name
+// when even that differs.
+QString zoneLegendText(stats::Zone zone, const std::vector<GroupAnalysis>& groups);
+
+// The part of each group's config that tells it from the others drawn with it ("greedy, MC-dropout"
+// where every group is "fp32, cpu, bs 256"); a lone group's whole config. In the groups' order.
+QStringList distinguishingConfigs(const std::vector<GroupAnalysis>& groups);
+// Where the groups' model names start with the same words ("demo MLP, 1 epoch", "demo MLP, 3
+// epochs"), the words after them ("1 epoch", "3 epochs"); else empty. In the groups' order.
+QStringList distinguishingModelEnds(const std::vector<GroupAnalysis>& groups);
+// "<center>group 3<br>demo M… 3 epochs<br>greedy,<br>MC-dropout<br>n 40 · sd 0.41</center>" for the
+// label under a group's slot, every line within `widthPixels`: the model's name on one line, its
+// shared start elided before `modelEnd`; the config (what tells groups apart) wrapped onto up to
+// three lines before it is elided, none when empty. Distinct for distinct groups however narrow
+// (the axis keys on it).
+QString groupSlotHtml(const GroupAnalysis& group, const QFontMetrics& metrics, int widthPixels,
+                      const QString& config = {}, const QString& modelEnd = {});
 
 // In [-1, 1], the same for a run id every time, so a redraw never moves a point.
 double jitter(int64_t runId);

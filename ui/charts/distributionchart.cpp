@@ -1,7 +1,9 @@
 #include "charts/distributionchart.h"
 
+#include "charts/chartnote.h"
 #include "charts/legendrow.h"
 #include "charts/seriesshapes.h"
+#include "charts/zonebands.h"
 #include "zonestyle.h"
 
 #include <QAreaSeries>
@@ -15,7 +17,6 @@
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 namespace nf::ui {
 
@@ -40,8 +41,9 @@ struct DistributionChart::Slot
 {
     double x = 0; // the slot's centre
     const GroupAnalysis* group = nullptr;
-    std::optional<double> reference; // points
-    std::vector<double> accuracies;  // points, sorted: the runs the statistics count
+    const stats::ZoneScale* zones = nullptr;
+    std::optional<double> reference; // points on the value axis: 0 when zoomed to each group
+    std::vector<double> values;      // points on the value axis, sorted: the runs the statistics count
 };
 
 DistributionChart::DistributionChart(QWidget* parent) : ChartWidget(parent)
@@ -71,9 +73,31 @@ DistributionChart::Style DistributionChart::style() const
     return m_style;
 }
 
+void DistributionChart::setZoomEachGroup(bool zoom)
+{
+    if (zoom == m_zoom)
+        return;
+    m_zoom = zoom;
+    rebuild();
+}
+
 QVector<ChartWidget::PlottedRun> DistributionChart::plottedRuns() const
 {
     return charts::readBack(m_scatters);
+}
+
+QVector<DistributionChart::ShadedBand> DistributionChart::shadedBands() const
+{
+    QVector<ShadedBand> bands;
+    for (const charts::ZoneBandSpan& span :
+         charts::readBackZoneBands(m_bands, static_cast<int>(m_groups.size())))
+        bands.push_back({m_groups[static_cast<size_t>(span.slot)].group.id, span.zone, span.low, span.high});
+    return bands;
+}
+
+QString DistributionChart::valueAxisTitle() const
+{
+    return m_valueAxis ? m_valueAxis->titleText() : QString();
 }
 
 void DistributionChart::applyPalette()
@@ -93,52 +117,81 @@ void DistributionChart::rebuild()
 {
     QChart* target = resetChart();
     m_scatters.clear();
+    m_bands.clear();
     m_slotsAxis = nullptr;
+    m_valueAxis = nullptr;
 
     QVector<Slot> slots;
     double low = INFINITY;
     double high = -INFINITY;
+    double smallestWatch = INFINITY;
     for (const GroupAnalysis& group : m_groups) {
         Slot slot;
         slot.x = static_cast<double>(slots.size());
         slot.group = &group;
+        slot.zones = &zonesOf(group);
         slot.reference = charts::referencePoints(group);
+        if (m_zoom && slot.reference)
+            slot.reference = 0.0;
+        const auto valueOf = [this](const stats::RunStat& run) {
+            return (m_zoom ? run.deviation : run.accuracy) * 100.0;
+        };
         if (group.summary) {
             for (const stats::RunStat& run : group.summary->runs)
-                slot.accuracies.push_back(run.accuracy * 100.0);
-            std::sort(slot.accuracies.begin(), slot.accuracies.end());
+                slot.values.push_back(valueOf(run));
+            std::sort(slot.values.begin(), slot.values.end());
         }
         for (const store::RunRow& run : group.runs)
-            if (charts::drawnRunStat(group, run)) {
-                low = std::min(low, *run.accuracy * 100.0);
-                high = std::max(high, *run.accuracy * 100.0);
+            if (const stats::RunStat* stat = charts::drawnRunStat(group, run)) {
+                low = std::min(low, valueOf(*stat));
+                high = std::max(high, valueOf(*stat));
             }
-        if (!slot.accuracies.empty()) {
-            low = std::min(low, slot.accuracies.front());
-            high = std::max(high, slot.accuracies.back());
+        if (!slot.values.empty()) {
+            low = std::min(low, slot.values.front());
+            high = std::max(high, slot.values.back());
         }
-        // The normal and watch bands always show, and so does the noise the item set implies.
         if (slot.reference) {
-            double reach = group.thresholds.watch + 0.5;
+            smallestWatch = std::min(smallestWatch, slot.zones->thresholds.watch);
+            // Unzoomed, the normal band and the noise the item set implies always show; zoomed,
+            // the runs' own spread decides (below).
+            double reach = charts::zoneReachPoints(slot.zones->thresholds);
             if (group.summary && group.summary->noiseFloorPoints)
                 reach = std::max(reach, *group.summary->noiseFloorPoints);
-            low = std::min(low, *slot.reference - reach);
-            high = std::max(high, *slot.reference + reach);
+            if (!m_zoom) {
+                low = std::min(low, *slot.reference - reach);
+                high = std::max(high, *slot.reference + reach);
+            }
         }
         slots.push_back(slot);
     }
-    if (!std::isfinite(low)) {
+    if (m_zoom) {
+        // Centred at 0, as wide as the furthest run, and never narrower than the smallest normal
+        // band: a group that does not vary is a line in its normal zone, not a magnified nothing.
+        double furthest = std::isfinite(low) ? std::max(std::abs(low), std::abs(high)) : 0.0;
+        if (std::isfinite(smallestWatch))
+            furthest = std::max(furthest, 1.1 * smallestWatch);
+        furthest = std::max(furthest, 0.25);
+        low = -furthest;
+        high = furthest;
+    } else if (!std::isfinite(low)) {
         low = 0;
         high = 100;
     }
-    const double margin = std::max(0.25, 0.06 * (high - low));
-    low = std::max(low - margin, -margin);
-    high = std::min(high + margin, 100.0 + margin);
+    const double margin = std::max(m_zoom ? 0.0 : 0.25, 0.06 * (high - low));
+    if (m_zoom) {
+        low -= margin;
+        high += margin;
+    } else {
+        low = std::max(low - margin, -margin);
+        high = std::min(high + margin, 100.0 + margin);
+    }
 
     auto* x = new QCategoryAxis;
     x->setRange(-0.5, std::max<double>(0.5, static_cast<double>(slots.size()) - 0.5));
     x->setStartValue(-0.5);
     m_slotLabels.clear();
+    m_configs = charts::distinguishingConfigs(m_groups);
+    m_modelEnds = charts::distinguishingModelEnds(m_groups);
     for (const Slot& slot : slots) {
         // Placeholders, fitted to the width below (fitLabelsToWidth).
         m_slotLabels << QStringLiteral("group %1").arg(slot.group->group.id);
@@ -148,9 +201,31 @@ void DistributionChart::rebuild()
     x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
     auto* y = new QValueAxis;
     y->setRange(low, high);
-    y->applyNiceNumbers();
-    y->setLabelFormat(y->max() - y->min() <= 6 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
-    y->setTitleText(QStringLiteral("accuracy (%)"));
+    if (m_zoom) {
+        // Ticks counted from 0 in a step that adds up exactly, so that 0 is a tick and reads "0".
+        const double step = charts::exactTickStep(high - low, 6);
+        y->setTickType(QValueAxis::TicksDynamic);
+        y->setTickAnchor(0.0);
+        y->setTickInterval(step);
+        y->setLabelFormat(charts::tickLabelFormat(step));
+    } else {
+        y->applyNiceNumbers();
+        y->setLabelFormat(y->max() - y->min() <= 6 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    }
+    QString reference = QStringLiteral("each group's reference");
+    if (!m_groups.empty() && m_groups.front().summary) {
+        const std::string& label = m_groups.front().summary->referenceLabel;
+        const bool shared = std::all_of(m_groups.begin(), m_groups.end(), [&](const GroupAnalysis& group) {
+            return group.summary && group.summary->referenceLabel == label;
+        });
+        if (shared)
+            reference = label.rfind("pinned", 0) == 0
+                            ? QString::fromStdString(label)
+                            : QStringLiteral("each group's ") + QString::fromStdString(label);
+    }
+    y->setTitleText(m_zoom ? QStringLiteral("accuracy − %1 (points)").arg(reference)
+                           : QStringLiteral("accuracy (%)"));
+    m_valueAxis = y;
     target->addAxis(x, Qt::AlignBottom);
     target->addAxis(y, Qt::AlignLeft);
 
@@ -164,6 +239,11 @@ void DistributionChart::rebuild()
         series->attachAxis(y);
     }
     addLegend();
+    std::vector<const GroupAnalysis*> groups;
+    for (const GroupAnalysis& group : m_groups)
+        groups.push_back(&group);
+    m_note = noiseUnitNoteHtml(groups);
+    charts::attachChartNote(target, m_note, palette().color(QPalette::Text));
     updateHighlight();
     ChartWidget::applyPalette();
     fitLabelsToWidth(chartView()->width());
@@ -173,11 +253,9 @@ void DistributionChart::addLegend()
 {
     using Key = charts::LegendEntry::Key;
     const QColor text = palette().color(QPalette::Text);
-    const stats::ZoneThresholds thresholds =
-        m_groups.empty() ? stats::ZoneThresholds{} : m_groups.front().thresholds;
     QVector<charts::LegendEntry> entries;
     for (stats::Zone zone : kZones)
-        entries.push_back({Key::Dot, zoneColor(zone), charts::zoneLegendText(zone, thresholds)});
+        entries.push_back({Key::Dot, zoneColor(zone), charts::zoneLegendText(zone, m_groups)});
     // The reference as the groups have it: the database's mode, or the pin of their task.
     for (const GroupAnalysis& group : m_groups) {
         if (!charts::referencePoints(group))
@@ -209,7 +287,8 @@ void DistributionChart::fitLabelsToWidth(double chartWidth)
     const double plotWidth = std::max(100.0, chartWidth - 100.0);
     const int width = static_cast<int>(plotWidth / static_cast<double>(m_slotLabels.size() + 1)) - 12;
     for (qsizetype i = 0; i < m_slotLabels.size(); ++i) {
-        const QString label = charts::groupSlotHtml(m_groups[static_cast<size_t>(i)], metrics, width);
+        const QString label = charts::groupSlotHtml(m_groups[static_cast<size_t>(i)], metrics, width,
+                                                    m_configs.value(i), m_modelEnds.value(i));
         // The axis keys its categories by label: two equal labels would merge two slots.
         if (label != m_slotLabels[i]) {
             m_slotsAxis->replaceLabel(m_slotLabels[i], label);
@@ -218,61 +297,18 @@ void DistributionChart::fitLabelsToWidth(double chartWidth)
     }
 }
 
-void DistributionChart::addZoneBands(const QVector<Slot>& slots, QValueAxis* y)
+void DistributionChart::addZoneBands(const QVector<Slot>& slots, const QValueAxis* y)
 {
-    // One area per band for all groups together (seven series, not seven per group): each
-    // slot's band is joined to the next one's through a zero-height stretch in the gap.
-    using Span = std::optional<std::pair<double, double>>;
-    const auto band = [&](const std::function<Span(const Slot&)>& range, stats::Zone zone) {
-        QList<QPointF> upper;
-        QList<QPointF> lower;
-        for (const Slot& slot : slots) {
-            auto span = range(slot);
-            if (span) {
-                span->first = std::clamp(span->first, y->min(), y->max());
-                span->second = std::clamp(span->second, y->min(), y->max());
-            }
-            const double lo = span ? span->first : y->min();
-            const double hi = span ? span->second : y->min();
-            const double left = slot.x - kBandHalfWidth;
-            const double right = slot.x + kBandHalfWidth;
-            upper << QPointF(left, lo) << QPointF(left, hi) << QPointF(right, hi) << QPointF(right, lo);
-            lower << QPointF(left, lo) << QPointF(right, lo);
-        }
-        auto* area = charts::areaOf(upper, lower);
-        area->setPen(Qt::NoPen);
-        area->setBrush(zoneBandColor(zone));
-        chart()->addSeries(area);
-    };
-    const auto around = [](const Slot& slot, double from, double to, bool above) -> Span {
-        if (!slot.reference)
-            return std::nullopt;
-        const double ref = *slot.reference;
-        return above ? std::pair(ref + from, ref + to) : std::pair(ref - to, ref - from);
-    };
-    const double edge = 1e9; // clamped to the axis: the red band runs to the plot's edges
-    band(
-        [](const Slot& s) -> Span {
-            if (!s.reference)
-                return std::nullopt;
-            return std::pair(*s.reference - s.group->thresholds.watch,
-                             *s.reference + s.group->thresholds.watch);
-        },
-        stats::Zone::Normal);
-    for (const bool above : {true, false}) {
-        band(
-            [&](const Slot& s) {
-                return around(s, s.group->thresholds.watch, s.group->thresholds.elevated, above);
-            },
-            stats::Zone::Watch);
-        band(
-            [&](const Slot& s) {
-                return around(s, s.group->thresholds.elevated, s.group->thresholds.suspicious, above);
-            },
-            stats::Zone::Elevated);
-        band([&](const Slot& s) { return around(s, s.group->thresholds.suspicious, edge, above); },
-             stats::Zone::Suspicious);
-    }
+    QVector<charts::ZoneBandSlot> bandSlots;
+    for (const Slot& slot : slots)
+        bandSlots.push_back(
+            {slot.x - kBandHalfWidth, slot.x + kBandHalfWidth, slot.reference, slot.zones->thresholds});
+    // Accuracies lie within 0-100: no shading beyond, where no run can be.
+    const double floor = m_zoom ? y->min() : std::max(y->min(), 0.0);
+    const double ceiling = m_zoom ? y->max() : std::min(y->max(), 100.0);
+    m_bands = charts::zoneBandSeries(bandSlots, floor, ceiling);
+    for (const charts::ZoneBandSeries& band : m_bands)
+        chart()->addSeries(band.series);
 }
 
 void DistributionChart::addGroupShapes(const QVector<Slot>& slots, const QValueAxis* y)
@@ -302,7 +338,7 @@ void DistributionChart::addGroupShapes(const QVector<Slot>& slots, const QValueA
             line->setPen(QPen(text, 1.6, group.pinnedAccuracy ? Qt::DashLine : Qt::SolidLine));
             chart()->addSeries(line);
         }
-        const std::vector<double>& values = slot.accuracies;
+        const std::vector<double>& values = slot.values;
         if (values.empty())
             continue;
         QColor fill = charts::mix(base, text, 0.25);
@@ -331,7 +367,7 @@ void DistributionChart::addRuns(const QVector<Slot>& slots)
             if (const stats::RunStat* stat = charts::drawnRunStat(*slot.group, run))
                 points[static_cast<size_t>(stat->zone)].push_back(
                     {QPointF(slot.x + kPointsCenter + kPointsHalfWidth * charts::jitter(run.id),
-                             stat->accuracy * 100.0),
+                             (m_zoom ? stat->deviation : stat->accuracy) * 100.0),
                      run.id, slot.group->group.id});
         }
     }

@@ -1,7 +1,10 @@
 #include "charts/historychart.h"
 
+#include "analysis/number_text.h"
+#include "charts/chartnote.h"
 #include "charts/seriesshapes.h"
 #include "charts/timeaxis.h"
+#include "charts/zonebands.h"
 #include "zonestyle.h"
 
 #include <QAreaSeries>
@@ -98,10 +101,12 @@ std::optional<double> HistoryChart::sharedReference() const
     if (m_groups.size() == 1)
         return charts::referencePoints(m_groups.front());
     // A pin is the reference of every group on its task; groups without one (or pinned on
-    // another task) each have their own.
+    // another task) each have their own. One set of bands is right for every point only when the
+    // groups' zones are the same too: a small task's groups have noise units of their own.
     const std::optional<double> pin = m_groups.front().pinnedAccuracy;
+    const stats::ZoneThresholds& zones = zonesOf(m_groups.front()).thresholds;
     for (const GroupAnalysis& group : m_groups)
-        if (!pin || group.pinnedAccuracy != pin)
+        if (!pin || group.pinnedAccuracy != pin || !charts::sameThresholds(zonesOf(group).thresholds, zones))
             return std::nullopt;
     return *pin * 100.0;
 }
@@ -111,6 +116,7 @@ void HistoryChart::rebuild()
     QChart* target = resetChart();
     m_scatters.clear();
     m_flags.clear();
+    m_shaded.clear();
     m_x.clear();
     placeRuns();
 
@@ -138,15 +144,16 @@ void HistoryChart::rebuild()
     const std::optional<double> shared = sharedReference();
     m_bandsShown = shared.has_value();
     if (shared) {
-        // Room for the bands next to the normal one, so that a steady group still shows its zones.
-        const double reach = m_groups.front().thresholds.watch + 0.5;
+        // Room for a quarter of the watch band next to the normal one, so that a steady group
+        // still shows where its zones begin.
+        const double reach = charts::zoneReachPoints(zonesOf(m_groups.front()).thresholds);
         low = std::min(low, *shared - reach);
         high = std::max(high, *shared + reach);
     } else {
         for (const GroupAnalysis& group : m_groups)
             if (const auto reference = charts::referencePoints(group)) {
-                low = std::min(low, *reference - group.thresholds.watch);
-                high = std::max(high, *reference + group.thresholds.watch);
+                low = std::min(low, *reference - zonesOf(group).thresholds.watch);
+                high = std::max(high, *reference + zonesOf(group).thresholds.watch);
             }
     }
     if (!std::isfinite(low)) {
@@ -161,13 +168,15 @@ void HistoryChart::rebuild()
     target->legend()->setAlignment(Qt::AlignRight);
     // Lines as lines, the flag as its hollow square: the legend reads like the chart.
     target->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
-    QAbstractAxis* x = m_xAxis == XAxis::RunOrder ? charts::makeRunOrderAxis(static_cast<int>(m_x.size()), left, right)
-                                                   : charts::makeTimeAxis(left, right);
+    QAbstractAxis* x = m_xAxis == XAxis::RunOrder
+                           ? charts::makeRunOrderAxis(static_cast<int>(m_x.size()), left, right)
+                           : charts::makeTimeAxis(left, right);
     auto* y = new QValueAxis;
     y->setRange(low, high);
     y->applyNiceNumbers();
     const double tick = (y->max() - y->min()) / std::max(1, y->tickCount() - 1);
-    y->setLabelFormat(std::abs(tick - std::round(tick)) < 1e-9 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+    y->setLabelFormat(std::abs(tick - std::round(tick)) < 1e-9 ? QStringLiteral("%.0f")
+                                                               : QStringLiteral("%.1f"));
     y->setTitleText(QStringLiteral("accuracy (%)"));
     target->addAxis(x, Qt::AlignBottom);
     target->addAxis(y, Qt::AlignLeft);
@@ -182,13 +191,18 @@ void HistoryChart::rebuild()
         series->attachAxis(x);
         series->attachAxis(y);
     }
+    std::vector<const GroupAnalysis*> groups;
+    for (const GroupAnalysis& group : m_groups)
+        groups.push_back(&group);
+    m_note = noiseUnitNoteHtml(groups);
+    charts::attachChartNote(target, m_note, palette().color(QPalette::Text));
     updateHighlight();
     ChartWidget::applyPalette();
 }
 
 void HistoryChart::addBands(double reference, double left, double right, double low, double high)
 {
-    const stats::ZoneThresholds& t = m_groups.front().thresholds;
+    const stats::ZoneThresholds& t = zonesOf(m_groups.front()).thresholds;
     const auto add = [&](double lo, double hi, stats::Zone zone) {
         lo = std::clamp(lo, low, high);
         hi = std::clamp(hi, low, high);
@@ -199,6 +213,7 @@ void HistoryChart::addBands(double reference, double left, double right, double 
         band->setBrush(zoneBandColor(zone));
         chart()->addSeries(band);
         chart()->legend()->markers(band).value(0)->setVisible(false);
+        m_shaded.push_back({zone, lo, hi});
     };
     const double ref = reference;
     add(ref - t.watch, ref + t.watch, stats::Zone::Normal);
@@ -221,7 +236,7 @@ void HistoryChart::addReferenceBands(double left, double right)
         const auto reference = charts::referencePoints(group);
         if (!reference || (group.pinnedAccuracy && !pinnedTasks.insert(group.group.taskId).second))
             continue;
-        const double watch = group.thresholds.watch;
+        const double watch = zonesOf(group).thresholds.watch;
         const QColor color = charts::groupColor(static_cast<int>(g));
         QColor fill = color;
         fill.setAlphaF(0.07);
@@ -259,8 +274,6 @@ void HistoryChart::addPins(double left, double right)
 
 void HistoryChart::addRuns(double left, double right)
 {
-    const stats::ZoneThresholds thresholds =
-        m_groups.empty() ? stats::ZoneThresholds{} : m_groups.front().thresholds;
     const QColor base = palette().color(QPalette::Base);
 
     charts::RunScatter flags;
@@ -294,10 +307,11 @@ void HistoryChart::addRuns(double left, double right)
             mean->append(
                 {{first - reach, group.summary->mean * 100.0}, {last + reach, group.summary->mean * 100.0}});
             mean->setPen(QPen(charts::groupColor(static_cast<int>(g)), 2.0));
-            mean->setName(QStringLiteral("%1 group %2, mean %3")
-                              .arg(QString::fromUtf8(marker.symbol))
-                              .arg(group.group.id)
-                              .arg(group.summary->mean * 100.0, 0, 'f', 2));
+            mean->setName(
+                QStringLiteral("%1 group %2, mean %3")
+                    .arg(QString::fromUtf8(marker.symbol))
+                    .arg(group.group.id)
+                    .arg(QString::fromStdString(analysis::fixedText(group.summary->mean * 100.0, 2))));
             chart()->addSeries(mean);
         }
         for (stats::Zone zone : kZones) {
@@ -323,7 +337,7 @@ void HistoryChart::addRuns(double left, double right)
     // Legend entries for the zone colours: empty series, drawn nowhere.
     for (stats::Zone zone : kZones) {
         auto* key = new QScatterSeries;
-        key->setName(charts::zoneLegendText(zone, thresholds).toHtmlEscaped());
+        key->setName(charts::zoneLegendText(zone, m_groups).toHtmlEscaped());
         key->setMarkerSize(9);
         key->setColor(zoneColor(zone));
         key->setBorderColor(base);

@@ -83,7 +83,7 @@ QVariant FlipItemsModel::display(const FlipItem& item, int column) const
         return number && !m_data.classNames.empty() ? m_data.answerText(ref)
                                                     : QString::fromStdString(item.ref);
     }
-    case FlipRateColumn:
+    case CorrectRateColumn:
         return QStringLiteral("%1 %").arg(item.rate() * 100.0, 0, 'f', 1);
     case RunsColumn:
         return QString::number(item.nRuns);
@@ -122,7 +122,7 @@ QVariant FlipItemsModel::sortKey(const FlipItem& item, int column) const
     switch (column) {
     case ItemColumn:
         return static_cast<qint64>(item.idx);
-    case FlipRateColumn:
+    case CorrectRateColumn:
         return item.rate();
     case RunsColumn:
         return static_cast<qint64>(item.nRuns);
@@ -148,7 +148,7 @@ QVariant FlipItemsModel::data(const QModelIndex& index, int role) const
                                                                         : QVariant();
     case Qt::TextAlignmentRole:
         return index.column() == ItemColumn ||
-                       (index.column() >= FlipRateColumn && index.column() <= CorrectColumn)
+                       (index.column() >= CorrectRateColumn && index.column() <= CorrectColumn)
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant();
     case Qt::ToolTipRole:
@@ -161,7 +161,7 @@ QVariant FlipItemsModel::data(const QModelIndex& index, int role) const
                     .arg(m_data.runsForMajority));
         if (index.column() == ReferenceColumn && item.answer >= 0)
             return choiceText(item, item.answer).trimmed();
-        if (index.column() == FlipRateColumn)
+        if (index.column() == CorrectRateColumn)
             return QStringLiteral("Correct in %1 of %2 runs").arg(item.nCorrect).arg(item.nRuns);
         if (index.column() == QuestionColumn || (index.column() == ItemColumn && !item.question.empty()))
             return questionToolTip(item);
@@ -196,7 +196,7 @@ QVariant FlipItemsModel::headerData(int section, Qt::Orientation orientation, in
         return QString::fromLatin1(names[static_cast<size_t>(section)]);
     }
     if (role == Qt::ToolTipRole) {
-        if (section == FlipRateColumn)
+        if (section == CorrectRateColumn)
             return QStringLiteral("Share of the group's runs that answered the item correctly (p_i)");
         if (section == MajorityColumn)
             return QStringLiteral("Most frequent answer over the latest %1 runs").arg(m_data.runsForMajority);

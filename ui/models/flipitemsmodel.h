@@ -19,7 +19,7 @@ public:
         ItemColumn,
         SubjectColumn,
         ReferenceColumn,
-        FlipRateColumn, // share of runs correct, p_i
+        CorrectRateColumn, // share of the runs that answered the item correctly, p_i
         RunsColumn,
         CorrectColumn,
         MajorityColumn,

@@ -5,12 +5,14 @@
 #include "analysis/settings.h"
 #include "analysis/verdict.h"
 #include "charts/subjectdeltachart.h"
-#include "pages/summarytext.h"
+#include "dialogs/settingsdialog.h"
+#include "pages/comparetext.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QtConcurrent/QtConcurrentRun>
@@ -18,49 +20,76 @@
 namespace nf::ui {
 namespace {
 
+const QString kPrompt =
+    QStringLiteral("Select two groups on the same task in the browser, or pick them above.");
+
 QString groupText(const store::GroupRow& group)
 {
     return QStringLiteral("group %1 · %2 · %3")
         .arg(group.id)
-        .arg(QString::fromStdString(group.modelLabel), QString::fromStdString(analysis::describeParams(group.paramsJson)));
+        .arg(QString::fromStdString(group.modelLabel),
+             QString::fromStdString(analysis::describeParams(group.paramsJson)));
 }
 
-QString badgeStyle(stats::Verdict verdict)
+// Green for a difference that is real and matters, red for such a regression, a quiet blue-grey
+// for one that is real but negligible or for equivalence, amber while something is still open.
+const char* verdictColor(stats::Verdict verdict)
 {
-    const char* color = "#6b7280";
     switch (verdict) {
     case stats::Verdict::Improvement:
-        color = "#2e9d4f";
-        break;
+        return "#2e9d4f";
     case stats::Verdict::Regression:
-        color = "#d62a2a";
-        break;
-    case stats::Verdict::WithinNoise:
-        color = "#4b6b8a";
-        break;
+        return "#d62a2a";
+    case stats::Verdict::SmallImprovement:
+    case stats::Verdict::SmallRegression:
+    case stats::Verdict::Equivalent:
+        return "#4b6b8a";
+    case stats::Verdict::UnsizedImprovement:
+    case stats::Verdict::UnsizedRegression:
     case stats::Verdict::Inconclusive:
-        color = "#c27c0e";
         break;
     }
+    return "#b86e00";
+}
+
+QString badgeStyle(const char* color)
+{
     return QStringLiteral("QLabel { background: %1; color: white; border-radius: 6px; padding: 6px 12px; "
                           "font-weight: bold; font-size: 13pt; }")
         .arg(QLatin1String(color));
+}
+
+QLabel* answerLabel(const char* name, QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(QLatin1String(name));
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::RichText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
 }
 
 } // namespace
 
 ComparePage::ComparePage(QWidget* parent)
     : QWidget(parent), m_a(new QComboBox(this)), m_b(new QComboBox(this)), m_delta(new QDoubleSpinBox(this)),
-      m_badge(new QLabel(this)), m_newQuestions(new QLabel(this)), m_details(new QLabel(this)),
-      m_environment(new QLabel(this)), m_more(new QPushButton(this)),
-      m_swap(new QPushButton(QStringLiteral("⇄ Swap"), this)), m_subjects(new SubjectDeltaChart(this))
+      m_prompt(new QLabel(this)), m_resultPanel(new QWidget(this)), m_badge(new QLabel(m_resultPanel)),
+      m_beyondNoise(answerLabel("answerBeyondNoise", m_resultPanel)),
+      m_matters(answerLabel("answerMatters", m_resultPanel)),
+      m_newQuestions(answerLabel("answerNewQuestions", m_resultPanel)),
+      m_checks(answerLabel("compareChecks", m_resultPanel)),
+      m_settle(answerLabel("settleWords", m_resultPanel)), m_details(new QLabel(m_resultPanel)),
+      m_environment(new QLabel(m_resultPanel)), m_more(new QPushButton(m_resultPanel)),
+      m_swap(new QPushButton(QStringLiteral("⇄ Swap"), this)),
+      m_subjects(new SubjectDeltaChart(m_resultPanel))
 {
     setObjectName(QStringLiteral("comparePage"));
     m_a->setObjectName(QStringLiteral("compareA"));
     m_b->setObjectName(QStringLiteral("compareB"));
     m_delta->setObjectName(QStringLiteral("compareDelta"));
+    m_prompt->setObjectName(QStringLiteral("comparePrompt"));
+    m_resultPanel->setObjectName(QStringLiteral("compareResult"));
     m_badge->setObjectName(QStringLiteral("verdictBadge"));
-    m_newQuestions->setObjectName(QStringLiteral("newQuestions"));
     m_details->setObjectName(QStringLiteral("compareDetails"));
     m_environment->setObjectName(QStringLiteral("environmentWarning"));
     m_more->setObjectName(QStringLiteral("moreRepeatsButton"));
@@ -70,16 +99,26 @@ ComparePage::ComparePage(QWidget* parent)
     m_a->setMinimumContentsLength(30);
     m_b->setMinimumContentsLength(30);
 
-    m_delta->setRange(0.05, 50.0);
+    m_delta->setRange(0.01, 100.0);
     m_delta->setDecimals(2);
     m_delta->setSingleStep(0.25);
     m_delta->setValue(1.0);
     m_delta->setSuffix(QStringLiteral(" points"));
-    m_delta->setToolTip(QStringLiteral("The difference you care about: the repeats needed are sized to detect it"));
+    // One comparison per value, not per keystroke: each runs 10,000 bootstrap resamples.
+    m_delta->setKeyboardTracking(false);
+    m_delta->setToolTip(QStringLiteral(
+        "The smallest difference in accuracy points that would change a decision on this task. "
+        "\"Does it matter?\" is answered against it, and what would settle an open question is sized "
+        "for it. Stored for B's task in the database, shared with `noisefloor-cli zones --task T "
+        "--matters D`; a task without its own uses its watch threshold."));
 
-    m_badge->setText(QStringLiteral("no comparison"));
-    m_badge->setStyleSheet(badgeStyle(stats::Verdict::Inconclusive));
-    m_newQuestions->setWordWrap(true);
+    m_prompt->setWordWrap(true);
+    m_prompt->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    m_prompt->setTextFormat(Qt::RichText);
+    m_prompt->setContentsMargins(24, 48, 24, 24);
+
+    m_badge->setWordWrap(true);
+    m_badge->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -98,12 +137,12 @@ ComparePage::ComparePage(QWidget* parent)
     pick->addWidget(m_delta, 1, 3);
     pick->setColumnStretch(1, 1);
 
-    auto* verdictRow = new QHBoxLayout;
-    verdictRow->addWidget(m_badge);
-    verdictRow->addWidget(m_newQuestions, 1);
-    verdictRow->addWidget(m_more);
+    // What would settle it, with the button that does it beside the words.
+    auto* settleRow = new QHBoxLayout;
+    settleRow->addWidget(m_settle, 1);
+    settleRow->addWidget(m_more, 0, Qt::AlignTop);
 
-    auto* detailsScroll = new QScrollArea(this);
+    auto* detailsScroll = new QScrollArea(m_resultPanel);
     detailsScroll->setWidget(m_details);
     detailsScroll->setWidgetResizable(true);
     detailsScroll->setFrameShape(QFrame::NoFrame);
@@ -112,32 +151,37 @@ ComparePage::ComparePage(QWidget* parent)
     body->addWidget(detailsScroll, 1);
     body->addWidget(m_subjects, 1);
 
+    auto* result = new QVBoxLayout(m_resultPanel);
+    result->setContentsMargins(0, 0, 0, 0);
+    result->addWidget(m_badge);
+    result->addWidget(m_beyondNoise);
+    result->addWidget(m_matters);
+    result->addWidget(m_newQuestions);
+    result->addWidget(m_checks);
+    result->addLayout(settleRow);
+    result->addWidget(m_environment);
+    result->addLayout(body, 1);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(pick);
-    layout->addLayout(verdictRow);
-    layout->addWidget(m_environment);
-    layout->addLayout(body, 1);
+    layout->addWidget(m_prompt, 1);
+    layout->addWidget(m_resultPanel, 1);
 
     connect(m_a, &QComboBox::currentIndexChanged, this, &ComparePage::recompute);
     connect(m_b, &QComboBox::currentIndexChanged, this, &ComparePage::recompute);
-    connect(m_delta, &QDoubleSpinBox::editingFinished, this, &ComparePage::recompute);
+    connect(m_delta, &QDoubleSpinBox::valueChanged, this, &ComparePage::onDeltaEdited);
     connect(m_swap, &QPushButton::clicked, this, [this] {
         const qint64 a = m_a->currentData().toLongLong();
         const qint64 b = m_b->currentData().toLongLong();
         if (a > 0 && b > 0)
             setPair(b, a);
     });
-    connect(m_more, &QPushButton::clicked, this, [this] {
-        if (!m_result)
-            return;
-        if (const auto more = analysis::moreRepeatsNeeded(*m_result))
-            Q_EMIT moreRepeatsRequested(m_resultA, m_resultB, m_pinnedRunA ? 0 : static_cast<int>(more->a),
-                                        static_cast<int>(more->b));
-    });
+    connect(m_more, &QPushButton::clicked, this, &ComparePage::askForMoreRepeats);
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
         if (m_pendingGeneration == m_generation)
             showOutcome(m_watcher.result());
     });
+    clearResult({});
 }
 
 ComparePage::~ComparePage()
@@ -148,8 +192,9 @@ ComparePage::~ComparePage()
 void ComparePage::setStore(const store::Store* store)
 {
     m_store = store;
-    if (m_store)
-        m_delta->setValue(analysis::zoneThresholds(*m_store).watch);
+    // The stored value is read again at the next comparison (the settings may have changed).
+    m_deltaTask = 0;
+    m_deltaEdited = false;
 }
 
 void ComparePage::setGroups(const std::vector<store::GroupRow>& groups, bool compareNow)
@@ -183,7 +228,7 @@ void ComparePage::setPair(qint64 groupA, qint64 groupB)
         const QSignalBlocker blockA(m_a);
         const QSignalBlocker blockB(m_b);
         m_a->setCurrentIndex(std::max(0, m_a->findData(groupA)));
-        m_b->setCurrentIndex(m_b->findData(groupB));
+        m_b->setCurrentIndex(groupB > 0 ? m_b->findData(groupB) : -1);
     }
     recompute();
 }
@@ -193,21 +238,49 @@ bool ComparePage::busy() const
     return m_watcher.isRunning();
 }
 
+bool ComparePage::promptShown() const
+{
+    return !m_prompt->isHidden();
+}
+
+void ComparePage::showStoredDelta()
+{
+    const QSignalBlocker block(m_delta);
+    m_delta->setValue(analysis::differenceThatMatters(*m_store, m_deltaTask));
+}
+
+void ComparePage::onDeltaEdited(double points)
+{
+    if (!m_store || m_deltaTask <= 0)
+        return;
+    m_deltaEdited = true;
+    Q_EMIT differenceThatMattersChanged(m_deltaTask, points);
+    recompute();
+}
+
 void ComparePage::recompute()
 {
     ++m_generation;
     // Nothing of the previous pair may be acted on while this one computes.
     m_result.reset();
     m_more->hide();
+    if (m_moreBox)
+        m_moreBox->close();
     const qint64 b = m_b->currentData().toLongLong();
     if (!m_store || b <= 0) {
-        clearResult(QStringLiteral("Choose two config groups on the same task."));
+        clearResult({});
         return;
     }
     try {
         const auto groupB = m_store->group(b);
         if (!groupB)
             return clearResult(QStringLiteral("Group %1 is no longer in the database.").arg(b));
+        if (groupB->taskId != m_deltaTask) {
+            m_deltaTask = groupB->taskId;
+            m_deltaEdited = false;
+        }
+        if (!m_deltaEdited)
+            showStoredDelta();
         stats::GroupData dataA;
         m_pinnedRunA = false;
         qint64 groupA = m_a->currentData().toLongLong();
@@ -215,8 +288,11 @@ void ComparePage::recompute()
         if (groupA == 0) {
             const auto pin = analysis::pinForTask(*m_store, groupB->taskId);
             if (!pin)
-                return clearResult(QStringLiteral("No baseline is pinned for this task: pin a run or a group "
-                                                  "from the History tab or the browser's context menu."));
+                return clearResult(
+                    QStringLiteral("Group %1 is chosen as B, and no baseline is pinned for its task "
+                                   "to compare it with (pin a run or a group from the History tab "
+                                   "or the browser's menu).")
+                        .arg(b));
             if (pin->kind == analysis::Pin::Kind::Run) {
                 dataA = analysis::loadRunData(*m_store, pin->id);
                 groupA = m_store->run(pin->id)->configId;
@@ -227,31 +303,40 @@ void ComparePage::recompute()
             }
             labelA = QStringLiteral("pinned ") + QString::fromStdString(pin->label());
         } else {
+            const auto rowA = m_store->group(groupA);
+            if (rowA && rowA->taskId != groupB->taskId)
+                return clearResult(QStringLiteral("Group %1 and group %2 are on different tasks (%3, %4): a "
+                                                  "comparison needs the same questions.")
+                                       .arg(groupA)
+                                       .arg(b)
+                                       .arg(QString::fromStdString(rowA->taskLabel),
+                                            QString::fromStdString(groupB->taskLabel)));
             dataA = analysis::loadGroupData(*m_store, groupA);
         }
         if (groupA == b && !m_pinnedRunA)
             return clearResult(QStringLiteral("A and B are the same group: choose another for one of them."));
         auto dataB = analysis::loadGroupData(*m_store, b);
-        stats::CompareOptions options;
-        options.thresholds = analysis::zoneThresholds(*m_store);
-        options.deltaUserPoints = m_delta->value();
+        const stats::CompareOptions options =
+            analysis::compareOptions(*m_store, groupB->taskId, m_delta->value());
 
         m_environmentLines.clear();
         for (const auto& difference : analysis::environmentDifferences(*m_store, groupA, b))
-            m_environmentLines.emplace_back(difference.key, "A " + difference.valuesA + "; B " + difference.valuesB);
+            m_environmentLines.emplace_back(difference.key,
+                                            "A " + difference.valuesA + "; B " + difference.valuesB);
         m_labelA = labelA;
         m_labelB = m_b->currentText();
         m_resultA = groupA;
         m_resultB = b;
         m_pendingGeneration = m_generation;
-        m_badge->setText(QStringLiteral("comparing…"));
-        m_watcher.setFuture(QtConcurrent::run([a = std::move(dataA), b = std::move(dataB), options]() -> Outcome {
-            try {
-                return {stats::compare(a, b, options), {}};
-            } catch (const std::exception& e) {
-                return {std::nullopt, QString::fromUtf8(e.what())};
-            }
-        }));
+        showComputing();
+        m_watcher.setFuture(
+            QtConcurrent::run([a = std::move(dataA), b = std::move(dataB), options]() -> Outcome {
+                try {
+                    return {stats::compare(a, b, options), {}};
+                } catch (const std::exception& e) {
+                    return {std::nullopt, QString::fromUtf8(e.what())};
+                }
+            }));
     } catch (const std::exception& e) {
         clearResult(QString::fromUtf8(e.what()));
     }
@@ -260,14 +345,31 @@ void ComparePage::recompute()
 void ComparePage::clearResult(const QString& message)
 {
     m_result.reset();
-    m_badge->setText(QStringLiteral("no comparison"));
-    m_badge->setStyleSheet(badgeStyle(stats::Verdict::Inconclusive));
-    m_newQuestions->setText(message);
-    m_details->clear();
-    m_environment->hide();
+    m_badge->clear();
     m_more->hide();
     m_subjects->setDeltas({});
+    QString text = QStringLiteral("<p style='font-size:13pt'><b>%1</b></p>").arg(kPrompt.toHtmlEscaped());
+    if (!message.isEmpty())
+        text += QStringLiteral("<p>%1</p>").arg(message.toHtmlEscaped());
+    text +=
+        QStringLiteral("<p style='color:gray'>Ctrl-click a second group in the browser: the group selected "
+                       "last is B, the candidate; the one before it A, the baseline.</p>");
+    m_prompt->setText(text);
+    m_resultPanel->hide();
+    m_prompt->show();
     Q_EMIT comparisonFinished();
+}
+
+void ComparePage::showComputing()
+{
+    m_badge->setText(QStringLiteral("comparing…"));
+    m_badge->setStyleSheet(badgeStyle("#6b7280"));
+    m_badge->setToolTip({});
+    // The previous answers stay in place, greyed, so the page does not jump while it computes.
+    for (QLabel* label : {m_beyondNoise, m_matters, m_newQuestions, m_checks, m_settle, m_details})
+        label->setEnabled(false);
+    m_prompt->hide();
+    m_resultPanel->show();
 }
 
 void ComparePage::showOutcome(const Outcome& outcome)
@@ -279,39 +381,17 @@ void ComparePage::showOutcome(const Outcome& outcome)
     m_result = outcome.comparison;
     const auto& c = *m_result;
     m_badge->setText(QString::fromStdString(analysis::verdictBadge(c)));
-    m_badge->setStyleSheet(badgeStyle(c.verdict));
+    m_badge->setStyleSheet(badgeStyle(verdictColor(c.verdict)));
     m_badge->setToolTip(QString::fromStdString(analysis::verdictWords(c)));
-    m_newQuestions->setText(QStringLiteral("<b>On new questions:</b> ") +
-                            QString::fromStdString(c.newQuestions).toHtmlEscaped());
-
-    QString html = QStringLiteral("<p><b>A</b> %1: %2 runs, mean %3, sd %4<br><b>B</b> %5: %6 runs, mean %7, sd %8</p>")
-                       .arg(m_labelA.toHtmlEscaped())
-                       .arg(c.runsA)
-                       .arg(points(c.meanA), c.sdA ? points(*c.sdA) : QStringLiteral("–"), m_labelB.toHtmlEscaped())
-                       .arg(c.runsB)
-                       .arg(points(c.meanB), c.sdB ? points(*c.sdB) : QStringLiteral("–"));
-    html += QStringLiteral("<p><b>Δ B − A = %1 points</b></p>").arg(signedPoints(c.delta));
-    html += QStringLiteral("<p><b>Beyond run-to-run noise on this item set?</b><br>%1: 95% CI %2, t %3, df %4, "
-                           "p %5<br>minimum detectable difference %6 points (α 0.05, power 0.8)<br>%7</p>")
-                .arg(QString::fromLatin1(stats::runTestMethodName(c.runTest.method)), intervalPoints(c.runTest.ci95),
-                     optionalNumber(c.runTest.t, 3), optionalNumber(c.runTest.df, 1), pValueText(c.runTest.p).toHtmlEscaped(),
-                     c.mde ? points(*c.mde) : QStringLiteral("–"),
-                     QString::fromStdString(analysis::verdictWords(c)).toHtmlEscaped());
-    html += QStringLiteral("<p><b>Would it hold on new questions?</b><br>paired over %1 items: 95% CI %2, z %3, "
-                           "p %4, item correlation %5<br>McNemar on majority answers: b %6, c %7 (%8), p %9<br>"
-                           "paired bootstrap (%10 resamples): 95% CI %11</p>")
-                .arg(c.paired.nItems)
-                .arg(intervalPoints(c.paired.ci95), optionalNumber(c.paired.z, 3), pValueText(c.paired.p).toHtmlEscaped(),
-                     optionalNumber(c.paired.correlation, 3))
-                .arg(c.mcnemar.b)
-                .arg(c.mcnemar.c)
-                .arg(c.mcnemar.exact ? QStringLiteral("exact binomial") : QStringLiteral("χ², continuity corrected"),
-                     pValueText(c.mcnemar.p).toHtmlEscaped())
-                .arg(c.bootstrap.resamples)
-                .arg(intervalPoints(c.bootstrap.ci95));
-    for (const auto& note : c.notes)
-        html += QStringLiteral("<p><i>note: %1</i></p>").arg(QString::fromStdString(note).toHtmlEscaped());
-    m_details->setText(html);
+    const comparetext::AnswerLines lines = comparetext::answerLines(c);
+    m_beyondNoise->setText(lines.beyondNoise);
+    m_matters->setText(lines.matters);
+    m_newQuestions->setText(lines.newQuestions);
+    m_checks->setText(lines.checks);
+    m_settle->setText(lines.settle);
+    m_details->setText(comparetext::detailsHtml(c, m_labelA, m_labelB));
+    for (QLabel* label : {m_beyondNoise, m_matters, m_newQuestions, m_checks, m_settle, m_details})
+        label->setEnabled(true);
 
     if (m_environmentLines.empty()) {
         m_environment->hide();
@@ -324,26 +404,10 @@ void ComparePage::showOutcome(const Outcome& outcome)
                                lines.join(u'\n'));
         m_environment->show();
     }
-
-    // Imported runs have no model file here to run again: no button that can only say so.
-    auto imported = [this](qint64 group) {
-        const auto row = m_store ? m_store->group(group) : std::nullopt;
-        return row && m_store->model(row->modelId).kind == "imported";
-    };
-    auto more = analysis::moreRepeatsNeeded(c);
-    if (more && m_pinnedRunA)
-        more->a = 0; // a pinned run is one run: repeats of its group would not move it
-    const bool runnable = more && !(more->a > 0 && imported(m_resultA)) && !(more->b > 0 && imported(m_resultB));
-    if (runnable && (more->b > 0 || !m_pinnedRunA)) {
-        m_more->setText(QStringLiteral("Run %1 more repeats").arg(more->total()));
-        m_more->setToolTip(QStringLiteral("%1 more on A and %2 more on B, with the same configs and new seeds")
-                               .arg(more->a)
-                               .arg(more->b));
-        m_more->show();
-    } else {
-        m_more->hide();
-    }
+    updateMoreButton();
     m_subjects->setDeltas(c.subjects);
+    m_prompt->hide();
+    m_resultPanel->show();
     Q_EMIT comparisonFinished();
 }
 

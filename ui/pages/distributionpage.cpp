@@ -3,6 +3,7 @@
 #include "charts/distributionchart.h"
 #include "pages/summarytext.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,6 +14,7 @@ namespace nf::ui {
 
 DistributionPage::DistributionPage(QWidget* parent)
     : QWidget(parent), m_chart(new DistributionChart(this)), m_style(new QComboBox(this)),
+      m_zoom(new QCheckBox(QStringLiteral("&Zoom each group to its own spread"), this)),
       m_summary(new QLabel(this))
 {
     setObjectName(QStringLiteral("distributionPage"));
@@ -21,9 +23,15 @@ DistributionPage::DistributionPage(QWidget* parent)
     m_style->addItem(QStringLiteral("Box plot"));
     m_style->addItem(QStringLiteral("Histogram"));
     connect(m_style, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_chart->setStyle(index == 0 ? DistributionChart::Style::BoxPlot : DistributionChart::Style::Histogram);
+        m_chart->setStyle(index == 0 ? DistributionChart::Style::BoxPlot
+                                     : DistributionChart::Style::Histogram);
     });
     connect(m_chart, &ChartWidget::runClicked, this, &DistributionPage::runClicked);
+    m_zoom->setObjectName(QStringLiteral("zoomEachGroup"));
+    m_zoom->setToolTip(QStringLiteral("Draw each run as its deviation in points from its group's reference, "
+                                      "every group centred at 0, so that groups far apart each show their "
+                                      "own spread. Tooltips still give each run's accuracy."));
+    connect(m_zoom, &QCheckBox::toggled, m_chart, &DistributionChart::setZoomEachGroup);
 
     m_summary->setObjectName(QStringLiteral("distributionSummary"));
     m_summary->setWordWrap(true);
@@ -38,6 +46,8 @@ DistributionPage::DistributionPage(QWidget* parent)
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(QStringLiteral("Show runs over a"), this));
     controls->addWidget(m_style);
+    controls->addSpacing(16);
+    controls->addWidget(m_zoom);
     controls->addStretch();
 
     auto* layout = new QVBoxLayout(this);

@@ -3,10 +3,10 @@
 #include "groupanalysis.h"
 
 #include <QWidget>
-
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QCheckBox;
 class QComboBox;
 class QLabel;
 QT_END_NAMESPACE
@@ -17,7 +17,8 @@ class ChartWidget;
 class DistributionChart;
 
 // Tab 1: every selected group's runs over its box plot or histogram, with the zones drawn around
-// the reference, and each group's summary beneath.
+// the reference (or, zoomed, every group's runs as deviations around 0), and each group's summary
+// beneath.
 class DistributionPage : public QWidget
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ Q_SIGNALS:
 private:
     DistributionChart* m_chart;
     QComboBox* m_style;
+    QCheckBox* m_zoom;
     QLabel* m_summary;
 };
 

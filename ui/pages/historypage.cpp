@@ -1,6 +1,8 @@
 #include "pages/historypage.h"
 
+#include "analysis/number_text.h"
 #include "charts/historychart.h"
+#include "stats/control_rules.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -10,7 +12,8 @@
 namespace nf::ui {
 
 HistoryPage::HistoryPage(QWidget* parent)
-    : QWidget(parent), m_chart(new HistoryChart(this)), m_xAxis(new QComboBox(this)), m_flags(new QLabel(this))
+    : QWidget(parent), m_chart(new HistoryChart(this)), m_xAxis(new QComboBox(this)),
+      m_flags(new QLabel(this))
 {
     setObjectName(QStringLiteral("historyPage"));
     m_chart->setObjectName(QStringLiteral("historyChart"));
@@ -27,13 +30,13 @@ HistoryPage::HistoryPage(QWidget* parent)
     m_xAxis->addItem(QStringLiteral("Run time"), static_cast<int>(HistoryChart::XAxis::Time));
     m_xAxis->setToolTip(QStringLiteral("Place the runs by their order of start, or at their start time"));
     m_chart->setXAxis(HistoryChart::XAxis::RunOrder);
-    connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this] {
-        m_chart->setXAxis(static_cast<HistoryChart::XAxis>(m_xAxis->currentData().toInt()));
-    });
+    connect(m_xAxis, &QComboBox::currentIndexChanged, this,
+            [this] { m_chart->setXAxis(static_cast<HistoryChart::XAxis>(m_xAxis->currentData().toInt())); });
     auto* xLabel = new QLabel(QStringLiteral("&X axis:"), this);
     xLabel->setBuddy(m_xAxis);
 
-    auto* hint = new QLabel(QStringLiteral("Right-click a run to pin it (or its group) as the baseline."), this);
+    auto* hint =
+        new QLabel(QStringLiteral("Right-click a run to pin it (or its group) as the baseline."), this);
     hint->setEnabled(false);
     auto* top = new QHBoxLayout;
     top->addWidget(hint, 1);
@@ -57,12 +60,15 @@ void HistoryPage::setGroups(const std::vector<GroupAnalysis>& groups)
                 continue;
             QStringList rules;
             for (const auto& rule : run.rules)
-                rules << QString::fromStdString(rule);
-            lines << QStringLiteral("run %1 (group %2, seed %3): %4")
+                rules << QString::fromStdString(stats::ruleWords(rule));
+            const QString z =
+                run.z ? QStringLiteral(", z %1").arg(QString::fromStdString(analysis::fixedText(*run.z, 1)))
+                      : QString();
+            lines << QStringLiteral("run %1 (group %2, seed %3%4): %5")
                          .arg(run.id)
                          .arg(group.group.id)
                          .arg(run.seed)
-                         .arg(rules.join(QStringLiteral("; ")));
+                         .arg(z, rules.join(QStringLiteral("; ")));
         }
     }
     m_flags->setText(lines.isEmpty() ? QStringLiteral("No run is flagged by the control-chart rules.")

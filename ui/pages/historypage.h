@@ -3,7 +3,6 @@
 #include "groupanalysis.h"
 
 #include <QWidget>
-
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -16,8 +15,8 @@ namespace nf::ui {
 class ChartWidget;
 class HistoryChart;
 
-// Tab 2: accuracy against run order or run time (the user picks), the group means, zone bands, control-rule flags and the
-// pinned baseline. Pinning is asked for through the chart's context menu.
+// Tab 2: accuracy against run order or run time (the user picks), the group means, zone bands, control-rule
+// flags and the pinned baseline. Pinning is asked for through the chart's context menu.
 class HistoryPage : public QWidget
 {
     Q_OBJECT

@@ -20,8 +20,9 @@ constexpr int kQuestionMinimumWidth = 240; // pixels
 } // namespace
 
 ItemsPage::ItemsPage(QWidget* parent)
-    : QWidget(parent), m_header(new QLabel(this)), m_filter(new QLineEdit(this)), m_subject(new QComboBox(this)),
-      m_table(new QTableView(this)), m_model(new FlipItemsModel(this)), m_proxy(new FlipItemsProxy(this))
+    : QWidget(parent), m_header(new QLabel(this)), m_filter(new QLineEdit(this)),
+      m_subject(new QComboBox(this)), m_table(new QTableView(this)), m_model(new FlipItemsModel(this)),
+      m_proxy(new FlipItemsProxy(this))
 {
     setObjectName(QStringLiteral("itemsPage"));
     m_header->setObjectName(QStringLiteral("itemsHeader"));
@@ -35,7 +36,7 @@ ItemsPage::ItemsPage(QWidget* parent)
     m_proxy->setSourceModel(m_model);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(FlipItemsModel::FlipRateColumn, Qt::AscendingOrder);
+    m_table->sortByColumn(FlipItemsModel::CorrectRateColumn, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(kFlipThumbnailSize + 4);
     m_table->setIconSize(QSize(kFlipThumbnailSize, kFlipThumbnailSize));
@@ -46,9 +47,8 @@ ItemsPage::ItemsPage(QWidget* parent)
     m_table->setAlternatingRowColors(true);
 
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &FlipItemsProxy::setFilterText);
-    connect(m_subject, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_proxy->setSubject(index <= 0 ? QString() : m_subject->itemText(index));
-    });
+    connect(m_subject, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_proxy->setSubject(index <= 0 ? QString() : m_subject->itemText(index)); });
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] { show(m_watcher.result()); });
 
     auto* controls = new QHBoxLayout;
@@ -78,7 +78,8 @@ void ItemsPage::setGroup(qint64 groupId, const QString& title)
     m_title = title;
     if (groupId <= 0 || m_databasePath.isEmpty()) {
         m_model->setFlipItems({});
-        m_header->setText(QStringLiteral("Select a config group to see the items whose answers change between its runs."));
+        m_header->setText(
+            QStringLiteral("Select a config group to see the items whose answers change between its runs."));
         return;
     }
     m_header->setText(QStringLiteral("Reading the items of group %1…").arg(groupId));
@@ -106,14 +107,15 @@ void ItemsPage::show(const Outcome& outcome)
         return; // a group the user has since left
     }
     const auto& data = *outcome.data;
-    QString header = QStringLiteral("<b>%1</b><br>%2 of %3 items flip across %4 runs")
+    QString header = QStringLiteral("<b>%1</b><br>%2 of %3 items flip: some of the %4 runs answer them "
+                                    "correctly, others do not")
                          .arg(m_title.toHtmlEscaped())
                          .arg(data.items.size())
                          .arg(data.itemsSeen)
                          .arg(data.countedRuns);
     if (data.runsForMajority < data.countedRuns)
         header += QStringLiteral("; the majority answer reads the latest %1 runs").arg(data.runsForMajority);
-    header += QStringLiteral(". Flip rate: the share of runs that answered the item correctly.");
+    header += QStringLiteral(". Correct rate: the share of runs that answered the item correctly.");
     if (data.choiceLetters && !data.questions)
         header += QStringLiteral(" The task's questions could not be read from %1 (moved or changed since).")
                       .arg(QString::fromStdString(data.task.path).toHtmlEscaped());

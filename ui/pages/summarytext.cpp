@@ -7,13 +7,12 @@ namespace nf::ui {
 
 QString points(double fraction, int decimals)
 {
-    return QString::number(fraction * 100.0, 'f', decimals);
+    return QString::fromStdString(analysis::fixedText(fraction * 100.0, decimals));
 }
 
 QString signedPoints(double fraction, int decimals)
 {
-    const QString text = points(fraction, decimals);
-    return fraction >= 0 ? u'+' + text : text;
+    return QString::fromStdString(analysis::signedPointsText(fraction, decimals));
 }
 
 // The CLI's formatting (core/analysis/number_text.h), with an en dash for an absent value.
@@ -35,22 +34,27 @@ QString pValueText(std::optional<double> p)
 QString summaryHtml(const GroupAnalysis& analysis)
 {
     const QString title = QString::fromStdString(analysis.title).toHtmlEscaped();
+    // What the zones are measured in decides how every number below reads: said first.
+    const QString unitNote = noiseUnitNoteHtml({&analysis});
+    QString html = unitNote.isEmpty() ? QString() : unitNote + QStringLiteral("<br>");
     if (!analysis.summary)
-        return QStringLiteral("<b>%1</b><br>No completed runs yet.").arg(title);
+        return html + QStringLiteral("<b>%1</b><br>No completed runs yet.").arg(title);
     const auto& s = *analysis.summary;
-    QString html = QStringLiteral("<b>%1</b><br>").arg(title);
+    html += QStringLiteral("<b>%1</b><br>").arg(title);
     html += QStringLiteral("%1 runs · mean <b>%2</b> · sd %3 · range %4 · 95% CI %5 · next run %6<br>")
                 .arg(s.n)
                 .arg(points(s.mean), s.sd ? points(*s.sd) : QStringLiteral("–"), points(s.range),
                      intervalPoints(s.ci95), intervalPoints(s.pi95));
-    html += QStringLiteral("reference %1 = %2").arg(QString::fromStdString(s.referenceLabel), points(s.reference));
+    html += QStringLiteral("reference %1 = %2")
+                .arg(QString::fromStdString(s.referenceLabel), points(s.reference));
     if (s.noiseFloorPoints)
-        html += QStringLiteral(" · expected seed noise ±%1 points (95%)").arg(*s.noiseFloorPoints, 0, 'f', 2);
+        html += QStringLiteral(" · expected seed noise ±%1 points (95%)")
+                    .arg(points(*s.noiseFloorPoints / 100.0));
     if (s.flipRate)
         html += QStringLiteral(" · %1 of %2 items flip (%3%)")
                     .arg(s.flipItems)
                     .arg(s.nItems)
-                    .arg(*s.flipRate * 100.0, 0, 'f', 1);
+                    .arg(QString::fromStdString(analysis::fixedText(*s.flipRate * 100.0, 1)));
     if (s.seQuestion)
         html += QStringLiteral(" · new-questions SE %1").arg(points(*s.seQuestion));
     int counts[4] = {0, 0, 0, 0};
@@ -63,7 +67,12 @@ QString summaryHtml(const GroupAnalysis& analysis)
                     .arg(zoneColor(z).name(), zoneName(z))
                     .arg(counts[zone]);
     }
-    if (s.thresholdBelowNoise)
+    // The bounds the counts are over, in points: a reader of a noise-unit group sees both.
+    const stats::ZoneThresholds& t = s.zones.thresholds;
+    html += QStringLiteral("(zones at ±%1, %2, %3 points)")
+                .arg(points(t.watch / 100.0), points(t.elevated / 100.0), points(t.suspicious / 100.0));
+    // Zones in noise units already allow for the noise (said first); in points they may not.
+    if (s.thresholdBelowNoise && s.zones.unit == stats::ZoneUnit::Points)
         html += QStringLiteral("<br><i>The watch threshold is below this item set's own seed noise: "
                                "expect runs in the watch zone by chance alone.</i>");
     return html;

@@ -8,11 +8,13 @@
 
 namespace nf::ui {
 
-QString points(double fraction, int decimals = 2);          // 0.86134 -> "86.13"
-QString signedPoints(double fraction, int decimals = 2);    // 0.0042 -> "+0.42"
+QString points(double fraction, int decimals = 2);                   // 0.86134 -> "86.13"
+QString signedPoints(double fraction, int decimals = 2);             // 0.0042 -> "+0.42"
 QString intervalPoints(const std::optional<stats::Interval>& range); // "[85.90, 86.40]" or "–"
-QString optionalNumber(std::optional<double> value, int decimals);  // "1.234" or "–"
-QString pValueText(std::optional<double> p);                       // "0.0035", "< 0.0001", "–"
+QString optionalNumber(std::optional<double> value, int decimals);   // "1.234" or "–"
+QString pValueText(std::optional<double> p);                         // "0.0035", "< 0.0001", "–"
+// The group's statistics as a few lines of HTML; first, where its zones are in noise units, the
+// sentence that says so and why.
 QString summaryHtml(const GroupAnalysis& analysis);
 
 } // namespace nf::ui

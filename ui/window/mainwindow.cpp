@@ -168,6 +168,7 @@ void MainWindow::buildLayout()
     connect(m_history, &HistoryPage::pinGroupRequested, this, &MainWindow::pinGroup);
     connect(m_history, &HistoryPage::unpinRequested, this, &MainWindow::unpin);
     connect(m_compare, &ComparePage::moreRepeatsRequested, this, &MainWindow::queueMoreRepeats);
+    connect(m_compare, &ComparePage::differenceThatMattersChanged, this, &MainWindow::storeDifferenceThatMatters);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -282,6 +283,7 @@ bool MainWindow::openDatabase(const QString& path, QString* error, bool remember
     m_comparedGroups.clear();
     m_compare->setGroups({}); // nothing of the previous database stays on the Compare tab
     m_groupIds.clear();
+    m_selectionOrder.clear();
     m_runIds.clear();
     m_dataVersion = -1;
     refresh();
@@ -354,6 +356,7 @@ void MainWindow::refresh()
         if (m_model->browserData().findGroup(id))
             kept << id;
     m_groupIds = kept;
+    m_selectionOrder.removeIf([this](qint64 id) { return !m_model->browserData().findGroup(id); });
     std::fill(std::begin(m_pageDirty), std::end(m_pageDirty), true);
     updatePages();
     qCDebug(lcTiming, "refresh: load %.1f ms, browser %.1f ms, compare list %.1f ms, pages %.1f ms", loaded / 1e6,
@@ -404,8 +407,15 @@ void MainWindow::onSelectionChanged()
     if (!runs.isEmpty())
         showRunDetails(runs.back());
     // Selecting a run of a group already shown keeps the groups shown (a click on a chart point).
-    if (!(runs.size() == 1 && unique.size() == 1 && m_groupIds.contains(unique.front())))
+    if (!(runs.size() == 1 && unique.size() == 1 && m_groupIds.contains(unique.front()))) {
         m_groupIds = unique;
+        // Groups keep the order they were selected in (the view lists a selection in its own
+        // order): the Compare tab takes the two most recent.
+        m_selectionOrder.removeIf([&unique](qint64 id) { return !unique.contains(id); });
+        for (const qint64 id : std::as_const(unique))
+            if (!m_selectionOrder.contains(id))
+                m_selectionOrder << id;
+    }
     m_highlightedRun = runs.size() == 1 ? runs.front() : 0;
     std::fill(std::begin(m_pageDirty), std::end(m_pageDirty), true);
     updatePages();
@@ -447,17 +457,15 @@ void MainWindow::updatePage(int index)
             for (const auto& group : m_model->browserData().groups)
                 groups.push_back(group.row);
             // Compared here only when the selection (and so the pair) stays as it was.
-            m_compare->setGroups(groups, m_comparedGroups == m_groupIds);
+            m_compare->setGroups(groups, m_comparedGroups == m_selectionOrder);
             m_compareGroupsStale = false;
         }
         // The browser's selection picks A and B when it changes; a data refresh keeps the user's
         // own choice in the combo boxes and only recomputes.
-        if (m_comparedGroups != m_groupIds) {
-            m_comparedGroups = m_groupIds;
-            if (m_groupIds.size() >= 2)
-                m_compare->setPair(m_groupIds[0], m_groupIds[1]);
-            else if (m_groupIds.size() == 1)
-                m_compare->setPair(0, m_groupIds[0]);
+        if (m_comparedGroups != m_selectionOrder) {
+            m_comparedGroups = m_selectionOrder;
+            const auto [a, b] = comparablePair();
+            m_compare->setPair(a, b);
         }
         break;
     case Tab::Items:
@@ -493,8 +501,29 @@ void MainWindow::selectGroups(const QList<qint64>& groupIds)
     }
     m_browser->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_groupIds = groupIds; // in the caller's order: the first is A on the Compare tab
+    m_selectionOrder.clear();
+    for (const qint64 id : groupIds)
+        if (!m_selectionOrder.contains(id))
+            m_selectionOrder << id;
     std::fill(std::begin(m_pageDirty), std::end(m_pageDirty), true);
     updatePages();
+}
+
+QPair<qint64, qint64> MainWindow::comparablePair() const
+{
+    auto taskOf = [this](qint64 group) {
+        const auto* found = m_model->browserData().findGroup(group);
+        return found ? found->row.taskId : int64_t(-1);
+    };
+    for (qsizetype later = m_selectionOrder.size() - 1; later > 0; --later) {
+        const int64_t task = taskOf(m_selectionOrder[later]);
+        for (qsizetype earlier = later - 1; earlier >= 0; --earlier)
+            if (task >= 0 && taskOf(m_selectionOrder[earlier]) == task)
+                return {m_selectionOrder[earlier], m_selectionOrder[later]};
+    }
+    if (!m_selectionOrder.isEmpty())
+        return {0, m_selectionOrder.back()};
+    return {0, 0};
 }
 
 void MainWindow::selectRun(qint64 runId)

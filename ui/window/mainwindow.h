@@ -119,6 +119,10 @@ private:
     void pinGroup(qint64 groupId);
     void unpin(qint64 taskId);
     void queueMoreRepeats(qint64 groupA, qint64 groupB, int moreA, int moreB);
+    void storeDifferenceThatMatters(qint64 taskId, double points);
+    // The Compare tab's pair: the two most recently selected groups on the same task (A the
+    // earlier), else (0, the last selected) for its task's pinned baseline, else (0, 0).
+    QPair<qint64, qint64> comparablePair() const;
     QList<qint64> selectedRunIds() const;
     ChartWidget* currentChart() const;
 
@@ -166,7 +170,8 @@ private:
     QPointer<QDialog> m_flowDialog; // the Import or Merge dialog open, if any
     QStringList m_pendingMerges;    // databases to merge once it is closed
     QList<qint64> m_runIds;
-    QList<qint64> m_comparedGroups; // the selection the Compare tab's pair was last taken from
+    QList<qint64> m_selectionOrder; // the selected groups, the most recently selected last
+    QList<qint64> m_comparedGroups; // the selection order the Compare tab's pair was last taken from
     std::vector<GroupAnalysis> m_analyses;
     qint64 m_highlightedRun = 0;
     bool m_restoring = false;

@@ -69,7 +69,9 @@ void MainWindow::buildActions()
     edit->addAction(QStringLiteral("&Delete selected runs…"), QKeySequence::Delete, this,
                     [this] { deleteRuns(selectedRunIds()); });
     edit->addSeparator();
-    edit->addAction(QStringLiteral("Zones and &reference…"), QKeySequence::Preferences, this, &MainWindow::editSettings);
+    edit->addAction(QStringLiteral("&Settings (zones, difference that matters, repeats)…"), QKeySequence::Preferences,
+                    this, &MainWindow::editSettings)
+        ->setObjectName(QStringLiteral("settingsAction"));
 
     auto* view = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(QStringLiteral("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refresh);
@@ -123,7 +125,7 @@ void MainWindow::browserContextMenu(const QPoint& position)
         menu.addAction(QStringLiteral("Run 5 more repeats of group %1").arg(groupId), this,
                        [this, groupId] { queueMoreRepeats(0, groupId, 0, 5); });
         if (m_groupIds.size() >= 2)
-            menu.addAction(QStringLiteral("Compare the first two selected groups"), this,
+            menu.addAction(QStringLiteral("Compare the two most recently selected groups"), this,
                            [this] { showTab(Tab::Compare); });
     }
     const auto runs = selectedRunIds();
@@ -280,6 +282,18 @@ void MainWindow::queueMoreRepeats(qint64 groupA, qint64 groupB, int moreA, int m
         return;
     job.title = QStringLiteral("%1 more repeats").arg(moreA + moreB);
     enqueue(std::move(job));
+}
+
+void MainWindow::storeDifferenceThatMatters(qint64 taskId, double points)
+{
+    if (!m_store)
+        return;
+    try {
+        analysis::setDifferenceThatMatters(*m_store, taskId, points);
+    } catch (const std::exception& e) {
+        // The Compare tab still uses the value for this session; say why it was not kept.
+        showError(QStringLiteral("Difference that matters"), QString::fromUtf8(e.what()));
+    }
 }
 
 void MainWindow::onProgress(const EvaluationProgress& progress)

@@ -312,7 +312,9 @@ void MainWindow::editSettings()
 {
     if (!m_store)
         return;
-    SettingsDialog dialog(*m_store, this);
+    // From the Compare tab, the dialog opens on the task compared there.
+    const bool comparing = m_tabs->currentWidget() == m_compare && m_compare->comparison();
+    SettingsDialog dialog(*m_store, this, comparing ? m_compare->taskId() : 0);
     if (dialog.exec() == QDialog::Accepted) {
         m_compare->setStore(m_store.get());
         refresh();

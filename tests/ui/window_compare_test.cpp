@@ -1,0 +1,339 @@
+// The Compare tab answering "is it real?": the badge for each kind of answer, the difference that
+// matters kept for the task, "Run N more repeats" only when repeats would settle it and only after
+// the user has seen the cost, the subject chart's intervals, and which pair the tab opens on.
+
+#include "analysis/settings.h"
+#include "charts/subjectdeltachart.h"
+#include "dialogs/settingsdialog.h"
+#include "models/runbrowsermodel.h"
+#include "pages/comparepage.h"
+#include "window/mainwindow.h"
+#include "window_compare_fixture.h"
+#include "worker/evaluationqueue.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeView>
+
+namespace nf::ui {
+namespace {
+
+using test::CompareFixture;
+
+QMessageBox* openMessageBox(const QString& objectName)
+{
+    for (QWidget* widget : QApplication::topLevelWidgets())
+        for (auto* box : widget->findChildren<QMessageBox*>(objectName))
+            if (box->isVisible())
+                return box;
+    return nullptr;
+}
+
+QModelIndex groupRow(const QAbstractItemModel& model, qint64 groupId, const QModelIndex& parent = {})
+{
+    for (int row = 0; row < model.rowCount(parent); ++row) {
+        const QModelIndex index = model.index(row, 0, parent);
+        if (RunBrowserModel::kindOf(index) == RunBrowserModel::Kind::Group &&
+            index.data(RunBrowserModel::GroupIdRole).toLongLong() == groupId)
+            return index;
+        if (const QModelIndex found = groupRow(model, groupId, index); found.isValid())
+            return found;
+    }
+    return {};
+}
+
+class CompareTab : public ::testing::Test
+{
+protected:
+    // Opens the database (after `prepare` wrote settings into it) at the default window size.
+    void open()
+    {
+        ASSERT_TRUE(window.openDatabase(QString::fromStdString(fixture.path().string())));
+        window.resize(1400, 860);
+        window.show();
+        page = window.comparePage();
+    }
+
+    // Compares the pair on the Compare tab and waits for the answer.
+    bool compare(qint64 a, qint64 b)
+    {
+        window.selectGroups({a, b});
+        window.showTab(MainWindow::Tab::Compare);
+        return settled();
+    }
+
+    bool settled()
+    {
+        return QTest::qWaitFor([&] { return !page->busy() && page->comparison().has_value(); }, 20000);
+    }
+
+    template <typename Widget> Widget* find(const char* name)
+    {
+        auto* widget = page->findChild<Widget*>(QLatin1String(name));
+        EXPECT_NE(widget, nullptr) << name;
+        return widget;
+    }
+
+    void setTaskDelta(double points)
+    {
+        store::Store db(fixture.path());
+        analysis::setDifferenceThatMatters(db, fixture.task, points);
+    }
+
+    void TearDown() override
+    {
+        QSettings().remove(QStringLiteral("compare/maxRepeats"));
+        // An error box from a queue attempt (the fixture's model files do not exist) goes with the test.
+        if (auto* box = openMessageBox(QStringLiteral("errorMessage")))
+            box->close();
+    }
+
+    CompareFixture fixture;
+    MainWindow window;
+    ComparePage* page = nullptr;
+};
+
+TEST_F(CompareTab, CallsARealButNegligibleDifferenceSmallerThanTheOneThatMatters)
+{
+    open();
+    ASSERT_TRUE(compare(fixture.base, fixture.up));
+    EXPECT_EQ(page->comparison()->verdict, stats::Verdict::SmallImprovement);
+    EXPECT_TRUE(page->verdictText().startsWith(
+        QStringLiteral("real improvement of 0.50 points, smaller than the 1.00 that matters")))
+        << page->verdictText().toStdString();
+    auto* badge = find<QLabel>("verdictBadge");
+    EXPECT_TRUE(badge->styleSheet().contains(QStringLiteral("#4b6b8a"))); // blue-grey: real, but negligible
+    EXPECT_TRUE(badge->wordWrap());
+    EXPECT_LE(badge->width(), page->width()); // wraps rather than widening the page
+    EXPECT_TRUE(
+        find<QLabel>("answerBeyondNoise")->text().contains(QStringLiteral("Beyond run-to-run noise?")));
+    EXPECT_TRUE(
+        find<QLabel>("answerMatters")
+            ->text()
+            .contains(QStringLiteral("Does it matter?</b> (difference that matters 1.00 points) no:")))
+        << find<QLabel>("answerMatters")->text().toStdString();
+    EXPECT_TRUE(find<QLabel>("answerNewQuestions")->text().contains(QStringLiteral("not shown")));
+    EXPECT_TRUE(
+        find<QLabel>("settleWords")->text().contains(QStringLiteral("What would settle it:</b> nothing")));
+    EXPECT_FALSE(find<QPushButton>("moreRepeatsButton")->isVisible());
+    const QString report = page->markdownReport(QStringLiteral("chart.png"));
+    EXPECT_TRUE(
+        report.contains(QStringLiteral("**Verdict: real improvement of 0.50 points, smaller than the 1.00 "
+                                       "that matters")));
+    EXPECT_TRUE(report.contains(QStringLiteral("| subject 8 | 20 | 2.00 | 7.00 | +5.00 | [-2.36, 12.36] |")))
+        << report.toStdString();
+}
+
+TEST_F(CompareTab, CallsGroupsWithinTheDifferenceThatMattersEquivalent)
+{
+    open();
+    ASSERT_TRUE(compare(fixture.base, fixture.same));
+    EXPECT_EQ(page->comparison()->verdict, stats::Verdict::Equivalent);
+    EXPECT_EQ(page->verdictText(), QStringLiteral("equivalent within 1.00 points"));
+    EXPECT_TRUE(find<QLabel>("verdictBadge")->styleSheet().contains(QStringLiteral("#4b6b8a")));
+    EXPECT_FALSE(find<QPushButton>("moreRepeatsButton")->isVisible());
+}
+
+TEST_F(CompareTab, OffersNoRepeatsWhenAGroupDoesNotVaryAndTheQuestionsDominate)
+{
+    setTaskDelta(0.5);
+    open();
+    ASSERT_TRUE(compare(fixture.greedy, fixture.shifted));
+    const auto& c = *page->comparison();
+    EXPECT_EQ(c.verdict, stats::Verdict::Inconclusive);
+    EXPECT_EQ(c.settle.kind, stats::SettlePlan::Kind::Items);
+    EXPECT_FALSE(find<QPushButton>("moreRepeatsButton")->isVisible());
+    // The words say what would help instead.
+    EXPECT_TRUE(find<QLabel>("settleWords")->text().contains(QStringLiteral("questions of this kind")))
+        << find<QLabel>("settleWords")->text().toStdString();
+    EXPECT_TRUE(
+        find<QLabel>("verdictBadge")->styleSheet().contains(QStringLiteral("#b86e00"))); // amber: open
+}
+
+TEST_F(CompareTab, ShowsTheCostAndQueuesExactlyThePlannedRepeatsOnceConfirmed)
+{
+    setTaskDelta(4.0);
+    open();
+    ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
+    const auto& c = *page->comparison();
+    ASSERT_EQ(c.settle.kind, stats::SettlePlan::Kind::Repeats);
+    EXPECT_EQ(c.settle.moreA, 8);
+    EXPECT_EQ(c.settle.moreB, 8);
+    auto* more = find<QPushButton>("moreRepeatsButton");
+    ASSERT_TRUE(more->isVisible());
+    EXPECT_EQ(more->text(), QStringLiteral("Run 16 more repeats (about 8 min)"));
+
+    QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
+    more->click();
+    QMessageBox* box = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsConfirm"))) != nullptr; }, 5000));
+    EXPECT_TRUE(box->text().contains(QStringLiteral("8 runs on A (group %1) and 8 runs on B (group %2)")
+                                         .arg(fixture.wide)
+                                         .arg(fixture.wide2)))
+        << box->text().toStdString();
+    EXPECT_TRUE(box->text().contains(QStringLiteral("about 8 min")));
+    EXPECT_TRUE(box->text().contains(QString::fromStdString(c.settle.words)));
+    EXPECT_EQ(requested.count(), 0); // nothing before the answer
+    box->button(QMessageBox::Yes)->click();
+    ASSERT_EQ(requested.count(), 1);
+    const auto arguments = requested.front();
+    EXPECT_EQ(arguments[0].toLongLong(), fixture.wide);
+    EXPECT_EQ(arguments[1].toLongLong(), fixture.wide2);
+    EXPECT_EQ(arguments[2].toInt(), c.settle.moreA);
+    EXPECT_EQ(arguments[3].toInt(), c.settle.moreB);
+}
+
+TEST_F(CompareTab, CancellingTheConfirmationQueuesNothing)
+{
+    setTaskDelta(4.0);
+    open();
+    ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
+    QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
+    find<QPushButton>("moreRepeatsButton")->click();
+    QMessageBox* box = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsConfirm"))) != nullptr; }, 5000));
+    box->button(QMessageBox::Cancel)->click();
+    EXPECT_EQ(requested.count(), 0);
+}
+
+TEST_F(CompareTab, RefusesAPlanAboveTheLimitAndQueuesNothing)
+{
+    open(); // the task's difference that matters is its watch threshold, 1 point: 382 runs
+    ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
+    const auto& c = *page->comparison();
+    ASSERT_EQ(c.settle.kind, stats::SettlePlan::Kind::Repeats);
+    ASSERT_EQ(c.settle.runs(), 382);
+    EXPECT_EQ(SettingsDialog::maxRepeatsAtOnce(), 100);
+    QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
+    find<QPushButton>("moreRepeatsButton")->click();
+    QMessageBox* box = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsRefused"))) != nullptr; }, 5000));
+    EXPECT_TRUE(
+        box->text().startsWith(QStringLiteral("382 runs is more than the limit of 100 set in Settings: ")))
+        << box->text().toStdString();
+    EXPECT_TRUE(box->text().contains(QStringLiteral("What would help instead")));
+    EXPECT_EQ(openMessageBox(QStringLiteral("moreRepeatsConfirm")), nullptr);
+    box->close();
+    EXPECT_EQ(requested.count(), 0);
+    EXPECT_FALSE(window.evaluations()->busy());
+
+    // A lower limit refuses a plan the default would let through.
+    SettingsDialog::setMaxRepeatsAtOnce(10);
+    page->findChild<QDoubleSpinBox*>(QStringLiteral("compareDelta"))->setValue(4.0);
+    ASSERT_TRUE(settled());
+    ASSERT_EQ(page->comparison()->settle.runs(), 16);
+    find<QPushButton>("moreRepeatsButton")->click();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsRefused"))) != nullptr; }, 5000));
+    EXPECT_TRUE(box->text().startsWith(QStringLiteral("16 runs is more than the limit of 10")));
+    box->close();
+    EXPECT_EQ(requested.count(), 0);
+}
+
+TEST_F(CompareTab, StoresTheDifferenceThatMattersForTheTaskAndAnswersAgainstIt)
+{
+    open();
+    ASSERT_TRUE(compare(fixture.base, fixture.up));
+    auto* delta = find<QDoubleSpinBox>("compareDelta");
+    EXPECT_DOUBLE_EQ(delta->value(), 1.0); // the task's watch threshold
+    EXPECT_FALSE(delta->toolTip().isEmpty());
+    EXPECT_EQ(page->comparison()->verdict, stats::Verdict::SmallImprovement);
+
+    delta->setValue(0.05);
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(page->comparison()->verdict, stats::Verdict::Improvement); // 0.50 is ten times what matters now
+    EXPECT_DOUBLE_EQ(page->comparison()->deltaUser, 0.0005);
+    EXPECT_TRUE(analysis::taskHasOwnDifferenceThatMatters(*window.store(), fixture.task));
+    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(*window.store(), fixture.task), 0.05);
+    EXPECT_FALSE(analysis::taskHasOwnDifferenceThatMatters(*window.store(), fixture.otherTask));
+
+    // Another pair on the task answers against the stored value too.
+    ASSERT_TRUE(compare(fixture.base, fixture.same));
+    EXPECT_DOUBLE_EQ(delta->value(), 0.05);
+    EXPECT_DOUBLE_EQ(page->comparison()->deltaUser, 0.0005);
+}
+
+TEST_F(CompareTab, DrawsAWhiskerPerSubjectEqualToItsInterval)
+{
+    setTaskDelta(4.0);
+    open();
+    ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
+    const auto& subjects = page->comparison()->subjects;
+    auto* chart = page->findChild<SubjectDeltaChart*>(QStringLiteral("subjectDeltaChart"));
+    ASSERT_NE(chart, nullptr);
+    EXPECT_TRUE(chart->isVisible());
+    const auto whiskers = chart->whiskers();
+    ASSERT_EQ(whiskers.size(), static_cast<qsizetype>(subjects.size()));
+    const auto range = chart->deltaRange();
+    for (const auto& subject : subjects) {
+        ASSERT_TRUE(subject.ci95.has_value()) << subject.subject;
+        const auto found = std::find_if(whiskers.begin(), whiskers.end(), [&](const auto& whisker) {
+            return whisker.subject == QString::fromStdString(subject.subject);
+        });
+        ASSERT_NE(found, whiskers.end()) << subject.subject;
+        EXPECT_NEAR(found->lo, subject.ci95->lo * 100, 1e-9) << subject.subject;
+        EXPECT_NEAR(found->hi, subject.ci95->hi * 100, 1e-9) << subject.subject;
+        EXPECT_GE(found->lo, range.first) << subject.subject; // on the axis
+        EXPECT_LE(found->hi, range.second) << subject.subject;
+    }
+}
+
+TEST_F(CompareTab, OpensOnTheTwoMostRecentlySelectedComparableGroups)
+{
+    open();
+    auto* browser = window.findChild<QTreeView*>(QStringLiteral("runBrowser"));
+    auto* selection = browser->selectionModel();
+    auto pick = [&](qint64 group, QItemSelectionModel::SelectionFlags how) {
+        const QModelIndex index = groupRow(*browser->model(), group);
+        ASSERT_TRUE(index.isValid()) << group;
+        selection->select(index, how | QItemSelectionModel::Rows);
+    };
+    // Clicked in this order: base, then the group of another task, then up, then same.
+    pick(fixture.base, QItemSelectionModel::ClearAndSelect);
+    pick(fixture.other, QItemSelectionModel::Select);
+    pick(fixture.up, QItemSelectionModel::Select);
+    window.showTab(MainWindow::Tab::Compare);
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(page->groupA(), fixture.base); // the other task's group is skipped
+    EXPECT_EQ(page->groupB(), fixture.up);
+
+    pick(fixture.same, QItemSelectionModel::Select);
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(page->groupA(), fixture.up);
+    EXPECT_EQ(page->groupB(), fixture.same);
+}
+
+TEST_F(CompareTab, AsksForTwoGroupsWhenNoneAreComparable)
+{
+    open();
+    window.selectGroups({fixture.other}); // alone on its task, and nothing pinned there
+    window.showTab(MainWindow::Tab::Compare);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !page->busy(); }, 20000));
+    EXPECT_TRUE(page->promptShown());
+    auto* prompt = find<QLabel>("comparePrompt");
+    EXPECT_TRUE(prompt->isVisible());
+    EXPECT_TRUE(prompt->text().contains(
+        QStringLiteral("Select two groups on the same task in the browser, or pick them above.")));
+    EXPECT_FALSE(find<QLabel>("verdictBadge")->isVisible());
+    EXPECT_FALSE(page->findChild<SubjectDeltaChart*>(QStringLiteral("subjectDeltaChart"))->isVisible());
+    EXPECT_FALSE(page->comparison().has_value());
+
+    window.selectGroups({fixture.base, fixture.up});
+    ASSERT_TRUE(settled());
+    EXPECT_FALSE(page->promptShown());
+    EXPECT_TRUE(find<QLabel>("verdictBadge")->isVisible());
+}
+
+} // namespace
+} // namespace nf::ui
