@@ -132,10 +132,8 @@ QString noiseUnitReason(const stats::ZoneScale& zones)
 {
     if (zones.unit != stats::ZoneUnit::Noise)
         return {};
-    // The statistics say why, then how the zones read ("...; zones are in multiples of ..."):
-    // the how is said here in the app's own words.
-    const std::string& reason = zones.reason;
-    return QString::fromStdString(reason.substr(0, reason.find("; ")));
+    // The how is said here in the app's own words.
+    return QString::fromStdString(zones.why);
 }
 
 QString noiseUnitNoteHtml(const std::vector<const GroupAnalysis*>& groups)

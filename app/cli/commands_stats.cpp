@@ -126,7 +126,9 @@ std::string zonesLine(const stats::ZoneScale& zones)
     std::string line = "zones: normal < " + fixed(t.watch, 2) + " <= watch < " + fixed(t.elevated, 2) +
                        " <= elevated < " + fixed(t.suspicious, 2) + " <= suspicious (points from the reference)";
     if (zones.unit == stats::ZoneUnit::Noise)
-        line += ", that is 2, 3 and 4 noise units of " + fixed(zones.unitPoints, 2) + " points";
+        line += ", that is " + fixed(zones.noiseMultiples.watch, 0) + ", " + fixed(zones.noiseMultiples.elevated, 0) +
+                " and " + fixed(zones.noiseMultiples.suspicious, 0) + " noise units of " + fixed(zones.unitPoints, 2) +
+                " points";
     return line;
 }
 
@@ -483,7 +485,9 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
                           << (task ? (ownThresholds ? " (the task's own)" : " (the database's default)") : "")
                           << '\n'
                           << "  where one item or the item set's seed noise outweighs the watch threshold, the "
-                             "zones are 2, 3 and 4 units of expected noise instead\n";
+                             "zones are "
+                          << stats::kNoiseMultiples.watch << ", " << stats::kNoiseMultiples.elevated << " and "
+                          << stats::kNoiseMultiples.suspicious << " units of expected noise instead\n";
                 if (task)
                     std::cout << "difference that matters: " << fixed(mattersPoints, 2) << " points"
                               << (ownMatters ? " (the task's own)" : " (the task's watch threshold)") << '\n';

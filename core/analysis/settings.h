@@ -30,7 +30,8 @@ bool taskHasOwnThresholds(const store::Store& store, int64_t taskId);
 void setTaskZoneThresholds(store::Store& store, int64_t taskId, const std::optional<stats::ZoneThresholds>& thresholds);
 
 // The difference that matters for a task, in points: its own when set, else the task's watch
-// threshold. Throws nf::InputError for a value that is not a positive number of points.
+// threshold. Throws nf::StoreError for a stored value that is not a positive number of points
+// (a hand edit), naming the key and the command that sets it again.
 double differenceThatMatters(const store::Store& store, int64_t taskId);
 bool taskHasOwnDifferenceThatMatters(const store::Store& store, int64_t taskId);
 void setDifferenceThatMatters(store::Store& store, int64_t taskId, std::optional<double> points);

@@ -1,6 +1,7 @@
 #include "common/text.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 namespace nf {
@@ -33,6 +34,20 @@ std::string fileHead(const std::filesystem::path& path, size_t count)
     in.read(head.data(), static_cast<std::streamsize>(count));
     head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
     return head;
+}
+
+std::string durationText(double seconds)
+{
+    char text[48];
+    if (seconds < 90)
+        std::snprintf(text, sizeof text, "about %.0f s", std::max(1.0, seconds));
+    else if (seconds < 90 * 60)
+        std::snprintf(text, sizeof text, "about %.0f min", seconds / 60);
+    else if (seconds < 48 * 3600)
+        std::snprintf(text, sizeof text, "about %.1f h", seconds / 3600);
+    else
+        std::snprintf(text, sizeof text, "about %.1f days", seconds / 86400);
+    return text;
 }
 
 } // namespace nf

@@ -23,4 +23,8 @@ int64_t lineAtByte(std::string_view text, size_t byte);
 // format by its opening without reading a large file.
 std::string fileHead(const std::filesystem::path& path, size_t count);
 
+// A duration as a person plans with it: "about 40 s", "about 12 min", "about 3.5 h",
+// "about 2.5 days".
+std::string durationText(double seconds);
+
 } // namespace nf

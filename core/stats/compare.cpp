@@ -390,10 +390,6 @@ Comparison compare(const GroupData& a, const GroupData& b, const CompareOptions&
         result.pooledSd = std::sqrt((varianceA + varianceB) / 2.0);
         result.repeatsNeeded = repeatsNeeded(*result.pooledSd, result.deltaUser);
     }
-    if (!result.repeatsNeeded)
-        result.notes.push_back(result.pooledSd && *result.pooledSd == 0.0
-                                   ? "repeats needed: none, the runs do not vary"
-                                   : "repeats needed: undefined without a run-to-run spread");
 
     // Beyond run-to-run noise, and does it matter?
     if (result.runTest.ci95) {
@@ -412,16 +408,17 @@ Comparison compare(const GroupData& a, const GroupData& b, const CompareOptions&
     result.verdict = combinedVerdict(result.beyondNoise, result.matters.answer);
 
     // A single run counts as varying when the other group does: the pooled test takes it so.
-    const auto input = [](const GroupRuns& runs, const GroupRuns& other) {
+    const auto input = [](const GroupRuns& runs, const GroupRuns& other, bool repeatable) {
         SettleInput in;
         in.n = runs.n;
+        in.repeatable = repeatable;
         in.varies = runs.hasSpread || (runs.n == 1 && other.hasSpread);
         in.variance = runs.hasSpread ? runs.variance : (in.varies ? other.variance : 0.0);
         in.secondsPerRun = runs.secondsPerRun;
         return in;
     };
-    result.settle = settlePlan(result, input(runsA, runsB), input(runsB, runsA));
-    result.itemsNotRepeats = result.settle.itemVariance > result.settle.runVariance;
+    result.settle = settlePlan(result, input(runsA, runsB, !options.aIsFixedRun), input(runsB, runsA, true));
+    result.itemsNotRepeats = result.settle.kind == SettlePlan::Kind::Items;
     if (result.settle.kind == SettlePlan::Kind::Items)
         result.notes.push_back("more items, not more repeats, would settle it");
     result.subjects = subjectDeltas(a, b);

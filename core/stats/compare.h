@@ -25,6 +25,8 @@ struct CompareOptions
     // --delta): "does it matter?" is answered against it and what would settle it is sized for it.
     // Empty: the zone-1 threshold, thresholds.watch.
     std::optional<double> deltaUserPoints;
+    // A is a single pinned run, not a group that more runs could join (the app's pinned baseline).
+    bool aIsFixedRun = false;
     ZoneThresholds thresholds;
     int bootstrapResamples = 10000;
     uint64_t bootstrapSeed = 1;
@@ -167,7 +169,7 @@ struct SettlePlan
         Cannot,  // neither would: the runs do not vary and the items are not the reason
     };
     Kind kind = Kind::Nothing;
-    std::string question;          // "whether it matters", "whether it holds on new questions"
+    std::string question;          // "whether it holds on new questions", ...
     int64_t moreA = 0;             // runs to add to A (0 for a group whose runs do not vary)
     int64_t moreB = 0;
     bool aVaries = false;
@@ -236,23 +238,26 @@ Verdict combinedVerdict(BeyondNoise beyond, Matters matters);
 
 // What one group brings to the plan: its runs, their variance, whether they vary at all (a
 // group with a single run counts as varying when the other does, as the pooled test assumes),
-// and a run's mean duration.
+// whether more of them can be run (not a pinned single run), and a run's mean duration.
 struct SettleInput
 {
     int64_t n = 0;
     double variance = 0.0;
     bool varies = false;
+    bool repeatable = true;
     std::optional<double> secondsPerRun;
 };
 
 // What would settle the comparison's open question, from its answers and variance terms: the run
-// term is the first question's se^2, the item term what the primary paired se^2 has beyond it. The
-// target is delta for "does it matter" and the paired difference (at least delta) for "does it
-// hold on new questions". Questions are the advice when the item term alone is too large to see
-// the target ((z_0.975 + z_0.8)^2 * item term >= target^2: runs would settle it for these
-// questions only) or, for new questions, when it is the larger term; their number is the item
-// count that brings the item term down to target^2 / (z + z)^2. Otherwise repeats, equal for the
-// groups that vary, sized so that the remaining standard error reaches the same bound.
+// term is the first question's se^2, the item term what the primary paired se^2 has beyond it.
+// The distance the answer turns on: delta for "is there a difference that matters" (sized for the
+// equivalence test, (z_0.95 + z_0.9) standard errors), | |difference| - delta | for "does it reach
+// delta", the paired difference for "does it hold on new questions" ((z_0.975 + z_0.8) standard
+// errors for both). Questions are the advice when the item term alone is too large to see that
+// distance (runs would settle it for these questions only) or, for new questions, when it is the
+// larger term; their number brings the item term down to what is left (by subjects where the
+// paired analysis is clustered). Otherwise repeats, equal for the groups that vary and can be
+// repeated, sized so that the remaining standard error reaches the same bound.
 SettlePlan settlePlan(const Comparison& comparison, const SettleInput& a, const SettleInput& b);
 
 // The two one-sided tests of a difference with standard error `se` and df (infinite: normal)

@@ -64,7 +64,7 @@ std::string ruleWords(const std::string& rule)
     if (rule == kFourOfFiveBeyond1Sigma)
         return "4 of the last 5 runs more than 1 sd from the group, on one side";
     if (rule == kEightInARowOneSide)
-        return "8 runs in a row on one side of the group's mean";
+        return "8 runs in a row on one side of the group's median";
     return rule;
 }
 

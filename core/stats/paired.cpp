@@ -142,6 +142,11 @@ PairedItemsTest pairedItems(const std::vector<double>& ratesA, const std::vector
         test.clusters = static_cast<int64_t>(clusterSums.size());
         test.df = c - 1.0;
         quantile = boost::math::quantile(boost::math::students_t(*test.df), 0.975);
+        if (clusterSums.size() < 5)
+            notes.push_back("paired: clustered by only " + std::to_string(clusterSums.size()) +
+                            " subjects, so its standard error rests on " + std::to_string(clusterSums.size()) +
+                            " sums and its interval uses t with " + std::to_string(clusterSums.size() - 1) +
+                            " df: wide, on purpose");
     }
     test.se = se;
     if (se > 0.0) {

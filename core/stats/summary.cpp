@@ -17,16 +17,6 @@ namespace nf::stats {
 
 namespace {
 
-// Two-sided 95% normal multiplier of the noise floor, as DESIGN.md writes it.
-constexpr double kNoiseFloorZ = 1.96;
-
-std::string points(double value)
-{
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
-}
-
 // p_i over items some run answered: flip count, sd_seed and the question-sampling SE, in one pass
 // for the sum and one for the spread (items' rates are near each other, so a one-pass sum of
 // squares would cancel).
@@ -203,10 +193,8 @@ GroupSummary summarize(const GroupData& group, const SummaryOptions& options)
 
     if (out.sdSeed) {
         out.noiseFloorPoints = kNoiseFloorZ * *out.sdSeed * 100.0;
+        // Also what turns the zones to noise units, which the first note then says.
         out.thresholdBelowNoise = options.thresholds.watch < *out.noiseFloorPoints;
-        if (out.thresholdBelowNoise && out.zones.unit == ZoneUnit::Points)
-            out.notes.push_back("on this item set, differences under " + points(*out.noiseFloorPoints) +
-                                " points cannot be told from noise");
     }
     // What the zones are measured in decides how every run reads: said first.
     if (out.zones.unit == ZoneUnit::Noise)

@@ -94,7 +94,8 @@ struct ZoneScale
     ZoneThresholds setting;         // the points thresholds set for the task (or the default)
     double unitPoints = 1.0;        // one noise unit, in points (1 when the unit is points)
     ZoneThresholds noiseMultiples;  // the multiples used when the unit is noise
-    std::string reason;             // why the unit is noise: "one item weighs 4.00 points, ..."
+    std::string why;                // why the unit is noise: "one item of 25 weighs 4.00 points, ..."
+    std::string reason;             // that, then how the zones read: "...; zones are in multiples ..."
 };
 
 enum class ReferenceMode { Median, Mean };

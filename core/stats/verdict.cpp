@@ -2,6 +2,7 @@
 // and what would settle the question left open.
 
 #include "stats/compare.h"
+#include "common/text.h"
 #include "stats/intervals.h"
 
 #include <algorithm>
@@ -34,21 +35,6 @@ std::string pointsText(double fraction)
 {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f", std::fabs(fraction) < 5e-5 ? 0.0 : fraction * 100.0);
-    return text;
-}
-
-// "about 40 s", "about 12 min", "about 3.5 h".
-std::string durationText(double seconds)
-{
-    char text[48];
-    if (seconds < 90)
-        std::snprintf(text, sizeof text, "about %.0f s", std::max(1.0, seconds));
-    else if (seconds < 90 * 60)
-        std::snprintf(text, sizeof text, "about %.0f min", seconds / 60);
-    else if (seconds < 48 * 3600)
-        std::snprintf(text, sizeof text, "about %.1f h", seconds / 3600);
-    else
-        std::snprintf(text, sizeof text, "about %.1f days", seconds / 86400);
     return text;
 }
 
@@ -181,23 +167,33 @@ SettlePlan settlePlan(const Comparison& c, const SettleInput& a, const SettleInp
     SettlePlan plan;
     plan.aVaries = a.varies;
     plan.bVaries = b.varies;
-    const double zz = normalQuantile(1.0 - kAlpha / 2.0) + normalQuantile(kPower);
     plan.runVariance = c.runTest.se ? *c.runTest.se * *c.runTest.se : 0.0;
     if (c.paired.se)
         plan.itemVariance = std::max(0.0, *c.paired.se * *c.paired.se - plan.runVariance);
 
-    // The open question, and the difference it must be able to see.
+    // The open question, the distance its answer turns on, and the quantiles whose sum of
+    // standard errors must fit in that distance: alpha 0.05 two-sided and power 0.8, or for the
+    // equivalence test alpha 0.05 one-sided on each side and power 0.8 shared by the two sides.
     double target = c.deltaUser;
+    double levelQuantile = 1.0 - kAlpha / 2.0;
+    double powerQuantile = kPower;
     bool itemTermCounts = false;
     switch (c.verdict) {
     case Verdict::Improvement:
     case Verdict::Regression:
-        if (c.newQuestionsAnswer != NewQuestions::NotShown) {
+        if (c.newQuestionsAnswer == NewQuestions::Holds) {
             plan.words = "nothing: every question is answered";
             return plan;
         }
+        if (c.newQuestionsAnswer == NewQuestions::Unknown) {
+            plan.words = "nothing from more runs: whether it holds on new questions needs at least two items";
+            return plan;
+        }
+        // Whether the interval over items leaves 0: the distance is the paired difference itself.
         plan.question = "whether it holds on new questions";
-        target = std::max(std::fabs(c.paired.meanDiff.value_or(0.0)), c.deltaUser);
+        target = std::fabs(c.paired.meanDiff.value_or(0.0));
+        if (!(target > 0.0))
+            target = c.deltaUser;
         itemTermCounts = true;
         break;
     case Verdict::SmallImprovement:
@@ -207,25 +203,52 @@ SettlePlan settlePlan(const Comparison& c, const SettleInput& a, const SettleInp
         return plan;
     case Verdict::UnsizedImprovement:
     case Verdict::UnsizedRegression:
-        plan.question = "whether it matters";
+        // Real, and the answer turns on how far the difference lies from delta.
+        plan.question = "whether it reaches the " + pointsText(c.deltaUser) + " points that matter";
+        target = std::fabs(std::fabs(c.delta) - c.deltaUser);
         break;
     case Verdict::Inconclusive:
+        // Either a difference of delta shows, or the two one-sided tests reach equivalence: sized
+        // for the second, which needs (z_0.95 + z_0.9) standard errors within delta.
         plan.question = "whether there is a difference that matters";
+        levelQuantile = 1.0 - kAlpha;
+        powerQuantile = 1.0 - (1.0 - kPower) / 2.0;
         break;
     }
-    const double budget = target * target / (zz * zz);
-    const auto nItems = c.paired.nItems;
+    // Many runs or items: the normal's quantiles. Few runs: Student's t at their degrees of freedom.
+    const auto multiplier = [&](double df) {
+        return quantileAt(levelQuantile, df) + quantileAt(powerQuantile, df);
+    };
+    const double budget = target * target / (multiplier(INFINITY) * multiplier(INFINITY));
+    const int64_t nItems = c.paired.nItems;
 
     auto itemsAdvice = [&](const std::string& why) {
         plan.kind = SettlePlan::Kind::Items;
-        if (nItems >= 2 && plan.itemVariance > 0.0) {
-            const double needed = std::ceil(static_cast<double>(nItems) * plan.itemVariance / budget);
-            plan.items = static_cast<int64_t>(std::min(needed, 1e12));
-            plan.words = "about " + std::to_string(*plan.items) + " questions of this kind (this task has " +
-                         std::to_string(nItems) + ") would settle " + plan.question + why;
-        } else {
-            plan.words = "more questions of this kind would settle " + plan.question + why;
+        // The item term falls with the number of questions (of subjects, where the standard error
+        // is clustered by subject: more questions in the same subjects would not help).
+        const double room = budget - (itemTermCounts ? plan.runVariance : 0.0);
+        if (nItems < 2 || !(plan.itemVariance > 0.0) || !(room > 0.0)) {
+            plan.words = "more questions of this kind" + std::string(room > 0.0 ? "" : ", and more runs,") +
+                         " would settle " + plan.question + why;
+            return;
         }
+        const double scale = plan.itemVariance / room;
+        const double needed = std::ceil(static_cast<double>(nItems) * scale);
+        if (needed <= static_cast<double>(nItems)) {
+            plan.kind = SettlePlan::Kind::Nothing;
+            plan.words = "nothing practical: these questions already suffice to see " + pointsText(target) +
+                         " points; this difference lies close to the line";
+            return;
+        }
+        plan.items = static_cast<int64_t>(std::min(needed, 1e12));
+        std::string what = "about " + std::to_string(*plan.items) + " questions of this kind";
+        std::string have = "this task has " + std::to_string(nItems);
+        if (c.paired.clusters >= 2) {
+            const double subjects = std::ceil(static_cast<double>(c.paired.clusters) * scale);
+            what += " from about " + std::to_string(static_cast<int64_t>(std::min(subjects, 1e12))) + " subjects";
+            have += " in " + std::to_string(c.paired.clusters);
+        }
+        plan.words = what + " (" + have + ") would settle " + plan.question + why;
     };
 
     // What the planned runs cost, from the groups' mean run durations: " (about 4 min)".
@@ -243,14 +266,29 @@ SettlePlan settlePlan(const Comparison& c, const SettleInput& a, const SettleInp
         plan.seconds = seconds;
         return " (" + durationText(seconds) + ")";
     };
+    const auto describeRuns = [&] {
+        std::string what;
+        if (plan.moreA > 0)
+            what = std::to_string(plan.moreA) + " more runs of A";
+        if (plan.moreB > 0)
+            what += (what.empty() ? "" : " and ") + std::to_string(plan.moreB) + " more runs of B";
+        return what + costText();
+    };
 
-    // Groups with one run: their spread is unknown, so the first step is to see it.
+    const bool repeatableA = a.varies && a.repeatable;
+    const bool repeatableB = b.varies && b.repeatable;
     if (c.runTest.method == RunTestMethod::None) {
+        // A group with one run: its spread is unknown, so the first step is to see it.
+        plan.moreA = a.n == 1 && a.repeatable ? 2 : 0;
+        plan.moreB = b.n == 1 && b.repeatable ? 2 : 0;
+        if (plan.runs() == 0) {
+            plan.kind = SettlePlan::Kind::Cannot;
+            plan.words = "nothing here: the single run cannot be repeated, so its run-to-run spread stays unknown";
+            return plan;
+        }
         plan.kind = SettlePlan::Kind::Repeats;
-        plan.moreA = a.n == 1 ? 2 : 0;
-        plan.moreB = b.n == 1 ? 2 : 0;
-        plan.words = "a group with a single run has no known run-to-run spread: " + std::to_string(plan.runs()) +
-                     " more runs" + costText() + " would show whether its runs vary";
+        plan.words = "a group with a single run has no known run-to-run spread: " + describeRuns() +
+                     " would show whether its runs vary";
     } else if (!a.varies && !b.varies) {
         if (itemTermCounts && plan.itemVariance > 0.0)
             itemsAdvice("; repeats cannot change it: the runs of both groups are identical");
@@ -258,35 +296,68 @@ SettlePlan settlePlan(const Comparison& c, const SettleInput& a, const SettleInp
             plan.kind = SettlePlan::Kind::Cannot;
             plan.words = "repeats cannot change it: the runs of both groups are identical";
         }
-        return plan;
     } else if (plan.itemVariance >= budget || (itemTermCounts && plan.itemVariance > plan.runVariance)) {
-        // The questions alone keep the answer open on new questions, however many runs there are:
-        // runs would only settle it for these questions.
+        // However many runs there are, the questions keep the answer open for new questions:
+        // runs would settle it for these questions only.
         itemsAdvice("; more repeats would settle it only for these " + std::to_string(nItems) +
                     " questions: the questions, not the runs, are the larger part of the uncertainty");
     } else {
-        const double room = budget - (itemTermCounts ? plan.itemVariance : 0.0);
-        // Equal runs for the groups that vary (with both varying and no item term this is the
-        // familiar 2 (z + z)^2 s^2 / delta^2 per group); none for a group whose runs are all the same.
-        const double variances = (a.varies ? a.variance : 0.0) + (b.varies ? b.variance : 0.0);
-        const double perGroup = std::ceil(variances / room);
-        const int64_t runs = static_cast<int64_t>(std::min(perGroup, 1e9));
-        plan.moreA = a.varies ? std::max<int64_t>(0, runs - a.n) : 0;
-        plan.moreB = b.varies ? std::max<int64_t>(0, runs - b.n) : 0;
+        // A group that varies but cannot be repeated (a pinned run) keeps its share of the run term.
+        const double fixed = (a.varies && !a.repeatable ? a.variance / static_cast<double>(a.n) : 0.0) +
+                             (b.varies && !b.repeatable ? b.variance / static_cast<double>(b.n) : 0.0);
+        const double room = budget - (itemTermCounts ? plan.itemVariance : 0.0) - fixed;
+        if (!(room > 0.0) || (!repeatableA && !repeatableB)) {
+            // Even infinitely many runs leave more than the distance allows.
+            plan.kind = SettlePlan::Kind::Cannot;
+            plan.words = "more runs cannot settle " + plan.question +
+                         ": what cannot be repeated (a pinned run, questions fixed) already spreads the "
+                         "difference wider than that";
+            return plan;
+        }
+        // Equal runs for the groups that vary and can be repeated (with both, no item term and
+        // many runs this is the familiar 2 (z + z)^2 s^2 / delta^2 per group), counted with
+        // Student's t at the Welch degrees of freedom those runs would give; none for a group whose
+        // runs are all the same.
+        const double fixedTerm = fixed + (itemTermCounts ? plan.itemVariance : 0.0);
+        const auto settles = [&](double runs) {
+            const double runsA = std::max(runs, static_cast<double>(a.n));
+            const double runsB = std::max(runs, static_cast<double>(b.n));
+            const double termA = repeatableA ? a.variance / runsA : 0.0;
+            const double termB = repeatableB ? b.variance / runsB : 0.0;
+            const double parts = (repeatableA ? termA * termA / (runsA - 1) : 0.0) +
+                                 (repeatableB ? termB * termB / (runsB - 1) : 0.0);
+            const double df = parts > 0.0 ? (termA + termB) * (termA + termB) / parts : INFINITY;
+            const double q = multiplier(df);
+            return q * q * (termA + termB + fixedTerm) <= target * target;
+        };
+        // The smallest run count per group that settles it: doubling, then halving the gap.
+        double low = 2.0;
+        double high = low;
+        while (!settles(high) && high < 1e9)
+            high *= 2;
+        if (!settles(high)) {
+            plan.kind = SettlePlan::Kind::Cannot;
+            plan.words = "more runs cannot settle " + plan.question + " in any practical number";
+            return plan;
+        }
+        while (high - low > 1) {
+            const double middle = std::floor((low + high) / 2);
+            (settles(middle) ? high : low) = middle;
+        }
+        const int64_t runs = static_cast<int64_t>(settles(low) ? low : high);
+        plan.moreA = repeatableA ? std::max<int64_t>(0, runs - a.n) : 0;
+        plan.moreB = repeatableB ? std::max<int64_t>(0, runs - b.n) : 0;
         if (plan.runs() == 0) {
-            plan.words = "nothing practical: the groups already have the runs to see a difference of " +
-                         pointsText(target) + " points; this one lies close to the line";
+            plan.words = "nothing practical: the groups already have the runs to see " + pointsText(target) +
+                         " points; this difference lies close to the line";
             return plan;
         }
         plan.kind = SettlePlan::Kind::Repeats;
-        std::string what;
-        if (plan.moreA > 0)
-            what = std::to_string(plan.moreA) + " more runs of A";
-        if (plan.moreB > 0)
-            what += (what.empty() ? "" : " and ") + std::to_string(plan.moreB) + " more runs of B";
-        plan.words = "about " + what + costText() + " would settle " + plan.question;
+        plan.words = "about " + describeRuns() + " would settle " + plan.question;
         if (!a.varies)
             plan.words += "; A's runs do not vary, so repeats of A cannot change anything";
+        else if (!a.repeatable)
+            plan.words += "; A is a single pinned run, which repeats cannot change";
         if (!b.varies)
             plan.words += "; B's runs do not vary, so repeats of B cannot change anything";
     }

@@ -19,9 +19,6 @@ namespace {
 // points: a tolerance this far below any realistic 100 / N only absorbs the rounding.
 constexpr double kBoundaryTolerancePoints = 1e-9;
 
-// Two-sided 95% normal multiplier of the noise floor, as DESIGN.md writes it.
-constexpr double kNoiseFloorZ = 1.96;
-
 bool atLeast(double magnitudePoints, double threshold)
 {
     return magnitudePoints >= threshold - kBoundaryTolerancePoints;
@@ -61,12 +58,13 @@ ZoneScale zoneScale(const ZoneThresholds& setting, int64_t itemsPerRun, std::opt
     scale.unitPoints = std::max(sdPoints, itemPoints);
     scale.thresholds = {kNoiseMultiples.watch * scale.unitPoints, kNoiseMultiples.elevated * scale.unitPoints,
                         kNoiseMultiples.suspicious * scale.unitPoints};
-    char unit[200];
+    char unit[240];
     std::snprintf(unit, sizeof unit,
-                  "; zones are in multiples of the expected noise (1 unit = %.2f points): normal < 2, "
-                  "watch < 3, elevated < 4 units, suspicious beyond",
-                  scale.unitPoints);
-    scale.reason = std::string(text) + unit;
+                  "zones are in multiples of the expected noise (1 unit = %.2f points): normal < %g, watch < %g, "
+                  "elevated < %g units, suspicious beyond",
+                  scale.unitPoints, kNoiseMultiples.watch, kNoiseMultiples.elevated, kNoiseMultiples.suspicious);
+    scale.why = text;
+    scale.reason = scale.why + "; " + unit;
     return scale;
 }
 

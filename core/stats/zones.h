@@ -15,6 +15,9 @@ namespace nf::stats {
 // normal holds about 95% of healthy runs (2 sd), watch the next 4.3%, elevated the next 0.26%.
 inline constexpr ZoneThresholds kNoiseMultiples{2.0, 3.0, 4.0};
 
+// Two-sided 95% normal multiplier of the noise floor (1.96 * sd_seed), as DESIGN.md writes it.
+inline constexpr double kNoiseFloorZ = 1.96;
+
 // The zones a group uses (types.h, ZoneScale). Points, unless one item of the task weighs more
 // than the watch threshold (100 / itemsPerRun > watch) or the item set's expected seed noise does
 // (the 95% noise floor, 1.96 * sdSeed in points, > watch): then kNoiseMultiples of a unit that is

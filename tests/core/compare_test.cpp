@@ -5,6 +5,7 @@
 #include "core/stats_groups.h"
 #include "reference/two_groups_expected.h"
 #include "stats/compare.h"
+#include "stats/intervals.h"
 
 #include <gtest/gtest.h>
 
@@ -223,7 +224,7 @@ TEST(Exact, BothGreedyGroupsGiveAKnownDifference)
     EXPECT_EQ(c.mde, 0.0);
     EXPECT_FALSE(c.runTest.df);
     EXPECT_FALSE(c.repeatsNeeded);
-    EXPECT_TRUE(hasNote(c, "repeats needed: none"));
+    EXPECT_EQ(c.settle.kind, SettlePlan::Kind::Nothing) << "an exact difference beyond delta: nothing is open";
     EXPECT_EQ(c.verdict, Verdict::Improvement);
     expectNoNaN(c);
 }
@@ -635,18 +636,67 @@ TEST(Matters, KnownExactlyWhenNeitherGroupVaries)
 
 // ---- What would settle it ----------------------------------------------------------------------
 
+// Whether n runs a group (sds sdA, sdB) bring (t_level + t_power) standard errors of the difference,
+// at the Welch degrees of freedom of those runs, within `distance`: the rule a plan is sized by.
+bool settlesWith(int64_t n, double sdA, double sdB, double distance, double level, double power)
+{
+    const double runs = static_cast<double>(n);
+    const double termA = sdA * sdA / runs;
+    const double termB = sdB * sdB / runs;
+    const double df = (termA + termB) * (termA + termB) / ((termA * termA + termB * termB) / (runs - 1));
+    const double q = tQuantile(level, df) + tQuantile(power, df);
+    return q * q * (termA + termB) <= distance * distance;
+}
+
 TEST(Settle, RepeatsOfTheVaryingGroupsWhenTheRunTermDominates)
 {
     const Comparison c = compare(runsGroup(ref::twoA), runsGroup(ref::twoB));
     EXPECT_EQ(c.verdict, Verdict::Inconclusive);
     ASSERT_EQ(c.settle.kind, SettlePlan::Kind::Repeats);
-    ASSERT_TRUE(c.repeatsNeeded);
-    // No item term here: the plan is the familiar power calculation, per group.
-    EXPECT_EQ(c.settle.moreA, *c.repeatsNeeded - 2);
-    EXPECT_EQ(c.settle.moreB, *c.repeatsNeeded - 2);
+    // No item term here: the fewest runs per group for which the equivalence test (alpha 0.05 a
+    // side, power 0.8 shared by the sides) reaches delta = 1 point when nothing differs.
+    const int64_t perGroup = c.settle.moreA + 2;
+    EXPECT_EQ(c.settle.moreB, c.settle.moreA);
+    EXPECT_TRUE(settlesWith(perGroup, *c.sdA, *c.sdB, 0.01, 0.95, 0.9));
+    EXPECT_FALSE(settlesWith(perGroup - 1, *c.sdA, *c.sdB, 0.01, 0.95, 0.9));
     EXPECT_EQ(c.settle.question, "whether there is a difference that matters");
     EXPECT_NE(c.settle.words.find("more runs of A and "), std::string::npos) << c.settle.words;
     EXPECT_FALSE(c.settle.seconds) << "no durations recorded";
+}
+
+TEST(Settle, WhetherItReachesDeltaIsSizedForTheDistanceToDelta)
+{
+    // A real gain of about 3 points against delta 1: what decides "does it matter" is the 2 points
+    // between them, not delta itself.
+    const std::array<int64_t, 3> a = {700, 705, 695};
+    const std::array<int64_t, 3> b = {720, 740, 730};
+    const Comparison c = compare(runsGroup(a), runsGroup(b));
+    ASSERT_EQ(c.verdict, Verdict::UnsizedImprovement);
+    ASSERT_EQ(c.settle.kind, SettlePlan::Kind::Repeats) << c.settle.words;
+    const double distance = std::fabs(std::fabs(c.delta) - 0.01);
+    const int64_t perGroup = c.settle.moreA + 3;
+    EXPECT_EQ(c.settle.moreB, c.settle.moreA);
+    EXPECT_TRUE(settlesWith(perGroup, *c.sdA, *c.sdB, distance, 0.975, 0.8));
+    EXPECT_FALSE(settlesWith(perGroup - 1, *c.sdA, *c.sdB, distance, 0.975, 0.8));
+    EXPECT_LT(perGroup, 20) << "sized for the 2 points to delta, not for delta's 1";
+    EXPECT_EQ(c.settle.question, "whether it reaches the 1.00 points that matter");
+}
+
+TEST(Settle, APinnedRunIsNotRepeatedAndKeepsItsShareOfTheNoise)
+{
+    // A single pinned run against a varying group: only B can get runs, and A's own noise (taken
+    // to be B's) stays in the difference.
+    const std::array<int64_t, 1> pinned = {700};
+    const std::array<int64_t, 4> b = {709, 712, 706, 711};
+    CompareOptions options;
+    options.aIsFixedRun = true;
+    const Comparison c = compare(runsGroup(pinned), runsGroup(b), options);
+    EXPECT_EQ(c.runTest.method, RunTestMethod::Pooled);
+    EXPECT_EQ(c.settle.moreA, 0);
+    EXPECT_NE(c.settle.kind, SettlePlan::Kind::Repeats) << "B's runs cannot take away A's own noise: " << c.settle.words;
+    // Without the pin, both get runs.
+    const Comparison free = compare(runsGroup(pinned), runsGroup(b));
+    EXPECT_GT(free.settle.moreA, 0);
 }
 
 TEST(Settle, NeverRepeatsOfAGroupWhoseRunsDoNotVary)

@@ -112,15 +112,15 @@ public:
 
     double next()
     {
-        if (m_spare) {
-            const double value = *m_spare;
-            m_spare.reset();
-            return value;
+        if (m_hasSpare) {
+            m_hasSpare = false;
+            return m_spare;
         }
         const double u1 = (static_cast<double>(bits() >> 11) + 0.5) / 9007199254740992.0;
         const double u2 = static_cast<double>(bits() >> 11) / 9007199254740992.0;
         const double radius = std::sqrt(-2.0 * std::log(u1));
         m_spare = radius * std::sin(2.0 * M_PI * u2);
+        m_hasSpare = true;
         return radius * std::cos(2.0 * M_PI * u2);
     }
 
@@ -134,7 +134,8 @@ private:
     }
 
     uint64_t m_state;
-    std::optional<double> m_spare;
+    double m_spare = 0.0;
+    bool m_hasSpare = false;
 };
 
 struct FlagRates
@@ -238,6 +239,6 @@ TEST(ControlChart, EightInARowCountsSidesOfTheMedian)
 TEST(ControlChart, RulesReadAsWords)
 {
     EXPECT_EQ(nf::stats::ruleWords("beyond_3sigma"), "more than 3 sd from the rest of the group");
-    EXPECT_EQ(nf::stats::ruleWords("8_in_a_row_one_side"), "8 runs in a row on one side of the group's mean");
+    EXPECT_EQ(nf::stats::ruleWords("8_in_a_row_one_side"), "8 runs in a row on one side of the group's median");
     EXPECT_EQ(nf::stats::ruleWords("something_else"), "something_else");
 }

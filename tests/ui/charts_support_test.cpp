@@ -30,7 +30,7 @@ TEST(RunToolTip, NamesRunSeedAccuracyDeviationZoneAndZ)
     stat.rules = {"beyond_3sigma"};
     EXPECT_EQ(
         ui::charts::runToolTip(run, stat),
-        QStringLiteral("run 12 · seed 3\naccuracy 86.13\ndeviation -1.07 points (watch)\nz – (no spread)\n"
+        QStringLiteral("run 12 · seed 3\naccuracy 86.13\ndeviation -1.07 points (watch)\nz – (needs three runs that differ)\n"
                        "rule: more than 3 sd from the rest of the group"));
 }
 

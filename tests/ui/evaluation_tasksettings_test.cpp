@@ -116,6 +116,32 @@ TEST_F(TaskSettings, OpensOnATasksOwnValuesAndUncheckingThemGoesBackToTheDefault
     EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(m_store, taskB), 1.0); // the watch threshold
 }
 
+TEST_F(TaskSettings, OkWritesBackOnlyWhatWasChangedAndKeepsTheCommandLinesDecimals)
+{
+    // Set from the CLI with more decimals than the boxes show: looking and pressing OK must not
+    // round them, and a task the user did not touch is not written at all.
+    analysis::setZoneThresholds(m_store, stats::ZoneThresholds{1.125, 3.0625, 5.0});
+    analysis::setDifferenceThatMatters(m_store, taskB, 0.1234);
+    {
+        SettingsDialog dialog(m_store, nullptr, taskB);
+        choose(dialog, 0);
+        choose(dialog, taskB);
+        field<QPushButton>(dialog, "okButton")->click();
+    }
+    EXPECT_EQ(analysis::zoneThresholds(m_store).watch, 1.125);
+    EXPECT_EQ(analysis::zoneThresholds(m_store).elevated, 3.0625);
+    EXPECT_EQ(analysis::differenceThatMatters(m_store, taskB), 0.1234);
+    EXPECT_FALSE(analysis::taskHasOwnThresholds(m_store, taskB));
+    // An edit of one box writes that value and keeps the others as stored.
+    {
+        SettingsDialog dialog(m_store);
+        field<QDoubleSpinBox>(dialog, "suspiciousThreshold")->setValue(6.0);
+        field<QPushButton>(dialog, "okButton")->click();
+    }
+    EXPECT_EQ(analysis::zoneThresholds(m_store).watch, 1.125);
+    EXPECT_EQ(analysis::zoneThresholds(m_store).suspicious, 6.0);
+}
+
 TEST_F(TaskSettings, KeepsEditsWhileSwitchingBetweenTasks)
 {
     SettingsDialog dialog(m_store);

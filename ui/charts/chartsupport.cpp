@@ -53,7 +53,7 @@ QString runToolTipText(const store::RunRow& run, const stats::RunStat& stat, con
                        .arg(QString::fromStdString(analysis::fixedText(stat.accuracy * 100.0, 2)),
                             QString::fromStdString(analysis::signedPointsText(stat.deviation)), zone);
     text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(analysis::fixedText(*stat.z, 1)))
-                   : QStringLiteral("\nz – (no spread)");
+                   : QStringLiteral("\nz – (needs three runs that differ)");
     for (const auto& rule : stat.rules)
         text += QStringLiteral("\nrule: ") + QString::fromStdString(stats::ruleWords(rule));
     if (!run.label.empty())

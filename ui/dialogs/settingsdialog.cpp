@@ -195,16 +195,34 @@ SettingsDialog::Scope& SettingsDialog::scope(qint64 taskId)
     } catch (const std::exception&) {
         // A setting edited by hand into nonsense: start from the defaults, which OK writes back.
     }
+    m_read.emplace(taskId, read);
     return m_scopes.emplace(taskId, read).first->second;
+}
+
+bool SettingsDialog::Scope::operator==(const Scope& other) const
+{
+    return ownThresholds == other.ownThresholds && thresholds.watch == other.thresholds.watch &&
+           thresholds.elevated == other.thresholds.elevated &&
+           thresholds.suspicious == other.thresholds.suspicious && ownMatters == other.ownMatters &&
+           matters == other.matters;
 }
 
 void SettingsDialog::saveShown()
 {
     Scope& shown = scope(m_shown);
-    shown.ownThresholds = m_shown == 0 || m_ownThresholds->isChecked();
-    shown.thresholds = {m_watch->value(), m_elevated->value(), m_suspicious->value()};
+    // A box still showing the stored value keeps it as stored: the CLI may have set more decimals
+    // than the box has, and looking must not round them away.
+    const auto kept = [](double stored, const QDoubleSpinBox* box) {
+        return box->valueFromText(box->textFromValue(stored)) == box->value() ? stored : box->value();
+    };
+    const bool ownThresholds = m_shown == 0 || m_ownThresholds->isChecked();
+    const auto& showing = shown.ownThresholds ? shown.thresholds : scope(0).thresholds;
+    shown.thresholds = {kept(showing.watch, m_watch), kept(showing.elevated, m_elevated),
+                        kept(showing.suspicious, m_suspicious)};
+    shown.ownThresholds = ownThresholds;
+    const double showingMatters = shown.ownMatters ? shown.matters : showing.watch;
     shown.ownMatters = m_shown != 0 && m_ownMatters->isChecked();
-    shown.matters = m_matters->value();
+    shown.matters = kept(showingMatters, m_matters);
 }
 
 void SettingsDialog::loadShown()
@@ -268,6 +286,8 @@ void SettingsDialog::accept()
     try {
         m_store.inTransaction([&] {
             for (const auto& [taskId, values] : m_scopes) {
+                if (values == m_read.at(taskId))
+                    continue;
                 if (taskId == 0) {
                     analysis::setZoneThresholds(m_store, values.thresholds);
                     continue;

@@ -56,8 +56,10 @@ private:
         stats::ZoneThresholds thresholds;
         bool ownMatters = false;
         double matters = 1.0;
+        bool operator==(const Scope& other) const;
     };
     Scope& scope(qint64 taskId);
+    std::map<qint64, Scope> m_read; // each scope as the database had it: OK writes only what changed
     void saveShown();
     void loadShown();
     void updateEnabled();

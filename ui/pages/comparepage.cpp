@@ -99,8 +99,8 @@ ComparePage::ComparePage(QWidget* parent)
     m_a->setMinimumContentsLength(30);
     m_b->setMinimumContentsLength(30);
 
-    m_delta->setRange(0.01, 100.0);
-    m_delta->setDecimals(2);
+    m_delta->setRange(0.001, 100.0);
+    m_delta->setDecimals(3);
     m_delta->setSingleStep(0.25);
     m_delta->setValue(1.0);
     m_delta->setSuffix(QStringLiteral(" points"));
@@ -264,7 +264,9 @@ void ComparePage::recompute()
     // Nothing of the previous pair may be acted on while this one computes.
     m_result.reset();
     m_more->hide();
-    if (m_moreBox)
+    // A box states its own plan and queues exactly that: a refresh (a run another process
+    // committed) leaves it open; another pair closes it.
+    if (m_moreBox && m_moreBoxPair != qMakePair(m_a->currentData().toLongLong(), m_b->currentData().toLongLong()))
         m_moreBox->close();
     const qint64 b = m_b->currentData().toLongLong();
     if (!m_store || b <= 0) {
@@ -316,8 +318,11 @@ void ComparePage::recompute()
         if (groupA == b && !m_pinnedRunA)
             return clearResult(QStringLiteral("A and B are the same group: choose another for one of them."));
         auto dataB = analysis::loadGroupData(*m_store, b);
-        const stats::CompareOptions options =
-            analysis::compareOptions(*m_store, groupB->taskId, m_delta->value());
+        // The stored value as it is (the CLI keeps more decimals than the box shows), unless the
+        // user has just typed another.
+        stats::CompareOptions options = analysis::compareOptions(
+            *m_store, groupB->taskId, m_deltaEdited ? std::optional(m_delta->value()) : std::nullopt);
+        options.aIsFixedRun = m_pinnedRunA;
 
         m_environmentLines.clear();
         for (const auto& difference : analysis::environmentDifferences(*m_store, groupA, b))

@@ -101,6 +101,7 @@ private:
     QPushButton* m_swap;
     SubjectDeltaChart* m_subjects;
     QPointer<QMessageBox> m_moreBox; // the confirmation or refusal open, if any
+    QPair<qint64, qint64> m_moreBoxPair; // the choices of A and B it was opened for
     QFutureWatcher<Outcome> m_watcher;
     int m_generation = 0;
     int m_pendingGeneration = 0;

@@ -7,6 +7,7 @@
 #include "pages/comparepage.h"
 #include "pages/comparetext.h"
 
+#include <QComboBox>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -19,23 +20,14 @@ struct RepeatsPlan
     std::optional<double> seconds;
 };
 
-// The runs the comparison asks for, less those of a pinned run's group (a pinned run is one run:
-// repeats of its group would not move it), with the time they take.
-std::optional<RepeatsPlan> repeatsPlan(const stats::Comparison& c, bool pinnedRunA)
+// The runs the comparison asks for (never of a pinned run's group: the comparison was told A is
+// one fixed run), with the time they take.
+std::optional<RepeatsPlan> repeatsPlan(const stats::Comparison& c)
 {
-    auto more = analysis::moreRepeatsNeeded(c);
+    const auto more = analysis::moreRepeatsNeeded(c);
     if (!more)
         return std::nullopt;
-    RepeatsPlan plan{*more, c.settle.seconds};
-    if (pinnedRunA && plan.more.a > 0) {
-        // The time is the plan's, shared by its runs; the runs dropped take their share with them.
-        if (plan.seconds && c.settle.runs() > 0)
-            *plan.seconds *= static_cast<double>(plan.more.b) / static_cast<double>(c.settle.runs());
-        plan.more.a = 0;
-    }
-    if (plan.more.total() == 0)
-        return std::nullopt;
-    return plan;
+    return RepeatsPlan{*more, c.settle.seconds};
 }
 
 } // namespace
@@ -45,7 +37,7 @@ void ComparePage::updateMoreButton()
     m_more->hide();
     if (!m_result)
         return;
-    const auto plan = repeatsPlan(*m_result, m_pinnedRunA);
+    const auto plan = repeatsPlan(*m_result);
     if (!plan)
         return;
     // Imported runs have no model file here to run again: no button that can only say so.
@@ -72,7 +64,7 @@ void ComparePage::askForMoreRepeats()
 {
     if (!m_result)
         return;
-    const auto plan = repeatsPlan(*m_result, m_pinnedRunA);
+    const auto plan = repeatsPlan(*m_result);
     if (!plan)
         return;
     if (m_moreBox)
@@ -86,6 +78,7 @@ void ComparePage::askForMoreRepeats()
         box->setObjectName(QStringLiteral("moreRepeatsRefused"));
         box->setAttribute(Qt::WA_DeleteOnClose);
         m_moreBox = box;
+        m_moreBoxPair = {m_a->currentData().toLongLong(), m_b->currentData().toLongLong()};
         box->open();
         return;
     }
@@ -110,6 +103,7 @@ void ComparePage::askForMoreRepeats()
                                                 static_cast<int>(more.b));
             });
     m_moreBox = box;
+    m_moreBoxPair = {m_a->currentData().toLongLong(), m_b->currentData().toLongLong()};
     box->open();
 }
 

@@ -1,6 +1,7 @@
 #include "pages/comparetext.h"
 
 #include "analysis/number_text.h"
+#include "common/text.h"
 #include "pages/summarytext.h"
 
 #include <QStringList>
@@ -28,13 +29,7 @@ QString runs(int64_t count)
 
 QString durationText(double seconds)
 {
-    if (seconds < 90)
-        return QStringLiteral("about %1 s").arg(std::max(1.0, seconds), 0, 'f', 0);
-    if (seconds < 90 * 60)
-        return QStringLiteral("about %1 min").arg(seconds / 60, 0, 'f', 0);
-    if (seconds < 48 * 3600)
-        return QStringLiteral("about %1 h").arg(seconds / 3600, 0, 'f', 1);
-    return QStringLiteral("about %1 days").arg(seconds / 86400, 0, 'f', 1);
+    return QString::fromStdString(nf::durationText(seconds));
 }
 
 QString mcNemarText(const stats::Comparison& c)
@@ -118,9 +113,10 @@ QString detailsHtml(const stats::Comparison& c, const QString& labelA, const QSt
                          optionalNumber(m.tUpper, 3), pValueText(m.pUpper).toHtmlEscaped(),
                          pValueText(m.pEquivalence).toHtmlEscaped(), intervalPoints(m.ci90),
                          intervalPoints(c.runTest.ci95));
+    else if (c.runTest.method == stats::RunTestMethod::Exact)
+        text += QStringLiteral("|Δ| against δ directly: no run of either group varies, so Δ is exact</p>");
     else
-        text += QStringLiteral("|Δ| against δ directly: the runs give no interval to test (%1)</p>")
-                    .arg(runTestName(c).toHtmlEscaped());
+        text += QStringLiteral("no test: without a run-to-run spread there is no interval to hold against δ</p>");
 
     const auto& p = c.paired;
     QString primary = QStringLiteral("primary, paired over %1 items").arg(p.nItems);

@@ -71,10 +71,8 @@ QString summaryHtml(const GroupAnalysis& analysis)
     const stats::ZoneThresholds& t = s.zones.thresholds;
     html += QStringLiteral("(zones at ±%1, %2, %3 points)")
                 .arg(points(t.watch / 100.0), points(t.elevated / 100.0), points(t.suspicious / 100.0));
-    // Zones in noise units already allow for the noise (said first); in points they may not.
-    if (s.thresholdBelowNoise && s.zones.unit == stats::ZoneUnit::Points)
-        html += QStringLiteral("<br><i>The watch threshold is below this item set's own seed noise: "
-                               "expect runs in the watch zone by chance alone.</i>");
+    // A watch threshold below the item set's own noise turns the zones to noise units, which the
+    // first line then says: no note of it at the bottom.
     return html;
 }
 
