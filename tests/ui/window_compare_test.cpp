@@ -39,6 +39,16 @@ QMessageBox* openMessageBox(const QString& objectName)
     return nullptr;
 }
 
+// Clicks "Run N more repeats" and waits for the box it opens (confirmation or refusal).
+QMessageBox* clickMoreRepeats(const QString& boxName)
+{
+    QMessageBox* box = nullptr;
+    for (QWidget* widget : QApplication::topLevelWidgets())
+        if (auto* more = widget->findChild<QPushButton*>(QStringLiteral("moreRepeatsButton")))
+            more->click();
+    return QTest::qWaitFor([&] { return (box = openMessageBox(boxName)) != nullptr; }, 5000) ? box : nullptr;
+}
+
 QModelIndex groupRow(const QAbstractItemModel& model, qint64 groupId, const QModelIndex& parent = {})
 {
     for (int row = 0; row < model.rowCount(parent); ++row) {
@@ -177,10 +187,8 @@ TEST_F(CompareTab, ShowsTheCostAndQueuesExactlyThePlannedRepeatsOnceConfirmed)
     EXPECT_EQ(more->text(), QStringLiteral("Run %1 more repeats (%2)").arg(c.settle.runs()).arg(time));
 
     QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
-    more->click();
-    QMessageBox* box = nullptr;
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsConfirm"))) != nullptr; }, 5000));
+    QMessageBox* box = clickMoreRepeats(QStringLiteral("moreRepeatsConfirm"));
+    ASSERT_NE(box, nullptr);
     EXPECT_TRUE(box->text().contains(QStringLiteral("%1 runs on A (group %2) and %1 runs on B (group %3)")
                                          .arg(c.settle.moreA)
                                          .arg(fixture.wide)
@@ -204,10 +212,8 @@ TEST_F(CompareTab, CancellingTheConfirmationQueuesNothing)
     open();
     ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
     QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
-    find<QPushButton>("moreRepeatsButton")->click();
-    QMessageBox* box = nullptr;
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsConfirm"))) != nullptr; }, 5000));
+    QMessageBox* box = clickMoreRepeats(QStringLiteral("moreRepeatsConfirm"));
+    ASSERT_NE(box, nullptr);
     box->button(QMessageBox::Cancel)->click();
     EXPECT_EQ(requested.count(), 0);
 }
@@ -222,10 +228,8 @@ TEST_F(CompareTab, RefusesAPlanAboveTheLimitAndQueuesNothing)
     ASSERT_GT(planned, 100);
     EXPECT_EQ(SettingsDialog::maxRepeatsAtOnce(), 100);
     QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
-    find<QPushButton>("moreRepeatsButton")->click();
-    QMessageBox* box = nullptr;
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsRefused"))) != nullptr; }, 5000));
+    QMessageBox* box = clickMoreRepeats(QStringLiteral("moreRepeatsRefused"));
+    ASSERT_NE(box, nullptr);
     EXPECT_TRUE(
         box->text().startsWith(QStringLiteral("%1 runs is more than the limit of 100 set in Settings: ").arg(planned)))
         << box->text().toStdString();
@@ -242,9 +246,8 @@ TEST_F(CompareTab, RefusesAPlanAboveTheLimitAndQueuesNothing)
     const int64_t fewer = page->comparison()->settle.runs();
     ASSERT_GT(fewer, 10);
     ASSERT_LE(fewer, 100);
-    find<QPushButton>("moreRepeatsButton")->click();
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsRefused"))) != nullptr; }, 5000));
+    box = clickMoreRepeats(QStringLiteral("moreRepeatsRefused"));
+    ASSERT_NE(box, nullptr);
     EXPECT_TRUE(box->text().startsWith(QStringLiteral("%1 runs is more than the limit of 10").arg(fewer)));
     box->close();
     EXPECT_EQ(requested.count(), 0);
@@ -264,10 +267,8 @@ TEST_F(CompareTab, AConfirmationStaysOpenWhenAnotherProcessCommitsARun)
     open();
     ASSERT_TRUE(compare(fixture.wide, fixture.wide2));
     QSignalSpy requested(page, &ComparePage::moreRepeatsRequested);
-    find<QPushButton>("moreRepeatsButton")->click();
-    QMessageBox* box = nullptr;
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return (box = openMessageBox(QStringLiteral("moreRepeatsConfirm"))) != nullptr; }, 5000));
+    QMessageBox* box = clickMoreRepeats(QStringLiteral("moreRepeatsConfirm"));
+    ASSERT_NE(box, nullptr);
     const QPointer<QMessageBox> alive(box);
     window.refresh(); // what the app does when data_version says another connection wrote
     page->recompute();

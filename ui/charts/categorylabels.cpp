@@ -30,6 +30,22 @@ double CategoryLabels::namesWidth() const
     return std::ceil(widest);
 }
 
+double categoryStep(QChart* chart, QAbstractSeries* series, int count)
+{
+    if (count <= 1)
+        return chart->plotArea().height();
+    return std::abs(chart->mapToPosition(QPointF(0, 1), series).y() -
+                    chart->mapToPosition(QPointF(0, 0), series).y());
+}
+
+QFont fontForStep(QFont font, double step)
+{
+    const double lineHeight = QFontMetricsF(font).height();
+    if (lineHeight > step && font.pointSizeF() > 0)
+        font.setPointSizeF(std::max(6.0, font.pointSizeF() * step / lineHeight));
+    return font;
+}
+
 void CategoryLabels::refresh()
 {
     prepareGeometryChange();
@@ -46,14 +62,9 @@ void CategoryLabels::paint(QPainter* painter, const QStyleOptionGraphicsItem*, Q
     if (m_names.isEmpty())
         return;
     const QRectF plot = m_chart->plotArea();
-    const double step = m_names.size() > 1 ? std::abs(m_chart->mapToPosition(QPointF(0, 1), m_series).y() -
-                                                      m_chart->mapToPosition(QPointF(0, 0), m_series).y())
-                                           : plot.height();
-    // Close bars get a smaller font, down to a size still readable; never overlapping names.
-    QFont font = m_font;
-    const double lineHeight = QFontMetricsF(font).height();
-    if (lineHeight > step && font.pointSizeF() > 0)
-        font.setPointSizeF(std::max(6.0, font.pointSizeF() * step / lineHeight));
+    const double step = categoryStep(m_chart, m_series, static_cast<int>(m_names.size()));
+    // Close bars get a smaller font; never overlapping names.
+    const QFont font = fontForStep(m_font, step);
     const QFontMetricsF metrics(font);
     painter->save();
     painter->setFont(font);

@@ -39,6 +39,11 @@ private:
     QColor m_color;
 };
 
+// The height of one of `count` categories of `series` in pixels (the plot's height for one), and
+// `font` made small enough for it, down to a size still readable: labels drawn at bars.
+double categoryStep(QChart* chart, QAbstractSeries* series, int count);
+QFont fontForStep(QFont font, double step);
+
 // Adds the labels as the chart's child item and keeps a left margin as wide as the names.
 CategoryLabels* attachCategoryLabels(QChart* chart, QAbstractSeries* series, const QStringList& names,
                                      const QColor& color);

@@ -71,13 +71,8 @@ public:
         if (m_labels.isEmpty())
             return;
         const int count = static_cast<int>(m_labels.size());
-        const double step = count > 1 ? std::abs(m_chart->mapToPosition(QPointF(0, 1), m_series).y() -
-                                                 m_chart->mapToPosition(QPointF(0, 0), m_series).y())
-                                      : m_chart->plotArea().height();
-        QFont font = m_chart->font();
-        const double lineHeight = QFontMetricsF(font).height();
-        if (lineHeight > step && font.pointSizeF() > 0)
-            font.setPointSizeF(std::max(6.0, font.pointSizeF() * step / lineHeight));
+        const double step = charts::categoryStep(m_chart, m_series, count);
+        const QFont font = charts::fontForStep(m_chart->font(), step);
         const QFontMetricsF metrics(font);
         painter->save();
         painter->setFont(font);
