@@ -39,7 +39,6 @@ GroupAnalysis analyzeGroup(const store::Store& store, int64_t groupId)
                      analysis::describeParams(analysis.group.paramsJson);
     analysis.runs = store.runs({.configId = groupId, .status = std::nullopt});
     const stats::SummaryOptions options = analysis::summaryOptions(store, analysis.group.taskId);
-    analysis.thresholds = options.thresholds;
     analysis.zones = stats::zoneScale(options.thresholds, 0, std::nullopt);
     if (options.pinnedReference) {
         analysis.pinnedAccuracy = options.pinnedReference;

@@ -20,8 +20,9 @@ struct GroupAnalysis
     std::string title;                   // "group 3 · demo-mlp-3ep · sample T=1.00, fp32, cpu, bs 256"
     std::vector<store::RunRow> runs;     // every run of the group, in start order
     std::optional<stats::GroupSummary> summary; // empty when no completed run counts
-    stats::ZoneThresholds thresholds;     // the task's setting, in points
-    stats::ZoneScale zones;               // what the runs are placed in (noise units on a small task)
+    // What the runs are placed in (noise units on a small task); zones.setting is the task's
+    // thresholds in points.
+    stats::ZoneScale zones;
     std::optional<double> pinnedAccuracy; // fraction, when a baseline is pinned for the task
     std::string pinnedLabel;              // "run 12" | "group 3"
 

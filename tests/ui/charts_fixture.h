@@ -6,6 +6,7 @@
 
 #include "groupanalysis.h"
 #include "stats/summary.h"
+#include "stats/zones.h"
 
 #include <QDateTime>
 #include <QString>
@@ -53,7 +54,7 @@ inline ui::GroupAnalysis makeGroup(const GroupSpec& spec)
     group.group.taskLabel = "fashion-mnist test";
     group.group.paramsJson = "{}";
     group.title = "group " + std::to_string(spec.groupId) + " · " + spec.model;
-    group.thresholds = spec.thresholds;
+    group.zones = stats::zoneScale(spec.thresholds, 0, std::nullopt);
     group.pinnedAccuracy = spec.pinned;
     group.pinnedLabel = spec.pinnedLabel;
 

@@ -76,8 +76,8 @@ TEST(AnalyzeGroup, UsesTheDatabasesZonesAndThePinOfTheTask)
     analysis::pinRun(db.store, first);
 
     const ui::GroupAnalysis group = ui::analyzeGroup(db.store, db.group);
-    EXPECT_DOUBLE_EQ(group.thresholds.watch, 0.5);
-    EXPECT_DOUBLE_EQ(group.thresholds.suspicious, 4.0);
+    EXPECT_DOUBLE_EQ(group.zones.setting.watch, 0.5);
+    EXPECT_DOUBLE_EQ(group.zones.setting.suspicious, 4.0);
     ASSERT_TRUE(group.pinnedAccuracy.has_value());
     EXPECT_DOUBLE_EQ(*group.pinnedAccuracy, 0.75);
     EXPECT_EQ(group.pinnedLabel, "run " + std::to_string(first));

@@ -40,26 +40,6 @@ std::optional<double> referencePoints(const GroupAnalysis& group)
 
 namespace {
 
-QString runToolTipText(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale* zones)
-{
-    QString zone = zoneName(stat.zone);
-    if (zones && zones->unit == stats::ZoneUnit::Noise && zones->unitPoints > 0)
-        zone += QStringLiteral(", %1 noise units")
-                    .arg(QString::fromStdString(
-                        analysis::fixedText(std::abs(stat.deviation * 100.0) / zones->unitPoints, 1)));
-    QString text = QStringLiteral("run %1 · seed %2\naccuracy %3\ndeviation %4 points (%5)")
-                       .arg(run.id)
-                       .arg(run.seed)
-                       .arg(QString::fromStdString(analysis::fixedText(stat.accuracy * 100.0, 2)),
-                            QString::fromStdString(analysis::signedPointsText(stat.deviation)), zone);
-    text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(analysis::fixedText(*stat.z, 1)))
-                   : QStringLiteral("\nz – (needs three runs that differ)");
-    for (const auto& rule : stat.rules)
-        text += QStringLiteral("\nrule: ") + QString::fromStdString(stats::ruleWords(rule));
-    if (!run.label.empty())
-        text += QStringLiteral("\nlabel: ") + QString::fromStdString(run.label);
-    return text;
-}
 
 // The config on at most `maxLines` lines of `width`: whole parts ("sample T=1.00") side by side
 // while they fit, a part too wide for a line broken between its words, and only what still does
@@ -102,14 +82,25 @@ QStringList wrapConfig(const QString& config, const QFontMetrics& metrics, int w
 
 } // namespace
 
-QString runToolTip(const store::RunRow& run, const stats::RunStat& stat)
-{
-    return runToolTipText(run, stat, nullptr);
-}
-
 QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale& zones)
 {
-    return runToolTipText(run, stat, &zones);
+    QString zone = zoneName(stat.zone);
+    if (zones.unit == stats::ZoneUnit::Noise && zones.unitPoints > 0)
+        zone += QStringLiteral(", %1 noise units")
+                    .arg(QString::fromStdString(
+                        analysis::fixedText(std::abs(stat.deviation * 100.0) / zones.unitPoints, 1)));
+    QString text = QStringLiteral("run %1 · seed %2\naccuracy %3\ndeviation %4 points (%5)")
+                       .arg(run.id)
+                       .arg(run.seed)
+                       .arg(QString::fromStdString(analysis::fixedText(stat.accuracy * 100.0, 2)),
+                            QString::fromStdString(analysis::signedPointsText(stat.deviation)), zone);
+    text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(analysis::fixedText(*stat.z, 1)))
+                   : QStringLiteral("\nz – (needs three runs that differ)");
+    for (const auto& rule : stat.rules)
+        text += QStringLiteral("\nrule: ") + QString::fromStdString(stats::ruleWords(rule));
+    if (!run.label.empty())
+        text += QStringLiteral("\nlabel: ") + QString::fromStdString(run.label);
+    return text;
 }
 
 bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view)

@@ -38,8 +38,7 @@ std::optional<double> referencePoints(const GroupAnalysis& group);
 // "run 12 · seed 3\naccuracy 86.13\ndeviation +0.42 points (watch)\nz 1.3" and the rules that fired,
 // in words. With the group's zones in noise units, the deviation in units too: "(normal, 1.6
 // noise units)".
-QString runToolTip(const store::RunRow& run, const stats::RunStat& stat);
-QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale& zones);
+QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const stats::ZoneScale& zones = {});
 // Shows that tooltip at the cursor over `view` when `group` holds the run and its statistics;
 // false when it does not.
 bool showRunToolTip(const GroupAnalysis& group, int64_t runId, QWidget* view);
