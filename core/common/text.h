@@ -23,6 +23,12 @@ int64_t lineAtByte(std::string_view text, size_t byte);
 // format by its opening without reading a large file.
 std::string fileHead(const std::filesystem::path& path, size_t count);
 
+// Untrusted text made safe to quote in a message: at most `maxCharacters` characters, then "…";
+// control characters, bytes that are not UTF-8 and the invisible marks that reorder or break a
+// line (bidirectional overrides, U+2028) written as \xNN or \u{NNNN}, so that a file's content
+// can neither flood a message nor rewrite a terminal.
+std::string printableExcerpt(std::string_view text, size_t maxCharacters = 80);
+
 // A duration as a person plans with it: "about 40 s", "about 12 min", "about 3.5 h",
 // "about 2.5 days".
 std::string durationText(double seconds);

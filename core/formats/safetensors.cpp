@@ -1,0 +1,740 @@
+#include "formats/safetensors.h"
+
+#include "common/error.h"
+#include "common/text.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <tuple>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace nf::formats {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The reference implementation's limit: a longer header is not a checkpoint's.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+// A header or index nests 3 levels; the bound keeps a hostile file's nesting from costing more.
+constexpr size_t kMaxJsonDepth = 64;
+
+std::string quotedExcerpt(std::string_view text)
+{
+    return "'" + printableExcerpt(text) + "'";
+}
+
+std::string tensorRef(std::string_view name)
+{
+    return "tensor " + quotedExcerpt(name);
+}
+
+std::string shapeText(const std::vector<int64_t>& shape)
+{
+    constexpr size_t kShown = 8;
+    std::string text = "[";
+    for (size_t i = 0; i < shape.size() && i < kShown; ++i)
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+    if (shape.size() > kShown)
+        text += ", … (" + std::to_string(shape.size()) + " dimensions)";
+    return text + "]";
+}
+
+// The element count of `shape`; false when it does not fit in int64 (a zero dimension makes it 0).
+bool elementCount(const std::vector<int64_t>& shape, uint64_t& count)
+{
+    count = 1;
+    if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+        count = 0;
+        return true;
+    }
+    for (const int64_t dim : shape) {
+        if (dim < 0 || static_cast<uint64_t>(dim) > uint64_t(INT64_MAX) / count)
+            return false;
+        count *= static_cast<uint64_t>(dim);
+    }
+    return true;
+}
+
+// JSON parsed with nlohmann's SAX parser into a value, refusing what the DOM parser would accept
+// silently or at any cost: nesting past kMaxJsonDepth, and one key twice in an object (the DOM
+// keeps the last, other readers the first).
+class StrictJsonBuilder final : public nlohmann::json_sax<json>
+{
+public:
+    // `tensorKeys`: the top-level object's keys name tensors (a safetensors header).
+    StrictJsonBuilder(json& root, bool tensorKeys) : m_root(root), m_tensorKeys(tensorKeys) {}
+
+    // Why the text was refused, in words that quote none of it past a short excerpt.
+    const std::string& failure() const { return m_failure; }
+    size_t failureByte() const { return m_failureByte; }
+
+    bool null() override { return add(json(nullptr)); }
+    bool boolean(bool value) override { return add(json(value)); }
+    bool number_integer(number_integer_t value) override { return add(json(value)); }
+    bool number_unsigned(number_unsigned_t value) override { return add(json(value)); }
+    bool number_float(number_float_t value, const string_t&) override { return add(json(value)); }
+    bool string(string_t& value) override { return add(json(std::move(value))); }
+    bool binary(binary_t& value) override { return add(json::binary(std::move(value))); }
+    bool start_object(std::size_t) override { return open(json::object()); }
+    bool start_array(std::size_t) override { return open(json::array()); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+
+    bool key(string_t& value) override
+    {
+        if (m_open.back()->contains(value)) {
+            m_failure = m_tensorKeys && m_open.size() == 1 && value != "__metadata__"
+                            ? "lists " + tensorRef(value) + " twice"
+                            : "has the key " + quotedExcerpt(value) + " twice in one object";
+            return false;
+        }
+        m_key = std::move(value);
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception&) override
+    {
+        m_failure = "is not valid JSON";
+        m_failureByte = position;
+        return false;
+    }
+
+private:
+    json* place(json&& value)
+    {
+        if (m_open.empty()) {
+            m_root = std::move(value);
+            return &m_root;
+        }
+        json& parent = *m_open.back();
+        if (parent.is_object()) {
+            json& slot = parent[m_key];
+            slot = std::move(value);
+            return &slot;
+        }
+        parent.push_back(std::move(value));
+        return &parent.back();
+    }
+    bool add(json&& value)
+    {
+        place(std::move(value));
+        return true;
+    }
+    bool open(json&& container)
+    {
+        if (m_open.size() >= kMaxJsonDepth) {
+            m_failure = "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+            return false;
+        }
+        m_open.push_back(place(std::move(container)));
+        return true;
+    }
+    bool close()
+    {
+        m_open.pop_back();
+        return true;
+    }
+
+    json& m_root;
+    std::vector<json*> m_open; // the containers being filled, innermost last
+    std::string m_key;
+    std::string m_failure;
+    size_t m_failureByte = 0;
+    bool m_tensorKeys = false;
+};
+
+// `text` parsed, or null and `failure` saying why not ("is not valid JSON (at byte 12)").
+json parseStrictJson(std::string_view text, std::string& failure, bool tensorKeys)
+{
+    json root;
+    StrictJsonBuilder builder(root, tensorKeys);
+    if (json::sax_parse(text.begin(), text.end(), &builder))
+        return root;
+    failure = builder.failure().empty() ? "is not valid JSON" : builder.failure();
+    if (builder.failureByte() > 0)
+        failure += " (at byte " + std::to_string(builder.failureByte()) + ")";
+    return {};
+}
+
+// A JSON integer >= 0 that fits `limit`.
+bool isCount(const json& value, uint64_t limit = UINT64_MAX)
+{
+    if (value.is_number_unsigned())
+        return value.get<uint64_t>() <= limit;
+    return value.is_number_integer() && value.get<int64_t>() == 0; // -0
+}
+
+TensorDType dtypeFrom(const json& value, const std::string& where)
+{
+    if (!value.is_string())
+        throw InputError(where + "'dtype' must be a string such as \"F32\"");
+    const std::string& name = value.get_ref<const std::string&>();
+    for (const TensorDType dtype : {TensorDType::F32, TensorDType::F16, TensorDType::BF16}) {
+        if (name == toString(dtype))
+            return dtype;
+    }
+    throw InputError(where + "dtype " + quotedExcerpt(name) +
+                     " is not supported (noisefloor reads F32, F16 and BF16)");
+}
+
+TensorInfo tensorFrom(const std::string& name, const json& entry, uint64_t dataBytes, const std::string& file)
+{
+    const std::string where = file + ": " + tensorRef(name) + ": ";
+    if (!entry.is_object())
+        throw InputError(where + "expected an object with dtype, shape and data_offsets");
+    for (const char* key : {"dtype", "shape", "data_offsets"}) {
+        if (!entry.contains(key))
+            throw InputError(where + "no '" + key + "'");
+    }
+    TensorInfo tensor;
+    tensor.name = name;
+    tensor.dtype = dtypeFrom(entry["dtype"], where);
+
+    const json& shape = entry["shape"];
+    if (!shape.is_array() ||
+        !std::all_of(shape.begin(), shape.end(), [](const json& d) { return isCount(d, INT64_MAX); }))
+        throw InputError(where + "'shape' must be a list of non-negative integers");
+    for (const json& dim : shape)
+        tensor.shape.push_back(static_cast<int64_t>(dim.get<uint64_t>()));
+    uint64_t elements = 0;
+    if (!elementCount(tensor.shape, elements) || elements > UINT64_MAX / elementSize(tensor.dtype))
+        throw InputError(where + "shape " + shapeText(tensor.shape) +
+                         " has more elements than 64 bits count");
+
+    const json& offsets = entry["data_offsets"];
+    if (!offsets.is_array() || offsets.size() != 2 || !isCount(offsets[0]) || !isCount(offsets[1]))
+        throw InputError(where + "'data_offsets' must be two non-negative integers [begin, end]");
+    tensor.begin = offsets[0].get<uint64_t>();
+    tensor.end = offsets[1].get<uint64_t>();
+    const std::string range = "[" + std::to_string(tensor.begin) + ", " + std::to_string(tensor.end) + "]";
+    if (tensor.begin > tensor.end)
+        throw InputError(where + "data_offsets " + range + " end before they begin");
+    if (tensor.end > dataBytes)
+        throw InputError(where + "data_offsets " + range + " run past the data, which has " +
+                         std::to_string(dataBytes) + " bytes (a truncated file?)");
+    const uint64_t expected = elements * elementSize(tensor.dtype);
+    if (expected != tensor.end - tensor.begin)
+        throw InputError(where + "shape " + shapeText(tensor.shape) + " of " + toString(tensor.dtype) +
+                         " is " + std::to_string(expected) + " bytes but data_offsets " + range + " hold " +
+                         std::to_string(tensor.end - tensor.begin));
+    return tensor;
+}
+
+std::map<std::string, std::string> metadataFrom(const json& value, const std::string& file)
+{
+    std::map<std::string, std::string> metadata;
+    if (value.is_null()) // the reference reader takes null for no metadata
+        return metadata;
+    const std::string where = file + ": '__metadata__' ";
+    if (!value.is_object())
+        throw InputError(where + "must be an object of strings");
+    for (const auto& [key, text] : value.get_ref<const json::object_t&>()) {
+        if (!text.is_string())
+            throw InputError(where + "must be an object of strings; " + quotedExcerpt(key) +
+                             " is not a string");
+        metadata.emplace(key, text.get<std::string>());
+    }
+    return metadata;
+}
+
+// Sorted by begin: a tensor that overlaps any earlier one overlaps the one reaching furthest.
+void checkNoOverlap(const std::vector<TensorInfo>& tensors, const std::string& file)
+{
+    const TensorInfo* furthest = nullptr;
+    for (const TensorInfo& tensor : tensors) {
+        if (tensor.begin == tensor.end)
+            continue; // no bytes, nothing shared
+        if (furthest && tensor.begin < furthest->end)
+            throw InputError(file + ": " + tensorRef(furthest->name) + " [" +
+                             std::to_string(furthest->begin) + ", " + std::to_string(furthest->end) +
+                             "] and " + tensorRef(tensor.name) + " [" + std::to_string(tensor.begin) + ", " +
+                             std::to_string(tensor.end) + "] overlap in the data");
+        if (!furthest || tensor.end > furthest->end)
+            furthest = &tensor;
+    }
+}
+
+std::string systemError()
+{
+    return std::strerror(errno);
+}
+
+} // namespace
+
+const char* toString(TensorDType dtype)
+{
+    switch (dtype) {
+    case TensorDType::F32:
+        return "F32";
+    case TensorDType::F16:
+        return "F16";
+    case TensorDType::BF16:
+        return "BF16";
+    }
+    return "?";
+}
+
+size_t elementSize(TensorDType dtype)
+{
+    return dtype == TensorDType::F32 ? 4 : 2;
+}
+
+int64_t TensorInfo::elements() const
+{
+    uint64_t count = 0;
+    return elementCount(shape, count) ? static_cast<int64_t>(count) : -1;
+}
+
+SafetensorsHeader parseSafetensorsHeader(std::span<const std::byte> bytes, uint64_t fileSize,
+                                         const std::string& fileName)
+{
+    const std::string file = fileName + ": ";
+    if (fileSize < 8)
+        throw InputError(
+            file + std::to_string(fileSize) +
+            " bytes, too short for a safetensors file (which starts with an 8-byte header length)");
+    if (bytes.size() < 8)
+        throw InputError(file + "only " + std::to_string(bytes.size()) + " of its bytes were read");
+    uint64_t length = 0;
+    for (int i = 7; i >= 0; --i)
+        length = (length << 8) | std::to_integer<uint64_t>(bytes[static_cast<size_t>(i)]);
+    if (length > kMaxHeaderBytes)
+        throw InputError(file + "header length " + std::to_string(length) + " bytes is over the limit of " +
+                         std::to_string(kMaxHeaderBytes) + " (not a safetensors file?)");
+    if (length > fileSize - 8)
+        throw InputError(file + "header length " + std::to_string(length) +
+                         " bytes runs past the end of the " + std::to_string(fileSize) +
+                         "-byte file (a truncated file, or not a safetensors file?)");
+    if (length > bytes.size() - 8)
+        throw InputError(file + "only " + std::to_string(bytes.size()) +
+                         " of its bytes were read, fewer than the " + std::to_string(8 + length) +
+                         " the header needs");
+
+    std::string failure;
+    const json root =
+        parseStrictJson({reinterpret_cast<const char*>(bytes.data()) + 8, length}, failure, true);
+    if (!failure.empty())
+        throw InputError(file + "header " + failure);
+    if (!root.is_object())
+        throw InputError(file + "header is not a JSON object of tensors");
+
+    SafetensorsHeader header;
+    header.dataStart = 8 + length;
+    const uint64_t dataBytes = fileSize - header.dataStart;
+    for (const auto& [name, entry] : root.get_ref<const json::object_t&>()) {
+        if (name == "__metadata__")
+            header.metadata = metadataFrom(entry, fileName);
+        else
+            header.tensors.push_back(tensorFrom(name, entry, dataBytes, fileName));
+    }
+    std::sort(header.tensors.begin(), header.tensors.end(), [](const TensorInfo& a, const TensorInfo& b) {
+        return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
+    });
+    checkNoOverlap(header.tensors, fileName);
+    return header;
+}
+
+// ---- SafetensorsFile ----
+
+struct SafetensorsFile::Impl
+{
+    fs::path path;
+    SafetensorsHeader header;
+    std::map<std::string, size_t, std::less<>> byName; // index in header.tensors
+    const std::byte* map = nullptr;
+    size_t size = 0;
+
+    ~Impl()
+    {
+        if (map)
+            ::munmap(const_cast<std::byte*>(map), size);
+    }
+};
+
+SafetensorsFile::SafetensorsFile(const fs::path& path) : d(std::make_unique<Impl>())
+{
+    d->path = path;
+    const std::string file = path.string() + ": ";
+    // stat first: opening a FIFO to look at it would wait for a writer.
+    struct stat info = {};
+    if (::stat(path.c_str(), &info) != 0)
+        throw InputError(file + (errno == ENOENT ? "no such file" : "cannot be read: " + systemError()));
+    if (S_ISDIR(info.st_mode))
+        throw InputError(file + "is a folder, not a safetensors file");
+    if (!S_ISREG(info.st_mode))
+        throw InputError(file + "is not a regular file (a pipe or a device?), not a safetensors file");
+    // O_NONBLOCK: should the path become a FIFO after the stat, the open still returns at once.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw InputError(file + "cannot be opened: " + systemError());
+    const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+    if (regular && info.st_size > 0) {
+        d->size = static_cast<size_t>(info.st_size);
+        void* map = ::mmap(nullptr, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map != MAP_FAILED)
+            d->map = static_cast<const std::byte*>(map);
+    }
+    const int mapError = errno;
+    ::close(fd); // the mapping keeps the file
+    if (!regular)
+        throw InputError(file + "is not a regular file, not a safetensors file");
+    if (info.st_size == 0)
+        throw InputError(file + "empty file, not a safetensors file");
+    if (!d->map)
+        throw InputError(file + "cannot be mapped into memory: " + std::strerror(mapError));
+
+    d->header = parseSafetensorsHeader({d->map, d->size}, d->size, path.string());
+    for (size_t i = 0; i < d->header.tensors.size(); ++i)
+        d->byName.emplace(d->header.tensors[i].name, i);
+}
+
+SafetensorsFile::~SafetensorsFile() = default;
+
+const fs::path& SafetensorsFile::path() const
+{
+    return d->path;
+}
+
+const SafetensorsHeader& SafetensorsFile::header() const
+{
+    return d->header;
+}
+
+const TensorInfo* SafetensorsFile::find(std::string_view name) const
+{
+    const auto found = d->byName.find(name);
+    return found == d->byName.end() ? nullptr : &d->header.tensors[found->second];
+}
+
+std::span<const std::byte> SafetensorsFile::bytes(const TensorInfo& tensor) const
+{
+    // A TensorInfo of another file could point anywhere; a cheap check keeps it inside this one.
+    if (tensor.begin > tensor.end || tensor.end > d->size - d->header.dataStart)
+        throw std::out_of_range(d->path.string() + ": " + tensorRef(tensor.name) +
+                                " is not within this file");
+    return {d->map + d->header.dataStart + tensor.begin, static_cast<size_t>(tensor.end - tensor.begin)};
+}
+
+void SafetensorsFile::release(const TensorInfo& tensor) const
+{
+    const std::span<const std::byte> range = bytes(tensor);
+    // Only whole pages inside the tensor: its neighbours' bytes stay where they are.
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto first = (reinterpret_cast<uintptr_t>(range.data()) + page - 1) / page * page;
+    const auto last = (reinterpret_cast<uintptr_t>(range.data()) + range.size()) / page * page;
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED); // advice: failure is harmless
+}
+
+// ---- SafetensorsSet ----
+
+struct SafetensorsSet::Impl
+{
+    std::vector<fs::path> files;
+    std::vector<std::unique_ptr<SafetensorsFile>> shards;
+    std::map<std::string, Entry, std::less<>> entries;
+    uint64_t totalBytes = 0;
+
+    // Opens `path` and adds its tensors; a name another shard has is an error.
+    const SafetensorsFile& add(const fs::path& path)
+    {
+        shards.push_back(std::make_unique<SafetensorsFile>(path));
+        const SafetensorsFile& shard = *shards.back();
+        files.push_back(path);
+        for (const TensorInfo& tensor : shard.header().tensors) {
+            const auto [it, added] = entries.emplace(tensor.name, Entry{&shard, &tensor});
+            if (!added)
+                throw InputError(path.string() + ": " + tensorRef(tensor.name) + " is also in " +
+                                 it->second.file->path().string() + " (a name must be in one shard only)");
+            totalBytes += tensor.end - tensor.begin;
+        }
+        return shard;
+    }
+
+    void readIndex(const fs::path& folder, const fs::path& index);
+};
+
+namespace {
+
+// A small JSON file read whole, after checking that it is a regular file (a FIFO would hang).
+std::string readJsonFile(const fs::path& path)
+{
+    const std::string file = path.string() + ": ";
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::is_regular_file(status))
+        throw InputError(file + "is not a regular file");
+    const uintmax_t size = fs::file_size(path, error);
+    if (error || size > kMaxHeaderBytes)
+        throw InputError(file +
+                         (error ? "cannot be read: " + error.message() : "too large for an index file"));
+    std::ifstream in(path, std::ios::binary);
+    std::string text(static_cast<size_t>(size), '\0');
+    if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+        throw InputError(file + "cannot be read");
+    return text;
+}
+
+// A shard is named by a plain file name in the index's folder, never a path out of it; short and
+// printable, since messages then name it in full as part of its path.
+bool isPlainFileName(const std::string& name)
+{
+    constexpr size_t kMaxFileName = 255; // NAME_MAX
+    return !name.empty() && name.size() <= kMaxFileName && name != "." && name != ".." &&
+           name.find('/') == std::string::npos && printableExcerpt(name, kMaxFileName) == name;
+}
+
+} // namespace
+
+void SafetensorsSet::Impl::readIndex(const fs::path& folder, const fs::path& index)
+{
+    const std::string where = index.string() + ": ";
+    const std::string text = readJsonFile(index);
+    std::string failure;
+    const json root = parseStrictJson(withoutByteOrderMark(text), failure, false);
+    if (!failure.empty())
+        throw InputError(where + failure);
+    const auto weightMap = root.find("weight_map"); // end() when root is not an object
+    if (weightMap == root.end() || !weightMap->is_object())
+        throw InputError(where + "expected {\"weight_map\": {\"tensor name\": \"shard file\", ...}}");
+    if (weightMap->empty())
+        throw InputError(where + "the weight_map lists no tensors");
+
+    std::map<std::string, std::string> shardOf; // tensor -> shard file name
+    for (const auto& [tensor, shard] : weightMap->get_ref<const json::object_t&>()) {
+        if (!shard.is_string() || !isPlainFileName(shard.get_ref<const std::string&>()))
+            throw InputError(
+                where + "weight_map: " + tensorRef(tensor) + ": " +
+                (shard.is_string() ? "shard " + quotedExcerpt(shard.get<std::string>()) : "the shard") +
+                " must be a file name in the index's folder");
+        shardOf.emplace(tensor, shard.get<std::string>());
+    }
+    std::map<std::string, std::string> firstTensorOf; // shard file name -> a tensor the index places in it
+    for (const auto& [tensor, shard] : shardOf)
+        firstTensorOf.emplace(shard, tensor);
+
+    files.push_back(index);
+    for (const auto& [shard, tensor] : firstTensorOf) {
+        const fs::path path = folder / shard;
+        std::error_code error;
+        if (!fs::exists(path, error))
+            throw InputError(where + "shard " + quotedExcerpt(shard) + " (of " + tensorRef(tensor) +
+                             " and others) is not in " + folder.string());
+        add(path);
+    }
+    for (const auto& [tensor, shard] : shardOf) {
+        const auto found = entries.find(tensor);
+        if (found == entries.end())
+            throw InputError(where + tensorRef(tensor) +
+                             " is in none of the shards (the index places it in " + quotedExcerpt(shard) +
+                             ")");
+        const fs::path expected = folder / shard;
+        if (found->second.file->path() != expected)
+            throw InputError(where + tensorRef(tensor) + " is in " + found->second.file->path().string() +
+                             ", not in " + expected.string() + " where the index places it");
+    }
+}
+
+SafetensorsSet SafetensorsSet::openFolder(const fs::path& folder, const std::string& stem)
+{
+    std::error_code error;
+    if (!fs::is_directory(folder, error))
+        throw InputError(folder.string() + ": " +
+                         (fs::exists(folder, error) ? "is not a folder" : "no such folder"));
+    const fs::path index = folder / (stem + ".safetensors.index.json");
+    const fs::path single = folder / (stem + ".safetensors");
+    SafetensorsSet set;
+    if (fs::exists(index, error))
+        set.d->readIndex(folder, index);
+    else if (fs::exists(single, error))
+        set.d->add(single);
+    else
+        throw InputError(folder.string() + ": no " + stem + ".safetensors or " + stem +
+                         ".safetensors.index.json in it");
+    return set;
+}
+
+SafetensorsSet::SafetensorsSet() : d(std::make_unique<Impl>()) {}
+SafetensorsSet::~SafetensorsSet() = default;
+SafetensorsSet::SafetensorsSet(SafetensorsSet&&) noexcept = default;
+SafetensorsSet& SafetensorsSet::operator=(SafetensorsSet&&) noexcept = default;
+
+SafetensorsSet::Entry SafetensorsSet::find(std::string_view name) const
+{
+    const auto found = d->entries.find(name);
+    return found == d->entries.end() ? Entry{} : found->second;
+}
+
+std::vector<std::string> SafetensorsSet::names() const
+{
+    std::vector<std::string> names;
+    names.reserve(d->entries.size());
+    for (const auto& [name, entry] : d->entries)
+        names.push_back(name);
+    return names;
+}
+
+const std::vector<fs::path>& SafetensorsSet::files() const
+{
+    return d->files;
+}
+
+uint64_t SafetensorsSet::totalTensorBytes() const
+{
+    return d->totalBytes;
+}
+
+// ---- writing ----
+
+namespace {
+
+// The header, padded with spaces to a multiple of 8 bytes as the reference writer does, so that
+// the data starts aligned.
+std::string headerText(const std::vector<TensorToWrite>& tensors,
+                       const std::map<std::string, std::string>& metadata)
+{
+    nlohmann::ordered_json header = nlohmann::ordered_json::object();
+    if (!metadata.empty())
+        header["__metadata__"] = metadata;
+    uint64_t offset = 0;
+    for (const TensorToWrite& tensor : tensors) {
+        const std::string what = "writeSafetensors: " + tensorRef(tensor.name) + ": ";
+        uint64_t elements = 0;
+        if (!elementCount(tensor.shape, elements) || elements > UINT64_MAX / elementSize(tensor.dtype))
+            throw std::invalid_argument(what + "shape " + shapeText(tensor.shape) + " is not a tensor's");
+        if (elements * elementSize(tensor.dtype) != tensor.bytes.size())
+            throw std::invalid_argument(what + std::to_string(tensor.bytes.size()) + " bytes for shape " +
+                                        shapeText(tensor.shape) + " of " + toString(tensor.dtype) + " (" +
+                                        std::to_string(elements * elementSize(tensor.dtype)) + " expected)");
+        if (tensor.name == "__metadata__" || header.contains(tensor.name))
+            throw std::invalid_argument(what + "the name is taken");
+        header[tensor.name] = {{"dtype", toString(tensor.dtype)},
+                               {"shape", tensor.shape},
+                               {"data_offsets", {offset, offset + tensor.bytes.size()}}};
+        offset += tensor.bytes.size();
+    }
+    std::string text;
+    try {
+        text = header.dump();
+    } catch (const nlohmann::json::type_error&) {
+        throw std::invalid_argument("writeSafetensors: a tensor name or metadata is not valid UTF-8");
+    }
+    text.append((8 - text.size() % 8) % 8, ' ');
+    std::string out(8, '\0');
+    for (size_t i = 0; i < 8; ++i)
+        out[i] = static_cast<char>((uint64_t(text.size()) >> (8 * i)) & 0xFF);
+    return out + text;
+}
+
+} // namespace
+
+std::string safetensorsBytes(const std::vector<TensorToWrite>& tensors,
+                             const std::map<std::string, std::string>& metadata)
+{
+    std::string out = headerText(tensors, metadata);
+    for (const TensorToWrite& tensor : tensors)
+        out.append(reinterpret_cast<const char*>(tensor.bytes.data()), tensor.bytes.size());
+    return out;
+}
+
+void writeSafetensors(const fs::path& path, const std::vector<TensorToWrite>& tensors,
+                      const std::map<std::string, std::string>& metadata)
+{
+    const std::string header = headerText(tensors, metadata);
+    fs::path temporary = path;
+    temporary += ".partial-" + std::to_string(::getpid());
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(header.data(), static_cast<std::streamsize>(header.size()));
+        for (const TensorToWrite& tensor : tensors)
+            out.write(reinterpret_cast<const char*>(tensor.bytes.data()),
+                      static_cast<std::streamsize>(tensor.bytes.size()));
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            throw InputError(path.string() + ": cannot be written");
+        }
+    }
+    std::error_code error;
+    fs::rename(temporary, path, error);
+    if (error) {
+        fs::remove(temporary, error);
+        throw InputError(path.string() + ": cannot be written: " + error.message());
+    }
+}
+
+// ---- conversions ----
+
+uint16_t floatToBf16(float value)
+{
+    const auto bits = std::bit_cast<uint32_t>(value);
+    if (std::isnan(value)) // keep it a NaN (truncating could leave an infinity) and quiet
+        return static_cast<uint16_t>((bits >> 16) | 0x0040);
+    // Round to nearest even; a carry into the exponent is the right answer (up to infinity).
+    return static_cast<uint16_t>((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+}
+
+float bf16ToFloat(uint16_t value)
+{
+    return std::bit_cast<float>(uint32_t(value) << 16);
+}
+
+uint16_t floatToF16(float value)
+{
+    const auto bits = std::bit_cast<uint32_t>(value);
+    const auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
+    const uint32_t magnitude = bits & 0x7FFFFFFF;
+    if (magnitude > 0x7F800000) // NaN: quiet, with the payload's top bits
+        return static_cast<uint16_t>(sign | 0x7E00 | ((magnitude >> 13) & 0x3FF));
+    if (magnitude >= 0x477FF000) // from halfway past 65504, the largest half, on: infinity
+        return static_cast<uint16_t>(sign | 0x7C00);
+    if (magnitude >= 0x38800000) { // normal in half precision (>= 2^-14)
+        uint32_t half = ((magnitude >> 23) - 112) << 10 | ((magnitude >> 13) & 0x3FF);
+        const uint32_t rest = magnitude & 0x1FFF;
+        if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+            ++half; // a carry into the exponent is the right answer
+        return static_cast<uint16_t>(sign | half);
+    }
+    if (magnitude <= 0x33000000) // at most half the smallest subnormal (2^-25): to zero, ties to even
+        return sign;
+    // Subnormal in half precision: the value in units of 2^-24, rounded to nearest even.
+    const uint32_t exponent = magnitude >> 23;
+    const uint32_t mantissa = (magnitude & 0x7FFFFF) | 0x800000;
+    const uint32_t shift = 126 - exponent; // 14 to 24
+    uint32_t half = mantissa >> shift;
+    const uint32_t rest = mantissa & ((1u << shift) - 1);
+    const uint32_t halfway = 1u << (shift - 1);
+    if (rest > halfway || (rest == halfway && (half & 1)))
+        ++half; // 0x400 is the smallest normal, as it should be
+    return static_cast<uint16_t>(sign | half);
+}
+
+float f16ToFloat(uint16_t value)
+{
+    const uint32_t sign = uint32_t(value & 0x8000) << 16;
+    const uint32_t exponent = (value >> 10) & 0x1F;
+    const uint32_t mantissa = value & 0x3FF;
+    if (exponent == 0) {
+        const float magnitude = std::ldexp(static_cast<float>(mantissa), -24); // zero or subnormal, exact
+        return sign ? -magnitude : magnitude;
+    }
+    if (exponent == 31)
+        return std::bit_cast<float>(sign | 0x7F800000 | (mantissa << 13));
+    return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+
+} // namespace nf::formats
