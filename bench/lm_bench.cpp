@@ -181,7 +181,7 @@ int main()
     double bare = 0;
     {
         nf::engine::PromptBuilder prompts(task, tokenizer, options);
-        nf::engine::CausalLm lm(plan.modelPath, plan.config);
+        nf::engine::CausalLm lm(plan.modelPath, "", plan.config);
         lm.bareForwardTokensPerSecond(*task, prompts, 1, 1); // warm-up
         bare = lm.bareForwardTokensPerSecond(*task, prompts, 1, 3);
         std::printf("bare forward loop over the same padded batches: %.0f prompt tokens/s\n", bare);

@@ -5,6 +5,7 @@
 #include "common/paths.h"
 #include "engine/classifier.h"
 #include "engine/demo.h"
+#include "engine/hf_model.h"
 #include "engine/prompt.h"
 #include "engine/runner.h"
 #include "engine/stored_plan.h"
@@ -77,6 +78,8 @@ struct RunOptions
     bool rerun = false;
     // Language models on multiple-choice tasks; empty / -1 / 0 = the default.
     std::string tokenizer;
+    std::string adapter;
+    bool noPrefixCache = false;
     int nShot = -1;
     std::string shots;
     std::string promptTemplate;
@@ -121,6 +124,8 @@ engine::RunPlan planFrom(RunOptions options)
     plan.config = options.config;
     plan.config.lm = languageModelOptions(options);
     plan.tokenizerPath = options.tokenizer;
+    plan.adapterPath = options.adapter;
+    plan.config.prefixCache = !options.noPrefixCache;
     plan.config.batchSize = options.batchSize > 0 ? options.batchSize : plan.config.lm ? 8 : 256;
     plan.config.decoding = engine::parseDecoding(options.decoding);
     plan.config.dropout = engine::parseDropout(options.dropout);
@@ -202,6 +207,7 @@ StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, con
         if (const auto recorded = engine::recordedTokenizer(store, *run);
             tokenizer.empty() && !recorded.empty() && std::filesystem::exists(recorded))
             stored.plan.tokenizerPath = recorded;
+        stored.plan.adapterPath = engine::recordedAdapter(store, *run);
     }
     return stored;
 }
@@ -215,7 +221,9 @@ void checkSameFiles(const GlobalOptions& global, const engine::Evaluation& evalu
 
 void addRunOptions(CLI::App* command, RunOptions& options)
 {
-    command->add_option("--model", options.model, "TorchScript classifier or causal language model (.pt)");
+    command->add_option("--model", options.model,
+                        "Hugging Face model folder (config.json + safetensors: Llama, Mistral, Qwen2, Qwen3), or a "
+                        "TorchScript classifier or causal language model (.pt)");
     command
         ->add_option("--task", options.task,
                      "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
@@ -256,7 +264,16 @@ void addRunOptions(CLI::App* command, RunOptions& options)
     command->add_option("--normalize", options.normalize, "MEAN,STD applied to inputs in [0,1]");
     command->add_option("--label", options.label, "Label stored with each run");
     auto* lm = "Language models (multiple-choice tasks)";
-    command->add_option("--tokenizer", options.tokenizer, "Hugging Face tokenizer.json (default: beside the model)")
+    command->add_option("--tokenizer", options.tokenizer,
+                        "Hugging Face tokenizer.json (default: the model folder's, or beside the model file)")
+        ->group(lm);
+    command->add_option("--adapter", options.adapter,
+                        "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
+                        "the model folder's weights")
+        ->group(lm);
+    command->add_flag("--no-prefix-cache", options.noPrefixCache,
+                      "Compute every prompt whole instead of continuing a subject's shared system line and "
+                      "shots (model folders; the answers are the same)")
         ->group(lm);
     command->add_option("--n-shot", options.nShot, "Few-shot examples per prompt (default 5)")->group(lm);
     command->add_option("--shots", options.shots,
@@ -331,6 +348,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 evaluations.emplace_back(planFrom(*options));
             }
             std::cerr << "device: " << evaluations.front().deviceDescription() << '\n';
+            if (const auto* info = evaluations.front().folderInfo())
+                std::cerr << "model: " << info->summary() << '\n';
             auto store = openStore(global, store::OpenMode::ReadWrite);
             return runAndReport(store, evaluations, bar);
         };

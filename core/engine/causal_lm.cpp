@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "engine/draws.h"
+#include "engine/hf_model.h"
 #include "engine/prompt.h"
 #include "engine/runtime.h"
 #include "engine/sampling.h"
@@ -15,6 +16,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <span>
 #include <sstream>
 
 namespace nf::engine {
@@ -75,6 +78,19 @@ double probabilityOf(const float* logits, int count, int index)
     return std::exp(logits[index] - maxLogit) / total;
 }
 
+// How many leading tokens two sequences share.
+size_t commonPrefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b)
+{
+    const auto limit = std::min(a.size(), b.size());
+    size_t n = 0;
+    while (n < limit && a[n] == b[n])
+        ++n;
+    return n;
+}
+
+// Shorter shared prefixes are computed with their prompts: caching them saves less than it costs.
+constexpr size_t kMinimumPrefix = 8;
+
 } // namespace
 
 struct CausalLm::Impl
@@ -82,6 +98,9 @@ struct CausalLm::Impl
     std::string path;
     EvalConfig config;
     torch::jit::Module module;
+    std::unique_ptr<HfModel> native; // a Hugging Face folder; else the TorchScript module
+    std::vector<int32_t> choiceIds;
+    Work work;
     ResolvedDevice device;
     c10::Device torchDevice{c10::kCPU};
     at::ScalarType dtype = at::kFloat;
@@ -106,8 +125,101 @@ struct CausalLm::Impl
 
     at::Tensor scoreOnce(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
     {
+        if (native) {
+            std::vector<std::span<const int32_t>> sequences;
+            for (const auto* prompt : prompts)
+                sequences.emplace_back(*prompt);
+            return native->logits(native->lastHidden(sequences, nullptr), choiceIds);
+        }
         const auto batch = padBatch(prompts, side);
         return choiceLogits(batch, forwardLogits(batch));
+    }
+
+    // The choice logits [B, C] (float, CPU) of prompts that each continue `prefix` (null: none)
+    // past its `skip` tokens.
+    at::Tensor scoreBatch(const std::vector<const std::vector<int32_t>*>& prompts, const HfModel::Prefix* prefix,
+                          size_t skip, PaddingSide side)
+    {
+        if (!native)
+            return scoreOnce(prompts, side);
+        std::vector<std::span<const int32_t>> suffixes;
+        for (const auto* prompt : prompts) {
+            suffixes.emplace_back(prompt->data() + skip, prompt->size() - skip);
+            work.suffixTokens += static_cast<int64_t>(prompt->size() - skip);
+        }
+        return native->logits(native->lastHidden(suffixes, prefix), choiceIds);
+    }
+
+    // A run's items in the order they are scored, in segments that share a prefix: for a folder
+    // with the prefix cache, one segment per subject (in the order the subjects first come), its
+    // items in run order; otherwise one segment, the run order. Segments are scored with their
+    // prompts built.
+    struct Segment
+    {
+        std::vector<int64_t> items;
+        std::vector<EncodedPrompt> prompts; // of `items`
+        size_t prefixLength = 0;            // 0: no prefix; prompts[i] starts with it when usesPrefix[i]
+        std::vector<bool> usesPrefix;
+    };
+
+    bool caching() const { return native && config.prefixCache && config.dropout != DropoutMode::Train; }
+
+    std::vector<std::vector<int64_t>> segmentItems(const formats::McqTask& task, const std::vector<int64_t>& order) const
+    {
+        if (!caching())
+            return {order};
+        std::map<int, size_t> slot;
+        std::vector<std::vector<int64_t>> segments;
+        for (const int64_t idx : order) {
+            const int subject = task.items[static_cast<size_t>(idx)].subject;
+            const auto [it, added] = slot.emplace(subject, segments.size());
+            if (added)
+                segments.emplace_back();
+            segments[it->second].push_back(idx);
+        }
+        return segments;
+    }
+
+    // Builds the segment's prompts and finds the prefix they share: the common start of the
+    // prompts that kept every shot (a prompt cut for length starts otherwise and is scored whole),
+    // leaving each prompt at least its last token.
+    Segment buildSegment(std::vector<int64_t> items, PromptBuilder& prompts, int64_t seed) const
+    {
+        Segment segment;
+        segment.items = std::move(items);
+        segment.prompts.reserve(segment.items.size());
+        for (const int64_t idx : segment.items)
+            segment.prompts.push_back(prompts.build(idx, seed));
+        segment.usesPrefix.assign(segment.items.size(), false);
+        if (!caching() || segment.items.size() < 2)
+            return segment;
+        const int shots = prompts.options().nShot;
+        const std::vector<int32_t>* first = nullptr;
+        size_t shared = 0;
+        for (const auto& prompt : segment.prompts) {
+            if (prompt.shotsKept != shots || prompt.truncated)
+                continue;
+            if (!first) {
+                first = &prompt.ids;
+                shared = prompt.ids.size();
+            } else {
+                shared = std::min(shared, commonPrefix(*first, prompt.ids));
+            }
+        }
+        if (!first)
+            return segment;
+        size_t users = 0;
+        for (size_t i = 0; i < segment.prompts.size(); ++i) {
+            const auto& ids = segment.prompts[i].ids;
+            segment.usesPrefix[i] = ids.size() > shared && commonPrefix(*first, ids) >= shared;
+            users += segment.usesPrefix[i];
+        }
+        // Every user keeps at least one token of its own (its last, whose logits are scored).
+        if (shared < kMinimumPrefix || users < 2)
+            segment.usesPrefix.assign(segment.items.size(), false);
+        else
+            segment.prefixLength = shared;
+        return segment;
     }
 
     // Largest difference between the choice logits of a prompt alone and padded in a batch: the
@@ -130,13 +242,25 @@ struct CausalLm::Impl
     }
 };
 
-CausalLm::CausalLm(const std::string& path, const EvalConfig& config) : d(std::make_unique<Impl>())
+CausalLm::CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config)
+    : d(std::make_unique<Impl>())
 {
-    if (config.dropout == DropoutMode::Train)
-        throw InputError("dropout: --dropout train is for classifiers; a language model runs in eval mode");
     d->path = path;
     d->config = config;
-    d->device = loadScriptModule(path, config, d->module);
+    if (formats::isHfModelFolder(path)) {
+        validate(config);
+        d->device = resolveDevice(config.device);
+        checkDType(config.dtype, d->device);
+        d->native = std::make_unique<HfModel>(path, adapter, config, d->device);
+    } else {
+        if (!adapter.empty())
+            throw InputError(adapter + ": a LoRA adapter applies to a Hugging Face model folder, not to a "
+                                       "TorchScript file (" + path + ")");
+        if (config.dropout == DropoutMode::Train)
+            throw InputError("dropout: --dropout train on a TorchScript language model is not supported; it runs "
+                             "in eval mode");
+        d->device = loadScriptModule(path, config, d->module);
+    }
     d->torchDevice = torchDeviceOf(d->device);
     d->dtype = scalarTypeOf(config.dtype);
     keepFreedMemoryForReuse();
@@ -169,6 +293,27 @@ void CausalLm::checkAgainst(const std::vector<int32_t>& prompt, const std::vecto
         throw InputError(d->path + ": cannot check the model with an empty prompt");
     std::vector<int64_t> choices(choiceIds.begin(), choiceIds.end());
     d->choiceTensor = at::tensor(choices, at::kLong).to(d->torchDevice);
+    d->choiceIds = choiceIds;
+
+    if (d->native) {
+        const auto& model = d->native->config();
+        if (model.vocabSize < vocabSize)
+            throw InputError(d->path + ": the model's vocabulary has " + std::to_string(model.vocabSize) +
+                             " entries (config.json) but the tokenizer's ids go up to " + std::to_string(vocabSize - 1) +
+                             ": this tokenizer.json is not the model's");
+        if (model.slidingWindow && static_cast<int64_t>(prompt.size()) > *model.slidingWindow)
+            std::fprintf(stderr, "%s: prompts longer than the sliding window (%lld tokens) attend only to its "
+                                 "last tokens, as transformers does\n",
+                         d->path.c_str(), static_cast<long long>(*model.slidingWindow));
+        try {
+            d->scoreOnce({&prompt}, PaddingSide::Right);
+        } catch (const std::exception& e) {
+            throw InputError(d->path + ": forward failed on a prompt of " + std::to_string(prompt.size()) +
+                             " tokens (" + torchErrorSummary(e) + ")");
+        }
+        // noisefloor places the positions and masks itself: padding cannot change an answer.
+        return;
+    }
 
     // A probe of the lowest ids first: a model with too small a vocabulary would fail on the
     // prompt's ids with an index error instead of saying so.
@@ -243,6 +388,8 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
     }
     const PaddingSide side = config.lm ? config.lm->paddingSide : PaddingSide::Right;
 
+    if (d->choiceIds.empty())
+        d->choiceIds = prompts.choiceIds();
     const int64_t n = config.limit > 0 ? std::min<int64_t>(config.limit, task.n()) : task.n();
     std::vector<int64_t> order;
     order.reserve(static_cast<size_t>(n));
@@ -250,69 +397,102 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
         if (static_cast<size_t>(idx) >= done.size() || !done[static_cast<size_t>(idx)])
             order.push_back(idx);
     const auto total = static_cast<int64_t>(order.size());
+    d->work = {};
 
     std::vector<store::ItemRow> pending;
     auto lastChunk = std::chrono::steady_clock::now();
     AnswerPicker picker(config);
-    std::vector<EncodedPrompt> encoded;
-    std::vector<const std::vector<int32_t>*> batchIds;
-    for (int64_t start = 0; start < total; start += config.batchSize) {
+    int64_t finished = 0;
+    auto checkCancel = [&] {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             if (sink && !pending.empty())
                 sink(std::move(pending));
             throw Cancelled();
         }
-        const int64_t count = std::min<int64_t>(config.batchSize, total - start);
-        encoded.clear();
-        batchIds.clear();
-        for (int64_t b = 0; b < count; ++b)
-            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
-        for (const auto& prompt : encoded)
-            batchIds.push_back(&prompt.ids);
-
-        at::Tensor scores;
-        try {
-            const auto batch = padBatch(batchIds, side);
-            scores = d->choiceLogits(batch, d->forwardLogits(batch));
-        } catch (const InputError&) {
-            throw;
-        } catch (const std::exception& e) {
-            // What finished is kept (a resume redoes only the rest); the run is stored as failed
-            // with this as its note: the useful line, not a backtrace.
-            if (sink && !pending.empty())
+    };
+    // Scores the segment's items at positions `which` (indices into segment.items), in batches.
+    auto scoreItems = [&](const Impl::Segment& segment, const std::vector<size_t>& which,
+                          const HfModel::Prefix* prefix) {
+        std::vector<const std::vector<int32_t>*> batchIds;
+        for (size_t start = 0; start < which.size(); start += static_cast<size_t>(config.batchSize)) {
+            checkCancel();
+            const size_t count = std::min(static_cast<size_t>(config.batchSize), which.size() - start);
+            batchIds.clear();
+            for (size_t b = 0; b < count; ++b)
+                batchIds.push_back(&segment.prompts[which[start + b]].ids);
+            at::Tensor scores;
+            try {
+                scores = d->scoreBatch(batchIds, prefix, prefix ? segment.prefixLength : 0, side);
+            } catch (const InputError&) {
+                throw;
+            } catch (const std::exception& e) {
+                // What finished is kept (a resume redoes only the rest); the run is stored as failed
+                // with this as its note: the useful line, not a backtrace.
+                if (sink && !pending.empty())
+                    sink(std::move(pending));
+                throw std::runtime_error(d->path + ": forward failed on item " +
+                                         std::to_string(segment.items[which[start]]) + "...: " + torchErrorSummary(e));
+            }
+            const int width = static_cast<int>(scores.size(1));
+            const float* rows = scores.data_ptr<float>();
+            for (size_t b = 0; b < count; ++b) {
+                const size_t at = which[start + b];
+                const int64_t idx = segment.items[at];
+                const auto& question = task.items[static_cast<size_t>(idx)];
+                const int choices = static_cast<int>(question.choices.size());
+                const float* row = rows + static_cast<int64_t>(b) * width;
+                const double uniform = config.decoding == Decoding::Sample
+                                           ? counterUniform(static_cast<uint64_t>(seed), static_cast<uint64_t>(idx),
+                                                            DrawStream::Answer)
+                                           : 0.0;
+                store::ItemRow item;
+                item.idx = idx;
+                item.predicted = picker.pick(row, choices, uniform);
+                item.correct = item.predicted == question.answer;
+                item.pTrue = probabilityOf(row, choices, question.answer);
+                item.nShots = segment.prompts[at].shotsKept;
+                item.promptHash = segment.prompts[at].hash;
+                pending.push_back(item);
+            }
+            finished += static_cast<int64_t>(count);
+            d->work.items += static_cast<int64_t>(count);
+            if (!d->native)
+                for (const auto* ids : batchIds)
+                    d->work.suffixTokens += static_cast<int64_t>(ids->size());
+            if (progress)
+                progress(finished, total);
+            const auto now = std::chrono::steady_clock::now();
+            if (sink && std::chrono::duration<double>(now - lastChunk).count() >= kChunkSeconds) {
                 sink(std::move(pending));
-            throw std::runtime_error(d->path + ": forward failed on item " +
-                                     std::to_string(order[static_cast<size_t>(start)]) + "...: " +
-                                     torchErrorSummary(e));
+                pending.clear();
+                lastChunk = now;
+            }
         }
-        const int width = static_cast<int>(scores.size(1));
-        const float* rows = scores.data_ptr<float>();
-        for (int64_t b = 0; b < count; ++b) {
-            const int64_t idx = order[static_cast<size_t>(start + b)];
-            const auto& question = task.items[static_cast<size_t>(idx)];
-            const int choices = static_cast<int>(question.choices.size());
-            const float* row = rows + b * width;
-            const double uniform = config.decoding == Decoding::Sample
-                                       ? counterUniform(static_cast<uint64_t>(seed), static_cast<uint64_t>(idx),
-                                                        DrawStream::Answer)
-                                       : 0.0;
-            store::ItemRow item;
-            item.idx = idx;
-            item.predicted = picker.pick(row, choices, uniform);
-            item.correct = item.predicted == question.answer;
-            item.pTrue = probabilityOf(row, choices, question.answer);
-            item.nShots = encoded[static_cast<size_t>(b)].shotsKept;
-            item.promptHash = encoded[static_cast<size_t>(b)].hash;
-            pending.push_back(item);
+    };
+
+    for (auto& items : d->segmentItems(task, order)) {
+        checkCancel();
+        const auto segment = d->buildSegment(std::move(items), prompts, seed);
+        std::vector<size_t> cached;
+        std::vector<size_t> whole;
+        for (size_t i = 0; i < segment.items.size(); ++i)
+            (segment.usesPrefix[i] ? cached : whole).push_back(i);
+        if (!cached.empty()) {
+            const auto& ids = segment.prompts[cached.front()].ids;
+            std::shared_ptr<const HfModel::Prefix> prefix;
+            try {
+                prefix = d->native->computePrefix(std::span<const int32_t>(ids.data(), segment.prefixLength));
+            } catch (const std::exception& e) {
+                if (sink && !pending.empty())
+                    sink(std::move(pending));
+                throw std::runtime_error(d->path + ": forward failed on the shared prompt start of item " +
+                                         std::to_string(segment.items[cached.front()]) + ": " + torchErrorSummary(e));
+            }
+            d->work.prefixTokens += static_cast<int64_t>(segment.prefixLength);
+            ++d->work.prefixes;
+            scoreItems(segment, cached, prefix.get());
         }
-        if (progress)
-            progress(start + count, total);
-        const auto now = std::chrono::steady_clock::now();
-        if (sink && std::chrono::duration<double>(now - lastChunk).count() >= kChunkSeconds) {
-            sink(std::move(pending));
-            pending.clear();
-            lastChunk = now;
-        }
+        scoreItems(segment, whole, nullptr);
     }
     return pending;
 }
@@ -326,13 +506,56 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
     const PaddingSide side = config.lm ? config.lm->paddingSide : PaddingSide::Right;
     const int64_t n = config.limit > 0 ? std::min<int64_t>(config.limit, task.n()) : task.n();
     const auto order = runOrder(n, config, seed);
+    int64_t tokens = 0;
+    double seconds = 0;
+    if (d->native) {
+        // The token batches a run computes: each segment's prefix alone, then its batches of
+        // suffixes as sequences of their own.
+        std::vector<std::vector<std::vector<int32_t>>> batches;
+        for (auto& items : d->segmentItems(task, order)) {
+            const auto segment = d->buildSegment(std::move(items), prompts, seed);
+            const auto user = std::find(segment.usesPrefix.begin(), segment.usesPrefix.end(), true);
+            if (user != segment.usesPrefix.end()) {
+                const auto& ids = segment.prompts[static_cast<size_t>(user - segment.usesPrefix.begin())].ids;
+                batches.push_back({std::vector<int32_t>(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(segment.prefixLength))});
+            }
+            for (const bool cachedPass : {true, false}) {
+                std::vector<std::vector<int32_t>> batch;
+                for (size_t i = 0; i < segment.items.size(); ++i) {
+                    if (segment.usesPrefix[i] != cachedPass)
+                        continue;
+                    const auto& ids = segment.prompts[i].ids;
+                    const size_t skip = cachedPass ? segment.prefixLength : 0;
+                    batch.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(skip), ids.end());
+                    if (static_cast<int>(batch.size()) == config.batchSize) {
+                        batches.push_back(std::move(batch));
+                        batch.clear();
+                    }
+                }
+                if (!batch.empty())
+                    batches.push_back(std::move(batch));
+            }
+        }
+        for (const auto& batch : batches)
+            for (const auto& sequence : batch)
+                tokens += static_cast<int64_t>(sequence.size());
+        const auto started = std::chrono::steady_clock::now();
+        for (int r = 0; r < repeats; ++r)
+            for (const auto& batch : batches) {
+                std::vector<std::span<const int32_t>> spans(batch.begin(), batch.end());
+                d->native->lastHidden(spans, nullptr);
+            }
+        if (d->torchDevice.is_cuda())
+            at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return static_cast<double>(tokens) * repeats / seconds;
+    }
     struct DeviceBatch
     {
         at::Tensor ids;
         at::Tensor mask;
     };
     std::vector<DeviceBatch> batches;
-    int64_t tokens = 0;
     for (int64_t start = 0; start < n; start += config.batchSize) {
         const int64_t count = std::min<int64_t>(config.batchSize, n - start);
         std::vector<EncodedPrompt> encoded;
@@ -351,14 +574,67 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
             d->module.forward({batch.ids, batch.mask});
     if (d->torchDevice.is_cuda())
         at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return static_cast<double>(tokens) * repeats / seconds;
+}
+
+double CausalLm::allPositionsItemsPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
+                                            int batchSize)
+{
+    if (!d->native)
+        throw InputError(d->path + ": only a model folder can be measured this way");
+    c10::InferenceMode guard;
+    applyRuntime();
+    const int64_t n = d->config.limit > 0 ? std::min<int64_t>(d->config.limit, task.n()) : task.n();
+    const auto order = runOrder(n, d->config, seed);
+    if (d->choiceIds.empty())
+        d->choiceIds = prompts.choiceIds();
+    std::vector<int64_t> choices(d->choiceIds.begin(), d->choiceIds.end());
+    const auto choiceIndex = at::tensor(choices, at::kLong).to(d->torchDevice);
+    const auto started = std::chrono::steady_clock::now();
+    for (int64_t start = 0; start < n; start += batchSize) {
+        const int64_t count = std::min<int64_t>(batchSize, n - start);
+        std::vector<EncodedPrompt> encoded;
+        for (int64_t b = 0; b < count; ++b)
+            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
+        std::vector<std::span<const int32_t>> sequences;
+        std::vector<int64_t> last;
+        for (const auto& prompt : encoded) {
+            sequences.emplace_back(prompt.ids);
+            last.push_back(static_cast<int64_t>(prompt.ids.size()) - 1);
+        }
+        const auto logits = d->native->allLogits(sequences); // [B, T, V], as LLaMA-Factory's forward
+        const auto rows = at::arange(count, at::TensorOptions().dtype(at::kLong).device(d->torchDevice));
+        const auto picked = logits.index({rows, at::tensor(last, at::kLong).to(d->torchDevice)})
+                                .index_select(1, choiceIndex)
+                                .to(at::kCPU, at::kFloat);
+        (void)picked;
+    }
+    return static_cast<double>(n) /
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+const ModelFolderInfo* CausalLm::folderInfo() const
+{
+    return d->native ? &d->native->info() : nullptr;
+}
+
+CausalLm::Work CausalLm::lastWork() const
+{
+    return d->work;
 }
 
 void CausalLm::describe(env::Snapshot& snapshot) const
 {
     describeRuntime(snapshot, d->device);
     snapshot.set("engine.dtype", toString(d->config.dtype));
+    if (!d->native)
+        return;
+    const auto& info = d->native->info();
+    snapshot.set("model.architecture", info.config.architectureName);
+    snapshot.set("model.parameters", std::to_string(info.parameters));
+    snapshot.set("model.weights_dtype", info.storedDtype);
+    snapshot.set("engine.prefix_cache", d->caching() ? "on" : "off");
 }
 
 } // namespace nf::engine

@@ -26,14 +26,24 @@ class PromptBuilder;
 // committed (a long run keeps what it did when it is killed).
 using ItemChunkSink = std::function<void(std::vector<store::ItemRow>&& items)>;
 
-// A TorchScript causal language model scored on multiple-choice prompts as LLaMA-Factory does:
-// the logits at each prompt's last real token, restricted to the choice letters' token ids,
-// softmax, then argmax (greedy) or a seeded draw. torch stays inside causal_lm.cpp.
+class HfModel;
+struct ModelFolderInfo;
+
+// A causal language model scored on multiple-choice prompts as LLaMA-Factory does: the logits at
+// each prompt's last real token, restricted to the choice letters' token ids, softmax, then argmax
+// (greedy) or a seeded draw. The model is a Hugging Face folder run natively (engine/hf_model.h),
+// with an optional LoRA adapter, or a TorchScript file. torch stays inside the .cpp files.
+//
+// With a folder and config.prefixCache, the items of each subject are scored together and the
+// tokens their prompts share (system line and shots, when shots are drawn per run or are the
+// first k) are computed once per (run, subject); each batch continues from that prefix's keys and
+// values. The answers equal the uncached computation's (p_true within 1e-4 in fp32).
 class CausalLm
 {
 public:
-    // Loads the module on the config's device in its dtype. Throws nf::InputError naming the file.
-    CausalLm(const std::string& path, const EvalConfig& config);
+    // Loads the model (a folder with config.json, or a TorchScript file) on the config's device in
+    // its dtype; `adapter` is a PEFT LoRA folder (folders only). Throws nf::InputError naming the file.
+    CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config);
     ~CausalLm();
     CausalLm(const CausalLm&) = delete;
     CausalLm& operator=(const CausalLm&) = delete;
@@ -59,8 +69,29 @@ public:
 
     // Prompt tokens per second of module.forward alone over the same padded batches a run uses
     // (built beforehand, logits left on the device), for comparing the engine with a bare loop.
+    // For a folder, the tokens a run computes (each prefix once, then every batch's suffixes),
+    // timed as plain forwards of those token batches without the cache's attention or scoring.
     double bareForwardTokensPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
                                       int repeats);
+
+    // Folders only (nullptr for TorchScript): what the folder holds and what it takes in memory.
+    const ModelFolderInfo* folderInfo() const;
+
+    // Tokens the last evaluate() put through the model: prefixes once each, and suffixes (whole
+    // prompts when nothing was cached).
+    struct Work
+    {
+        int64_t prefixTokens = 0;
+        int64_t prefixes = 0;
+        int64_t suffixTokens = 0;
+        int64_t items = 0;
+    };
+    Work lastWork() const;
+
+    // Bench only (folders): items per second of the way a generic evaluator scores (LLaMA-Factory's:
+    // whole prompts, right padding, batches of `batchSize`, logits at every position).
+    double allPositionsItemsPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
+                                      int batchSize);
 
     void describe(env::Snapshot& snapshot) const;
 

@@ -183,6 +183,8 @@ std::string canonicalParamsJson(const EvalConfig& config, const std::string& dev
         params["max_length"] = config.lm->maxLength;
         params["padding_side"] = toString(config.lm->paddingSide);
         params["tokenizer_sha256"] = config.lm->tokenizerSha256;
+        if (!config.lm->specialTokens.empty())
+            params["special_tokens"] = config.lm->specialTokens;
     } else {
         params["input"] = toString(config.input);
     }
@@ -217,6 +219,8 @@ EvalConfig configFromParamsJson(const std::string& text)
             lm.maxLength = params.at("max_length").get<int>();
             lm.paddingSide = parsePaddingSide(params.at("padding_side").get<std::string>());
             lm.tokenizerSha256 = params.at("tokenizer_sha256").get<std::string>();
+            if (params.contains("special_tokens"))
+                lm.specialTokens = params.at("special_tokens").get<std::string>();
             config.lm = lm;
         } else {
             config.input = parseInputLayout(params.at("input").get<std::string>());

@@ -31,6 +31,9 @@ struct LanguageModelOptions
     // Filled by the evaluation from the tokenizer file: part of the config group, as another
     // tokenizer gives other prompts.
     std::string tokenizerSha256;
+    // Filled by the evaluation when tokenizer_config.json changes what the post-processor puts
+    // around a prompt ("bos 1 | eos none"); empty otherwise. Part of the group when set.
+    std::string specialTokens;
 };
 
 // Everything about an evaluation except its seed. All but `threads` is part of the config group
@@ -48,6 +51,9 @@ struct EvalConfig
     bool deterministic = false;
     Order order = Order::Fixed;
     int threads = 0;   // 0 = automatic: 1 torch thread, OpenBLAS on every core
+    // Hugging Face folders: compute the prompts' shared prefix once per (run, subject). Like
+    // `threads`, not part of the config group (the answers are the same); the environment records it.
+    bool prefixCache = true;
     int64_t limit = 0; // first N items; 0 = all
     InputLayout input = InputLayout::Image;
     std::optional<double> normalizeMean; // both set or neither: x' = (x - mean) / std

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace nf::engine {
 
@@ -63,6 +64,43 @@ struct TinyCausalLmSpec
 };
 
 void writeTinyCausalLm(const std::filesystem::path& path, const TinyCausalLmSpec& spec);
+
+// A tiny Hugging Face model folder for tests, benches and examples, written as transformers writes
+// one: config.json and model.safetensors (or `shards` shards with model.safetensors.index.json),
+// seeded random weights (normal, sd 0.02 x `scale`; norms near 1).
+struct TinyHfModelSpec
+{
+    std::string architecture = "Qwen3ForCausalLM"; // LlamaForCausalLM | MistralForCausalLM | Qwen2ForCausalLM | Qwen3ForCausalLM
+    int vocab = 512;
+    int hidden = 64;
+    int layers = 2;
+    int heads = 4;
+    int kvHeads = 2;
+    int headDim = 0; // 0: hidden / heads
+    int intermediate = 128;
+    bool tieEmbeddings = true;
+    bool bf16 = false; // stored dtype: F32 or BF16
+    int shards = 1;
+    uint64_t seed = 0;
+    double scale = 1.0; // multiplies the weights' sd: larger gives sharper answers
+    double attentionDropout = 0.0;
+};
+
+void writeTinyHfModel(const std::filesystem::path& folder, const TinyHfModelSpec& spec);
+
+// A PEFT LoRA adapter for a folder written by writeTinyHfModel: adapter_config.json and
+// adapter_model.safetensors with seeded A and B for `targets` ("q_proj", "v_proj", ...) in every layer.
+struct TinyLoraSpec
+{
+    int r = 4;
+    double alpha = 8;
+    bool rslora = false;
+    std::vector<std::string> targets = {"q_proj", "v_proj"};
+    uint64_t seed = 1;
+    double scale = 1.0;
+};
+
+void writeTinyLoraAdapter(const std::filesystem::path& folder, const TinyHfModelSpec& base, const TinyLoraSpec& spec);
 
 // The demo's models: an MLP 784-256-10 with dropout (p = 0.2) trained on the Fashion-MNIST
 // training split with Adam, seeded, saved after 1 and after 3 epochs. Cached in `directory`: only

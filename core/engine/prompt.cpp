@@ -207,6 +207,19 @@ struct PromptBuilder::Impl
         return text + questionBlock(*format, item(index));
     }
 
+    std::vector<int32_t> withSpecialTokens(const std::string& text) const
+    {
+        if (!options.specialPrefix && !options.specialSuffix)
+            return tokenizer->encode(text, true);
+        const auto& prefix = options.specialPrefix ? *options.specialPrefix : tokenizer->specialPrefix();
+        const auto& suffix = options.specialSuffix ? *options.specialSuffix : tokenizer->specialSuffix();
+        std::vector<int32_t> ids = prefix;
+        const auto body = tokenizer->encode(text, false);
+        ids.insert(ids.end(), body.begin(), body.end());
+        ids.insert(ids.end(), suffix.begin(), suffix.end());
+        return ids;
+    }
+
     EncodedPrompt encode(int64_t index, const std::vector<int>& rows)
     {
         const auto limit = static_cast<size_t>(options.maxLength);
@@ -220,7 +233,7 @@ struct PromptBuilder::Impl
                 prompt.ids = piecewise(index, rows, kept);
                 break;
             }
-            prompt.ids = tokenizer->encode(promptText(index, rows, kept), true);
+            prompt.ids = withSpecialTokens(promptText(index, rows, kept));
             if (prompt.ids.size() <= limit || kept == 0)
                 break;
         }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct PromptOptions
     int nShot = 5;
     ShotSelection shots = ShotSelection::PerItem;
     int maxLength = 2048; // tokens; longer prompts drop shots from the front, then lose tokens on the left
+    // Templates that encode the whole text with special tokens: these around it instead of the
+    // tokenizer.json post-processor's (tokenizer_config.json's add_bos_token / add_eos_token).
+    std::optional<std::vector<int32_t>> specialPrefix;
+    std::optional<std::vector<int32_t>> specialSuffix;
 };
 
 struct EncodedPrompt

@@ -4,8 +4,10 @@
 #include "common/sha256.h"
 #include "common/utc_time.h"
 #include "engine/classifier.h"
+#include "engine/hf_model.h"
 #include "engine/prompt.h"
 #include "env/environment.h"
+#include "formats/hf_config.h"
 #include "formats/mcq.h"
 #include "formats/task.h"
 #include "formats/tokenizer.h"
@@ -38,11 +40,62 @@ struct Evaluation::Impl
     std::shared_ptr<const formats::Tokenizer> tokenizer;
     std::unique_ptr<PromptBuilder> prompts;
     std::string modelSha256;
+    std::string adapterSha256;
     std::string paramsJson;
     std::string configHash;
     std::string taskSpec;
     std::string taskSha256;
     std::string deviceType;
+
+    // tokenizer_config.json beside tokenizer.json, as transformers applies it over the
+    // post-processor: a BOS or EOS it adds or removes around prompts encoded whole.
+    void applyTokenizerSettings(PromptOptions& options, EvalConfig& config, bool folder) const
+    {
+        if (promptTemplate(config.lm->promptTemplate).piecewise)
+            return; // its pieces are encoded without special tokens, as LLaMA-Factory's are
+        const auto settingsPath = std::filesystem::path(plan.tokenizerPath).parent_path() / "tokenizer_config.json";
+        const auto settings = formats::readTokenizerSettings(settingsPath);
+        std::optional<formats::HfModelConfig> modelConfig;
+        if (folder)
+            modelConfig = formats::readHfConfig(plan.modelPath);
+        auto idOf = [&](const std::string& token, bool bos) -> std::optional<int32_t> {
+            if (!token.empty())
+                if (const auto id = tokenizer->tokenToId(token))
+                    return id;
+            const auto& fallback = !modelConfig ? std::nullopt : bos ? modelConfig->bosTokenId : modelConfig->eosTokenId;
+            if (fallback)
+                return static_cast<int32_t>(*fallback);
+            return std::nullopt;
+        };
+        auto adjust = [&](std::optional<bool> add, const std::string& token, bool bos,
+                          const std::vector<int32_t>& current) -> std::optional<std::vector<int32_t>> {
+            if (!add)
+                return std::nullopt;
+            const auto id = idOf(token, bos);
+            if (*add && current.empty()) {
+                if (!id)
+                    throw InputError(settingsPath.string() + ": add_" + (bos ? "bos" : "eos") +
+                                     "_token is true but no " + (bos ? "bos" : "eos") +
+                                     "_token is named here or in config.json");
+                return std::vector<int32_t>{*id};
+            }
+            if (!*add && !current.empty() && id && current == std::vector<int32_t>{*id})
+                return std::vector<int32_t>{};
+            return std::nullopt;
+        };
+        options.specialPrefix = adjust(settings.addBos, settings.bosToken, true, tokenizer->specialPrefix());
+        options.specialSuffix = adjust(settings.addEos, settings.eosToken, false, tokenizer->specialSuffix());
+        auto text = [](const std::vector<int32_t>& ids) {
+            std::string words;
+            for (const int32_t id : ids)
+                words += (words.empty() ? "" : " ") + std::to_string(id);
+            return words.empty() ? std::string("none") : words;
+        };
+        if (options.specialPrefix || options.specialSuffix)
+            config.lm->specialTokens =
+                "bos " + text(options.specialPrefix.value_or(tokenizer->specialPrefix())) + " | eos " +
+                text(options.specialSuffix.value_or(tokenizer->specialSuffix()));
+    }
 
     void loadLanguageModel()
     {
@@ -54,8 +107,12 @@ struct Evaluation::Impl
                                              "for image tasks");
         if (task.mcq->n() == 0)
             throw InputError(task.mcq->spec + ": no questions in it");
+        const bool folder = formats::isHfModelFolder(plan.modelPath);
         if (plan.tokenizerPath.empty())
-            plan.tokenizerPath = (std::filesystem::path(plan.modelPath).parent_path() / "tokenizer.json").string();
+            plan.tokenizerPath = ((folder ? std::filesystem::path(plan.modelPath)
+                                          : std::filesystem::path(plan.modelPath).parent_path()) /
+                                  "tokenizer.json")
+                                     .string();
         if (!std::filesystem::exists(plan.tokenizerPath))
             throw InputError(plan.tokenizerPath + ": no such file (a language model needs its Hugging Face "
                                                   "tokenizer.json: give it with --tokenizer)");
@@ -64,12 +121,26 @@ struct Evaluation::Impl
         tokenizer = std::make_shared<const formats::Tokenizer>(formats::Tokenizer::fromFile(plan.tokenizerPath));
         config.lm->tokenizerSha256 = tokenizer->sha256();
         PromptOptions options;
+        applyTokenizerSettings(options, config, folder);
         options.templateName = config.lm->promptTemplate;
         options.nShot = config.lm->nShot;
         options.shots = config.lm->shots;
         options.maxLength = config.lm->maxLength;
         prompts = std::make_unique<PromptBuilder>(task.mcq, tokenizer, options);
-        lm = std::make_unique<CausalLm>(plan.modelPath, config);
+        if (folder) {
+            // Refused before a weight is read when the weights and a batch of the longest prompt
+            // (of a sample spread over the task) will not fit.
+            int64_t longest = 1;
+            const int64_t n = task.mcq->n();
+            const int64_t step = std::max<int64_t>(1, n / 256);
+            for (int64_t idx = 0; idx < n; idx += step)
+                longest = std::max<int64_t>(longest, static_cast<int64_t>(prompts->build(idx, 0).ids.size()));
+            checkFits(inspectModelFolder(plan.modelPath, plan.adapterPath, config, longest));
+        } else if (!plan.adapterPath.empty()) {
+            throw InputError(plan.adapterPath + ": a LoRA adapter applies to a Hugging Face model folder, not to "
+                                                "a TorchScript file (" + plan.modelPath + ")");
+        }
+        lm = std::make_unique<CausalLm>(plan.modelPath, plan.adapterPath, config);
         lm->checkAgainst(prompts->build(0, 0).ids, prompts->choiceIds(), tokenizer->vocabSize());
         taskSpec = task.mcq->spec;
         taskSha256 = task.mcq->sha256;
@@ -81,6 +152,11 @@ struct Evaluation::Impl
         if (plan.config.lm)
             throw InputError(plan.taskSpec + ": an image task has no prompts; --template, --n-shot, --shots, "
                                              "--max-length and --padding-side are for multiple-choice tasks");
+        if (std::filesystem::is_directory(plan.modelPath))
+            throw InputError(plan.modelPath + ": a model folder is a language model; an image task (" + plan.taskSpec +
+                             ") takes a TorchScript classifier file");
+        if (!plan.adapterPath.empty())
+            throw InputError(plan.adapterPath + ": a LoRA adapter is for a language model folder, not a classifier");
         classifier = std::make_unique<Classifier>(plan.modelPath, plan.config);
         classifier->checkAgainst(*task.image);
         taskSpec = task.image->spec;
@@ -97,17 +173,36 @@ Evaluation::Evaluation(RunPlan plan, LoadedTask task) : d(std::make_unique<Impl>
     if (plan.seeds.empty())
         throw InputError("seeds: at least one seed is needed");
     if (!std::filesystem::exists(plan.modelPath))
-        throw InputError(plan.modelPath + ": no such file");
+        throw InputError(plan.modelPath + ": no such file or folder");
     plan.modelPath = std::filesystem::absolute(plan.modelPath).lexically_normal().string();
-    if (plan.modelLabel.empty())
+    // A folder named with a trailing slash is the same folder (and has the same label).
+    if (plan.modelPath.size() > 1 && plan.modelPath.back() == '/')
+        plan.modelPath.pop_back();
+    if (std::filesystem::is_directory(plan.modelPath) && !formats::isHfModelFolder(plan.modelPath))
+        throw InputError(plan.modelPath + ": a folder without config.json; a model is a Hugging Face folder (" +
+                         "config.json and safetensors weights) or a TorchScript file");
+    if (!plan.adapterPath.empty()) {
+        if (!std::filesystem::exists(plan.adapterPath))
+            throw InputError(plan.adapterPath + ": no such adapter folder");
+        plan.adapterPath = std::filesystem::absolute(plan.adapterPath).lexically_normal().string();
+        if (plan.adapterPath.size() > 1 && plan.adapterPath.back() == '/')
+            plan.adapterPath.pop_back();
+    }
+    if (plan.modelLabel.empty()) {
         plan.modelLabel = std::filesystem::path(plan.modelPath).filename().string();
+        if (!plan.adapterPath.empty())
+            plan.modelLabel += " + " + std::filesystem::path(plan.adapterPath).filename().string();
+    }
     d->task = (task.image || task.mcq) ? std::move(task) : loadTask(plan.taskSpec);
     d->plan = std::move(plan);
     if (d->task.mcq)
         d->loadLanguageModel();
     else
         d->loadClassifier();
-    d->modelSha256 = sha256File(d->plan.modelPath);
+    d->adapterSha256 = adapterSha256(d->plan.adapterPath);
+    d->modelSha256 = std::filesystem::is_directory(d->plan.modelPath)
+                         ? modelFolderSha256(d->plan.modelPath, d->adapterSha256)
+                         : sha256File(d->plan.modelPath);
     d->paramsJson = canonicalParamsJson(d->plan.config, d->deviceType);
     d->configHash = engine::configHash(d->paramsJson, d->modelSha256, d->taskSha256);
 }
@@ -132,6 +227,11 @@ const std::string& Evaluation::taskSha256() const
 {
     return d->taskSha256;
 }
+const ModelFolderInfo* Evaluation::folderInfo() const
+{
+    return d->lm ? d->lm->folderInfo() : nullptr;
+}
+
 std::string Evaluation::deviceDescription() const
 {
     return d->lm ? d->lm->deviceDescription() : d->classifier->deviceDescription();
@@ -218,6 +318,10 @@ void Evaluation::describe(env::Snapshot& snapshot) const
     if (d->lm) {
         d->lm->describe(snapshot);
         snapshot.set("engine.tokenizer", d->plan.tokenizerPath);
+        if (!d->plan.adapterPath.empty()) {
+            snapshot.set("engine.adapter", d->plan.adapterPath);
+            snapshot.set("model.adapter_sha256", d->adapterSha256);
+        }
     } else {
         d->classifier->describe(snapshot);
     }

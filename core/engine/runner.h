@@ -37,8 +37,11 @@ struct RunPlan
     std::string label;
     bool rerun = false;                // run seeds that already completed again, as reproductions
     std::optional<int64_t> reproduces; // store every run as a reproduction of this run
-    // Language models: the tokenizer.json (empty: tokenizer.json beside the model file).
+    // Language models: the tokenizer.json (empty: tokenizer.json in the model folder, or beside
+    // the model file).
     std::string tokenizerPath;
+    // A PEFT LoRA adapter folder merged into a Hugging Face model folder (empty: none).
+    std::string adapterPath;
     // Continue this interrupted (or cancelled, or failed) run instead of starting one: the plan's
     // single seed must be the run's, its finished items are kept and the rest evaluated.
     std::optional<int64_t> resumeRun;
@@ -71,6 +74,8 @@ public:
     const std::string& taskSpec() const;   // canonical
     const std::string& taskSha256() const; // of the data
     std::string deviceDescription() const;
+    // A Hugging Face folder's architecture, size and memory (nullptr for a TorchScript file).
+    const ModelFolderInfo* folderInfo() const;
     const std::string& modelSha256() const;
     const std::string& paramsJson() const;
     const std::string& configHash() const;

@@ -17,15 +17,29 @@ RunPlan planForGroup(const store::ModelRow& model, const store::TaskRow& task, c
     return plan;
 }
 
-std::string recordedTokenizer(const store::Store& store, const store::RunRow& run)
+namespace {
+
+std::string recordedString(const store::Store& store, const store::RunRow& run, const char* key)
 {
     if (run.envId == 0)
         return {};
     const auto environment = nlohmann::json::parse(store.environmentJson(run.envId), nullptr, false);
     if (!environment.is_object())
         return {};
-    const auto found = environment.find("engine.tokenizer");
+    const auto found = environment.find(key);
     return found != environment.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+} // namespace
+
+std::string recordedTokenizer(const store::Store& store, const store::RunRow& run)
+{
+    return recordedString(store, run, "engine.tokenizer");
+}
+
+std::string recordedAdapter(const store::Store& store, const store::RunRow& run)
+{
+    return recordedString(store, run, "engine.adapter");
 }
 
 void checkSameFiles(const store::Store& store, int64_t configId, const Evaluation& evaluation,
@@ -36,8 +50,11 @@ void checkSameFiles(const store::Store& store, int64_t configId, const Evaluatio
         throw InputError(what + ": its config group " + std::to_string(configId) + " is not in " +
                          store.path().string());
     if (evaluation.modelSha256() != store.model(group->modelId).sha256)
-        throw InputError(evaluation.plan().modelPath + ": the model file changed since " + what +
-                         " (sha256 differs)");
+        throw InputError(evaluation.plan().modelPath + ": the model " +
+                         (evaluation.folderInfo() == nullptr           ? "file"
+                          : evaluation.plan().adapterPath.empty() ? "folder"
+                                                                  : "folder or its adapter") +
+                         " changed since " + what + " (sha256 differs)");
     if (evaluation.taskSha256() != store.task(group->taskId).sha256)
         throw InputError(evaluation.taskSpec() + ": the task's data changed since " + what + " (sha256 differs)");
     const auto stored = configFromParamsJson(group->paramsJson);

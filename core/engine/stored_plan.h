@@ -26,6 +26,9 @@ RunPlan planForGroup(const store::ModelRow& model, const store::TaskRow& task, c
 // ("engine.tokenizer"); empty when it records none.
 std::string recordedTokenizer(const store::Store& store, const store::RunRow& run);
 
+// The LoRA adapter folder a run merged into its model folder ("engine.adapter"); empty for none.
+std::string recordedAdapter(const store::Store& store, const store::RunRow& run);
+
 // Throws nf::InputError naming the file when the loaded evaluation's model, task data or tokenizer
 // has other bytes (sha256) than group `configId` was run with: its answers would mix with answers
 // of something else. `what` names the run or group in the message ("run 12").

@@ -275,7 +275,7 @@ Snapshot hostSnapshot()
 bool canChangeResults(const std::string& key, const DevicesUsed& devices)
 {
     static const std::set<std::string> never = {
-        "host", "os", "kernel", "cpu.cores", "noisefloor.commit", "engine.tokenizer", "torch.interop_threads",
+        "host", "os", "kernel", "cpu.cores", "noisefloor.commit", "engine.tokenizer", "engine.adapter", "torch.interop_threads",
         "torch.cuda_built", "env.CUDA_VISIBLE_DEVICES", "env.OMP_NUM_THREADS", "env.OPENBLAS_NUM_THREADS"};
     static const std::set<std::string> cpuOnly = {"blas.library", "blas.name",      "blas.config",
                                                   "blas.core",    "blas.threads",   "blas.also_loaded",

@@ -317,6 +317,16 @@ std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const
     return d->vocab.find(token);
 }
 
+const std::vector<int32_t>& Tokenizer::specialPrefix() const
+{
+    return d->specialPrefix;
+}
+
+const std::vector<int32_t>& Tokenizer::specialSuffix() const
+{
+    return d->specialSuffix;
+}
+
 int32_t Tokenizer::vocabSize() const
 {
     return static_cast<int32_t>(d->idKind.size());

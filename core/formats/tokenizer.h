@@ -35,6 +35,9 @@ public:
 
     // The id of a token string exactly as it is in the vocabulary or the added tokens.
     std::optional<int32_t> tokenToId(std::string_view token) const;
+    // What encode(text, true) puts before and after the text's ids (the post-processor's tokens).
+    const std::vector<int32_t>& specialPrefix() const;
+    const std::vector<int32_t>& specialSuffix() const;
     // The largest id the tokenizer can produce + 1 (a model's vocabulary must be at least this).
     int32_t vocabSize() const;
 

@@ -1,0 +1,725 @@
+#include "engine/hf_model.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "engine/torch_glue.h"
+#include "env/gpu.h"
+#include "formats/safetensors.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace nf::engine {
+namespace {
+
+using formats::HfModelConfig;
+using formats::SafetensorsSet;
+using formats::TensorDType;
+
+// A LoRA pair for one linear module: A [r, in], B [out, r].
+struct LoraPair
+{
+    SafetensorsSet::Entry a;
+    SafetensorsSet::Entry b;
+};
+
+// A folder checked against its config: every tensor present with its shape, the adapter's pairs
+// matched to the modules they change.
+struct CheckedFolder
+{
+    ModelFolderInfo info;
+    SafetensorsSet weights;
+    SafetensorsSet adapterWeights;
+    std::map<std::string, LoraPair> lora; // base weight name -> pair
+};
+
+std::string shapeString(const std::vector<int64_t>& shape)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+}
+
+std::string where(const SafetensorsSet::Entry& entry)
+{
+    return entry.file->path().string() + ": tensor " + entry.tensor->name;
+}
+
+size_t runElementSize(DType dtype)
+{
+    return dtype == DType::Float32 ? 4 : 2;
+}
+
+// Checkpoint entries that carry nothing the model computes with.
+bool ignorable(const std::string& name, const HfModelConfig& config)
+{
+    if (name.ends_with(".rotary_emb.inv_freq"))
+        return true; // a buffer older Llama checkpoints saved
+    return config.tieEmbeddings && name == "lm_head.weight"; // tied: transformers uses the embedding
+}
+
+// "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight" -> module name and A/B.
+bool splitLoraName(const std::string& name, std::string& module, bool& isA)
+{
+    static const std::string prefix = "base_model.model.";
+    if (!name.starts_with(prefix))
+        return false;
+    for (const char* suffix : {".lora_A.weight", ".lora_B.weight"}) {
+        const std::string tail = suffix;
+        if (name.ends_with(tail)) {
+            module = name.substr(prefix.size(), name.size() - prefix.size() - tail.size());
+            isA = tail == ".lora_A.weight";
+            return true;
+        }
+    }
+    return false;
+}
+
+void checkAdapter(CheckedFolder& checked, const std::map<std::string, std::vector<int64_t>>& shapes)
+{
+    const auto& lora = *checked.info.adapter;
+    const std::string folder = lora.folder.string();
+    checked.adapterWeights = SafetensorsSet::openFolder(lora.folder, "adapter_model");
+    std::map<std::string, LoraPair> pairs;
+    for (const auto& name : checked.adapterWeights.names()) {
+        const auto entry = checked.adapterWeights.find(name);
+        std::string module;
+        bool isA = false;
+        if (!splitLoraName(name, module, isA))
+            throw InputError(where(entry) + " is not a LoRA A or B matrix of a linear module (embedding adapters, "
+                                            "DoRA magnitudes and saved modules are not supported)");
+        auto& pair = pairs[module + ".weight"];
+        (isA ? pair.a : pair.b) = entry;
+    }
+    if (pairs.empty())
+        throw InputError(folder + ": the adapter has no LoRA weights");
+    for (const auto& [weight, pair] : pairs) {
+        const auto& present = pair.a.tensor ? pair.a : pair.b;
+        if (!pair.a.tensor || !pair.b.tensor)
+            throw InputError(where(present) + " has no " + (pair.a.tensor ? "lora_B" : "lora_A") + " partner");
+        const auto base = shapes.find(weight);
+        if (base == shapes.end() || base->second.size() != 2)
+            throw InputError(where(present) + " adapts " + weight + ", which " +
+                             checked.info.config.architectureName + " does not have: is the adapter for another model (" +
+                             (lora.baseModel.empty() ? std::string("base not named") : lora.baseModel) + ")?");
+        const auto& a = pair.a.tensor->shape;
+        const auto& b = pair.b.tensor->shape;
+        const int64_t out = base->second[0];
+        const int64_t in = base->second[1];
+        if (a.size() != 2 || b.size() != 2 || a[1] != in || b[0] != out || a[0] != b[1])
+            throw InputError(where(pair.a) + " " + shapeString(a) + " and lora_B " + shapeString(b) +
+                             " do not adapt a weight of shape " + shapeString(base->second) +
+                             ": is the adapter for another model (" +
+                             (lora.baseModel.empty() ? std::string("base not named") : lora.baseModel) + ")?");
+        if (a[0] != lora.r)
+            throw InputError(where(pair.a) + " has rank " + std::to_string(a[0]) + " but adapter_config.json says r " +
+                             std::to_string(lora.r));
+    }
+    checked.lora = std::move(pairs);
+}
+
+// Device memory free now: MemAvailable on the CPU, cuMemGetInfo on a GPU.
+std::optional<uint64_t> availableOn(const ResolvedDevice& device)
+{
+    if (device.type == "cuda")
+        return env::gpuFreeBytes(device.index < 0 ? 0 : device.index);
+    return env::hostAvailableBytes();
+}
+
+CheckedFolder checkFolder(const std::filesystem::path& folder, const std::string& adapter, const EvalConfig& config,
+                          const ResolvedDevice& device, int64_t promptTokens)
+{
+    CheckedFolder checked;
+    auto& info = checked.info;
+    info.config = formats::readHfConfig(folder);
+    const auto& model = info.config;
+    if (config.dropout == DropoutMode::Train && !(model.attentionDropout > 0))
+        throw InputError("dropout: --dropout train (MC-dropout) needs dropout in the model, and " +
+                         (folder / "config.json").string() + " has attention_dropout " +
+                         std::to_string(model.attentionDropout) + ": there is nothing to sample");
+    checked.weights = SafetensorsSet::openFolder(folder, "model");
+
+    std::map<std::string, std::vector<int64_t>> shapes;
+    std::map<TensorDType, uint64_t> bytesByType;
+    for (const auto& expected : formats::expectedTensors(model)) {
+        shapes[expected.name] = expected.shape;
+        const auto entry = checked.weights.find(expected.name);
+        if (!entry.tensor)
+            throw InputError(folder.string() + ": tensor " + expected.name + " is missing from the weights (" +
+                             model.architectureName + " needs it)");
+        if (entry.tensor->shape != expected.shape)
+            throw InputError(where(entry) + " has shape " + shapeString(entry.tensor->shape) + ", but config.json " +
+                             "makes it " + shapeString(expected.shape));
+        bytesByType[entry.tensor->dtype] += entry.tensor->end - entry.tensor->begin;
+        info.storedBytes += entry.tensor->end - entry.tensor->begin;
+    }
+    std::vector<std::string> unexpected;
+    for (const auto& name : checked.weights.names())
+        if (!shapes.contains(name) && !ignorable(name, model))
+            unexpected.push_back(name);
+    if (!unexpected.empty()) {
+        std::string list;
+        for (size_t i = 0; i < std::min<size_t>(unexpected.size(), 5); ++i)
+            list += (i ? ", " : "") + unexpected[i];
+        if (unexpected.size() > 5)
+            list += " and " + std::to_string(unexpected.size() - 5) + " more";
+        throw InputError(folder.string() + ": the weights have tensors " + model.architectureName +
+                         " does not use (" + list + "): config.json does not describe this checkpoint");
+    }
+    info.storedDtype = formats::toString(
+        std::max_element(bytesByType.begin(), bytesByType.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; })
+            ->first);
+    if (!adapter.empty()) {
+        info.adapter = formats::readLoraConfig(adapter);
+        checkAdapter(checked, shapes);
+    }
+
+    info.parameters = formats::parameterCount(model);
+    const uint64_t element = runElementSize(config.dtype);
+    info.weightBytes = static_cast<uint64_t>(info.parameters) * element;
+    // One batch of the longest prompt: the layer's activations (x, q/k/v, gate/up), the attention
+    // scores in fp32 with their softmax, and the prefix cache's keys and values.
+    const auto batch = static_cast<uint64_t>(std::max(1, config.batchSize));
+    const auto tokens = static_cast<uint64_t>(std::max<int64_t>(1, promptTokens));
+    const auto qkv = static_cast<uint64_t>((model.heads + 2 * model.kvHeads) * model.headDim);
+    const uint64_t activations =
+        batch * tokens * element * (3 * static_cast<uint64_t>(model.hiddenSize) + qkv + 3 * model.intermediateSize);
+    const uint64_t attention = 3 * 4 * batch * static_cast<uint64_t>(model.heads) * tokens * tokens;
+    const uint64_t cache = 2 * element * static_cast<uint64_t>(model.layers * model.kvHeads * model.headDim) * tokens;
+    info.batchBytes = activations + attention + cache + batch * 4 * static_cast<uint64_t>(model.vocabSize);
+    info.deviceName = device.type == "cuda" ? "cuda:" + std::to_string(std::max(0, device.index)) : "cpu";
+    info.availableBytes = availableOn(device);
+    return checked;
+}
+
+// libtorch's scalar type of a stored dtype.
+at::ScalarType storedScalarType(TensorDType dtype)
+{
+    switch (dtype) {
+    case TensorDType::F16:
+        return at::kHalf;
+    case TensorDType::BF16:
+        return at::kBFloat16;
+    case TensorDType::F32:
+        break;
+    }
+    return at::kFloat;
+}
+
+// A stored tensor as a CPU tensor over the mapped bytes (no copy; never written to).
+at::Tensor mappedTensor(const SafetensorsSet::Entry& entry)
+{
+    const auto bytes = entry.file->bytes(*entry.tensor);
+    auto* data = const_cast<std::byte*>(bytes.data());
+    return at::from_blob(data, entry.tensor->shape, at::TensorOptions().dtype(storedScalarType(entry.tensor->dtype)));
+}
+
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
+{
+    auto hidden = x.to(at::kFloat);
+    const auto variance = hidden.pow(2).mean(-1, true);
+    hidden = hidden * at::rsqrt(variance + eps);
+    return weight * hidden.to(x.scalar_type());
+}
+
+at::Tensor rotateHalf(const at::Tensor& x)
+{
+    const int64_t half = x.size(-1) / 2;
+    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+struct Layer
+{
+    at::Tensor inputNorm;
+    at::Tensor postNorm;
+    at::Tensor qkv; // q, k and v projections stacked: [(H + 2 Hkv) D, hidden]
+    at::Tensor qkvBias;
+    at::Tensor o;
+    at::Tensor oBias;
+    at::Tensor qNorm;
+    at::Tensor kNorm;
+    at::Tensor gateUp; // gate and up stacked: [2 I, hidden]
+    at::Tensor gateUpBias;
+    at::Tensor down;
+    at::Tensor downBias;
+};
+
+} // namespace
+
+bool ModelFolderInfo::fits() const
+{
+    return !availableBytes || weightBytes + batchBytes <= *availableBytes;
+}
+
+namespace {
+
+std::string gigabytes(uint64_t bytes)
+{
+    char text[32];
+    if (bytes >= (1ull << 30))
+        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1ull << 30));
+    else
+        std::snprintf(text, sizeof text, "%.0f MB", std::max(1.0, static_cast<double>(bytes) / (1ull << 20)));
+    return text;
+}
+
+std::string parameterText(int64_t count)
+{
+    char text[32];
+    if (count >= 1'000'000'000)
+        std::snprintf(text, sizeof text, "%.2f B", static_cast<double>(count) / 1e9);
+    else if (count >= 1'000'000)
+        std::snprintf(text, sizeof text, "%.1f M", static_cast<double>(count) / 1e6);
+    else
+        std::snprintf(text, sizeof text, "%lld", static_cast<long long>(count));
+    return text;
+}
+
+} // namespace
+
+std::string ModelFolderInfo::summary() const
+{
+    std::string text = config.architectureName + ", " + parameterText(parameters) + " parameters, " + storedDtype +
+                       " weights";
+    if (adapter)
+        text += " + LoRA r " + std::to_string(adapter->r) + " (" + std::to_string(adapter->targetModules.size()) +
+                " target modules)";
+    text += "; on " + deviceName + ": weights " + gigabytes(weightBytes) + " + one batch about " +
+            gigabytes(batchBytes);
+    if (availableBytes)
+        text += " of " + gigabytes(*availableBytes) + " free";
+    return text;
+}
+
+ModelFolderInfo inspectModelFolder(const std::filesystem::path& folder, const std::string& adapter,
+                                   const EvalConfig& config, int64_t promptTokens)
+{
+    const auto device = resolveDevice(config.device);
+    return checkFolder(folder, adapter, config, device, promptTokens).info;
+}
+
+void checkFits(const ModelFolderInfo& info)
+{
+    if (info.fits())
+        return;
+    throw InputError(info.config.folder.string() + ": does not fit: " + info.summary() +
+                     ". Use a smaller --batch-size or --max-length, --dtype bf16, or another device");
+}
+
+namespace {
+
+void hashFiles(Sha256& hash, const std::vector<std::filesystem::path>& files)
+{
+    for (const auto& file : files)
+        hash.update(file.filename().string() + " " + sha256File(file) + "\n");
+}
+
+} // namespace
+
+std::string adapterSha256(const std::string& adapter)
+{
+    if (adapter.empty())
+        return {};
+    Sha256 hash;
+    const std::filesystem::path folder(adapter);
+    hashFiles(hash, {folder / "adapter_config.json"});
+    hashFiles(hash, SafetensorsSet::openFolder(folder, "adapter_model").files());
+    return hash.hexDigest();
+}
+
+std::string modelFolderSha256(const std::filesystem::path& folder, const std::string& adapterHash)
+{
+    Sha256 hash;
+    hash.update("hf-folder\n");
+    hashFiles(hash, {folder / "config.json"});
+    hashFiles(hash, SafetensorsSet::openFolder(folder, "model").files());
+    if (!adapterHash.empty())
+        hash.update("adapter " + adapterHash + "\n");
+    return hash.hexDigest();
+}
+
+std::string modelIdentitySha256(const std::string& path, const std::string& adapter)
+{
+    if (std::filesystem::is_directory(path))
+        return modelFolderSha256(path, adapterSha256(adapter));
+    return sha256File(path);
+}
+
+struct HfModel::Prefix
+{
+    std::vector<at::Tensor> keys;   // per layer [Hkv, L, D], after rotary embedding
+    std::vector<at::Tensor> values; // per layer [Hkv, L, D]
+    int64_t length = 0;
+};
+
+int64_t HfModel::prefixLength(const Prefix& prefix)
+{
+    return prefix.length;
+}
+
+struct HfModel::Impl
+{
+    ModelFolderInfo info;
+    EvalConfig config;
+    c10::Device device{c10::kCPU};
+    at::ScalarType dtype = at::kFloat;
+    at::Tensor embed;
+    at::Tensor lmHead; // the embedding when tied
+    at::Tensor finalNorm;
+    std::vector<Layer> layers;
+    at::Tensor invFreq; // [D/2] float
+    at::Tensor cosTable; // [P, D] in the run's dtype, positions 0..P-1
+    at::Tensor sinTable;
+    std::vector<int32_t> cachedRows; // the rows lmHeadRows holds
+    at::Tensor lmHeadRows;
+
+    const HfModelConfig& model() const { return info.config; }
+
+    at::TensorOptions longOptions() const { return at::TensorOptions().dtype(at::kLong).device(device); }
+
+    // A stored tensor in the run's dtype on the device; `merge` adds scale * B A in fp32 first.
+    at::Tensor load(const SafetensorsSet::Entry& entry, const LoraPair* merge, double scale)
+    {
+        at::Tensor tensor;
+        if (merge) {
+            auto weight = mappedTensor(entry).to(at::kFloat, false, true);
+            const auto a = mappedTensor(merge->a).to(at::kFloat);
+            const auto b = mappedTensor(merge->b).to(at::kFloat);
+            weight.add_(at::mm(b, a), scale);
+            tensor = weight.to(device, dtype);
+            merge->a.file->release(*merge->a.tensor);
+            merge->b.file->release(*merge->b.tensor);
+        } else {
+            tensor = mappedTensor(entry).to(device, dtype, false, true);
+        }
+        entry.file->release(*entry.tensor);
+        return tensor;
+    }
+
+    void loadWeights(CheckedFolder& checked)
+    {
+        const double scale = info.adapter ? info.adapter->scale() : 0.0;
+        auto get = [&](const std::string& name) {
+            const auto entry = checked.weights.find(name);
+            const auto pair = checked.lora.find(name);
+            return load(entry, pair == checked.lora.end() ? nullptr : &pair->second, scale);
+        };
+        const auto& m = model();
+        embed = get("model.embed_tokens.weight");
+        lmHead = m.tieEmbeddings ? embed : get("lm_head.weight");
+        finalNorm = get("model.norm.weight");
+        layers.resize(static_cast<size_t>(m.layers));
+        for (int64_t i = 0; i < m.layers; ++i) {
+            auto& layer = layers[static_cast<size_t>(i)];
+            const std::string prefix = "model.layers." + std::to_string(i) + ".";
+            const std::string attention = prefix + "self_attn.";
+            const std::string mlp = prefix + "mlp.";
+            layer.inputNorm = get(prefix + "input_layernorm.weight");
+            layer.postNorm = get(prefix + "post_attention_layernorm.weight");
+            layer.qkv = at::cat({get(attention + "q_proj.weight"), get(attention + "k_proj.weight"),
+                                 get(attention + "v_proj.weight")});
+            if (m.qkvBias)
+                layer.qkvBias = at::cat(
+                    {get(attention + "q_proj.bias"), get(attention + "k_proj.bias"), get(attention + "v_proj.bias")});
+            layer.o = get(attention + "o_proj.weight");
+            if (m.oBias)
+                layer.oBias = get(attention + "o_proj.bias");
+            if (m.qkNorm) {
+                layer.qNorm = get(attention + "q_norm.weight");
+                layer.kNorm = get(attention + "k_norm.weight");
+            }
+            layer.gateUp = at::cat({get(mlp + "gate_proj.weight"), get(mlp + "up_proj.weight")});
+            layer.down = get(mlp + "down_proj.weight");
+            if (m.mlpBias) {
+                layer.gateUpBias = at::cat({get(mlp + "gate_proj.bias"), get(mlp + "up_proj.bias")});
+                layer.downBias = get(mlp + "down_proj.bias");
+            }
+        }
+    }
+
+    // Inverse frequencies as transformers computes them in fp32, with the config's scaling.
+    void computeInverseFrequencies()
+    {
+        const auto& m = model();
+        const int64_t dim = m.headDim;
+        auto exponents = at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim);
+        auto inv = 1.0 / at::pow(m.ropeTheta, exponents);
+        const auto& rope = m.rope;
+        if (rope.type == formats::RopeScaling::Type::Linear) {
+            inv = inv / rope.factor;
+        } else if (rope.type == formats::RopeScaling::Type::Llama3) {
+            const double oldContext = static_cast<double>(rope.originalMaxPositions);
+            const double lowWavelen = oldContext / rope.lowFreqFactor;
+            const double highWavelen = oldContext / rope.highFreqFactor;
+            const auto wavelen = 2 * M_PI / inv;
+            auto scaled = at::where(wavelen > lowWavelen, inv / rope.factor, inv);
+            const auto smooth = (oldContext / wavelen - rope.lowFreqFactor) / (rope.highFreqFactor - rope.lowFreqFactor);
+            const auto smoothed = (1 - smooth) * scaled / rope.factor + smooth * scaled;
+            const auto medium = at::logical_not(wavelen < highWavelen) * at::logical_not(wavelen > lowWavelen);
+            inv = at::where(medium, smoothed, scaled);
+        }
+        invFreq = inv.to(device);
+    }
+
+    // cos and sin tables up to `positions` (grown as needed), [P, D] in the run's dtype.
+    void ensureRotaryTables(int64_t positions)
+    {
+        if (cosTable.defined() && cosTable.size(0) >= positions)
+            return;
+        const int64_t size = std::max<int64_t>(positions, cosTable.defined() ? 2 * cosTable.size(0) : 512);
+        const auto t = at::arange(size, at::TensorOptions().dtype(at::kLong).device(device)).to(at::kFloat);
+        const auto freqs = t.unsqueeze(1) * invFreq.unsqueeze(0); // [P, D/2] fp32
+        const auto emb = at::cat({freqs, freqs}, -1);
+        cosTable = emb.cos().to(dtype);
+        sinTable = emb.sin().to(dtype);
+    }
+
+    // ids [B, T] (right-padded), lengths; returns x and fills positions' cos/sin [B, 1, T, D].
+    struct Batch
+    {
+        at::Tensor ids;     // [B, T] long on the device
+        at::Tensor lengths; // [B] long on the device
+        at::Tensor last;    // [B] index of the last real token
+        int64_t width = 0;
+        int64_t count = 0;
+    };
+
+    Batch makeBatch(const std::vector<std::span<const int32_t>>& sequences) const
+    {
+        Batch batch;
+        batch.count = static_cast<int64_t>(sequences.size());
+        for (const auto& sequence : sequences)
+            batch.width = std::max<int64_t>(batch.width, static_cast<int64_t>(sequence.size()));
+        auto ids = at::zeros({batch.count, batch.width}, at::kLong);
+        auto lengths = at::empty({batch.count}, at::kLong);
+        auto* idData = ids.data_ptr<int64_t>();
+        auto* lengthData = lengths.data_ptr<int64_t>();
+        for (int64_t b = 0; b < batch.count; ++b) {
+            const auto& sequence = sequences[static_cast<size_t>(b)];
+            for (size_t t = 0; t < sequence.size(); ++t)
+                idData[b * batch.width + static_cast<int64_t>(t)] = sequence[t];
+            lengthData[b] = static_cast<int64_t>(sequence.size());
+        }
+        batch.ids = ids.to(device);
+        batch.lengths = lengths.to(device);
+        batch.last = batch.lengths - 1;
+        return batch;
+    }
+
+    // What a key may see: [B, 1, 1, Tq, L + T] bool, true where attention is allowed. Queries are
+    // the rows `queryRows` ([B, Tq] suffix indices); keys are the prefix then the suffix.
+    at::Tensor allowed(const Batch& batch, const at::Tensor& queryRows, int64_t prefixLength) const
+    {
+        const auto keyRows = at::arange(batch.width, longOptions()); // [T]
+        // Suffix keys: causal and real.
+        auto suffix = keyRows.view({1, 1, -1}) <= queryRows.unsqueeze(-1);          // [B, Tq, T]
+        suffix = suffix & (keyRows.view({1, 1, -1}) < batch.lengths.view({-1, 1, 1}));
+        at::Tensor mask = suffix;
+        if (prefixLength > 0) {
+            auto prefix = at::ones({batch.count, queryRows.size(1), prefixLength},
+                                   at::TensorOptions().dtype(at::kBool).device(device));
+            mask = at::cat({prefix, suffix}, -1);
+        }
+        if (const auto& window = model().slidingWindow) {
+            // transformers masks keys `window` or more positions back.
+            const auto queryPositions = (queryRows + prefixLength).unsqueeze(-1);
+            const auto keyPositions = at::cat({at::arange(prefixLength, longOptions()), keyRows + prefixLength});
+            mask = mask & ((queryPositions - keyPositions.view({1, 1, -1})) < *window);
+        }
+        return mask.view({batch.count, 1, 1, queryRows.size(1), -1});
+    }
+
+    // One decoder layer over x [B, T, hidden]. With `onlyRows` ([B, 1] indices) the attention
+    // output and MLP are computed at those rows only and x comes back as [B, 1, hidden].
+    // With `keep` the layer's keys and values go into it (a prefix: B = 1), and when `kvOnly` the
+    // rest of the layer is skipped.
+    at::Tensor layerForward(const Layer& layer, const at::Tensor& x, const Batch& batch, const at::Tensor& cos,
+                            const at::Tensor& sin, const Prefix* prefix, size_t layerIndex, const at::Tensor& onlyRows,
+                            Prefix* keep, bool kvOnly)
+    {
+        const auto& m = model();
+        const int64_t B = batch.count;
+        const int64_t T = batch.width;
+        const int64_t H = m.heads;
+        const int64_t Hkv = m.kvHeads;
+        const int64_t G = H / Hkv;
+        const int64_t D = m.headDim;
+        const double scaling = 1.0 / std::sqrt(static_cast<double>(D));
+
+        const auto h = rmsNorm(x, layer.inputNorm, m.rmsNormEps);
+        const auto qkv = at::linear(h, layer.qkv, layer.qkvBias);
+        auto q = qkv.narrow(-1, 0, H * D).view({B, T, H, D});
+        auto k = qkv.narrow(-1, H * D, Hkv * D).view({B, T, Hkv, D});
+        auto v = qkv.narrow(-1, (H + Hkv) * D, Hkv * D).view({B, T, Hkv, D});
+        if (m.qkNorm) {
+            q = rmsNorm(q, layer.qNorm, m.rmsNormEps);
+            k = rmsNorm(k, layer.kNorm, m.rmsNormEps);
+        }
+        k = k.transpose(1, 2);                      // [B, Hkv, T, D]
+        v = v.transpose(1, 2).contiguous();         // [B, Hkv, T, D]
+        k = (k * cos + rotateHalf(k) * sin).contiguous();
+        if (keep) {
+            keep->keys.push_back(k[0]);
+            keep->values.push_back(v[0]);
+            if (kvOnly)
+                return x;
+        }
+        q = q.transpose(1, 2); // [B, H, T, D]
+        q = q * cos + rotateHalf(q) * sin;
+        at::Tensor queryRows;
+        at::Tensor residual = x;
+        int64_t Tq = T;
+        if (onlyRows.defined()) {
+            Tq = onlyRows.size(1);
+            q = q.gather(2, onlyRows.view({B, 1, Tq, 1}).expand({B, H, Tq, D}));
+            residual = x.gather(1, onlyRows.view({B, Tq, 1}).expand({B, Tq, x.size(2)}));
+            queryRows = onlyRows;
+        } else {
+            queryRows = at::arange(T, longOptions()).unsqueeze(0).expand({B, T});
+        }
+        const auto qGroups = q.reshape({B, Hkv, G * Tq, D});
+        auto scores = at::matmul(qGroups, k.transpose(-1, -2)) * scaling; // [B, Hkv, G Tq, T]
+        const int64_t L = prefix ? prefix->length : 0;
+        at::Tensor qFlat;
+        if (prefix) {
+            qFlat = qGroups.permute({1, 0, 2, 3}).reshape({Hkv, B * G * Tq, D});
+            const auto& keys = prefix->keys[layerIndex]; // [Hkv, L, D]
+            auto prefixScores = at::matmul(qFlat, keys.transpose(-1, -2)) * scaling; // [Hkv, B G Tq, L]
+            prefixScores = prefixScores.view({Hkv, B, G * Tq, L}).permute({1, 0, 2, 3});
+            scores = at::cat({prefixScores, scores}, -1);
+        }
+        auto weights = scores.to(at::kFloat).view({B, Hkv, G, Tq, L + T});
+        weights = weights.masked_fill(at::logical_not(allowed(batch, queryRows, L)),
+                                      -std::numeric_limits<float>::infinity());
+        weights = at::softmax(weights, -1).to(dtype).view({B, Hkv, G * Tq, L + T});
+        if (config.dropout == DropoutMode::Train && m.attentionDropout > 0)
+            weights = at::dropout(weights, m.attentionDropout, true);
+        auto out = at::matmul(weights.narrow(-1, L, T), v); // [B, Hkv, G Tq, D]
+        if (prefix) {
+            const auto prefixWeights = weights.narrow(-1, 0, L).permute({1, 0, 2, 3}).reshape({Hkv, B * G * Tq, L});
+            out = out + at::matmul(prefixWeights, prefix->values[layerIndex]).view({Hkv, B, G * Tq, D}).permute({1, 0, 2, 3});
+        }
+        out = out.view({B, Hkv, G, Tq, D}).permute({0, 3, 1, 2, 4}).reshape({B, Tq, H * D});
+        auto hidden = residual + at::linear(out, layer.o, layer.oBias);
+        const auto post = rmsNorm(hidden, layer.postNorm, m.rmsNormEps);
+        const auto gateUp = at::linear(post, layer.gateUp, layer.gateUpBias);
+        const int64_t inner = m.intermediateSize;
+        const auto act = at::silu(gateUp.narrow(-1, 0, inner)) * gateUp.narrow(-1, inner, inner);
+        return hidden + at::linear(act, layer.down, layer.downBias);
+    }
+
+    // Runs every layer; see HfModel::lastHidden. With `keep` (a prefix being computed) the last
+    // layer stops after its keys and values.
+    at::Tensor forward(const Batch& batch, const Prefix* prefix, Prefix* keep, bool lastOnly)
+    {
+        const int64_t L = prefix ? prefix->length : 0;
+        ensureRotaryTables(L + batch.width);
+        const auto positions = at::arange(L, L + batch.width, longOptions());
+        const auto cos = cosTable.index_select(0, positions).view({1, 1, batch.width, -1});
+        const auto sin = sinTable.index_select(0, positions).view({1, 1, batch.width, -1});
+        auto x = at::embedding(embed, batch.ids);
+        const auto lastRows = lastOnly ? batch.last.view({batch.count, 1}) : at::Tensor();
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const bool final = i + 1 == layers.size();
+            x = layerForward(layers[i], x, batch, cos, sin, prefix, i, final ? lastRows : at::Tensor(), keep,
+                             final && keep);
+        }
+        if (keep)
+            return at::Tensor();
+        return rmsNorm(x, finalNorm, model().rmsNormEps);
+    }
+};
+
+HfModel::HfModel(const std::filesystem::path& folder, const std::string& adapter, const EvalConfig& config,
+                 const ResolvedDevice& device)
+    : d(std::make_unique<Impl>())
+{
+    c10::InferenceMode guard;
+    auto checked = checkFolder(folder, adapter, config, device, 0);
+    d->info = checked.info;
+    d->config = config;
+    d->device = torchDeviceOf(device);
+    d->dtype = scalarTypeOf(config.dtype);
+    try {
+        d->loadWeights(checked);
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw InputError(folder.string() + ": the weights could not be loaded onto " + device.description + " (" +
+                         torchErrorSummary(e) + ")");
+    }
+    d->computeInverseFrequencies();
+}
+
+HfModel::~HfModel() = default;
+
+const formats::HfModelConfig& HfModel::config() const
+{
+    return d->info.config;
+}
+
+const ModelFolderInfo& HfModel::info() const
+{
+    return d->info;
+}
+
+std::shared_ptr<const HfModel::Prefix> HfModel::computePrefix(std::span<const int32_t> ids)
+{
+    c10::InferenceMode guard;
+    auto prefix = std::make_shared<Prefix>();
+    if (ids.empty())
+        return prefix;
+    const auto batch = d->makeBatch({ids});
+    d->forward(batch, nullptr, prefix.get(), false);
+    prefix->length = static_cast<int64_t>(ids.size());
+    return prefix;
+}
+
+at::Tensor HfModel::lastHidden(const std::vector<std::span<const int32_t>>& sequences, const Prefix* prefix)
+{
+    c10::InferenceMode guard;
+    const auto batch = d->makeBatch(sequences);
+    const auto hidden = d->forward(batch, prefix && prefix->length > 0 ? prefix : nullptr, nullptr, true);
+    return hidden.squeeze(1);
+}
+
+at::Tensor HfModel::logits(const at::Tensor& hidden, const std::vector<int32_t>& rows)
+{
+    c10::InferenceMode guard;
+    if (rows.empty())
+        return at::linear(hidden, d->lmHead).to(at::kCPU, at::kFloat).contiguous();
+    if (rows != d->cachedRows) {
+        const std::vector<int64_t> ids(rows.begin(), rows.end());
+        d->lmHeadRows = d->lmHead.index_select(0, at::tensor(ids, at::kLong).to(d->device));
+        d->cachedRows = rows;
+    }
+    return at::linear(hidden, d->lmHeadRows).to(at::kCPU, at::kFloat).contiguous();
+}
+
+std::vector<std::vector<float>> HfModel::lastLogits(const std::vector<std::span<const int32_t>>& sequences,
+                                                    const Prefix* prefix, const std::vector<int32_t>& rows)
+{
+    const auto values = logits(lastHidden(sequences, prefix), rows);
+    std::vector<std::vector<float>> out(static_cast<size_t>(values.size(0)));
+    const float* data = values.data_ptr<float>();
+    for (size_t b = 0; b < out.size(); ++b)
+        out[b].assign(data + static_cast<int64_t>(b) * values.size(1), data + static_cast<int64_t>(b + 1) * values.size(1));
+    return out;
+}
+
+at::Tensor HfModel::allLogits(const std::vector<std::span<const int32_t>>& sequences)
+{
+    c10::InferenceMode guard;
+    const auto batch = d->makeBatch(sequences);
+    return at::linear(d->forward(batch, nullptr, nullptr, false), d->lmHead);
+}
+
+} // namespace nf::engine

@@ -1,0 +1,161 @@
+// Hugging Face folders run natively, against logits an independent implementation of the
+// transformers math computed for the same checkpoints (tests/data/hf-tiny, see its README).
+
+#include "common/error.h"
+#include "engine/hf_model.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <span>
+
+namespace nf::engine {
+namespace {
+
+const std::filesystem::path kFixtures = std::filesystem::path(NF_TEST_DATA_DIR) / "hf-tiny";
+
+struct Expected
+{
+    std::vector<std::vector<int32_t>> prompts;
+    nlohmann::json models;
+};
+
+const Expected& expected()
+{
+    static const Expected value = [] {
+        std::ifstream in(kFixtures / "expected.json");
+        const auto document = nlohmann::json::parse(in);
+        Expected loaded;
+        loaded.prompts = document.at("prompts").get<std::vector<std::vector<int32_t>>>();
+        loaded.models = document.at("models");
+        return loaded;
+    }();
+    return value;
+}
+
+EvalConfig cpuConfig(DType dtype = DType::Float32)
+{
+    EvalConfig config;
+    config.device = "cpu";
+    config.dtype = dtype;
+    config.batchSize = 4;
+    return config;
+}
+
+// Largest |ours - reference| over the 512 logits of each prompt's last position, each prompt alone.
+double largestDifference(HfModel& model, const std::string& key)
+{
+    const auto& reference = expected().models.at(key).at("fp32_last_logits");
+    double largest = 0;
+    for (size_t p = 0; p < expected().prompts.size(); ++p) {
+        const auto& prompt = expected().prompts[p];
+        const auto got = model.lastLogits({std::span<const int32_t>(prompt)}, nullptr, {})[0];
+        const auto want = reference.at(p).get<std::vector<float>>();
+        EXPECT_EQ(got.size(), want.size());
+        for (size_t v = 0; v < want.size() && v < got.size(); ++v)
+            largest = std::max(largest, std::abs(static_cast<double>(got[v]) - want[v]));
+    }
+    return largest;
+}
+
+double largestGap(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b)
+{
+    EXPECT_EQ(a.size(), b.size());
+    double largest = 0;
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        EXPECT_EQ(a[i].size(), b[i].size());
+        for (size_t j = 0; j < a[i].size() && j < b[i].size(); ++j)
+            largest = std::max(largest, std::abs(static_cast<double>(a[i][j]) - b[i][j]));
+    }
+    return largest;
+}
+
+struct FixtureCase
+{
+    const char* folder;
+    const char* adapter; // "" for none
+    const char* key;     // in expected.json
+};
+
+class FixtureLogits : public ::testing::TestWithParam<FixtureCase>
+{};
+
+TEST_P(FixtureLogits, MatchTheReferenceToOneInTenThousand)
+{
+    const auto& fixture = GetParam();
+    const std::string adapter = *fixture.adapter ? (kFixtures / fixture.adapter).string() : std::string();
+    HfModel model(kFixtures / fixture.folder, adapter, cpuConfig(), resolveDevice("cpu"));
+    EXPECT_LT(largestDifference(model, fixture.key), 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(HfTiny, FixtureLogits,
+                         ::testing::Values(FixtureCase{"llama3-gqa", "", "llama3-gqa"},
+                                           FixtureCase{"qwen2-bias-tied", "", "qwen2-bias-tied"},
+                                           FixtureCase{"qwen3-qknorm", "", "qwen3-qknorm"},
+                                           FixtureCase{"mistral-sharded-bf16", "", "mistral-sharded-bf16"},
+                                           FixtureCase{"qwen2-bias-tied", "qwen2-bias-tied-lora",
+                                                       "qwen2-bias-tied+lora"}),
+                         [](const auto& info) {
+                             std::string name = info.param.key;
+                             for (auto& c : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(c)))
+                                     c = '_';
+                             return name;
+                         });
+
+TEST(HfModel, TheAdapterChangesTheLogits)
+{
+    HfModel base(kFixtures / "qwen2-bias-tied", "", cpuConfig(), resolveDevice("cpu"));
+    // The base model is far from the adapted reference: the merge is what brings it there.
+    EXPECT_GT(largestDifference(base, "qwen2-bias-tied+lora"), 1e-2);
+}
+
+// Prompts continued from a computed prefix give the logits of the whole prompts, in a batch of
+// different lengths (right padding inside the batch).
+TEST(HfModel, PrefixContinuationEqualsTheWholePrompt)
+{
+    for (const char* folder : {"llama3-gqa", "qwen3-qknorm", "qwen2-bias-tied"}) {
+        SCOPED_TRACE(folder);
+        HfModel model(kFixtures / folder, "", cpuConfig(), resolveDevice("cpu"));
+        const auto& long40 = expected().prompts[3];
+        const size_t shared = 12;
+        std::vector<std::vector<int32_t>> prompts = {
+            long40,
+            std::vector<int32_t>(long40.begin(), long40.begin() + 13),
+            std::vector<int32_t>(long40.begin(), long40.begin() + 25),
+        };
+        prompts[1].back() = 7; // differs after the shared part
+        std::vector<std::span<const int32_t>> whole;
+        std::vector<std::span<const int32_t>> suffixes;
+        for (const auto& prompt : prompts) {
+            whole.emplace_back(prompt);
+            suffixes.emplace_back(prompt.data() + shared, prompt.size() - shared);
+        }
+        const auto prefix = model.computePrefix(std::span<const int32_t>(long40.data(), shared));
+        EXPECT_EQ(HfModel::prefixLength(*prefix), 12);
+        const auto uncached = model.lastLogits(whole, nullptr, {});
+        const auto cached = model.lastLogits(suffixes, prefix.get(), {});
+        EXPECT_LT(largestGap(uncached, cached), 1e-4);
+        // Each prompt alone equals the padded batch.
+        for (size_t i = 0; i < prompts.size(); ++i)
+            EXPECT_LT(largestGap(model.lastLogits({whole[i]}, nullptr, {}), {uncached[i]}), 1e-4);
+        // Only the chosen rows come back when asked.
+        const auto rows = model.lastLogits(whole, nullptr, {5, 9});
+        ASSERT_EQ(rows[0].size(), 2u);
+        for (size_t i = 0; i < prompts.size(); ++i)
+            EXPECT_NEAR(rows[i][1], uncached[i][9], 1e-5);
+    }
+}
+
+TEST(HfModel, Bf16OnTheCpuStaysCloseToFp32)
+{
+    HfModel model(kFixtures / "llama3-gqa", "", cpuConfig(DType::BFloat16), resolveDevice("cpu"));
+    // bf16 keeps 8 significant bits: a few percent of the logits' range over two layers.
+    const double difference = largestDifference(model, "llama3-gqa");
+    EXPECT_GT(difference, 0.0);
+    EXPECT_LT(difference, 0.05 * 8.6); // the reference logits reach 8.6 in absolute value
+}
+
+} // namespace
+} // namespace nf::engine
