@@ -192,7 +192,7 @@ CheckedFolder checkFolder(const std::filesystem::path& folder, const std::string
     const auto qkv = static_cast<uint64_t>((model.heads + 2 * model.kvHeads) * model.headDim);
     const uint64_t activations =
         batch * tokens * element * (3 * static_cast<uint64_t>(model.hiddenSize) + qkv + 3 * model.intermediateSize);
-    const uint64_t attention = 3 * 4 * batch * static_cast<uint64_t>(model.heads) * tokens * tokens;
+    const uint64_t attention = 2 * 4 * batch * static_cast<uint64_t>(model.heads) * tokens * tokens;
     const uint64_t cache = 2 * element * static_cast<uint64_t>(model.layers * model.kvHeads * model.headDim) * tokens;
     info.batchBytes = activations + attention + cache + batch * 4 * static_cast<uint64_t>(model.vocabSize);
     info.deviceName = device.type == "cuda" ? "cuda:" + std::to_string(std::max(0, device.index)) : "cpu";
@@ -264,7 +264,9 @@ namespace {
 std::string gigabytes(uint64_t bytes)
 {
     char text[32];
-    if (bytes >= (1ull << 30))
+    if (bytes >= (1ull << 40))
+        std::snprintf(text, sizeof text, "%.1f TB", static_cast<double>(bytes) / (1ull << 40));
+    else if (bytes >= (1ull << 30))
         std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / (1ull << 30));
     else
         std::snprintf(text, sizeof text, "%.0f MB", std::max(1.0, static_cast<double>(bytes) / (1ull << 20)));
@@ -278,6 +280,8 @@ std::string parameterText(int64_t count)
         std::snprintf(text, sizeof text, "%.2f B", static_cast<double>(count) / 1e9);
     else if (count >= 1'000'000)
         std::snprintf(text, sizeof text, "%.1f M", static_cast<double>(count) / 1e6);
+    else if (count >= 1'000)
+        std::snprintf(text, sizeof text, "%.1f K", static_cast<double>(count) / 1e3);
     else
         std::snprintf(text, sizeof text, "%lld", static_cast<long long>(count));
     return text;

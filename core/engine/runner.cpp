@@ -181,6 +181,9 @@ Evaluation::Evaluation(RunPlan plan, LoadedTask task) : d(std::make_unique<Impl>
     if (std::filesystem::is_directory(plan.modelPath) && !formats::isHfModelFolder(plan.modelPath))
         throw InputError(plan.modelPath + ": a folder without config.json; a model is a Hugging Face folder (" +
                          "config.json and safetensors weights) or a TorchScript file");
+    // An architecture noisefloor does not run is refused before the task or tokenizer is read.
+    if (std::filesystem::is_directory(plan.modelPath))
+        formats::readHfConfig(plan.modelPath);
     if (!plan.adapterPath.empty()) {
         if (!std::filesystem::exists(plan.adapterPath))
             throw InputError(plan.adapterPath + ": no such adapter folder");

@@ -3,12 +3,15 @@
 
 #include "cli/cli_runner.h"
 #include "engine/lm_fixture.h"
+#include "engine/models.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include <sys/wait.h>
@@ -184,4 +187,59 @@ TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
     const auto again = cli(world, {"--db", db, "run", "--resume", "1"});
     EXPECT_EQ(again.code, 2);
     EXPECT_CONTAINS(again.err, "is completed: nothing to resume");
+}
+
+// A Hugging Face folder with a LoRA adapter, as LLaMA-Factory leaves them: the model line before
+// the run, the folder and adapter named in the group, a reproduction that finds the adapter again,
+// and bad input refused with one line and nothing written.
+TEST(LmCli, RunsAModelFolderWithAnAdapterAndReproducesIt)
+{
+    TinyLmWorld world;
+    nf::engine::TinyHfModelSpec spec;
+    spec.vocab = world.vocabSize();
+    spec.scale = 20;
+    nf::engine::writeTinyHfModel(world / "qwen3-base", spec);
+    std::filesystem::copy_file(world.tokenizer(), world / "qwen3-base" / "tokenizer.json");
+    nf::engine::TinyLoraSpec lora;
+    lora.scale = 20;
+    nf::engine::writeTinyLoraAdapter(world / "sft-lora", spec, lora);
+
+    const auto db = (world / "runs.sqlite").string();
+    auto args = lmArgs(world, (world / "qwen3-base").string(), db);
+    args.insert(args.end(), {"--adapter", (world / "sft-lora").string(), "--repeats", "2"});
+    const auto run = cli(world, args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_CONTAINS(run.err, "model: Qwen3ForCausalLM, ");
+    EXPECT_CONTAINS(run.err, "F32 weights + LoRA r 4 (2 target modules); on cpu: weights");
+    EXPECT_CONTAINS(run.out, "qwen3-base + sft-lora");
+
+    const auto show = cli(world, {"--db", db, "show", "1"});
+    EXPECT_CONTAINS(show.out, "model.adapter_sha256");
+    const auto reproduce = cli(world, {"--db", db, "reproduce", "1"});
+    ASSERT_EQ(reproduce.code, 0) << reproduce.err;
+    EXPECT_CONTAINS(reproduce.out, "identical");
+
+    // An adapter changed since: the model is another one, and reproduce says which file moved.
+    nf::engine::TinyLoraSpec other = lora;
+    other.seed = 9;
+    nf::engine::writeTinyLoraAdapter(world / "sft-lora", spec, other);
+    const auto changed = cli(world, {"--db", db, "reproduce", "1"});
+    EXPECT_EQ(changed.code, 2);
+    EXPECT_CONTAINS(changed.err, "qwen3-base: the model folder or its adapter changed since run 1");
+
+    const auto fresh = (world / "fresh.sqlite").string();
+    nf::engine::TinyHfModelSpec gemma = spec;
+    nf::engine::writeTinyHfModel(world / "gemma", gemma);
+    {
+        std::ifstream in(world / "gemma" / "config.json");
+        auto config = nlohmann::json::parse(in);
+        in.close();
+        config["architectures"] = {"Gemma2ForCausalLM"};
+        std::ofstream(world / "gemma" / "config.json") << config.dump();
+    }
+    const auto refused = cli(world, lmArgs(world, (world / "gemma").string(), fresh));
+    EXPECT_EQ(refused.code, 2);
+    EXPECT_CONTAINS(refused.err, "Gemma2ForCausalLM is not an architecture noisefloor runs natively");
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(fresh));
 }

@@ -150,7 +150,7 @@ TEST_F(NewEvaluationDialogTest, MissingModelFileShowsTheProblemAndStartsNothing)
     auto* box = inputError(dialog);
     ASSERT_NE(box, nullptr);
     EXPECT_TRUE(box->isVisible());
-    EXPECT_EQ(box->text(), QStringLiteral("Model file not found: ") + missing);
+    EXPECT_EQ(box->text(), QStringLiteral("Model not found: ") + missing);
     EXPECT_EQ(accepted.count(), 0);
     EXPECT_TRUE(dialog.isVisible());
     EXPECT_TRUE(dialog.plans().empty());

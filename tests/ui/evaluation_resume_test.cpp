@@ -130,7 +130,7 @@ TEST_F(ResumePlanTest, AChangedOrMissingModelFileIsNamed)
 
     std::filesystem::remove(m_dir / "lm.pt");
     EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, run); }),
-                    "Model file not found: " + (m_dir / "lm.pt").string());
+                    "Model not found: " + (m_dir / "lm.pt").string());
 }
 
 TEST_F(ResumePlanTest, AMovedTokenizerFallsBackBesideTheModelOnlyWhenItIsTheSameFile)

@@ -148,7 +148,7 @@ TEST(WindowLlm, AnInterruptedRunIsOfferedResumeAndAMissingModelIsNamed)
     QMessageBox* box = nullptr;
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return (box = openMessageBox(QStringLiteral("errorMessage"))) != nullptr; }, 5000));
-    EXPECT_TRUE(box->text().startsWith(QStringLiteral("Model file not found: ") +
+    EXPECT_TRUE(box->text().startsWith(QStringLiteral("Model not found: ") +
                                        QString::fromStdString((db.dir / "gone.pt").string())))
         << box->text().toStdString();
     EXPECT_FALSE(window.evaluations()->busy());

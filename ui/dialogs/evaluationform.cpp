@@ -1,18 +1,20 @@
 #include "dialogs/evaluationform.h"
 
 #include "common/error.h"
-#include "dialogs/benchmarkdialog.h"
 #include "dialogs/formtext.h"
 #include "dialogs/languagemodelbox.h"
+#include "dialogs/modelcheck.h"
 #include "engine/config.h"
 #include "engine/runtime.h"
 #include "env/gpu.h"
 #include "formats/mcq.h"
+#include "zonestyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -22,6 +24,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <limits>
@@ -38,6 +41,9 @@ const QString kChooseJsonl = QStringLiteral("choose:jsonl");
 // are up to max_length tokens each.
 constexpr int kClassifierBatchSize = 256;
 constexpr int kLanguageModelBatchSize = 8;
+
+// How long the model summary waits for the fields it reads to stop changing.
+constexpr int kSummaryDelayMs = 250;
 
 template <typename Widget> Widget* named(Widget* widget, const char* name)
 {
@@ -89,6 +95,20 @@ EvaluationForm::EvaluationForm(QWidget* parent) : QWidget(parent)
             m_taskBeforeChooser = text;
         updateFields();
     });
+
+    // What a model folder's summary depends on: the folder and adapter, how the weights are held
+    // (dtype, device) and how big a batch is (batch size, prompt length).
+    m_summaryTimer = new QTimer(this);
+    m_summaryTimer->setSingleShot(true);
+    m_summaryTimer->setInterval(kSummaryDelayMs);
+    connect(m_summaryTimer, &QTimer::timeout, this, &EvaluationForm::updateModelSummary);
+    const auto schedule = [this] { m_summaryTimer->start(); };
+    connect(m_modelPath, &QLineEdit::textChanged, this, schedule);
+    connect(m_adapterPath, &QLineEdit::textChanged, this, schedule);
+    connect(m_dtype, &QComboBox::currentIndexChanged, this, schedule);
+    connect(m_device, &QComboBox::currentIndexChanged, this, schedule);
+    connect(m_batchSize, &QSpinBox::valueChanged, this, schedule);
+    connect(m_lm, &LanguageModelBox::maxLengthChanged, this, schedule);
     updateFields();
 }
 
@@ -97,6 +117,11 @@ EvaluationForm::~EvaluationForm() = default;
 void EvaluationForm::setModelPath(const QString& path)
 {
     m_modelPath->setText(path);
+}
+
+void EvaluationForm::setAdapterPath(const QString& path)
+{
+    m_adapterPath->setText(path);
 }
 
 bool EvaluationForm::isMcqTask() const
@@ -110,6 +135,8 @@ void EvaluationForm::updateFields()
     // refuses it): those rows go, its prompt knobs come.
     const bool mcq = isMcqTask();
     m_lm->setVisible(mcq);
+    // A LoRA adapter merges into a language model's folder.
+    m_modelForm->setRowVisible(m_adapterCaption, mcq);
     m_runtimeForm->setRowVisible(m_input, !mcq);
     m_runtimeForm->setRowVisible(m_normalize, !mcq);
     m_decodingForm->setRowVisible(m_dropout, !mcq);
@@ -121,7 +148,7 @@ void EvaluationForm::updateFields()
     }
     m_topK->setSpecialValueText(mcq ? tr("all choices") : tr("all classes"));
     m_modelPath->setPlaceholderText(
-        mcq ? tr("TorchScript causal LM (.pt): browse or drop it here")
+        mcq ? tr("Hugging Face model folder or TorchScript causal LM (.pt): browse or drop it here")
             : tr("TorchScript classifier or causal LM (.pt): browse or drop it here"));
 
     const bool sampling = comboData(m_decoding) == QStringLiteral("sample");
@@ -134,27 +161,63 @@ void EvaluationForm::updateFields()
     } catch (const std::exception&) {
         m_seedsHint->setText(QString());
     }
+    // The task decides whether the adapter applies and whether a model folder can run it.
+    if (m_summaryTimer)
+        m_summaryTimer->start();
 }
 
 QWidget* EvaluationForm::buildModelBox()
 {
     auto* box = new QGroupBox(tr("Model and task"));
     auto* form = new QFormLayout(box);
+    m_modelForm = form;
 
     m_modelPath = named(new QLineEdit, "modelPath");
-    // Drops go to the dialog, which takes a .pt file, rather than into the text as a URL.
+    // Drops go to the dialog, which takes a .pt file or a model folder, rather than into the text
+    // as a URL.
     m_modelPath->setAcceptDrops(false);
+    // Room for a folder's name with its parent, beside two buttons.
+    m_modelPath->setMinimumWidth(m_modelPath->fontMetrics().averageCharWidth() * 32);
     auto* browse = named(new QPushButton(tr("Browse…")), "browseModel");
+    browse->setToolTip(tr("A TorchScript model file (.pt)"));
     connect(browse, &QPushButton::clicked, this, &EvaluationForm::browseModel);
+    auto* browseFolder = named(new QPushButton(tr("Folder…")), "browseModelFolder");
+    browseFolder->setToolTip(tr("A Hugging Face model folder: config.json and safetensors weights "
+                                "(Llama, Mistral, Qwen2, Qwen3)"));
+    connect(browseFolder, &QPushButton::clicked, this, &EvaluationForm::browseModelFolder);
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(m_modelPath, 1);
     modelRow->addWidget(browse);
-    auto* modelCaption = new QLabel(tr("&Model file:"));
+    modelRow->addWidget(browseFolder);
+    auto* modelCaption = new QLabel(tr("&Model:"));
     modelCaption->setBuddy(m_modelPath);
     form->addRow(modelCaption, modelRow);
 
+    m_adapterPath = named(new QLineEdit, "adapterPath");
+    m_adapterPath->setAcceptDrops(false);
+    m_adapterPath->setClearButtonEnabled(true);
+    m_adapterPath->setPlaceholderText(tr("none: a PEFT LoRA adapter folder"));
+    m_adapterPath->setToolTip(tr("adapter_config.json and adapter_model.safetensors, merged into the model "
+                                 "folder's weights when it loads"));
+    auto* browseAdapter = named(new QPushButton(tr("Browse…")), "browseAdapter");
+    connect(browseAdapter, &QPushButton::clicked, this, &EvaluationForm::browseAdapter);
+    auto* adapterRow = new QHBoxLayout;
+    adapterRow->addWidget(m_adapterPath, 1);
+    adapterRow->addWidget(browseAdapter);
+    m_adapterCaption = new QLabel(tr("&Adapter:"));
+    m_adapterCaption->setBuddy(m_adapterPath);
+    form->addRow(m_adapterCaption, adapterRow);
+
+    // What a model folder holds, or what is wrong with the two fields above.
+    m_modelSummary = named(new QLabel, "modelSummary");
+    m_modelSummary->setWordWrap(true);
+    m_modelSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modelSummary->installEventFilter(this);
+    form->addRow(QString(), m_modelSummary);
+    form->setRowVisible(m_modelSummary, false);
+
     m_modelLabel = named(new QLineEdit, "modelLabel");
-    m_modelLabel->setPlaceholderText(tr("the file's name"));
+    m_modelLabel->setPlaceholderText(tr("the file's or folder's name"));
     form->addRow(tr("Model &label:"), m_modelLabel);
 
     m_task = named(new QComboBox, "task");
@@ -295,31 +358,9 @@ void EvaluationForm::setTaskSpec(const QString& spec)
     updateFields();
 }
 
-engine::RunPlan EvaluationForm::base() const
+engine::EvalConfig EvaluationForm::runtimeConfig(bool languageModel) const
 {
-    const QString path = m_modelPath->text().trimmed();
-    if (path.isEmpty())
-        throw InputError(
-            "Model file: choose a TorchScript model (.pt) with Browse… or drop one on this dialog");
-    if (QFileInfo(path).isDir())
-        throw InputError(QStringLiteral("Model file: %1 is a folder; choose the model's .pt file")
-                             .arg(path)
-                             .toStdString());
-    if (!QFileInfo(path).isFile())
-        throw InputError(QStringLiteral("Model file not found: %1").arg(path).toStdString());
-    const QString spec = taskSpec();
-    if (spec.isEmpty())
-        throw InputError("Task: choose Fashion-MNIST, IDX files, a benchmark folder or a JSONL file");
-    checkTaskFiles(spec);
-    const bool mcq = formats::isMcqSpec(spec.toStdString());
-
-    engine::RunPlan plan;
-    plan.modelPath = QFile::encodeName(QFileInfo(path).absoluteFilePath()).toStdString();
-    plan.modelLabel = m_modelLabel->text().trimmed().toStdString();
-    plan.taskSpec = spec.toStdString();
-    plan.seeds = parseSeedsText(m_seeds->text());
-    plan.label = m_label->text().trimmed().toStdString();
-    auto& config = plan.config;
+    engine::EvalConfig config;
     config.decoding = engine::parseDecoding(comboData(m_decoding).toStdString());
     config.topK = m_topK->value();
     config.topP = m_topP->value();
@@ -329,16 +370,64 @@ engine::RunPlan EvaluationForm::base() const
     config.deterministic = m_deterministic->isChecked();
     config.limit = m_limit->value();
     config.order = engine::parseOrder(comboData(m_order).toStdString());
-    if (mcq) {
+    if (languageModel) {
         // The hidden image fields stay out of the plan: a language model runs in eval mode.
         config.lm = m_lm->options();
-        plan.tokenizerPath = m_lm->tokenizerPath(path);
     } else {
         config.dropout = engine::parseDropout(comboData(m_dropout).toStdString());
         config.input = engine::parseInputLayout(comboData(m_input).toStdString());
         if (!m_normalize->text().trimmed().isEmpty())
             engine::parseNormalize(m_normalize->text().remove(QLatin1Char(' ')).toStdString(), config);
     }
+    return config;
+}
+
+namespace {
+
+// An absolute path without a trailing slash (a folder's name is then its last part), as the
+// plan and the store keep it.
+std::string planPath(const QString& path)
+{
+    return QFile::encodeName(QDir::cleanPath(QFileInfo(path).absoluteFilePath())).toStdString();
+}
+
+} // namespace
+
+QString EvaluationForm::checkModel(const QString& path, const QString& adapter, bool mcq) const
+{
+    if (!mcq && isModelFolder(path))
+        throw InputError(
+            QStringLiteral("Model: %1 is a Hugging Face language model; choose a multiple-choice "
+                           "task (MMLU, CMMLU, C-Eval or JSONL) for it, or a TorchScript "
+                           "classifier for an image task")
+                .arg(QDir::toNativeSeparators(path))
+                .toStdString());
+    return checkModelFields(path, adapter, runtimeConfig(true));
+}
+
+engine::RunPlan EvaluationForm::base() const
+{
+    const QString path = m_modelPath->text().trimmed();
+    const QString spec = taskSpec();
+    const bool mcq = formats::isMcqSpec(spec.toStdString());
+    // Hidden with an image task, where it cannot apply.
+    const QString adapter = mcq ? m_adapterPath->text().trimmed() : QString();
+    checkModel(path, adapter, mcq);
+    if (spec.isEmpty())
+        throw InputError("Task: choose Fashion-MNIST, IDX files, a benchmark folder or a JSONL file");
+    checkTaskFiles(spec);
+
+    engine::RunPlan plan;
+    plan.modelPath = planPath(path);
+    if (!adapter.isEmpty())
+        plan.adapterPath = planPath(adapter);
+    plan.modelLabel = m_modelLabel->text().trimmed().toStdString();
+    plan.taskSpec = spec.toStdString();
+    plan.seeds = parseSeedsText(m_seeds->text());
+    plan.label = m_label->text().trimmed().toStdString();
+    plan.config = runtimeConfig(mcq);
+    if (mcq)
+        plan.tokenizerPath = m_lm->tokenizerPath(path);
     return plan;
 }
 
@@ -367,6 +456,7 @@ std::vector<engine::RunPlan> EvaluationForm::plans() const
 void EvaluationForm::setPlan(const engine::RunPlan& plan)
 {
     m_modelPath->setText(QFile::decodeName(plan.modelPath.c_str()));
+    m_adapterPath->setText(QFile::decodeName(plan.adapterPath.c_str()));
     m_modelLabel->setText(QString::fromStdString(plan.modelLabel));
     setTaskSpec(QString::fromStdString(plan.taskSpec));
     m_seeds->setText(seedsText(plan.seeds));
@@ -392,14 +482,48 @@ void EvaluationForm::setPlan(const engine::RunPlan& plan)
     updateFields();
 }
 
-void EvaluationForm::browseModel()
+void EvaluationForm::updateModelSummary()
 {
-    const QString start = m_modelPath->text().trimmed();
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("TorchScript model"), QFileInfo(start).absolutePath(),
-                                     tr("TorchScript models (*.pt *.pth);;All files (*)"));
-    if (!path.isEmpty())
-        m_modelPath->setText(path);
+    const QString path = m_modelPath->text().trimmed();
+    const bool mcq = isMcqTask();
+    const QString adapter = mcq ? m_adapterPath->text().trimmed() : QString();
+    const bool folder = QFileInfo(path).isDir();
+    m_lm->setModelIsFolder(folder);
+    // A model file that is there, without an adapter, has nothing to show.
+    QString text;
+    bool error = false;
+    if (!path.isEmpty() && (folder || !adapter.isEmpty() || !QFileInfo::exists(path))) {
+        try {
+            text = checkModel(path, adapter, mcq);
+        } catch (const std::exception& e) {
+            text = QString::fromUtf8(e.what());
+            error = true;
+        }
+    }
+    m_modelSummary->setText(text);
+    m_modelSummary->setProperty("error", error);
+    QPalette colours = palette();
+    if (error)
+        colours.setColor(QPalette::WindowText, zoneColor(stats::Zone::Suspicious));
+    m_modelSummary->setPalette(colours);
+    m_modelForm->setRowVisible(m_modelSummary, !text.isEmpty());
+    fitSummaryHeight();
+}
+
+void EvaluationForm::fitSummaryHeight()
+{
+    // A wrapped label's height depends on its width, which a window's minimum size does not
+    // follow: without this the dialog keeps its height and clips the summary's last lines.
+    const int height = m_modelSummary->heightForWidth(m_modelSummary->width());
+    if (height > 0 && height != m_modelSummary->minimumHeight())
+        m_modelSummary->setMinimumHeight(height);
+}
+
+bool EvaluationForm::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_modelSummary && event->type() == QEvent::Resize)
+        fitSummaryHeight();
+    return QWidget::eventFilter(watched, event);
 }
 
 void EvaluationForm::chooseTaskFiles(const QString& chooser)
@@ -412,38 +536,10 @@ void EvaluationForm::chooseTaskFiles(const QString& chooser)
         chooseJsonlFile();
 }
 
-void EvaluationForm::chooseBenchmarkFolder()
-{
-    BenchmarkFolderDialog dialog(this);
-    dialog.setSpec(m_taskBeforeChooser);
-    setTaskSpec(dialog.exec() == QDialog::Accepted ? dialog.spec() : m_taskBeforeChooser);
-}
-
-void EvaluationForm::chooseJsonlFile()
-{
-    const QString previous =
-        m_taskBeforeChooser.startsWith(QStringLiteral("jsonl:")) ? m_taskBeforeChooser.mid(6) : QString();
-    const QString file = QFileDialog::getOpenFileName(this, tr("Multiple-choice questions (JSONL)"),
-                                                      QFileInfo(previous).absolutePath(),
-                                                      tr("JSON Lines (*.jsonl *.json);;All files (*)"));
-    setTaskSpec(file.isEmpty() ? m_taskBeforeChooser : QStringLiteral("jsonl:") + file);
-}
-
-void EvaluationForm::chooseIdxFiles()
-{
-    const QString images = QFileDialog::getOpenFileName(this, tr("IDX images file"), QString(),
-                                                        tr("IDX files (*-ubyte *.idx *.gz);;All files (*)"));
-    const QString labels =
-        images.isEmpty()
-            ? QString()
-            : QFileDialog::getOpenFileName(this, tr("IDX labels file"), QFileInfo(images).absolutePath(),
-                                           tr("IDX files (*-ubyte *.idx *.gz);;All files (*)"));
-    setTaskSpec(labels.isEmpty() ? m_taskBeforeChooser : QStringLiteral("idx:%1,%2").arg(images, labels));
-}
-
 void EvaluationForm::load(const QSettings& settings)
 {
     m_modelPath->setText(settings.value(QStringLiteral("modelPath")).toString());
+    m_adapterPath->setText(settings.value(QStringLiteral("adapterPath")).toString());
     m_modelLabel->setText(settings.value(QStringLiteral("modelLabel")).toString());
     setTaskSpec(settings.value(QStringLiteral("task"), QStringLiteral("fashion-mnist:test")).toString());
     m_seeds->setText(settings.value(QStringLiteral("seeds"), QStringLiteral("1-5")).toString());
@@ -471,6 +567,7 @@ void EvaluationForm::load(const QSettings& settings)
 void EvaluationForm::save(QSettings& settings) const
 {
     settings.setValue(QStringLiteral("modelPath"), m_modelPath->text().trimmed());
+    settings.setValue(QStringLiteral("adapterPath"), m_adapterPath->text().trimmed());
     settings.setValue(QStringLiteral("modelLabel"), m_modelLabel->text().trimmed());
     settings.setValue(QStringLiteral("task"), taskSpec());
     settings.setValue(QStringLiteral("seeds"), m_seeds->text().trimmed());

@@ -1,8 +1,10 @@
 #pragma once
 
-// The fields of one evaluation: model, task, seeds, decoding, runtime, and for a multiple-choice
-// task the language model's tokenizer and prompt. NewEvaluationDialog puts a queue and its buttons
-// around it.
+// The fields of one evaluation: model (a TorchScript file or a Hugging Face folder with an optional
+// LoRA adapter), task, seeds, decoding, runtime, and for a multiple-choice task the language
+// model's tokenizer and prompt. A model folder is described under its field (architecture, size,
+// memory against the device's free memory) as the fields change. NewEvaluationDialog puts a queue
+// and its buttons around it.
 
 #include "engine/runner.h"
 
@@ -18,6 +20,7 @@ class QLabel;
 class QLineEdit;
 class QSettings;
 class QSpinBox;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace nf::ui {
@@ -32,13 +35,15 @@ public:
     ~EvaluationForm() override;
 
     // One plan per temperature when sampling (0 runs greedy), else one; an MCQ task's plans set
-    // config.lm and the tokenizer. Checks what can be checked without loading anything: throws
-    // nf::InputError whose message names the field ("Model file not found: /path", "Seeds: ...",
-    // "Tokenizer file: ...") or the config key (engine::validate).
+    // config.lm, the tokenizer and the adapter. Checks what can be checked without loading
+    // weights (a model folder's config and safetensors headers, and whether it fits): throws
+    // nf::InputError whose message names the field ("Model not found: /path", "Adapter: ...",
+    // "Seeds: ...", "Tokenizer file: ...") or the config key (engine::validate).
     std::vector<engine::RunPlan> plans() const;
     // Fills every field from a plan: "Run N more repeats" of a group.
     void setPlan(const engine::RunPlan& plan);
     void setModelPath(const QString& path);
+    void setAdapterPath(const QString& path);
     // Whether the task field holds a multiple-choice task (mmlu:, cmmlu:, ceval:, jsonl:).
     bool isMcqTask() const;
 
@@ -46,12 +51,25 @@ public:
     void load(const QSettings& settings);
     void save(QSettings& settings) const;
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     QWidget* buildModelBox();
     QWidget* buildDecodingBox();
     QWidget* buildRuntimeBox();
     engine::RunPlan base() const;
+    // A model folder's summary (empty for a model file); throws nf::InputError naming the field.
+    QString checkModel(const QString& path, const QString& adapter, bool mcq) const;
+    // The decoding and runtime fields; a language model's options, or the image fields.
+    engine::EvalConfig runtimeConfig(bool languageModel) const;
     void browseModel();
+    void browseModelFolder();
+    void browseAdapter();
+    // Describes a model folder under the model field, or names what is wrong with the model and
+    // adapter fields (debounced: the fields it reads change a keystroke at a time).
+    void updateModelSummary();
+    void fitSummaryHeight();
     void chooseTaskFiles(const QString& chooser);
     void chooseIdxFiles();
     void chooseBenchmarkFolder();
@@ -61,6 +79,11 @@ private:
     void setTaskSpec(const QString& spec);
 
     QLineEdit* m_modelPath = nullptr;
+    QLineEdit* m_adapterPath = nullptr;
+    QLabel* m_adapterCaption = nullptr; // names the adapter's row, to hide it
+    QLabel* m_modelSummary = nullptr;
+    QTimer* m_summaryTimer = nullptr;
+    QFormLayout* m_modelForm = nullptr;
     QLineEdit* m_modelLabel = nullptr;
     QComboBox* m_task = nullptr;
     QLineEdit* m_seeds = nullptr;

@@ -3,6 +3,8 @@
 #include "analysis/describe_params.h"
 #include "common/error.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringList>
@@ -162,11 +164,23 @@ QString shortTaskSpec(const QString& spec)
     return spec;
 }
 
+QString planModelName(const engine::RunPlan& plan)
+{
+    if (!plan.modelLabel.empty())
+        return QString::fromStdString(plan.modelLabel);
+    // cleanPath drops a trailing slash, after which a folder has a name.
+    const auto name = [](const std::string& path) {
+        return QFileInfo(QDir::cleanPath(QFile::decodeName(path.c_str()))).fileName();
+    };
+    QString text = name(plan.modelPath);
+    if (!plan.adapterPath.empty())
+        text += QStringLiteral(" + ") + name(plan.adapterPath);
+    return text;
+}
+
 QString describePlan(const engine::RunPlan& plan)
 {
-    const QString model = plan.modelLabel.empty()
-                              ? QFileInfo(QString::fromStdString(plan.modelPath)).fileName()
-                              : QString::fromStdString(plan.modelLabel);
+    const QString model = planModelName(plan);
     const QString task = shortTaskSpec(QString::fromStdString(plan.taskSpec));
     const QString params = QString::fromStdString(
         analysis::describeParams(engine::canonicalParamsJson(plan.config, plan.config.device)));

@@ -28,6 +28,10 @@ void checkTaskFiles(const QString& spec);
 // "jsonl:tiny.jsonl"; presets ("fashion-mnist:test") unchanged.
 QString shortTaskSpec(const QString& spec);
 
+// The model a plan runs, as lists and titles name it: its label, else the file's or folder's name
+// ("model.pt", "Qwen3-0.6B"), with " + " and the adapter folder's name when it has one.
+QString planModelName(const engine::RunPlan& plan);
+
 // One line for the queue list: "model.pt · fashion-mnist:test · sample T=0.70, fp32, auto, bs 256 · seeds
 // 1-5".
 QString describePlan(const engine::RunPlan& plan);

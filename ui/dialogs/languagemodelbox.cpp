@@ -47,6 +47,13 @@ void setComboData(QComboBox* combo, const QString& value)
     combo->setCurrentIndex(std::max(0, combo->findData(value)));
 }
 
+// The tokenizer field's placeholder: where an empty field finds the model's tokenizer.
+QString placeholder(bool modelIsFolder)
+{
+    return modelIsFolder ? LanguageModelBox::tr("tokenizer.json in the model folder")
+                         : LanguageModelBox::tr("tokenizer.json beside the model");
+}
+
 } // namespace
 
 LanguageModelBox::LanguageModelBox(QWidget* parent) : QGroupBox(tr("Language model"), parent)
@@ -55,12 +62,15 @@ LanguageModelBox::LanguageModelBox(QWidget* parent) : QGroupBox(tr("Language mod
     auto* form = new QFormLayout(this);
 
     m_tokenizer = named(new QLineEdit, "tokenizerPath");
-    m_tokenizer->setPlaceholderText(tr("tokenizer.json beside the model"));
-    m_tokenizer->setToolTip(tr("The model's Hugging Face tokenizer.json"));
-    // The placeholder is the default: it must read whole.
-    m_tokenizer->setMinimumWidth(
-        m_tokenizer->fontMetrics().horizontalAdvance(m_tokenizer->placeholderText()) +
-        m_tokenizer->fontMetrics().averageCharWidth() * 3);
+    m_tokenizer->setToolTip(
+        tr("The model's Hugging Face tokenizer.json; empty: the one in the model folder, or "
+           "beside a TorchScript model file"));
+    // The placeholder is the default: it must read whole, whichever kind of model is chosen.
+    const auto& metrics = m_tokenizer->fontMetrics();
+    m_tokenizer->setMinimumWidth(std::max(metrics.horizontalAdvance(placeholder(false)),
+                                          metrics.horizontalAdvance(placeholder(true))) +
+                                 metrics.averageCharWidth() * 3);
+    setModelIsFolder(false);
     auto* browse = named(new QPushButton(tr("Browse…")), "browseTokenizer");
     connect(browse, &QPushButton::clicked, this, &LanguageModelBox::browseTokenizer);
     auto* tokenizerRow = new QHBoxLayout;
@@ -98,6 +108,7 @@ LanguageModelBox::LanguageModelBox(QWidget* parent) : QGroupBox(tr("Language mod
     m_maxLength->setValue(2048);
     m_maxLength->setSuffix(tr(" tokens"));
     m_maxLength->setToolTip(tr("Longer prompts drop examples from the front, then lose tokens on the left"));
+    connect(m_maxLength, &QSpinBox::valueChanged, this, &LanguageModelBox::maxLengthChanged);
     form->addRow(tr("Max &length:"), m_maxLength);
 
     m_padding = named(new QComboBox, "paddingSide");
@@ -125,18 +136,26 @@ std::string LanguageModelBox::tokenizerPath(const QString& modelPath) const
 {
     const QString path = m_tokenizer->text().trimmed();
     if (path.isEmpty()) {
-        const QString beside = QFileInfo(modelPath).absoluteDir().filePath(QStringLiteral("tokenizer.json"));
-        if (!QFileInfo(beside).isFile())
+        // A Hugging Face folder holds its tokenizer; a TorchScript file has it beside it.
+        const bool folder = QFileInfo(modelPath).isDir();
+        const QDir where = folder ? QDir(modelPath) : QFileInfo(modelPath).absoluteDir();
+        if (!QFileInfo(where, QStringLiteral("tokenizer.json")).isFile())
             throw InputError(
-                QStringLiteral("Tokenizer file: no tokenizer.json beside the model (%1); choose the "
-                               "model's tokenizer.json")
-                    .arg(QDir::toNativeSeparators(QFileInfo(beside).absolutePath()))
+                QStringLiteral("Tokenizer file: no tokenizer.json %1 (%2); choose the model's "
+                               "tokenizer.json")
+                    .arg(folder ? QStringLiteral("in the model folder") : QStringLiteral("beside the model"),
+                         QDir::toNativeSeparators(where.absolutePath()))
                     .toStdString());
         return {};
     }
     if (!QFileInfo(path).isFile())
         throw InputError(QStringLiteral("Tokenizer file not found: %1").arg(path).toStdString());
     return QFile::encodeName(QFileInfo(path).absoluteFilePath()).toStdString();
+}
+
+void LanguageModelBox::setModelIsFolder(bool folder)
+{
+    m_tokenizer->setPlaceholderText(placeholder(folder));
 }
 
 void LanguageModelBox::setOptions(const engine::LanguageModelOptions& options, const QString& tokenizerPath)

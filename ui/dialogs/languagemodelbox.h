@@ -25,14 +25,20 @@ public:
     ~LanguageModelBox() override;
 
     engine::LanguageModelOptions options() const;
-    // The tokenizer file a plan names: absolute, or empty for "tokenizer.json beside the model".
-    // Throws nf::InputError naming the field when the file named, or the one beside `modelPath`
-    // when none is named, does not exist.
+    // The tokenizer file a plan names: absolute, or empty for the model's own (tokenizer.json in a
+    // model folder, or beside a model file). Throws nf::InputError naming the field when the file
+    // named, or the model's own when none is named, does not exist.
     std::string tokenizerPath(const QString& modelPath) const;
     void setOptions(const engine::LanguageModelOptions& options, const QString& tokenizerPath);
+    // The tokenizer field's placeholder says where the model's own tokenizer.json is looked for.
+    void setModelIsFolder(bool folder);
 
     void load(const QSettings& settings);
     void save(QSettings& settings) const;
+
+Q_SIGNALS:
+    // The prompt length a model folder is sized for changed.
+    void maxLengthChanged();
 
 private:
     void browseTokenizer();

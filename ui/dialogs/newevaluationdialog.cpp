@@ -3,9 +3,11 @@
 #include "common/error.h"
 #include "dialogs/evaluationform.h"
 #include "dialogs/formtext.h"
+#include "dialogs/modelcheck.h"
 #include "worker/evaluationworker.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -25,16 +27,34 @@ namespace {
 
 const QString kSettingsGroup = QStringLiteral("newEvaluation");
 
-QString droppedModel(const QMimeData* mime)
+// What a drop brings: a model (a .pt file or a folder with config.json), an adapter folder
+// (adapter_config.json), or both at once.
+struct Dropped
 {
+    QString model;
+    QString adapter;
+    bool empty() const { return model.isEmpty() && adapter.isEmpty(); }
+};
+
+Dropped droppedPaths(const QMimeData* mime)
+{
+    Dropped dropped;
     if (!mime || !mime->hasUrls())
-        return {};
+        return dropped;
     for (const QUrl& url : mime->urls()) {
-        const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
-        if (url.isLocalFile() && (suffix == QStringLiteral("pt") || suffix == QStringLiteral("pth")))
-            return url.toLocalFile();
+        if (!url.isLocalFile())
+            continue;
+        const QString path = QDir::cleanPath(url.toLocalFile());
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        if (isAdapterFolder(path)) {
+            if (dropped.adapter.isEmpty())
+                dropped.adapter = path;
+        } else if (isModelFolder(path) || suffix == QStringLiteral("pt") || suffix == QStringLiteral("pth")) {
+            if (dropped.model.isEmpty())
+                dropped.model = path;
+        }
     }
-    return {};
+    return dropped;
 }
 
 } // namespace
@@ -43,7 +63,8 @@ NewEvaluationDialog::NewEvaluationDialog(QWidget* parent) : QDialog(parent)
 {
     setObjectName(QStringLiteral("newEvaluationDialog"));
     setWindowTitle(tr("New evaluation"));
-    // A .pt file dropped anywhere on the dialog becomes the model.
+    // A .pt file or a model folder dropped anywhere on the dialog becomes the model, an adapter
+    // folder the adapter.
     setAcceptDrops(true);
 
     m_form = new EvaluationForm;
@@ -133,10 +154,15 @@ void NewEvaluationDialog::accept()
         if (m_queued.empty()) {
             m_form->plans();
         } else {
-            // Queued forms were checked when added; a model file may have gone since.
-            for (const auto& plan : m_queued)
-                if (!QFileInfo(QFile::decodeName(plan.modelPath.c_str())).isFile())
-                    throw InputError("Model file not found: " + plan.modelPath);
+            // Queued forms were checked when added; a model or adapter may have gone since.
+            for (const auto& plan : m_queued) {
+                const QString model = QFile::decodeName(plan.modelPath.c_str());
+                if (!QFileInfo(model).isFile() && !isModelFolder(model))
+                    throw InputError("Model not found: " + plan.modelPath);
+                if (!plan.adapterPath.empty() &&
+                    !isAdapterFolder(QFile::decodeName(plan.adapterPath.c_str())))
+                    throw InputError("Adapter folder not found: " + plan.adapterPath);
+            }
         }
     } catch (const std::exception& e) {
         showInputError(tr("Cannot start the evaluation"), QString::fromStdString(e.what()));
@@ -153,7 +179,10 @@ void NewEvaluationDialog::addToQueue()
     try {
         for (auto& plan : m_form->plans()) {
             auto* item = new QListWidgetItem(describePlan(plan), m_queue);
-            item->setToolTip(QFile::decodeName(plan.modelPath.c_str()));
+            QString where = QFile::decodeName(plan.modelPath.c_str());
+            if (!plan.adapterPath.empty())
+                where += QStringLiteral(" + ") + QFile::decodeName(plan.adapterPath.c_str());
+            item->setToolTip(where);
             m_queued.push_back(std::move(plan));
         }
     } catch (const std::exception& e) {
@@ -187,16 +216,19 @@ void NewEvaluationDialog::showInputError(const QString& title, const QString& me
 
 void NewEvaluationDialog::dragEnterEvent(QDragEnterEvent* event)
 {
-    if (!droppedModel(event->mimeData()).isEmpty())
+    if (!droppedPaths(event->mimeData()).empty())
         event->acceptProposedAction();
 }
 
 void NewEvaluationDialog::dropEvent(QDropEvent* event)
 {
-    const QString path = droppedModel(event->mimeData());
-    if (path.isEmpty())
+    const Dropped dropped = droppedPaths(event->mimeData());
+    if (dropped.empty())
         return;
-    m_form->setModelPath(path);
+    if (!dropped.model.isEmpty())
+        m_form->setModelPath(dropped.model);
+    if (!dropped.adapter.isEmpty())
+        m_form->setAdapterPath(dropped.adapter);
     event->acceptProposedAction();
 }
 

@@ -3,8 +3,9 @@
 // New evaluation: one model on one task over seeded repeats, under one or more configs. Each
 // temperature in the list is its own config group, and "Add to queue" collects several forms
 // (two checkpoints, say) that then run one after another. Start checks what can be checked here
-// (files exist, fields parse, engine::validate); the worker finds the rest (a model whose output
-// does not fit the task) and reports it as a failed job.
+// (files exist, fields parse, engine::validate, a model folder's headers and whether it fits the
+// device's free memory); the worker finds the rest (a model whose output does not fit the task)
+// and reports it as a failed job.
 
 #include "engine/runner.h"
 

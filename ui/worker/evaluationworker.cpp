@@ -9,7 +9,6 @@
 #include "worker/resumerun.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QMetaType>
 #include <algorithm>
 #include <chrono>
@@ -74,13 +73,6 @@ int seedCount(const std::vector<engine::RunPlan>& plans)
     for (const auto& plan : plans)
         count += plan.seeds.size();
     return static_cast<int>(count);
-}
-
-QString modelName(const engine::RunPlan& plan)
-{
-    if (!plan.modelLabel.empty())
-        return QString::fromStdString(plan.modelLabel);
-    return QFileInfo(QString::fromStdString(plan.modelPath)).fileName();
 }
 
 } // namespace
@@ -201,7 +193,7 @@ QString describePlans(const std::vector<engine::RunPlan>& plans)
     QStringList models;
     QStringList tasks;
     for (const auto& plan : plans) {
-        const QString model = modelName(plan);
+        const QString model = planModelName(plan);
         if (!models.contains(model))
             models.append(model);
         const QString task = shortTaskSpec(QString::fromStdString(plan.taskSpec));

@@ -1,14 +1,12 @@
 #include "worker/moreruns.h"
 
 #include "common/error.h"
-#include "common/sha256.h"
 #include "engine/config.h"
 #include "engine/stored_plan.h"
 #include "store/store.h"
 #include "worker/resumerun.h"
 
 #include <algorithm>
-#include <filesystem>
 
 namespace nf::ui {
 
@@ -25,20 +23,18 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
     if (model.kind == "imported" || task.kind == "imported")
         throw InputError("imported runs cannot be repeated here: " + groupName + " (" + model.label + " on " +
                          task.label + ") was imported, and noisefloor has no model file or task to run");
-    if (model.path.empty() || !std::filesystem::exists(model.path))
-        throw InputError("Model file not found: " + model.path + " (" + groupName +
-                         " was run with it; put it back there to add repeats)");
-    if (sha256File(model.path) != model.sha256)
-        throw InputError(model.path + ": the model file changed since " + groupName +
-                         " was run (sha256 differs); its runs would start a new group");
-
-    engine::RunPlan plan = engine::planForGroup(model, task, *group);
-
-    int64_t largestSeed = 0;
-    bool anySeed = false;
     store::RunFilter ofGroup;
     ofGroup.configId = groupId;
     const auto runs = store.runs(ofGroup);
+    // A model folder's group is run with the adapter its latest run merged in.
+    const std::string adapter = runs.empty() ? std::string() : engine::recordedAdapter(store, runs.back());
+    checkModelAndAdapter(model, adapter, groupName, "add repeats", "its runs would start a new group");
+
+    engine::RunPlan plan = engine::planForGroup(model, task, *group);
+    plan.adapterPath = adapter;
+
+    int64_t largestSeed = 0;
+    bool anySeed = false;
     for (const auto& run : runs) {
         largestSeed = anySeed ? std::max(largestSeed, run.seed) : run.seed;
         anySeed = true;

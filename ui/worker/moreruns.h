@@ -14,12 +14,14 @@ class Store;
 namespace nf::ui {
 
 // One plan with the group's model path and label, task spec and config (from its stored params),
-// and `count` seeds after the largest seed any run of the group used. Reads the model file to
-// check it is still the one the group was run with: another file at that path would start a new
-// group instead of adding to this one. Throws nf::InputError (message names the path or group)
-// when the group does not exist, was imported ("imported runs cannot be repeated here: ..."),
-// its model file is gone or changed, a language model's tokenizer is gone or changed, or count < 1.
-// A language model's plan names the tokenizer the group's latest run used (see tokenizerForMoreRuns).
+// and `count` seeds after the largest seed any run of the group used. Reads the model (a file, or
+// a folder with the adapter the group's latest run merged in) to check it is still the one the
+// group was run with: another model at that path would start a new group instead of adding to
+// this one. Throws nf::InputError (message names the path or group) when the group does not
+// exist, was imported ("imported runs cannot be repeated here: ..."), its model or adapter is
+// gone or changed, a language model's tokenizer is gone or changed, or count < 1. A language
+// model's plan names the tokenizer and adapter the group's latest run used (see
+// tokenizerForMoreRuns).
 std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_t groupId, int count);
 
 } // namespace nf::ui

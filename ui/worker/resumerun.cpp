@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "engine/config.h"
+#include "engine/hf_model.h"
 #include "engine/stored_plan.h"
 #include "store/store.h"
 
@@ -17,6 +18,25 @@ std::string runName(int64_t runId)
 }
 
 } // namespace
+
+void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapter, const std::string& what,
+                          const std::string& toDo, const std::string& ifChanged)
+{
+    if (model.path.empty() || !std::filesystem::exists(model.path))
+        throw InputError("Model not found: " + model.path + " (" + what +
+                         " was run with it; put it back there to " + toDo + ")");
+    if (!adapter.empty() && !std::filesystem::is_directory(adapter))
+        throw InputError("Adapter folder not found: " + adapter + " (" + what + " merged it into " +
+                         model.path + "; put it back there to " + toDo + ")");
+    if (engine::modelIdentitySha256(model.path, adapter) != model.sha256) {
+        const bool folder = std::filesystem::is_directory(model.path);
+        throw InputError(model.path + ": the model " +
+                         (!folder           ? "file"
+                          : adapter.empty() ? "folder"
+                                            : "folder or its adapter") +
+                         " changed since " + what + " was run (sha256 differs); " + ifChanged);
+    }
+}
 
 bool canResume(const std::string& status, const std::string& source)
 {
@@ -46,14 +66,11 @@ engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId)
     if (model.kind == "imported" || task.kind == "imported")
         throw InputError(name + " belongs to imported data (" + model.label + " on " + task.label +
                          "): noisefloor has no model file or task to run");
-    if (model.path.empty() || !std::filesystem::exists(model.path))
-        throw InputError("Model file not found: " + model.path + " (" + name +
-                         " was run with it; put it back there to resume)");
-    if (sha256File(model.path) != model.sha256)
-        throw InputError(model.path + ": the model file changed since " + name +
-                         " started (sha256 differs); its answers would mix two models");
+    const std::string adapter = engine::recordedAdapter(store, *run);
+    checkModelAndAdapter(model, adapter, name, "resume", "its answers would mix two models");
 
     engine::RunPlan plan = engine::planForGroup(model, task, *group);
+    plan.adapterPath = adapter;
     plan.seeds = {run->seed};
     plan.label = run->label;
     plan.resumeRun = run->id;
@@ -68,13 +85,20 @@ std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow&
     if (!config.lm)
         return {};
     const std::string recorded = engine::recordedTokenizer(store, run);
-    // The recorded file while it is there, else the one beside the model (a copy moved with it).
+    // The recorded file while it is there, else the model's own (a copy moved with it): in a
+    // model folder, or beside a model file.
     const std::string path = std::filesystem::is_regular_file(recorded) ? recorded : std::string();
+    const bool folder = std::filesystem::is_directory(modelPath);
     const std::string tokenizer =
-        path.empty() ? (std::filesystem::path(modelPath).parent_path() / "tokenizer.json").string() : path;
+        path.empty()
+            ? ((folder ? std::filesystem::path(modelPath) : std::filesystem::path(modelPath).parent_path()) /
+               "tokenizer.json")
+                  .string()
+            : path;
     if (!std::filesystem::is_regular_file(tokenizer))
         throw InputError("Tokenizer file not found: " + tokenizer +
-                         (recorded.empty() ? " (" + what + " used the tokenizer.json beside the model)"
+                         (recorded.empty() ? " (" + what + " used the tokenizer.json " +
+                                                 (folder ? "in the model folder)" : "beside the model)")
                                            : " nor " + recorded + ", which " + what + " used"));
     const std::string& wanted = config.lm->tokenizerSha256;
     if (!wanted.empty() && sha256File(tokenizer) != wanted)
