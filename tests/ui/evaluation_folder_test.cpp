@@ -2,6 +2,7 @@
 // under the model field, what blocks Start, drops, the fields remembered, and the plan's name.
 
 #include "core/scratch_dir.h"
+#include "form_fixture.h"
 #include "dialogs/formtext.h"
 #include "dialogs/newevaluationdialog.h"
 #include "engine/hf_model.h"
@@ -52,9 +53,7 @@ protected:
 
     template <typename Widget> static Widget* field(const QWidget& dialog, const char* name)
     {
-        auto* widget = dialog.findChild<Widget*>(QLatin1String(name));
-        EXPECT_NE(widget, nullptr) << name;
-        return widget;
+        return test::formField<Widget>(dialog, name);
     }
 
     void fillFolderForm(const QDialog& dialog) const
@@ -88,21 +87,7 @@ protected:
         return field<QLabel>(dialog, "modelSummary")->property("error").toBool();
     }
 
-    // Clicks Start and returns the warning it shows (closing it), or "" when none comes.
-    static QString startError(QDialog& dialog)
-    {
-        field<QPushButton>(dialog, "startButton")->click();
-        QMessageBox* box = nullptr;
-        if (!QTest::qWaitFor(
-                [&] {
-                    return (box = dialog.findChild<QMessageBox*>(QStringLiteral("inputError"))) != nullptr;
-                },
-                5000))
-            return {};
-        const QString text = box->text();
-        delete box;
-        return text;
-    }
+    static QString startError(QDialog& dialog) { return test::startError(dialog); }
 
     QString path(const char* name) const { return QString::fromStdString((m_dir / name).string()); }
 

@@ -3,6 +3,7 @@
 // changed adapter, and a resumed run completes in place on the evaluation queue.
 
 #include "common/error.h"
+#include "core/error_message.h"
 #include "engine/lm_fixture.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
@@ -24,12 +25,7 @@ constexpr int kItems = 6;
 
 std::string errorOf(const std::function<void()>& work)
 {
-    try {
-        work();
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "(no InputError)";
+    return test::errorMessage(work);
 }
 
 // A tiny Qwen3 folder whose vocabulary fits the trained tokenizer, a copy of that tokenizer in the

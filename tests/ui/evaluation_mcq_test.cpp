@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "core/scratch_dir.h"
+#include "form_fixture.h"
 #include "dialogs/benchmarkdialog.h"
 #include "dialogs/formtext.h"
 #include "dialogs/newevaluationdialog.h"
@@ -44,9 +45,7 @@ protected:
 
     template <typename Widget> static Widget* field(const QWidget& dialog, const char* name)
     {
-        auto* widget = dialog.findChild<Widget*>(QLatin1String(name));
-        EXPECT_NE(widget, nullptr) << name;
-        return widget;
+        return test::formField<Widget>(dialog, name);
     }
 
     static void choose(const QWidget& dialog, const char* combo, const char* value)
@@ -64,21 +63,7 @@ protected:
         field<QLineEdit>(dialog, "seeds")->setText(QStringLiteral("1-3"));
     }
 
-    // Clicks Start and returns the warning it shows (closing it), or "" when none comes.
-    static QString startError(QDialog& dialog)
-    {
-        field<QPushButton>(dialog, "startButton")->click();
-        QMessageBox* box = nullptr;
-        if (!QTest::qWaitFor(
-                [&] {
-                    return (box = dialog.findChild<QMessageBox*>(QStringLiteral("inputError"))) != nullptr;
-                },
-                5000))
-            return {};
-        const QString text = box->text();
-        delete box;
-        return text;
-    }
+    static QString startError(QDialog& dialog) { return test::startError(dialog); }
 
     QString path(const char* name) const { return QString::fromStdString((m_dir / name).string()); }
 
