@@ -98,7 +98,13 @@ struct CausalLm::Impl
     std::string path;
     EvalConfig config;
     torch::jit::Module module;
-    std::unique_ptr<HfModel> native; // a Hugging Face folder; else the TorchScript module
+    // A Hugging Face folder (else the TorchScript module): checked when the CausalLm is made, its
+    // weights loaded at the first forward and freed by releaseWeights(), so that a queue of
+    // evaluations holds one model's weights at a time.
+    bool folder = false;
+    std::string adapter;
+    std::optional<ModelFolderInfo> folderInfo;
+    std::unique_ptr<HfModel> native;
     std::vector<int32_t> choiceIds;
     Work work;
     ResolvedDevice device;
@@ -125,11 +131,12 @@ struct CausalLm::Impl
 
     at::Tensor scoreOnce(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
     {
-        if (native) {
+        if (folder) {
             std::vector<std::span<const int32_t>> sequences;
             for (const auto* prompt : prompts)
                 sequences.emplace_back(*prompt);
-            return native->logits(native->lastHidden(sequences, nullptr), choiceIds);
+            auto& model = weights();
+            return model.logits(model.lastHidden(sequences, nullptr), choiceIds);
         }
         const auto batch = padBatch(prompts, side);
         return choiceLogits(batch, forwardLogits(batch));
@@ -140,14 +147,22 @@ struct CausalLm::Impl
     at::Tensor scoreBatch(const std::vector<const std::vector<int32_t>*>& prompts, const HfModel::Prefix* prefix,
                           size_t skip, PaddingSide side)
     {
-        if (!native)
+        if (!folder)
             return scoreOnce(prompts, side);
         std::vector<std::span<const int32_t>> suffixes;
         for (const auto* prompt : prompts) {
             suffixes.emplace_back(prompt->data() + skip, prompt->size() - skip);
             work.suffixTokens += static_cast<int64_t>(prompt->size() - skip);
         }
-        return native->logits(native->lastHidden(suffixes, prefix), choiceIds);
+        auto& model = weights();
+        return model.logits(model.lastHidden(suffixes, prefix), choiceIds);
+    }
+
+    HfModel& weights()
+    {
+        if (!native)
+            native = std::make_unique<HfModel>(path, adapter, config, device);
+        return *native;
     }
 
     // A run's items in the order they are scored, in segments that share a prefix: for a folder
@@ -157,12 +172,12 @@ struct CausalLm::Impl
     struct Segment
     {
         std::vector<int64_t> items;
-        std::vector<EncodedPrompt> prompts; // of `items`
+        std::vector<EncodedPrompt> prompts; // of `items` when a prefix was looked for; else built per batch
         size_t prefixLength = 0;            // 0: no prefix; prompts[i] starts with it when usesPrefix[i]
         std::vector<bool> usesPrefix;
     };
 
-    bool caching() const { return native && config.prefixCache && config.dropout != DropoutMode::Train; }
+    bool caching() const { return folder && config.prefixCache && config.dropout != DropoutMode::Train; }
 
     std::vector<std::vector<int64_t>> segmentItems(const formats::McqTask& task, const std::vector<int64_t>& order) const
     {
@@ -187,12 +202,13 @@ struct CausalLm::Impl
     {
         Segment segment;
         segment.items = std::move(items);
+        segment.usesPrefix.assign(segment.items.size(), false);
+        // Without a prefix to find, prompts are built batch by batch as they are scored.
+        if (!caching() || segment.items.size() < 2)
+            return segment;
         segment.prompts.reserve(segment.items.size());
         for (const int64_t idx : segment.items)
             segment.prompts.push_back(prompts.build(idx, seed));
-        segment.usesPrefix.assign(segment.items.size(), false);
-        if (!caching() || segment.items.size() < 2)
-            return segment;
         const int shots = prompts.options().nShot;
         const std::vector<int32_t>* first = nullptr;
         size_t shared = 0;
@@ -242,7 +258,8 @@ struct CausalLm::Impl
     }
 };
 
-CausalLm::CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config)
+CausalLm::CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config,
+                   int64_t promptTokens)
     : d(std::make_unique<Impl>())
 {
     d->path = path;
@@ -251,7 +268,9 @@ CausalLm::CausalLm(const std::string& path, const std::string& adapter, const Ev
         validate(config);
         d->device = resolveDevice(config.device);
         checkDType(config.dtype, d->device);
-        d->native = std::make_unique<HfModel>(path, adapter, config, d->device);
+        d->folder = true;
+        d->adapter = adapter;
+        d->folderInfo = inspectModelFolder(path, adapter, config, promptTokens);
     } else {
         if (!adapter.empty())
             throw InputError(adapter + ": a LoRA adapter applies to a Hugging Face model folder, not to a "
@@ -295,8 +314,8 @@ void CausalLm::checkAgainst(const std::vector<int32_t>& prompt, const std::vecto
     d->choiceTensor = at::tensor(choices, at::kLong).to(d->torchDevice);
     d->choiceIds = choiceIds;
 
-    if (d->native) {
-        const auto& model = d->native->config();
+    if (d->folder) {
+        const auto& model = d->folderInfo->config;
         if (model.vocabSize < vocabSize)
             throw InputError(d->path + ": the model's vocabulary has " + std::to_string(model.vocabSize) +
                              " entries (config.json) but the tokenizer's ids go up to " + std::to_string(vocabSize - 1) +
@@ -305,13 +324,9 @@ void CausalLm::checkAgainst(const std::vector<int32_t>& prompt, const std::vecto
             std::fprintf(stderr, "%s: prompts longer than the sliding window (%lld tokens) attend only to its "
                                  "last tokens, as transformers does\n",
                          d->path.c_str(), static_cast<long long>(*model.slidingWindow));
-        try {
-            d->scoreOnce({&prompt}, PaddingSide::Right);
-        } catch (const std::exception& e) {
-            throw InputError(d->path + ": forward failed on a prompt of " + std::to_string(prompt.size()) +
-                             " tokens (" + torchErrorSummary(e) + ")");
-        }
-        // noisefloor places the positions and masks itself: padding cannot change an answer.
+        // Every tensor and shape was checked against config.json, and noisefloor places the
+        // positions and masks itself (padding cannot change an answer): nothing is left that a
+        // probe forward would find, and the weights are loaded only when the runs start.
         return;
     }
 
@@ -414,16 +429,30 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
     auto scoreItems = [&](const Impl::Segment& segment, const std::vector<size_t>& which,
                           const HfModel::Prefix* prefix) {
         std::vector<const std::vector<int32_t>*> batchIds;
+        std::vector<const EncodedPrompt*> batchPrompts;
+        std::vector<EncodedPrompt> built;
         for (size_t start = 0; start < which.size(); start += static_cast<size_t>(config.batchSize)) {
             checkCancel();
             const size_t count = std::min(static_cast<size_t>(config.batchSize), which.size() - start);
             batchIds.clear();
-            for (size_t b = 0; b < count; ++b)
-                batchIds.push_back(&segment.prompts[which[start + b]].ids);
+            batchPrompts.clear();
+            built.clear();
+            for (size_t b = 0; b < count; ++b) {
+                if (segment.prompts.empty())
+                    built.push_back(prompts.build(segment.items[which[start + b]], seed));
+                else
+                    batchPrompts.push_back(&segment.prompts[which[start + b]]);
+            }
+            for (const auto& prompt : built)
+                batchPrompts.push_back(&prompt);
+            for (const auto* prompt : batchPrompts)
+                batchIds.push_back(&prompt->ids);
             at::Tensor scores;
             try {
                 scores = d->scoreBatch(batchIds, prefix, prefix ? segment.prefixLength : 0, side);
             } catch (const InputError&) {
+                if (sink && !pending.empty())
+                    sink(std::move(pending));
                 throw;
             } catch (const std::exception& e) {
                 // What finished is kept (a resume redoes only the rest); the run is stored as failed
@@ -450,13 +479,13 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
                 item.predicted = picker.pick(row, choices, uniform);
                 item.correct = item.predicted == question.answer;
                 item.pTrue = probabilityOf(row, choices, question.answer);
-                item.nShots = segment.prompts[at].shotsKept;
-                item.promptHash = segment.prompts[at].hash;
+                item.nShots = batchPrompts[b]->shotsKept;
+                item.promptHash = batchPrompts[b]->hash;
                 pending.push_back(item);
             }
             finished += static_cast<int64_t>(count);
             d->work.items += static_cast<int64_t>(count);
-            if (!d->native)
+            if (!d->folder)
                 for (const auto* ids : batchIds)
                     d->work.suffixTokens += static_cast<int64_t>(ids->size());
             if (progress)
@@ -481,7 +510,7 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
             const auto& ids = segment.prompts[cached.front()].ids;
             std::shared_ptr<const HfModel::Prefix> prefix;
             try {
-                prefix = d->native->computePrefix(std::span<const int32_t>(ids.data(), segment.prefixLength));
+                prefix = d->weights().computePrefix(std::span<const int32_t>(ids.data(), segment.prefixLength));
             } catch (const std::exception& e) {
                 if (sink && !pending.empty())
                     sink(std::move(pending));
@@ -508,7 +537,7 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
     const auto order = runOrder(n, config, seed);
     int64_t tokens = 0;
     double seconds = 0;
-    if (d->native) {
+    if (d->folder) {
         // The token batches a run computes: each segment's prefix alone, then its batches of
         // suffixes as sequences of their own.
         std::vector<std::vector<std::vector<int32_t>>> batches;
@@ -543,7 +572,7 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
         for (int r = 0; r < repeats; ++r)
             for (const auto& batch : batches) {
                 std::vector<std::span<const int32_t>> spans(batch.begin(), batch.end());
-                d->native->lastHidden(spans, nullptr);
+                d->weights().lastHidden(spans, nullptr);
             }
         if (d->torchDevice.is_cuda())
             at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
@@ -581,7 +610,7 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
 double CausalLm::allPositionsItemsPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
                                             int batchSize)
 {
-    if (!d->native)
+    if (!d->folder)
         throw InputError(d->path + ": only a model folder can be measured this way");
     c10::InferenceMode guard;
     applyRuntime();
@@ -603,7 +632,7 @@ double CausalLm::allPositionsItemsPerSecond(const formats::McqTask& task, Prompt
             sequences.emplace_back(prompt.ids);
             last.push_back(static_cast<int64_t>(prompt.ids.size()) - 1);
         }
-        const auto logits = d->native->allLogits(sequences); // [B, T, V], as LLaMA-Factory's forward
+        const auto logits = d->weights().allLogits(sequences); // [B, T, V], as LLaMA-Factory's forward
         const auto rows = at::arange(count, at::TensorOptions().dtype(at::kLong).device(d->torchDevice));
         const auto picked = logits.index({rows, at::tensor(last, at::kLong).to(d->torchDevice)})
                                 .index_select(1, choiceIndex)
@@ -616,7 +645,12 @@ double CausalLm::allPositionsItemsPerSecond(const formats::McqTask& task, Prompt
 
 const ModelFolderInfo* CausalLm::folderInfo() const
 {
-    return d->native ? &d->native->info() : nullptr;
+    return d->folderInfo ? &*d->folderInfo : nullptr;
+}
+
+void CausalLm::releaseWeights()
+{
+    d->native.reset();
 }
 
 CausalLm::Work CausalLm::lastWork() const
@@ -628,9 +662,9 @@ void CausalLm::describe(env::Snapshot& snapshot) const
 {
     describeRuntime(snapshot, d->device);
     snapshot.set("engine.dtype", toString(d->config.dtype));
-    if (!d->native)
+    if (!d->folderInfo)
         return;
-    const auto& info = d->native->info();
+    const auto& info = *d->folderInfo;
     snapshot.set("model.architecture", info.config.architectureName);
     snapshot.set("model.parameters", std::to_string(info.parameters));
     snapshot.set("model.weights_dtype", info.storedDtype);

@@ -41,9 +41,12 @@ struct ModelFolderInfo;
 class CausalLm
 {
 public:
-    // Loads the model (a folder with config.json, or a TorchScript file) on the config's device in
-    // its dtype; `adapter` is a PEFT LoRA folder (folders only). Throws nf::InputError naming the file.
-    CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config);
+    // A folder with config.json is checked (config, safetensors headers, adapter) and sized for
+    // prompts of up to `promptTokens`; its weights are loaded on the config's device in its dtype
+    // at the first forward. A TorchScript file is loaded now. `adapter` is a PEFT LoRA folder
+    // (folders only). Throws nf::InputError naming the file.
+    CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config,
+             int64_t promptTokens = 0);
     ~CausalLm();
     CausalLm(const CausalLm&) = delete;
     CausalLm& operator=(const CausalLm&) = delete;
@@ -76,6 +79,8 @@ public:
 
     // Folders only (nullptr for TorchScript): what the folder holds and what it takes in memory.
     const ModelFolderInfo* folderInfo() const;
+    // Frees a folder's weights (loaded again at the next forward).
+    void releaseWeights();
 
     // Tokens the last evaluate() put through the model: prefixes once each, and suffixes (whole
     // prompts when nothing was cached).

@@ -195,6 +195,8 @@ CheckedFolder checkFolder(const std::filesystem::path& folder, const std::string
     const uint64_t attention = 2 * 4 * batch * static_cast<uint64_t>(model.heads) * tokens * tokens;
     const uint64_t cache = 2 * element * static_cast<uint64_t>(model.layers * model.kvHeads * model.headDim) * tokens;
     info.batchBytes = activations + attention + cache + batch * 4 * static_cast<uint64_t>(model.vocabSize);
+    if (device.type == "cuda")
+        info.batchBytes += 512ull << 20; // the CUDA context and cuBLAS workspaces
     info.deviceName = device.type == "cuda" ? "cuda:" + std::to_string(std::max(0, device.index)) : "cpu";
     info.availableBytes = availableOn(device);
     return checked;
@@ -314,8 +316,15 @@ void checkFits(const ModelFolderInfo& info)
 {
     if (info.fits())
         return;
-    throw InputError(info.config.folder.string() + ": does not fit: " + info.summary() +
-                     ". Use a smaller --batch-size or --max-length, --dtype bf16, or another device");
+    std::string remedy;
+    if (info.availableBytes && info.weightBytes > *info.availableBytes)
+        remedy = info.weightBytes == static_cast<uint64_t>(info.parameters) * 4 &&
+                         info.weightBytes / 2 < *info.availableBytes
+                     ? "the weights alone do not fit: run in bf16, or on another device"
+                     : "the weights alone do not fit: use another device";
+    else
+        remedy = "a batch does not fit beside the weights: use a smaller batch size or max length";
+    throw InputError(info.config.folder.string() + ": does not fit: " + info.summary() + "; " + remedy);
 }
 
 namespace {
@@ -520,19 +529,22 @@ struct HfModel::Impl
 
     // What a key may see: [B, 1, 1, Tq, L + T] bool, true where attention is allowed. Queries are
     // the rows `queryRows` ([B, Tq] suffix indices); keys are the prefix then the suffix.
-    at::Tensor allowed(const Batch& batch, const at::Tensor& queryRows, int64_t prefixLength) const
+    at::Tensor allowed(const Batch& batch, const at::Tensor& queryRows, int64_t prefixLength, size_t layer) const
     {
         const auto keyRows = at::arange(batch.width, longOptions()); // [T]
-        // Suffix keys: causal and real.
-        auto suffix = keyRows.view({1, 1, -1}) <= queryRows.unsqueeze(-1);          // [B, Tq, T]
+        // Suffix keys: causal and real. A padding query also sees itself, so that no row is left
+        // with nothing to attend to (a softmax over nothing is NaN, and 0 x NaN would reach the
+        // real rows through the next layer's values).
+        auto suffix = keyRows.view({1, 1, -1}) <= queryRows.unsqueeze(-1); // [B, Tq, T]
         suffix = suffix & (keyRows.view({1, 1, -1}) < batch.lengths.view({-1, 1, 1}));
+        suffix = suffix | (keyRows.view({1, 1, -1}) == queryRows.unsqueeze(-1));
         at::Tensor mask = suffix;
         if (prefixLength > 0) {
             auto prefix = at::ones({batch.count, queryRows.size(1), prefixLength},
                                    at::TensorOptions().dtype(at::kBool).device(device));
             mask = at::cat({prefix, suffix}, -1);
         }
-        if (const auto& window = model().slidingWindow) {
+        if (const auto& window = model().slidingWindow; window && model().slidingLayers[layer]) {
             // transformers masks keys `window` or more positions back.
             const auto queryPositions = (queryRows + prefixLength).unsqueeze(-1);
             const auto keyPositions = at::cat({at::arange(prefixLength, longOptions()), keyRows + prefixLength});
@@ -601,8 +613,9 @@ struct HfModel::Impl
             scores = at::cat({prefixScores, scores}, -1);
         }
         auto weights = scores.to(at::kFloat).view({B, Hkv, G, Tq, L + T});
-        weights = weights.masked_fill(at::logical_not(allowed(batch, queryRows, L)),
-                                      -std::numeric_limits<float>::infinity());
+        scores = at::Tensor(); // in fp32 the same tensor, else freed: two score-sized tensors at most
+        weights.masked_fill_(at::logical_not(allowed(batch, queryRows, L, layerIndex)),
+                             -std::numeric_limits<float>::infinity());
         weights = at::softmax(weights, -1).to(dtype).view({B, Hkv, G * Tq, L + T});
         if (config.dropout == DropoutMode::Train && m.attentionDropout > 0)
             weights = at::dropout(weights, m.attentionDropout, true);

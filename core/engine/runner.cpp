@@ -51,18 +51,18 @@ struct Evaluation::Impl
     // post-processor: a BOS or EOS it adds or removes around prompts encoded whole.
     void applyTokenizerSettings(PromptOptions& options, EvalConfig& config, bool folder) const
     {
-        if (promptTemplate(config.lm->promptTemplate).piecewise)
-            return; // its pieces are encoded without special tokens, as LLaMA-Factory's are
+        // Its pieces are encoded without special tokens, as LLaMA-Factory's are; and a TorchScript
+        // file's prompts stay what they were (its groups keep their keys).
+        if (!folder || promptTemplate(config.lm->promptTemplate).piecewise)
+            return;
         const auto settingsPath = std::filesystem::path(plan.tokenizerPath).parent_path() / "tokenizer_config.json";
         const auto settings = formats::readTokenizerSettings(settingsPath);
-        std::optional<formats::HfModelConfig> modelConfig;
-        if (folder)
-            modelConfig = formats::readHfConfig(plan.modelPath);
+        const auto modelConfig = formats::readHfConfig(plan.modelPath);
         auto idOf = [&](const std::string& token, bool bos) -> std::optional<int32_t> {
             if (!token.empty())
                 if (const auto id = tokenizer->tokenToId(token))
                     return id;
-            const auto& fallback = !modelConfig ? std::nullopt : bos ? modelConfig->bosTokenId : modelConfig->eosTokenId;
+            const auto& fallback = bos ? modelConfig.bosTokenId : modelConfig.eosTokenId;
             if (fallback)
                 return static_cast<int32_t>(*fallback);
             return std::nullopt;
@@ -127,20 +127,21 @@ struct Evaluation::Impl
         options.shots = config.lm->shots;
         options.maxLength = config.lm->maxLength;
         prompts = std::make_unique<PromptBuilder>(task.mcq, tokenizer, options);
+        // A folder is refused here, before a weight is read, when its weights and a batch of the
+        // longest prompt (of a sample spread over the task) will not fit.
+        int64_t longest = 1;
         if (folder) {
-            // Refused before a weight is read when the weights and a batch of the longest prompt
-            // (of a sample spread over the task) will not fit.
-            int64_t longest = 1;
             const int64_t n = task.mcq->n();
             const int64_t step = std::max<int64_t>(1, n / 256);
             for (int64_t idx = 0; idx < n; idx += step)
                 longest = std::max<int64_t>(longest, static_cast<int64_t>(prompts->build(idx, 0).ids.size()));
-            checkFits(inspectModelFolder(plan.modelPath, plan.adapterPath, config, longest));
         } else if (!plan.adapterPath.empty()) {
             throw InputError(plan.adapterPath + ": a LoRA adapter applies to a Hugging Face model folder, not to "
                                                 "a TorchScript file (" + plan.modelPath + ")");
         }
-        lm = std::make_unique<CausalLm>(plan.modelPath, plan.adapterPath, config);
+        lm = std::make_unique<CausalLm>(plan.modelPath, plan.adapterPath, config, longest);
+        if (const auto* info = lm->folderInfo())
+            checkFits(*info);
         lm->checkAgainst(prompts->build(0, 0).ids, prompts->choiceIds(), tokenizer->vocabSize());
         taskSpec = task.mcq->spec;
         taskSha256 = task.mcq->sha256;
@@ -334,6 +335,8 @@ void Evaluation::releaseCaches()
 {
     if (d->classifier)
         d->classifier->releaseInputCache();
+    if (d->lm)
+        d->lm->releaseWeights();
 }
 
 std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans)

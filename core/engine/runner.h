@@ -92,7 +92,8 @@ public:
     std::vector<store::TaskItem> taskItems() const;
     void applyRuntime();
     void describe(env::Snapshot& snapshot) const;
-    // Frees what repeats share (converted inputs) once the evaluation's runs are done.
+    // Frees what repeats share (converted inputs, a model folder's weights) once the evaluation's
+    // runs are done.
     void releaseCaches();
 
 private:

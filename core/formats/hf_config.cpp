@@ -196,15 +196,16 @@ const char* toString(RopeScaling::Type type)
 bool isHfModelFolder(const std::filesystem::path& path)
 {
     std::error_code error;
-    return std::filesystem::is_directory(path, error) && std::filesystem::exists(path / "config.json", error);
+    return std::filesystem::is_directory(path, error) && std::filesystem::is_regular_file(path / "config.json", error);
 }
 
 HfModelConfig readHfConfig(const std::filesystem::path& folder)
 {
     const auto path = folder / "config.json";
-    if (!std::filesystem::is_directory(folder))
+    std::error_code error;
+    if (!std::filesystem::is_directory(folder, error))
         throw InputError(folder.string() + ": not a folder");
-    if (!std::filesystem::exists(path))
+    if (!std::filesystem::is_regular_file(path, error))
         throw InputError(folder.string() + ": no config.json in it (a Hugging Face model folder has one)");
     const json document = readJsonObject(path);
     const std::string file = path.string();
@@ -287,16 +288,36 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
             config.slidingWindow = keys.integer("sliding_window");
         break;
     case HfArchitecture::Qwen2:
-        config.qkvBias = true;
+        config.qkvBias = true; // o_proj has none
         if (keys.boolean("use_sliding_window", false) && keys.has("sliding_window"))
             config.slidingWindow = keys.integer("sliding_window");
         break;
     case HfArchitecture::Qwen3:
         config.qkNorm = true;
-        config.qkvBias = keys.boolean("attention_bias", false);
+        config.qkvBias = config.oBias = keys.boolean("attention_bias", false);
         if (keys.boolean("use_sliding_window", false) && keys.has("sliding_window"))
             config.slidingWindow = keys.integer("sliding_window");
         break;
+    }
+    if (config.slidingWindow) {
+        // Which layers slide: layer_types when written (transformers 4.53 on), else Mistral's all and
+        // Qwen's from max_window_layers on.
+        config.slidingLayers.assign(static_cast<size_t>(config.layers), true);
+        if (keys.has("layer_types")) {
+            const auto& types = document["layer_types"];
+            if (!types.is_array() || types.size() != static_cast<size_t>(config.layers))
+                throw InputError(file + ": \"layer_types\" must list one type per layer (" +
+                                 std::to_string(config.layers) + ")");
+            for (size_t i = 0; i < types.size(); ++i) {
+                if (!types[i].is_string())
+                    throw InputError(file + ": \"layer_types\" must list strings");
+                config.slidingLayers[i] = types[i].get<std::string>() == "sliding_attention";
+            }
+        } else if (config.architecture != HfArchitecture::Mistral) {
+            const int64_t first = keys.integer("max_window_layers", config.layers, 0);
+            for (int64_t i = 0; i < config.layers; ++i)
+                config.slidingLayers[static_cast<size_t>(i)] = i >= first;
+        }
     }
     return config;
 }
@@ -394,9 +415,10 @@ double LoraConfig::scale() const
 LoraConfig readLoraConfig(const std::filesystem::path& folder)
 {
     const auto path = folder / "adapter_config.json";
-    if (!std::filesystem::is_directory(folder))
+    std::error_code error;
+    if (!std::filesystem::is_directory(folder, error))
         throw InputError(folder.string() + ": not a folder (an adapter is a folder with adapter_config.json)");
-    if (!std::filesystem::exists(path))
+    if (!std::filesystem::is_regular_file(path, error))
         throw InputError(folder.string() + ": no adapter_config.json in it (a PEFT adapter folder has one)");
     const json document = readJsonObject(path);
     const std::string file = path.string();

@@ -50,8 +50,11 @@ struct HfModelConfig
     bool oBias = false;   // Llama's "attention_bias" also biases o_proj
     bool mlpBias = false; // Llama's "mlp_bias"
     bool qkNorm = false;  // Qwen3
-    // Keys further back than this are not attended to (Mistral; Qwen2 with use_sliding_window).
+    // Keys further back than this are not attended to (Mistral; Qwen2 and Qwen3 with
+    // use_sliding_window), in the layers marked in slidingLayers (all of Mistral's; Qwen's from
+    // max_window_layers on, or as layer_types says).
     std::optional<int64_t> slidingWindow;
+    std::vector<bool> slidingLayers;
     std::string torchDtype; // float32 | bfloat16 | float16 ("" when config.json names none)
     double attentionDropout = 0;
     std::optional<int64_t> bosTokenId;

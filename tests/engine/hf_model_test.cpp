@@ -3,11 +3,16 @@
 
 #include "common/error.h"
 #include "engine/hf_model.h"
+#include "engine/models.h"
+#include "formats/hf_config.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
+
+#include <unistd.h>
 #include <span>
 
 namespace nf::engine {
@@ -155,6 +160,80 @@ TEST(HfModel, Bf16OnTheCpuStaysCloseToFp32)
     const double difference = largestDifference(model, "llama3-gqa");
     EXPECT_GT(difference, 0.0);
     EXPECT_LT(difference, 0.05 * 8.6); // the reference logits reach 8.6 in absolute value
+}
+
+} // namespace
+} // namespace nf::engine
+
+namespace nf::engine {
+namespace {
+
+// Mistral's sliding window: honoured (a window shorter than the prompt changes the logits, one as
+// long changes nothing), per layer as config.json says, and a batch whose rows differ in length by
+// more than the window stays finite and equal to each row alone.
+TEST(HfModel, TheSlidingWindowIsHonouredAndPaddingStaysFinite)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-window-" + std::to_string(::getpid()));
+    TinyHfModelSpec spec;
+    spec.architecture = "MistralForCausalLM";
+    spec.kvHeads = 4;
+    spec.scale = 20;
+    writeTinyHfModel(dir, spec);
+    auto withWindow = [&](const nlohmann::json& window) {
+        std::ifstream in(dir / "config.json");
+        auto config = nlohmann::json::parse(in);
+        in.close();
+        config["sliding_window"] = window;
+        std::ofstream(dir / "config.json") << config.dump();
+        return std::make_unique<HfModel>(dir, "", cpuConfig(), resolveDevice("cpu"));
+    };
+    std::vector<int32_t> longer(20);
+    for (size_t i = 0; i < longer.size(); ++i)
+        longer[i] = static_cast<int32_t>(7 * i % 500);
+    const std::vector<int32_t> shorter = {3, 9, 27};
+    const std::vector<std::span<const int32_t>> batch = {shorter, longer};
+
+    const auto none = withWindow(nullptr)->lastLogits(batch, nullptr, {});
+    const auto wide = withWindow(64)->lastLogits(batch, nullptr, {});
+    EXPECT_LT(largestGap(none, wide), 1e-5);
+
+    auto narrow = withWindow(4);
+    const auto together = narrow->lastLogits(batch, nullptr, {});
+    for (const auto& row : together)
+        for (const float value : row)
+            ASSERT_TRUE(std::isfinite(value));
+    EXPECT_LT(largestGap({together[0]}, narrow->lastLogits({batch[0]}, nullptr, {})), 1e-4);
+    EXPECT_LT(largestGap({together[1]}, narrow->lastLogits({batch[1]}, nullptr, {})), 1e-4);
+    EXPECT_GT(largestGap({together[1]}, {none[1]}), 1e-3); // the window cut the long prompt's view
+    // Continued from a prefix, the same.
+    const auto prefix = narrow->computePrefix(std::span<const int32_t>(longer.data(), 6));
+    const auto continued = narrow->lastLogits({std::span<const int32_t>(longer.data() + 6, 14)}, prefix.get(), {});
+    EXPECT_LT(largestGap(continued, {together[1]}), 1e-4);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(HfConfig, QwenSlidesOnlyFromMaxWindowLayersOnOrAsLayerTypesSay)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-qwen-window-" + std::to_string(::getpid()));
+    TinyHfModelSpec spec;
+    spec.architecture = "Qwen2ForCausalLM";
+    spec.layers = 4;
+    writeTinyHfModel(dir, spec);
+    auto read = [&](const nlohmann::json& changes) {
+        std::ifstream in(dir / "config.json");
+        auto config = nlohmann::json::parse(in);
+        in.close();
+        config.update(changes);
+        std::ofstream(dir / "config.json") << config.dump();
+        return formats::readHfConfig(dir);
+    };
+    EXPECT_FALSE(read({{"use_sliding_window", false}, {"sliding_window", 8}}).slidingWindow);
+    EXPECT_EQ(read({{"use_sliding_window", true}, {"max_window_layers", 2}}).slidingLayers,
+              (std::vector<bool>{false, false, true, true}));
+    EXPECT_EQ(read({{"layer_types", {"full_attention", "sliding_attention", "full_attention", "sliding_attention"}}})
+                  .slidingLayers,
+              (std::vector<bool>{false, true, false, true}));
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace
