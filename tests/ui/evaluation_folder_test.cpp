@@ -249,6 +249,34 @@ TEST_F(FolderDialogTest, DroppingAModelFolderAndAnAdapterFolderFillsBothFields)
     EXPECT_EQ(field<QLineEdit>(dialog, "adapterPath")->text(), path("lora"));
 }
 
+TEST_F(FolderDialogTest, AFolderWithConfigJsonIsTheModelEvenWithAnAdapterConfigInIt)
+{
+    std::filesystem::copy(m_dir / "qwen-tiny", m_dir / "both");
+    std::filesystem::copy_file(m_dir / "lora" / "adapter_config.json",
+                               m_dir / "both" / "adapter_config.json");
+    NewEvaluationDialog dialog;
+    dialog.show();
+    const auto drop = [&](const QList<QUrl>& urls) {
+        QMimeData mime;
+        mime.setUrls(urls);
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&dialog, &enter);
+        EXPECT_TRUE(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&dialog, &drop);
+    };
+
+    drop({QUrl::fromLocalFile(path("both"))});
+    EXPECT_EQ(field<QLineEdit>(dialog, "modelPath")->text(), path("both"));
+    EXPECT_EQ(field<QLineEdit>(dialog, "adapterPath")->text(), QString());
+
+    // Dropped after an adapter folder: still the model, and that folder the adapter.
+    field<QLineEdit>(dialog, "modelPath")->clear();
+    drop({QUrl::fromLocalFile(path("lora")), QUrl::fromLocalFile(path("both"))});
+    EXPECT_EQ(field<QLineEdit>(dialog, "modelPath")->text(), path("both"));
+    EXPECT_EQ(field<QLineEdit>(dialog, "adapterPath")->text(), path("lora"));
+}
+
 TEST_F(FolderDialogTest, TheAdapterIsRememberedAndFilledFromAPlan)
 {
     {

@@ -1,10 +1,11 @@
 // Resume and "Run N more repeats" of runs of a Hugging Face model folder with a LoRA adapter: the
-// plans find the adapter the run recorded and the tokenizer in the folder, name a missing or
-// changed adapter, and a resumed run completes in place on the evaluation queue.
+// plans find the adapter the run recorded and the tokenizer in the folder and name a missing
+// adapter without reading the weights; the evaluation thread refuses a changed model or adapter
+// before it stores anything; a resumed run completes in place and repeats join the group.
 
 #include "common/error.h"
 #include "core/error_message.h"
-#include "engine/lm_fixture.h"
+#include "folderrun_fixture.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
 #include "worker/moreruns.h"
@@ -13,71 +14,19 @@
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
-#include <atomic>
+#include <fstream>
 
 namespace nf::ui {
 namespace {
 
-constexpr int kWaitMs = 120000; // a generous bound for a loaded machine, never a timing assertion
-constexpr int kItems = 6;
-
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+using test::FolderRunTest;
 
 std::string errorOf(const std::function<void()>& work)
 {
     return test::errorMessage(work);
 }
-
-// A tiny Qwen3 folder whose vocabulary fits the trained tokenizer, a copy of that tokenizer in the
-// folder, a LoRA adapter beside it, and a run of them on the MMLU folder cancelled part-way.
-class FolderRunTest : public ::testing::Test
-{
-protected:
-    void SetUp() override
-    {
-        m_spec.vocab = m_world.vocabSize();
-        engine::writeTinyHfModel(m_folder, m_spec);
-        engine::writeTinyLoraAdapter(m_adapter, m_spec, {});
-        std::filesystem::copy_file(m_world.tokenizer(), m_folder / "tokenizer.json");
-
-        engine::RunPlan plan;
-        plan.modelPath = m_folder.string();
-        plan.adapterPath = m_adapter.string();
-        // The tokenizer outside the folder, so that its going shows where the fallback looks.
-        plan.tokenizerPath = m_world.tokenizer();
-        plan.taskSpec = m_world.taskSpec();
-        plan.seeds = {7};
-        plan.config.batchSize = 2;
-        plan.config.device = "cpu";
-        plan.config.limit = kItems;
-        plan.config.lm = engine::LanguageModelOptions{};
-        plan.config.lm->nShot = 0;
-
-        store::Store store(m_database);
-        std::vector<engine::Evaluation> evaluations;
-        evaluations.emplace_back(plan);
-        std::atomic<bool> cancel{false};
-        engine::RepeatRunner runner(
-            store, [&](const engine::RunProgress& progress) { cancel = cancel || progress.itemsDone >= 2; },
-            &cancel);
-        const auto stopped = runner.run(evaluations);
-        ASSERT_TRUE(stopped.cancelled);
-        m_run = stopped.outcomes.back().runId;
-        m_group = stopped.outcomes.back().configId;
-        ASSERT_EQ(store.run(m_run)->status, store::kCancelled);
-        ASSERT_LT(store.runItems(m_run).size(), static_cast<size_t>(kItems));
-    }
-
-    store::Store readOnly() const { return store::Store(m_database, store::OpenMode::ReadOnly); }
-
-    test::TinyLmWorld m_world;
-    engine::TinyHfModelSpec m_spec;
-    std::filesystem::path m_folder = m_world / "qwen-tiny";
-    std::filesystem::path m_adapter = m_world / "lora";
-    std::filesystem::path m_database = m_world / "runs.sqlite";
-    int64_t m_run = 0;
-    int64_t m_group = 0;
-};
 
 TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
 {
@@ -102,7 +51,7 @@ TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
                     "Tokenizer file not found: " + (m_folder / "tokenizer.json").string());
 }
 
-TEST_F(FolderRunTest, AMissingOrChangedAdapterIsNamed)
+TEST_F(FolderRunTest, AMissingModelOrAdapterIsNamedWhilePlanning)
 {
     const auto store = readOnly();
     std::filesystem::rename(m_adapter, m_world / "lora-moved");
@@ -111,17 +60,87 @@ TEST_F(FolderRunTest, AMissingOrChangedAdapterIsNamed)
                         " merged it into " + m_folder.string());
     EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
                     "Adapter folder not found: " + m_adapter.string());
+    std::filesystem::rename(m_world / "lora-moved", m_adapter);
 
+    std::filesystem::rename(m_folder / "config.json", m_world / "config.json");
+    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(store, m_run); }),
+                    "Model not found: " + (m_folder / "config.json").string() + " (run " +
+                        std::to_string(m_run) + " was run with it");
+    std::filesystem::remove_all(m_folder);
+    EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
+                    "Model not found: " + m_folder.string() + " (group " + std::to_string(m_group));
+}
+
+// A folder's sha256 reads every weight shard (16 GB for an 8B model): the plans, made on the GUI
+// thread, leave that to the evaluation thread, which compares the loaded model's with the group's.
+TEST_F(FolderRunTest, PlanningReadsNoWeightsAndTheWorkerRefusesAChangedModel)
+{
+    engine::TinyHfModelSpec other = m_spec;
+    other.seed = 5;
+    engine::writeTinyHfModel(m_folder, other);
+    engine::RunPlan resume;
+    std::vector<engine::RunPlan> more;
+    {
+        const auto store = readOnly();
+        resume = resumePlanForRun(store, m_run);
+        more = morePlansForGroup(store, m_group, 2);
+    }
+    ASSERT_EQ(more.size(), 1u);
+
+    int stored = -1;
+    EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("resume"), {resume}}, &stored),
+                    m_folder.string() + ": the model folder or its adapter changed since run " +
+                        std::to_string(m_run) + " (sha256 differs)");
+    EXPECT_EQ(stored, 0);
+    EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("more"), more, {m_group}}, &stored),
+                    m_folder.string() + ": the model folder or its adapter changed since group " +
+                        std::to_string(m_group) + " (sha256 differs); its runs would start a new group");
+    EXPECT_EQ(stored, 0);
+    expectNothingWritten();
+
+    // Weights that are no safetensors at all do not stop a plan either: only loading reads them.
+    std::ofstream(m_folder / "model.safetensors", std::ios::trunc) << "not safetensors";
+    const auto store = readOnly();
+    EXPECT_NO_THROW(resumePlanForRun(store, m_run));
+    EXPECT_NO_THROW(morePlansForGroup(store, m_group, 1));
+}
+
+TEST_F(FolderRunTest, AChangedAdapterIsRefusedOnTheEvaluationThreadBeforeAnythingIsStored)
+{
     engine::TinyLoraSpec other;
     other.seed = 2;
     engine::writeTinyLoraAdapter(m_adapter, m_spec, other);
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(store, m_run); }),
+    engine::RunPlan resume;
+    std::vector<engine::RunPlan> more;
+    {
+        const auto store = readOnly();
+        resume = resumePlanForRun(store, m_run);
+        more = morePlansForGroup(store, m_group, 2);
+    }
+    EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("resume"), {resume}}),
                     m_folder.string() + ": the model folder or its adapter changed since run " +
-                        std::to_string(m_run));
+                        std::to_string(m_run) + " (sha256 differs); resuming would mix its answers");
+    EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("more"), more, {m_group}}),
+                    m_folder.string() + ": the model folder or its adapter changed since group " +
+                        std::to_string(m_group) + " (sha256 differs)");
+    expectNothingWritten();
+}
 
-    std::filesystem::remove_all(m_folder);
-    EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
-                    "Model not found: " + m_folder.string());
+TEST_F(FolderRunTest, MoreRepeatsOfAFolderGroupJoinIt)
+{
+    std::vector<engine::RunPlan> more;
+    {
+        const auto store = readOnly();
+        more = morePlansForGroup(store, m_group, 2);
+    }
+    int stored = 0;
+    EXPECT_EQ(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("more"), more, {m_group}}, &stored), "");
+    EXPECT_EQ(stored, 2);
+    const auto store = readOnly();
+    EXPECT_EQ(store.groups().size(), 1u);
+    store::RunFilter ofGroup;
+    ofGroup.configId = m_group;
+    EXPECT_EQ(store.runs(ofGroup).size(), 3u);
 }
 
 TEST_F(FolderRunTest, AResumedFolderRunCompletesInPlace)

@@ -1,9 +1,11 @@
 // The main window with language-model runs: the Items tab shows an MCQ group's questions, and an
-// interrupted run is offered "Resume run", which continues it in place or names what is wrong.
+// interrupted run is offered "Resume run", which continues it in place or names what is wrong; a
+// model folder whose adapter changed fails resume and more repeats on the evaluation thread.
 
 #include "common/sha256.h"
 #include "core/scratch_dir.h"
 #include "engine/lm_fixture.h"
+#include "folderrun_fixture.h"
 #include "formats/mcq.h"
 #include "models/flipitemsmodel.h"
 #include "models/runbrowsermodel.h"
@@ -50,8 +52,9 @@ QMessageBox* openMessageBox(const QString& objectName)
     return nullptr;
 }
 
-// The texts of the browser's context menu on a run's row (the menu is closed again).
-QStringList contextMenuOf(MainWindow& window, int64_t runId)
+// The texts of the browser's context menu on a run's row; the entry named `trigger`, if any, is
+// triggered before the menu is closed again.
+QStringList contextMenuOf(MainWindow& window, int64_t runId, const QString& trigger = {})
 {
     auto* browser = window.findChild<QTreeView*>(QStringLiteral("runBrowser"));
     browser->expandAll();
@@ -65,6 +68,9 @@ QStringList contextMenuOf(MainWindow& window, int64_t runId)
             for (QAction* action : menu->actions())
                 if (!action->isSeparator())
                     texts << action->text();
+            for (QAction* action : menu->actions())
+                if (!trigger.isEmpty() && action->text() == trigger)
+                    action->trigger();
             menu->close();
         }
     });
@@ -200,6 +206,53 @@ TEST(WindowLlm, ResumingACancelledRunCompletesItInPlace)
     EXPECT_EQ(window.store()->runs().size(), 1u);
     EXPECT_EQ(window.store()->run(runId)->nItems,
               window.store()->task(window.store()->groups().front().taskId).nItems);
+}
+
+// The plans of a folder run are made on the GUI thread without reading its weights; the
+// evaluation thread compares the loaded model and adapter with the group's and its refusal comes
+// back as any failed evaluation does, with nothing stored.
+class WindowFolderRun : public test::FolderRunTest
+{};
+
+TEST_F(WindowFolderRun, AChangedAdapterFailsResumeAndMoreRepeatsWithNothingStored)
+{
+    engine::TinyLoraSpec other;
+    other.seed = 2;
+    engine::writeTinyLoraAdapter(m_adapter, m_spec, other);
+    MainWindow window;
+    ASSERT_TRUE(window.openDatabase(QString::fromStdString(m_database.string()), nullptr, false));
+    window.show();
+    // The title and text of the error the job ends with.
+    const auto failure = [&](const std::function<void()>& start) {
+        QSignalSpy failed(window.evaluations(), &EvaluationQueue::jobFailed);
+        start();
+        QMessageBox* box = nullptr;
+        if (!QTest::qWaitFor(
+                [&] { return (box = openMessageBox(QStringLiteral("errorMessage"))) != nullptr; }, kWaitMs))
+            return std::string("(no message)");
+        EXPECT_EQ(failed.size(), 1) << box->text().toStdString();
+        const std::string text =
+            QString(box->windowTitle() + QStringLiteral(": ") + box->text()).toStdString();
+        box->close();
+        return text;
+    };
+    const std::string changed = m_folder.string() + ": the model folder or its adapter changed since ";
+
+    const std::string resumed = failure([&] { window.resumeRun(m_run); });
+    EXPECT_EQ(resumed.rfind("Evaluation failed: ", 0), 0u) << resumed;
+    EXPECT_NE(resumed.find(changed + "run " + std::to_string(m_run) + " (sha256 differs)"), std::string::npos)
+        << resumed;
+
+    const QString more = QStringLiteral("Run 5 more repeats of group %1").arg(m_group);
+    const std::string repeated =
+        failure([&] { EXPECT_TRUE(contextMenuOf(window, m_run, more).contains(more)); });
+    EXPECT_EQ(repeated.rfind("Evaluation failed: ", 0), 0u) << repeated;
+    EXPECT_NE(repeated.find(changed + "group " + std::to_string(m_group) + " (sha256 differs)"),
+              std::string::npos)
+        << repeated;
+
+    EXPECT_TRUE(QTest::qWaitFor([&] { return !window.evaluations()->busy(); }, kWaitMs));
+    expectNothingWritten();
 }
 
 } // namespace

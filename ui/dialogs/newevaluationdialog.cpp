@@ -28,7 +28,7 @@ namespace {
 const QString kSettingsGroup = QStringLiteral("newEvaluation");
 
 // What a drop brings: a model (a .pt file or a folder with config.json), an adapter folder
-// (adapter_config.json), or both at once.
+// (adapter_config.json without config.json), or both at once.
 struct Dropped
 {
     QString model;
@@ -46,12 +46,14 @@ Dropped droppedPaths(const QMimeData* mime)
             continue;
         const QString path = QDir::cleanPath(url.toLocalFile());
         const QString suffix = QFileInfo(path).suffix().toLower();
-        if (isAdapterFolder(path)) {
-            if (dropped.adapter.isEmpty())
-                dropped.adapter = path;
-        } else if (isModelFolder(path) || suffix == QStringLiteral("pt") || suffix == QStringLiteral("pth")) {
+        // config.json wins: a folder with adapter_config.json beside it is still a model (the
+        // summary under the model field says what it holds); only without it is one an adapter.
+        if (isModelFolder(path) || suffix == QStringLiteral("pt") || suffix == QStringLiteral("pth")) {
             if (dropped.model.isEmpty())
                 dropped.model = path;
+        } else if (isAdapterFolder(path)) {
+            if (dropped.adapter.isEmpty())
+                dropped.adapter = path;
         }
     }
     return dropped;

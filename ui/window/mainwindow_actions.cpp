@@ -268,12 +268,17 @@ void MainWindow::queueMoreRepeats(qint64 groupA, qint64 groupB, int moreA, int m
     EvaluationJob job;
     job.kind = EvaluationJob::Kind::Plans;
     try {
-        if (groupA > 0 && moreA > 0)
-            for (auto& plan : morePlansForGroup(*m_store, groupA, moreA))
+        // Each plan names its group: the worker checks the loaded model is still the group's.
+        const auto add = [&](qint64 group, int more) {
+            if (group <= 0 || more <= 0)
+                return;
+            for (auto& plan : morePlansForGroup(*m_store, group, more)) {
                 job.plans.push_back(std::move(plan));
-        if (groupB > 0 && moreB > 0)
-            for (auto& plan : morePlansForGroup(*m_store, groupB, moreB))
-                job.plans.push_back(std::move(plan));
+                job.addsToGroups.push_back(group);
+            }
+        };
+        add(groupA, moreA);
+        add(groupB, moreB);
     } catch (const std::exception& e) {
         showError(QStringLiteral("More repeats"), QString::fromUtf8(e.what()));
         return;

@@ -30,6 +30,11 @@ struct EvaluationJob
     Kind kind = Kind::Plans;
     QString title; // "demo", "model.pt on fashion-mnist:test, 3 configs"
     std::vector<engine::RunPlan> plans;
+    // Per plan of a Plans job, in order: the config group that plan adds runs to ("more repeats"),
+    // 0 for none; shorter (or empty) means 0 for the rest. The worker refuses the job before it
+    // stores anything when a loaded plan's model, task data or tokenizer is not that group's.
+    // (A resume plan names its run in RunPlan::resumeRun, which the worker checks the same way.)
+    std::vector<int64_t> addsToGroups{};
 };
 
 struct EvaluationProgress

@@ -6,6 +6,7 @@
 #include "engine/demo.h"
 #include "engine/models.h"
 #include "store/store.h"
+#include "worker/moreruns.h"
 #include "worker/resumerun.h"
 
 #include <QFile>
@@ -151,9 +152,15 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     }
 
     store::Store store(QFile::encodeName(m_databasePath).toStdString());
-    // A resumed run continues only with the files it started with; checked before it is touched.
-    for (const auto& evaluation : evaluations)
-        checkResumable(store, evaluation);
+    // A resumed run, and repeats added to a group, continue only with the files the run or group
+    // was run with. Checked here, before the runner registers anything, with the sha256 computed
+    // while loading: on the GUI thread a model folder's weights would have to be read once more.
+    const bool ownPlans = job.kind == EvaluationJob::Kind::Plans; // a demo's come from demoPlans
+    for (size_t i = 0; i < evaluations.size(); ++i) {
+        checkResumable(store, evaluations[i]);
+        if (ownPlans && i < job.addsToGroups.size() && job.addsToGroups[i] > 0)
+            checkAddsToGroup(store, job.addsToGroups[i], evaluations[i]);
+    }
     reporter.startPhase(QStringLiteral("evaluating"));
     engine::RepeatRunner runner(
         store,

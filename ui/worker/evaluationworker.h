@@ -3,7 +3,9 @@
 // The object that lives on the evaluation thread. EvaluationQueue owns it and hands it one job at a
 // time; everything it reports goes back through queued signals. It opens its own Store on the
 // database file for each job (one Store per thread, never the GUI thread's) after the job's
-// models and tasks have loaded, so a job that fails to load writes nothing.
+// models and tasks have loaded, so a job that fails to load writes nothing; nor does one whose
+// resumed run or group (EvaluationJob::addsToGroups) was run with other model, task or tokenizer
+// bytes than it loaded.
 
 #include "worker/evaluationqueue.h"
 

@@ -3,7 +3,6 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "engine/config.h"
-#include "engine/hf_model.h"
 #include "engine/stored_plan.h"
 #include "store/store.h"
 
@@ -22,19 +21,32 @@ std::string runName(int64_t runId)
 void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapter, const std::string& what,
                           const std::string& toDo, const std::string& ifChanged)
 {
-    if (model.path.empty() || !std::filesystem::exists(model.path))
-        throw InputError("Model not found: " + model.path + " (" + what +
+    const bool folder = std::filesystem::is_directory(model.path);
+    const std::string wanted =
+        folder ? (std::filesystem::path(model.path) / "config.json").string() : model.path;
+    if (model.path.empty() || !std::filesystem::exists(wanted))
+        throw InputError("Model not found: " + wanted + " (" + what +
                          " was run with it; put it back there to " + toDo + ")");
     if (!adapter.empty() && !std::filesystem::is_directory(adapter))
         throw InputError("Adapter folder not found: " + adapter + " (" + what + " merged it into " +
                          model.path + "; put it back there to " + toDo + ")");
-    if (engine::modelIdentitySha256(model.path, adapter) != model.sha256) {
-        const bool folder = std::filesystem::is_directory(model.path);
-        throw InputError(model.path + ": the model " +
-                         (!folder           ? "file"
-                          : adapter.empty() ? "folder"
-                                            : "folder or its adapter") +
-                         " changed since " + what + " was run (sha256 differs); " + ifChanged);
+    // A folder's sha256 reads every weight shard (gigabytes), which would freeze the window: the
+    // evaluation thread compares the loaded model's with the group's (checkSameFilesAsGroup).
+    if (!folder && sha256File(model.path) != model.sha256)
+        throw InputError(model.path + ": the model file changed since " + what +
+                         " was run (sha256 differs); " + ifChanged);
+}
+
+void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const engine::Evaluation& evaluation,
+                           const std::string& what, const std::string& ifChanged)
+{
+    if (!store.group(configId))
+        throw InputError(what + ": its config group " + std::to_string(configId) + " is not in " +
+                         store.path().string() + " any more");
+    try {
+        engine::checkSameFiles(store, configId, evaluation, what);
+    } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) + "; " + ifChanged);
     }
 }
 
@@ -115,7 +127,8 @@ void checkResumable(const store::Store& store, const engine::Evaluation& evaluat
     const auto run = store.run(*plan.resumeRun);
     if (!run)
         throw InputError(name + " is not in " + store.path().string() + " any more");
-    engine::checkSameFiles(store, run->configId, evaluation, name);
+    checkSameFilesAsGroup(store, run->configId, evaluation, name,
+                          "resuming would mix its answers with answers of something else");
 }
 
 } // namespace nf::ui

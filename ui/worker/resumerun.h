@@ -22,18 +22,29 @@ bool canResume(const std::string& status, const std::string& source);
 // The plan that resumes `runId`: its group's model path and label, task spec and config (from the
 // stored params), its seed and label, resumeRun set, the LoRA adapter the run merged into a model
 // folder ("engine.adapter"), and for a language model the tokenizer the run used (the
-// environment's "engine.tokenizer" when that file is still there, else the model's own). Reads
-// the model (file, or folder and adapter) and the tokenizer to check they are the ones the run
-// used. Throws nf::InputError naming the run and what is wrong: not in the store, imported,
-// completed or still running, its model or adapter gone or changed, its tokenizer gone or another.
+// environment's "engine.tokenizer" when that file is still there, else the model's own). Checks
+// that the model and adapter are there and that a model file and the tokenizer have the bytes the
+// run used, but reads no model folder's weights (gigabytes): checkResumable compares those on the
+// evaluation thread. Throws nf::InputError naming the run and what is wrong: not in the store,
+// imported, completed or still running, its model or adapter gone, its model file changed, its
+// tokenizer gone or another.
 engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId);
 
-// Checks that a group's `model` and the `adapter` a run of it merged in (empty: none) are still
-// there with the bytes the group was run with (engine::modelIdentitySha256). Throws
-// nf::InputError naming the missing or changed path; `what` names the run or group, `toDo` what
-// putting a missing one back allows ("resume"), `ifChanged` what a change would do.
+// Checks, quickly enough for the GUI thread, that a group's `model` (a file, or a folder with its
+// config.json) and the `adapter` a run of it merged in (empty: none) are still there, and that a
+// model file has the sha256 the group was run with. A folder's weights are not read: the loaded
+// evaluation is compared on the evaluation thread (checkSameFilesAsGroup). Throws nf::InputError
+// naming the missing or changed path; `what` names the run or group, `toDo` what putting a
+// missing one back allows ("resume"), `ifChanged` what a change would do.
 void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapter, const std::string& what,
                           const std::string& toDo, const std::string& ifChanged);
+
+// engine::checkSameFiles for a loaded evaluation meant to continue group `configId`: throws
+// nf::InputError when the group is gone or the model (with its adapter), the task's data or the
+// tokenizer has other bytes than the group was run with, the message ending with `ifChanged`.
+// Uses the sha256 the evaluation computed when it loaded: nothing is read again.
+void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const engine::Evaluation& evaluation,
+                           const std::string& what, const std::string& ifChanged);
 
 // The tokenizer.json for more runs like `run` (a language-model run of a group whose config is
 // `config`): the one its environment records ("engine.tokenizer") when that file is still there,
@@ -44,9 +55,10 @@ std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow&
                                  const engine::EvalConfig& config, const std::string& modelPath,
                                  const std::string& what);
 
-// Checks a loaded evaluation of a resume plan against the stored run: the model, the task's data
-// and the tokenizer must have the sha256 they had (other bytes give other answers, and the run's
-// stored items would mix with answers of something else). Throws nf::InputError naming the file.
+// Checks a loaded evaluation of a resume plan against the stored run: the model (with its
+// adapter), the task's data and the tokenizer must have the sha256 they had (other bytes give
+// other answers, and the run's stored items would mix with answers of something else). Does
+// nothing for a plan that resumes no run. Throws nf::InputError naming the file.
 void checkResumable(const store::Store& store, const engine::Evaluation& evaluation);
 
 } // namespace nf::ui
