@@ -206,9 +206,19 @@ struct CausalLm::Impl
         // Without a prefix to find, prompts are built batch by batch as they are scored.
         if (!caching() || segment.items.size() < 2)
             return segment;
-        segment.prompts.reserve(segment.items.size());
+        std::vector<std::pair<EncodedPrompt, int64_t>> built;
+        built.reserve(segment.items.size());
         for (const int64_t idx : segment.items)
-            segment.prompts.push_back(prompts.build(idx, seed));
+            built.emplace_back(prompts.build(idx, seed), idx);
+        // Prompts of similar lengths batched together: less padding through the linear layers.
+        // Items are scored independently, so the order changes no answer.
+        std::stable_sort(built.begin(), built.end(),
+                         [](const auto& a, const auto& b) { return a.first.ids.size() < b.first.ids.size(); });
+        segment.prompts.reserve(built.size());
+        for (size_t i = 0; i < built.size(); ++i) {
+            segment.items[i] = built[i].second;
+            segment.prompts.push_back(std::move(built[i].first));
+        }
         const int shots = prompts.options().nShot;
         const std::vector<int32_t>* first = nullptr;
         size_t shared = 0;

@@ -18,6 +18,9 @@
 namespace nf::engine {
 namespace {
 
+// The largest attention score block (fp32) computed at once; glibc maps blocks over 32 MiB afresh.
+constexpr int64_t kScoreBlockBytes = 8 << 20;
+
 using formats::HfModelConfig;
 using formats::SafetensorsSet;
 using formats::TensorDType;
@@ -192,7 +195,9 @@ CheckedFolder checkFolder(const std::filesystem::path& folder, const std::string
     const auto qkv = static_cast<uint64_t>((model.heads + 2 * model.kvHeads) * model.headDim);
     const uint64_t activations =
         batch * tokens * element * (3 * static_cast<uint64_t>(model.hiddenSize) + qkv + 3 * model.intermediateSize);
-    const uint64_t attention = 2 * 4 * batch * static_cast<uint64_t>(model.heads) * tokens * tokens;
+    // Attention goes sequence by sequence in blocks of scores of kScoreBlockBytes (a few alive at
+    // once), beside its mask of one byte per (query, key).
+    const uint64_t attention = 3 * static_cast<uint64_t>(kScoreBlockBytes) + batch * tokens * tokens;
     const uint64_t cache = 2 * element * static_cast<uint64_t>(model.layers * model.kvHeads * model.headDim) * tokens;
     info.batchBytes = activations + attention + cache + batch * 4 * static_cast<uint64_t>(model.vocabSize);
     if (device.type == "cuda")
@@ -601,30 +606,41 @@ struct HfModel::Impl
         } else {
             queryRows = at::arange(T, longOptions()).unsqueeze(0).expand({B, T});
         }
-        const auto qGroups = q.reshape({B, Hkv, G * Tq, D});
-        auto scores = at::matmul(qGroups, k.transpose(-1, -2)) * scaling; // [B, Hkv, G Tq, T]
+        // Attention sequence by sequence, in blocks of query rows whose scores stay under
+        // kScoreBlockBytes: memory stays bounded on long prompts, and no block is large enough for
+        // glibc to map it afresh (zeroed pages at every allocation made attention page-fault bound).
+        // The prefix's keys and values go before the sequence's own, so that the scores and the
+        // output are one matmul each.
         const int64_t L = prefix ? prefix->length : 0;
-        at::Tensor qFlat;
-        if (prefix) {
-            qFlat = qGroups.permute({1, 0, 2, 3}).reshape({Hkv, B * G * Tq, D});
-            const auto& keys = prefix->keys[layerIndex]; // [Hkv, L, D]
-            auto prefixScores = at::matmul(qFlat, keys.transpose(-1, -2)) * scaling; // [Hkv, B G Tq, L]
-            prefixScores = prefixScores.view({Hkv, B, G * Tq, L}).permute({1, 0, 2, 3});
-            scores = at::cat({prefixScores, scores}, -1);
+        const auto blocked = at::logical_not(allowed(batch, queryRows, L, layerIndex)); // [B, 1, 1, Tq, L + T]
+        const auto scaled = (q * scaling).view({B, Hkv, G, Tq, D});
+        const int64_t rows = std::max<int64_t>(1, kScoreBlockBytes / (4 * H * (L + T)));
+        // Every query sees the whole prefix unless this layer has a sliding window.
+        const int64_t maskFrom = m.slidingWindow && m.slidingLayers[layerIndex] ? 0 : L;
+        auto out = at::empty({B, Tq, Hkv, G, D}, q.options());
+        for (int64_t b = 0; b < B; ++b) {
+            auto keys = k[b]; // [Hkv, T, D]
+            auto values = v[b];
+            if (prefix) {
+                keys = at::cat({prefix->keys[layerIndex], keys}, 1); // [Hkv, L + T, D]
+                values = at::cat({prefix->values[layerIndex], values}, 1);
+            }
+            const auto keysT = keys.transpose(1, 2);
+            for (int64_t first = 0; first < Tq; first += rows) {
+                const int64_t n = std::min(rows, Tq - first);
+                const auto query = scaled[b].narrow(2, first, n).reshape({Hkv, G * n, D});
+                auto weights = at::matmul(query, keysT).to(at::kFloat).view({Hkv, G, n, L + T});
+                weights.narrow(-1, maskFrom, L + T - maskFrom)
+                    .masked_fill_(blocked[b][0].narrow(1, first, n).narrow(-1, maskFrom, L + T - maskFrom),
+                                  -std::numeric_limits<float>::infinity());
+                weights = at::softmax(weights, -1).to(dtype);
+                if (config.dropout == DropoutMode::Train && m.attentionDropout > 0)
+                    weights = at::dropout(weights, m.attentionDropout, true);
+                const auto block = at::matmul(weights.view({Hkv, G * n, L + T}), values).view({Hkv, G, n, D});
+                out[b].narrow(0, first, n).copy_(block.permute({2, 0, 1, 3}));
+            }
         }
-        auto weights = scores.to(at::kFloat).view({B, Hkv, G, Tq, L + T});
-        scores = at::Tensor(); // in fp32 the same tensor, else freed: two score-sized tensors at most
-        weights.masked_fill_(at::logical_not(allowed(batch, queryRows, L, layerIndex)),
-                             -std::numeric_limits<float>::infinity());
-        weights = at::softmax(weights, -1).to(dtype).view({B, Hkv, G * Tq, L + T});
-        if (config.dropout == DropoutMode::Train && m.attentionDropout > 0)
-            weights = at::dropout(weights, m.attentionDropout, true);
-        auto out = at::matmul(weights.narrow(-1, L, T), v); // [B, Hkv, G Tq, D]
-        if (prefix) {
-            const auto prefixWeights = weights.narrow(-1, 0, L).permute({1, 0, 2, 3}).reshape({Hkv, B * G * Tq, L});
-            out = out + at::matmul(prefixWeights, prefix->values[layerIndex]).view({Hkv, B, G * Tq, D}).permute({1, 0, 2, 3});
-        }
-        out = out.view({B, Hkv, G, Tq, D}).permute({0, 3, 1, 2, 4}).reshape({B, Tq, H * D});
+        out = out.view({B, Tq, H * D});
         auto hidden = residual + at::linear(out, layer.o, layer.oBias);
         const auto post = rmsNorm(hidden, layer.postNorm, m.rmsNormEps);
         const auto gateUp = at::linear(post, layer.gateUp, layer.gateUpBias);

@@ -2,6 +2,7 @@
 
 #include "dialogs/newevaluationdialog.h"
 #include "engine/fixture.h"
+#include "form_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -28,12 +29,7 @@ class NewEvaluationDialogTest : public ::testing::Test
 protected:
     void SetUp() override
     {
-        // The dialog remembers its form in QSettings: keep that in a scratch folder.
-        QCoreApplication::setOrganizationName(QStringLiteral("noisefloor-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("nf_ui_evaluation_test"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           QString::fromStdString(m_settings.path().string()));
-        QSettings().clear();
+        test::useScratchSettings(m_settings.path());
     }
 
     template <typename Widget> static Widget* field(const QDialog& dialog, const char* name)

@@ -32,11 +32,7 @@ class McqDialogTest : public ::testing::Test
 protected:
     void SetUp() override
     {
-        QCoreApplication::setOrganizationName(QStringLiteral("noisefloor-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("nf_ui_evaluation_test"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           QString::fromStdString(m_settings.path().string()));
-        QSettings().clear();
+        test::useScratchSettings(m_settings.path());
         // The dialog checks that files exist and loads nothing: placeholders are enough.
         std::ofstream(m_dir / "lm.pt") << "model";
         std::ofstream(m_dir / "tokenizer.json") << "{}";

@@ -5,12 +5,25 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include <QCoreApplication>
 #include <QDialog>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QTest>
 
 namespace nf::test {
+
+// The New evaluation dialog remembers its form in QSettings: keep them in `folder`, empty.
+inline void useScratchSettings(const std::filesystem::path& folder)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("noisefloor-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("nf_ui_evaluation_test"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, QString::fromStdString(folder.string()));
+    QSettings().clear();
+}
 
 template <typename Widget> Widget* formField(const QWidget& dialog, const char* name)
 {
