@@ -230,7 +230,7 @@ void addRunOptions(CLI::App* command, RunOptions& options)
                      "ceval:DIR[:val|dev] or jsonl:FILE");
     command->add_option("--resume", options.resume,
                         "Continue an interrupted run (id or uid) where it stopped, with the same draws");
-    command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: file name)");
+    command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: the file or folder name, + the adapter folder name)");
     command->add_option("--seeds", options.seeds,
                         "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
     command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
