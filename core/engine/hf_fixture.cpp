@@ -80,6 +80,8 @@ void writeTinyHfModel(const std::filesystem::path& folder, const TinyHfModelSpec
     };
     if (spec.headDim > 0)
         config["head_dim"] = spec.headDim;
+    if (spec.mlpBias)
+        config["mlp_bias"] = true;
     writeJson(folder / "config.json", config);
 
     const auto parsed = formats::readHfConfig(folder);

@@ -166,13 +166,16 @@ CheckedFolder checkFolder(const std::filesystem::path& folder, const std::string
     info.parameters = formats::parameterCount(model);
     const uint64_t element = runElementSize(config.dtype);
     info.weightBytes = static_cast<uint64_t>(info.parameters) * element;
-    // One batch of the longest prompt: the layer's activations (x, q/k/v, gate/up), the attention
-    // scores in fp32 with their softmax, and the prefix cache's keys and values.
+    // One batch of the longest prompt: the layer's activations (x, q/k/v, the MLP's blocks of
+    // gate/up), the attention scores in fp32 with their softmax, and the prefix cache's keys and
+    // values.
     const auto batch = static_cast<uint64_t>(std::max(1, config.batchSize));
     const auto tokens = static_cast<uint64_t>(std::max<int64_t>(1, promptTokens));
     const auto qkv = static_cast<uint64_t>((model.heads + 2 * model.kvHeads) * model.headDim);
-    const uint64_t activations =
-        batch * tokens * element * (3 * static_cast<uint64_t>(model.hiddenSize) + qkv + 3 * model.intermediateSize);
+    const auto mlpRows = std::min(batch * tokens, static_cast<uint64_t>(detail::mlpBlockRows(
+                                                      model.intermediateSize, static_cast<int64_t>(element))));
+    const uint64_t activations = batch * tokens * element * (3 * static_cast<uint64_t>(model.hiddenSize) + qkv) +
+                                 mlpRows * element * 3 * static_cast<uint64_t>(model.intermediateSize);
     // Attention goes sequence by sequence in blocks of scores of detail::kScoreBlockBytes (a few alive at
     // once), beside its mask of one byte per (query, key).
     const uint64_t attention = 3 * static_cast<uint64_t>(detail::kScoreBlockBytes) + batch * tokens * tokens;

@@ -14,6 +14,14 @@ namespace nf::engine::detail {
 // The largest attention score block (fp32) computed at once; glibc maps blocks over 32 MiB afresh.
 constexpr int64_t kScoreBlockBytes = 8 << 20;
 
+// The MLP goes over blocks of this many rows: its gate and up outputs ([rows, 2 I]) under
+// kScoreBlockBytes, but never fewer than 256 rows (smaller matrix products run slower).
+constexpr int64_t mlpBlockRows(int64_t intermediate, int64_t elementBytes)
+{
+    const int64_t rows = kScoreBlockBytes / (2 * intermediate * elementBytes);
+    return rows > 256 ? rows : 256;
+}
+
 // A LoRA pair for one linear module: A [r, in], B [out, r].
 struct LoraPair
 {

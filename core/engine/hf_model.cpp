@@ -15,6 +15,7 @@ namespace {
 
 using detail::CheckedFolder;
 using detail::kScoreBlockBytes;
+using detail::mlpBlockRows;
 using detail::LoraPair;
 using formats::HfModelConfig;
 using formats::SafetensorsSet;
@@ -56,6 +57,15 @@ at::Tensor rotateHalf(const at::Tensor& x)
     return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
+// x * cos + rotateHalf(x) * sin, as transformers computes it op by op, into a contiguous tensor
+// with one temporary less than the expression would hold.
+at::Tensor applyRotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin)
+{
+    auto out = at::empty(x.sizes(), x.options());
+    at::mul_out(out, x, cos);
+    return out.add_(rotateHalf(x).mul_(sin));
+}
+
 struct Layer
 {
     at::Tensor inputNorm;
@@ -76,8 +86,11 @@ struct Layer
 
 struct HfModel::Prefix
 {
-    std::vector<at::Tensor> keys;   // per layer [Hkv, L, D], after rotary embedding
-    std::vector<at::Tensor> values; // per layer [Hkv, L, D]
+    // One block, allocated before the prefix's forward: kept keys and values copied out of each
+    // layer's temporaries would pin small blocks amid them and fragment the heap.
+    at::Tensor storage;             // [layers, 2, Hkv, L, D]
+    std::vector<at::Tensor> keys;   // per layer [Hkv, L, D], after rotary embedding: storage[i][0]
+    std::vector<at::Tensor> values; // per layer [Hkv, L, D]: storage[i][1]
     int64_t length = 0;
 };
 
@@ -269,6 +282,17 @@ struct HfModel::Impl
                             const at::Tensor& sin, const Prefix* prefix, size_t layerIndex, const at::Tensor& onlyRows,
                             Prefix* keep, bool kvOnly)
     {
+        // The attention's temporaries (q, k, v, masks) are gone before the MLP starts.
+        const auto hidden = attention(layer, x, batch, cos, sin, prefix, layerIndex, onlyRows, keep, kvOnly);
+        return hidden.defined() ? mlp(layer, hidden) : x;
+    }
+
+    // The attention block with its residual: x + o(attention(norm(x))), at `onlyRows` when given;
+    // undefined when `kvOnly`, once the keys and values are kept.
+    at::Tensor attention(const Layer& layer, const at::Tensor& x, const Batch& batch, const at::Tensor& cos,
+                         const at::Tensor& sin, const Prefix* prefix, size_t layerIndex, const at::Tensor& onlyRows,
+                         Prefix* keep, bool kvOnly)
+    {
         const auto& m = model();
         const int64_t B = batch.count;
         const int64_t T = batch.width;
@@ -289,15 +313,15 @@ struct HfModel::Impl
         }
         k = k.transpose(1, 2);                      // [B, Hkv, T, D]
         v = v.transpose(1, 2).contiguous();         // [B, Hkv, T, D]
-        k = (k * cos + rotateHalf(k) * sin).contiguous();
+        k = applyRotary(k, cos, sin);
         if (keep) {
-            keep->keys.push_back(k[0]);
-            keep->values.push_back(v[0]);
+            keep->keys[layerIndex].copy_(k[0]);
+            keep->values[layerIndex].copy_(v[0]);
             if (kvOnly)
-                return x;
+                return at::Tensor();
         }
         q = q.transpose(1, 2); // [B, H, T, D]
-        q = q * cos + rotateHalf(q) * sin;
+        q = applyRotary(q, cos, sin);
         at::Tensor queryRows;
         at::Tensor residual = x;
         int64_t Tq = T;
@@ -344,12 +368,35 @@ struct HfModel::Impl
             }
         }
         out = out.view({B, Tq, H * D});
-        auto hidden = residual + at::linear(out, layer.o, layer.oBias);
-        const auto post = rmsNorm(hidden, layer.postNorm, m.rmsNormEps);
-        const auto gateUp = at::linear(post, layer.gateUp, layer.gateUpBias);
+        return at::linear(out, layer.o, layer.oBias).add_(residual);
+    }
+
+    // The MLP block with its residual: x + down(silu(gate(norm(x))) * up(norm(x))), over blocks of
+    // rows whose gate and up stay under kScoreBlockBytes (but at least kMlpMinimumRows): the batch's
+    // full [rows, 2 I] would be the largest tensor of the forward, of a size that changes with every
+    // batch (which fragments the heap), and each row's result is the same either way.
+    at::Tensor mlp(const Layer& layer, const at::Tensor& x)
+    {
+        const auto& m = model();
         const int64_t inner = m.intermediateSize;
-        const auto act = at::silu(gateUp.narrow(-1, 0, inner)) * gateUp.narrow(-1, inner, inner);
-        return hidden + at::linear(act, layer.down, layer.downBias);
+        const auto rows = x.view({-1, x.size(-1)});
+        const int64_t total = rows.size(0);
+        const int64_t step = mlpBlockRows(inner, x.element_size());
+        auto result = at::empty_like(rows);
+        for (int64_t first = 0; first < total; first += step) {
+            const int64_t n = std::min(step, total - first);
+            const auto post = rmsNorm(rows.narrow(0, first, n), layer.postNorm, m.rmsNormEps);
+            const auto gateUp = at::linear(post, layer.gateUp, layer.gateUpBias); // [n, 2 I]
+            auto act = gateUp.narrow(-1, 0, inner);
+            at::silu_(act).mul_(gateUp.narrow(-1, inner, inner));
+            // act keeps gateUp's row stride: BLAS reads it as it is, without a copy.
+            auto block = result.narrow(0, first, n);
+            if (layer.downBias.defined())
+                at::addmm_out(block, layer.downBias, act, layer.down.t());
+            else
+                at::mm_out(block, act, layer.down.t());
+        }
+        return result.add_(rows).view_as(x);
     }
 
     // Runs every layer; see HfModel::lastHidden. With `keep` (a prefix being computed) the last
@@ -413,9 +460,17 @@ std::shared_ptr<const HfModel::Prefix> HfModel::computePrefix(std::span<const in
     auto prefix = std::make_shared<Prefix>();
     if (ids.empty())
         return prefix;
+    const auto& m = d->model();
+    const auto length = static_cast<int64_t>(ids.size());
+    prefix->storage = at::empty({m.layers, 2, m.kvHeads, length, m.headDim},
+                                at::TensorOptions().dtype(d->dtype).device(d->device));
+    for (int64_t i = 0; i < m.layers; ++i) {
+        prefix->keys.push_back(prefix->storage[i][0]);
+        prefix->values.push_back(prefix->storage[i][1]);
+    }
     const auto batch = d->makeBatch({ids});
     d->forward(batch, nullptr, prefix.get(), false);
-    prefix->length = static_cast<int64_t>(ids.size());
+    prefix->length = length;
     return prefix;
 }
 

@@ -84,6 +84,7 @@ struct TinyHfModelSpec
     uint64_t seed = 0;
     double scale = 1.0; // multiplies the weights' sd: larger gives sharper answers
     double attentionDropout = 0.0;
+    bool mlpBias = false; // Llama's mlp_bias: gate, up and down with biases
 };
 
 void writeTinyHfModel(const std::filesystem::path& folder, const TinyHfModelSpec& spec);

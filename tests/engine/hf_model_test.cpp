@@ -2,6 +2,7 @@
 // transformers math computed for the same checkpoints (tests/data/hf-tiny, see its README).
 
 #include "common/error.h"
+#include "engine/hf_folder.h"
 #include "engine/hf_model.h"
 #include "engine/models.h"
 #include "formats/hf_config.h"
@@ -151,6 +152,42 @@ TEST(HfModel, PrefixContinuationEqualsTheWholePrompt)
         for (size_t i = 0; i < prompts.size(); ++i)
             EXPECT_NEAR(rows[i][1], uncached[i][9], 1e-5);
     }
+}
+
+// The MLP goes over blocks of rows (256 at intermediate 4096 in fp32): a batch of three prompts
+// of 120 tokens (360 rows: two blocks, the second partial) gives each prompt the logits it has
+// alone (one block), with Llama's mlp_bias on (the down bias added block by block), and so does
+// the batch continued from a prefix.
+TEST(HfModel, TheMlpInBlocksOfRowsGivesEachPromptItsLogitsAlone)
+{
+    ASSERT_EQ(detail::mlpBlockRows(4096, 4), 256);
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-mlp-" + std::to_string(::getpid()));
+    TinyHfModelSpec spec;
+    spec.architecture = "LlamaForCausalLM";
+    spec.hidden = 32;
+    spec.heads = 4;
+    spec.kvHeads = 2;
+    spec.intermediate = 4096;
+    spec.mlpBias = true;
+    spec.scale = 10;
+    writeTinyHfModel(dir, spec);
+    ASSERT_TRUE(formats::readHfConfig(dir).mlpBias);
+    HfModel model(dir, "", cpuConfig(), resolveDevice("cpu"));
+    std::vector<std::vector<int32_t>> prompts(3, std::vector<int32_t>(120));
+    for (size_t p = 0; p < prompts.size(); ++p)
+        for (size_t i = 0; i < 120; ++i)
+            prompts[p][i] = static_cast<int32_t>((i < 40 ? 11 * i : 7 * i + 31 * p) % 500);
+    const std::vector<std::span<const int32_t>> batch(prompts.begin(), prompts.end());
+    const auto together = model.lastLogits(batch, nullptr, {});
+    for (size_t p = 0; p < prompts.size(); ++p)
+        EXPECT_LT(largestGap({together[p]}, model.lastLogits({batch[p]}, nullptr, {})), 1e-5) << "prompt " << p;
+    EXPECT_GT(largestGap({together[0]}, {together[1]}), 1e-3); // the prompts do differ
+    const auto prefix = model.computePrefix(std::span<const int32_t>(prompts[0].data(), 40));
+    std::vector<std::span<const int32_t>> suffixes;
+    for (const auto& prompt : prompts)
+        suffixes.emplace_back(prompt.data() + 40, prompt.size() - 40);
+    EXPECT_LT(largestGap(model.lastLogits(suffixes, prefix.get(), {}), together), 1e-4);
+    std::filesystem::remove_all(dir);
 }
 
 TEST(HfModel, Bf16OnTheCpuStaysCloseToFp32)
