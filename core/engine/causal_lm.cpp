@@ -537,7 +537,7 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
 }
 
 double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
-                                            int repeats)
+                                            int repeats, bool attendToPrefix)
 {
     c10::InferenceMode guard;
     applyRuntime();
@@ -548,41 +548,61 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
     int64_t tokens = 0;
     double seconds = 0;
     if (d->folder) {
-        // The token batches a run computes: each segment's prefix alone, then its batches of
-        // suffixes as sequences of their own.
-        std::vector<std::vector<std::vector<int32_t>>> batches;
+        // The token batches a run computes: each segment's prefix, then its batches of suffixes.
+        struct SegmentWork
+        {
+            std::vector<int32_t> prefix;
+            std::vector<std::vector<std::vector<int32_t>>> batches;
+            size_t cachedBatches = 0; // the first ones continue the prefix
+        };
+        std::vector<SegmentWork> segments;
         for (auto& items : d->segmentItems(task, order)) {
             const auto segment = d->buildSegment(std::move(items), prompts, seed);
+            SegmentWork work;
             const auto user = std::find(segment.usesPrefix.begin(), segment.usesPrefix.end(), true);
             if (user != segment.usesPrefix.end()) {
                 const auto& ids = segment.prompts[static_cast<size_t>(user - segment.usesPrefix.begin())].ids;
-                batches.push_back({std::vector<int32_t>(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(segment.prefixLength))});
+                work.prefix.assign(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(segment.prefixLength));
+                tokens += static_cast<int64_t>(work.prefix.size());
             }
             for (const bool cachedPass : {true, false}) {
                 std::vector<std::vector<int32_t>> batch;
+                auto flush = [&] {
+                    if (batch.empty())
+                        return;
+                    work.batches.push_back(std::move(batch));
+                    batch.clear();
+                    work.cachedBatches += cachedPass;
+                };
                 for (size_t i = 0; i < segment.items.size(); ++i) {
                     if (segment.usesPrefix[i] != cachedPass)
                         continue;
                     const auto& ids = segment.prompts[i].ids;
                     const size_t skip = cachedPass ? segment.prefixLength : 0;
                     batch.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(skip), ids.end());
-                    if (static_cast<int>(batch.size()) == config.batchSize) {
-                        batches.push_back(std::move(batch));
-                        batch.clear();
-                    }
+                    tokens += static_cast<int64_t>(batch.back().size());
+                    if (static_cast<int>(batch.size()) == config.batchSize)
+                        flush();
                 }
-                if (!batch.empty())
-                    batches.push_back(std::move(batch));
+                flush();
             }
+            segments.push_back(std::move(work));
         }
-        for (const auto& batch : batches)
-            for (const auto& sequence : batch)
-                tokens += static_cast<int64_t>(sequence.size());
+        auto& model = d->weights();
         const auto started = std::chrono::steady_clock::now();
         for (int r = 0; r < repeats; ++r)
-            for (const auto& batch : batches) {
-                std::vector<std::span<const int32_t>> spans(batch.begin(), batch.end());
-                d->weights().lastHidden(spans, nullptr);
+            for (const auto& work : segments) {
+                std::shared_ptr<const HfModel::Prefix> prefix;
+                if (!work.prefix.empty()) {
+                    if (attendToPrefix)
+                        prefix = model.computePrefix(work.prefix);
+                    else
+                        model.lastHidden({std::span<const int32_t>(work.prefix)}, nullptr);
+                }
+                for (size_t i = 0; i < work.batches.size(); ++i) {
+                    std::vector<std::span<const int32_t>> spans(work.batches[i].begin(), work.batches[i].end());
+                    model.lastHidden(spans, i < work.cachedBatches ? prefix.get() : nullptr);
+                }
             }
         if (d->torchDevice.is_cuda())
             at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue

@@ -73,9 +73,11 @@ public:
     // Prompt tokens per second of module.forward alone over the same padded batches a run uses
     // (built beforehand, logits left on the device), for comparing the engine with a bare loop.
     // For a folder, the tokens a run computes (each prefix once, then every batch's suffixes),
-    // timed as plain forwards of those token batches without the cache's attention or scoring.
+    // timed as plain forwards of those token batches: no prompts built, nothing scored. With
+    // `attendToPrefix` the suffixes attend to their prefix's keys and values as a run's do (the
+    // least a cached run must compute); without, each batch is a forward of its own tokens alone.
     double bareForwardTokensPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
-                                      int repeats);
+                                      int repeats, bool attendToPrefix = false);
 
     // Folders only (nullptr for TorchScript): what the folder holds and what it takes in memory.
     const ModelFolderInfo* folderInfo() const;
