@@ -135,28 +135,28 @@ Options parseOptions(int argc, char** argv)
 
 // ---- the model folder ----
 
+struct Shape
+{
+    int hidden, layers, heads, kvHeads, headDim, intermediate;
+};
+constexpr Shape kSmall{512, 8, 8, 4, 64, 1536};
+constexpr Shape kWide{2048, 4, 16, 8, 128, 6144}; // Qwen3-1.7B's widths, 4 of its 28 layers
+
 nf::engine::TinyHfModelSpec modelSpec(const Options& options)
 {
+    const Shape& shape = options.wide ? kWide : kSmall;
     nf::engine::TinyHfModelSpec spec;
     spec.architecture = "Qwen3ForCausalLM";
     spec.vocab = 151936;
-    spec.hidden = 512;
-    spec.layers = 8;
-    spec.heads = 8;
-    spec.kvHeads = 4;
-    spec.headDim = 64;
-    spec.intermediate = 1536;
+    spec.hidden = shape.hidden;
+    spec.layers = shape.layers;
+    spec.heads = shape.heads;
+    spec.kvHeads = shape.kvHeads;
+    spec.headDim = shape.headDim;
+    spec.intermediate = shape.intermediate;
     spec.tieEmbeddings = true;
     spec.bf16 = true; // as Qwen3 checkpoints are stored
     spec.seed = 1;
-    if (options.wide) {
-        spec.hidden = 2048;
-        spec.layers = 4;
-        spec.heads = 16;
-        spec.kvHeads = 8;
-        spec.headDim = 128;
-        spec.intermediate = 6144;
-    }
     return spec;
 }
 
