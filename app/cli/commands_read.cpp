@@ -8,6 +8,7 @@
 #include "store/store.h"
 
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace nf::cli {
@@ -165,11 +166,27 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 std::cout << array.dump(2) << '\n';
                 return kExitOk;
             }
-            Table table({"id", "uid", "group", "seed", "status", "accuracy", "items", "started", "label"});
-            for (const auto& run : runs)
-                table.addRow({std::to_string(run.id), run.uid.substr(0, 8), std::to_string(run.configId),
-                              std::to_string(run.seed), run.status + (run.reproduces ? " (repro)" : ""),
+            // Each run's model and config, from its group (read once per group).
+            std::map<int64_t, std::pair<std::string, std::string>> described;
+            auto describeGroup = [&](int64_t id) -> const std::pair<std::string, std::string>& {
+                auto it = described.find(id);
+                if (it == described.end()) {
+                    const auto group = store.group(id);
+                    it = described
+                             .emplace(id, group ? std::pair(group->modelLabel, describeParams(group->paramsJson))
+                                                : std::pair(std::string(), std::string()))
+                             .first;
+                }
+                return it->second;
+            };
+            Table table({"id", "uid", "group", "model", "config", "seed", "status", "accuracy", "items", "started",
+                         "label"});
+            for (const auto& run : runs) {
+                const auto& [model, config] = describeGroup(run.configId);
+                table.addRow({std::to_string(run.id), run.uid.substr(0, 8), std::to_string(run.configId), model,
+                              config, std::to_string(run.seed), run.status + (run.reproduces ? " (repro)" : ""),
                               points(run.accuracy), std::to_string(run.nItems), run.startedAt, run.label});
+            }
             table.print(std::cout);
             return kExitOk;
         };

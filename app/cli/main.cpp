@@ -17,6 +17,9 @@ int main(int argc, char** argv)
         "real change",
         "noisefloor-cli"};
     app.require_subcommand(1);
+    // The global options after the command as well (`noisefloor-cli groups --json`, as gh, kubectl
+    // and git take them): a subcommand hands what it does not know to the program.
+    app.fallthrough();
     app.set_version_flag("--version",
                          std::string("noisefloor ") + nf::kVersion + " (" + nf::kGitCommit + ")");
     nf::cli::GlobalOptions global;

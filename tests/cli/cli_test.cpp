@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <sys/stat.h>
@@ -101,6 +102,42 @@ TEST(Cli, RunningTheSameSeedsTwiceDoesNotDoubleTheRuns)
     ASSERT_EQ(second.code, 0) << second.err;
     EXPECT_NE(second.out.find("3 skipped"), std::string::npos) << second.out;
     EXPECT_EQ(nlohmann::json::parse(cli(world, {"--db", db, "--json", "list"}).out).size(), 3u);
+}
+
+// --db and --json work after the command as before it (`groups --json`, as gh, kubectl and git
+// take them), an unknown option there is still refused, and `list` names each run's model and
+// config rather than only a group number.
+TEST(Cli, GlobalOptionsGoBeforeOrAfterTheCommandAndListNamesModelAndConfig)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    ASSERT_EQ(cli(world, runArgs(world, world.model("tiny"), db)).code, 0);
+
+    const auto before = cli(world, {"--db", db, "--json", "groups"});
+    const auto after = cli(world, {"groups", "--json", "--db", db});
+    ASSERT_EQ(after.code, 0) << after.err;
+    EXPECT_EQ(after.out, before.out);
+    const auto group = nlohmann::json::parse(after.out).at(0);
+    EXPECT_EQ(nlohmann::json::parse(cli(world, {"list", "--db", db, "--json"}).out).size(), 3u);
+
+    const auto bogus = cli(world, {"groups", "--db", db, "--bogus"});
+    EXPECT_EQ(bogus.code, 2);
+    EXPECT_NE(bogus.err.find("--bogus"), std::string::npos) << bogus.err;
+
+    const auto list = cli(world, {"list", "--db", db});
+    ASSERT_EQ(list.code, 0) << list.err;
+    std::istringstream lines(list.out);
+    std::string header;
+    std::getline(lines, header);
+    EXPECT_NE(header.find("model"), std::string::npos) << header;
+    EXPECT_NE(header.find("config"), std::string::npos) << header;
+    int rows = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++rows;
+        EXPECT_NE(line.find(group["model"].get<std::string>()), std::string::npos) << line;
+        EXPECT_NE(line.find("bs 16"), std::string::npos) << line; // the config as `groups` describes it
+    }
+    EXPECT_EQ(rows, 3);
 }
 
 TEST(Cli, ShowAndReproduceAStoredRun)
