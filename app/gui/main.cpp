@@ -13,33 +13,66 @@
 
 #include <cstdio>
 
+namespace {
+
+struct Options
+{
+    QCommandLineOption db{QStringLiteral("db"),
+                          QStringLiteral("Database file (default: the last one opened, else the CLI's default)"),
+                          QStringLiteral("FILE")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Render the window to this PNG and exit"),
+                                  QStringLiteral("OUT.png")};
+    QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("distribution|history|compare|items|environment"),
+                           QStringLiteral("TAB")};
+    QCommandLineOption select{QStringLiteral("select"), QStringLiteral("Config groups to select, e.g. 1,4"),
+                              QStringLiteral("GROUPS")};
+    QCommandLineOption size{QStringLiteral("size"), QStringLiteral("Window size for --screenshot (1400x860)"),
+                            QStringLiteral("WxH"), QStringLiteral("1400x860")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(QStringLiteral("Is this difference real, or run-to-run noise?"));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({db, screenshot, tab, select, size});
+    }
+};
+
+// --help and --version print and exit; they need no display, so they are answered before the
+// QApplication that would need one exists.
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
     // Before anything can touch CUDA, as the CLI does: runs from both record the same value.
     nf::env::ensureCublasWorkspaceConfig();
+    QCoreApplication::setOrganizationName(QStringLiteral("noisefloor"));
+    QCoreApplication::setApplicationName(QStringLiteral("noisefloor"));
+    QCoreApplication::setApplicationVersion(QLatin1String(nf::kVersion));
+    const Options options;
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCommandLineParser parser;
+        options.addTo(parser);
+        parser.process(core); // prints and exits
+    }
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("noisefloor"));
-    QApplication::setApplicationName(QStringLiteral("noisefloor"));
-    QApplication::setApplicationVersion(QLatin1String(nf::kVersion));
     QApplication::setDesktopFileName(QStringLiteral("noisefloor"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Is this difference real, or run-to-run noise?"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file (default: the last one opened, "
-                                                                     "else the CLI's default)"),
-                                QStringLiteral("FILE"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window to this PNG and exit"), QStringLiteral("OUT.png"));
-    const QCommandLineOption tab(QStringLiteral("tab"),
-                                 QStringLiteral("distribution|history|compare|items|environment"), QStringLiteral("TAB"));
-    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Config groups to select, e.g. 1,4"),
-                                    QStringLiteral("GROUPS"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (1400x860)"),
-                                  QStringLiteral("WxH"), QStringLiteral("1400x860"));
-    parser.addOptions({db, screenshot, tab, select, size});
+    options.addTo(parser);
     parser.process(app);
+    const auto& [db, screenshot, tab, select, size] = options;
 
     QString path = parser.value(db);
     if (path.isEmpty())
