@@ -63,12 +63,6 @@ int64_t Database::queryInt(const char* sql)
     return statement.step() ? statement.int64At(0) : 0;
 }
 
-std::string Database::queryText(const char* sql)
-{
-    Statement statement(*this, sql);
-    return statement.step() ? statement.textAt(0) : std::string();
-}
-
 int64_t Database::lastInsertRowid() const
 {
     return sqlite3_last_insert_rowid(m_db);

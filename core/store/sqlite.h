@@ -33,7 +33,6 @@ public:
     void exec(const char* sql);
     // The first column of the first row of a one-value query such as "PRAGMA user_version".
     int64_t queryInt(const char* sql);
-    std::string queryText(const char* sql);
 
     int64_t lastInsertRowid() const;
     int64_t changes() const;

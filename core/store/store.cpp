@@ -88,8 +88,8 @@ std::string utcNowIso()
     return text;
 }
 
-Store::Impl::Impl(const std::filesystem::path& path_, OpenMode mode_, int flags)
-    : path(path_), mode(mode_), db(path_, flags), owner(currentProcess())
+Store::Impl::Impl(const std::filesystem::path& path_, int flags)
+    : path(path_), db(path_, flags), owner(currentProcess())
 {}
 
 sqlite::Statement& Store::Impl::cached(std::string_view sql)
@@ -114,7 +114,7 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
     // One Store per thread: SQLite's per-connection mutex would only cost time.
     flags |= SQLITE_OPEN_NOMUTEX;
     try {
-        d = std::make_unique<Impl>(path, mode, flags);
+        d = std::make_unique<Impl>(path, flags);
         sqlite::Database& db = d->db;
         // What the checks above cannot see (ACLs, some network file systems) SQLite meets by quietly
         // opening read-only; the first write would fail far from here.

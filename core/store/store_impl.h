@@ -38,7 +38,7 @@ struct Store::Impl
         std::vector<int32_t> ofItem;
     };
 
-    Impl(const std::filesystem::path& path, OpenMode mode, int flags);
+    Impl(const std::filesystem::path& path, int flags);
 
     // A statement prepared once per store and reused; wrap its use in sqlite::Use.
     sqlite::Statement& cached(std::string_view sql);
@@ -61,7 +61,6 @@ struct Store::Impl
                                const std::string& finishedAt);
 
     std::filesystem::path path;
-    OpenMode mode;
     sqlite::Database db; // declared before the statements, so it outlives them
     int version = 0;
     ProcessOwner owner;

@@ -2,7 +2,7 @@
 
 // Everything the run browser shows, read from the store in a handful of queries (groups, runs, and
 // one model/task lookup per distinct id) so that a refresh stays well under 100 ms at 1,000 runs.
-// Plain data: it may be read on a worker thread and handed to RunBrowserModel::setBrowserData.
+// Plain data, read on the GUI thread at each refresh and handed to RunBrowserModel::setBrowserData.
 
 #include "store/store.h"
 

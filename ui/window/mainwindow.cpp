@@ -343,13 +343,11 @@ void MainWindow::refresh()
     // The details of a run that changed since (one that completed, or was resumed) read anew.
     if (!runs.isEmpty())
         showRunDetails(runs.back());
-    m_stack->setCurrentWidget(empty && !m_demoRunning ? static_cast<QWidget*>(m_welcome) : m_splitter);
-    if (empty && m_demoRunning)
-        m_stack->setCurrentWidget(m_welcome);
+    // An empty database shows the welcome page (where a demo in progress shows its progress too).
+    m_stack->setCurrentWidget(empty ? static_cast<QWidget*>(m_welcome) : m_splitter);
 
     const qint64 browser = clock.nsecsElapsed();
     m_compareGroupsStale = true; // the Compare tab rereads its group list when it is next shown
-    const qint64 compare = clock.nsecsElapsed();
     // Groups that went away (deleted runs) leave the selection.
     QList<qint64> kept;
     for (const qint64 id : std::as_const(m_groupIds))
@@ -359,8 +357,8 @@ void MainWindow::refresh()
     m_selectionOrder.removeIf([this](qint64 id) { return !m_model->browserData().findGroup(id); });
     std::fill(std::begin(m_pageDirty), std::end(m_pageDirty), true);
     updatePages();
-    qCDebug(lcTiming, "refresh: load %.1f ms, browser %.1f ms, compare list %.1f ms, pages %.1f ms", loaded / 1e6,
-            (browser - loaded) / 1e6, (compare - browser) / 1e6, (clock.nsecsElapsed() - compare) / 1e6);
+    qCDebug(lcTiming, "refresh: load %.1f ms, browser %.1f ms, pages %.1f ms", loaded / 1e6,
+            (browser - loaded) / 1e6, (clock.nsecsElapsed() - browser) / 1e6);
     Q_EMIT refreshed();
 }
 
