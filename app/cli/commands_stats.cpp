@@ -1,5 +1,6 @@
 // summary, compare, zones, pin and unpin: what noisefloor says about the spread of runs.
 
+#include "analysis/comparison.h"
 #include "analysis/group_data.h"
 #include "analysis/number_text.h"
 #include "analysis/settings.h"
@@ -178,9 +179,11 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
     }
 }
 
-json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats::Comparison& c,
-                 const std::vector<analysis::EnvironmentDifference>& env)
+json compareJson(const analysis::ComparisonInput& input, const stats::Comparison& c)
 {
+    const auto& a = input.a;
+    const auto& b = input.b;
+    const auto& env = input.environment;
     auto subjects = json::array();
     for (const auto& subject : c.subjects)
         subjects.push_back({{"subject", subject.subject},
@@ -197,6 +200,7 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
     const auto& settle = c.settle;
     return {{"a",
              {{"group", a.id},
+              {"pinned", input.pinnedA ? json(input.pinnedA->label()) : json(nullptr)},
               {"model", a.modelLabel},
               {"n", c.runsA},
               {"mean", c.meanA},
@@ -277,11 +281,17 @@ json compareJson(const store::GroupRow& a, const store::GroupRow& b, const stats
             {"notes", c.notes}};
 }
 
-void printComparison(const store::GroupRow& a, const store::GroupRow& b, const stats::Comparison& c,
-                     const std::vector<analysis::EnvironmentDifference>& env)
+void printComparison(const analysis::ComparisonInput& input, const stats::Comparison& c)
 {
+    const auto& a = input.a;
+    const auto& b = input.b;
+    const auto& env = input.environment;
     const auto answers = analysis::verdictAnswers(c);
-    std::cout << "A: group " << a.id << ", " << a.modelLabel << " (" << describeParams(a.paramsJson)
+    std::cout << "A: " << input.labelA()
+              << (input.pinnedA && input.pinnedA->kind == analysis::Pin::Kind::Run
+                      ? " (group " + std::to_string(a.id) + ")"
+                      : std::string())
+              << ", " << a.modelLabel << " (" << describeParams(a.paramsJson)
               << "): " << c.runsA << " runs, mean " << fixed(c.meanA * 100, 2) << ", sd " << points(c.sdA)
               << '\n'
               << "B: group " << b.id << ", " << b.modelLabel << " (" << describeParams(b.paramsJson)
@@ -362,16 +372,20 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
 
     struct CompareArgs
     {
-        int64_t a = 0;
-        int64_t b = 0;
+        std::optional<int64_t> a;
+        std::optional<int64_t> b;
+        std::optional<int64_t> baseline;
         std::optional<double> delta;
         int resamples = 10000;
     };
     auto compareArgs = std::make_shared<CompareArgs>();
     auto* compare = app.add_subcommand(
         "compare", "Is B different from A beyond noise, and would it hold on new questions?");
-    compare->add_option("GROUP_A", compareArgs->a, "Config group A")->required();
-    compare->add_option("GROUP_B", compareArgs->b, "Config group B")->required();
+    compare->add_option("GROUP_A", compareArgs->a, "Config group A");
+    compare->add_option("GROUP_B", compareArgs->b, "Config group B");
+    compare->add_option("--baseline", compareArgs->baseline,
+                        "Compare this group (B) with the baseline pinned for its task (`pin`), instead of "
+                        "GROUP_A GROUP_B");
     compare->add_option("--delta", compareArgs->delta,
                         "The difference that matters, in points, for this comparison only (default: the "
                         "task's, set with `zones --task T --matters D`, else its watch threshold)");
@@ -379,23 +393,19 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
         ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
     compare->callback([&global, &action, compareArgs] {
+        if (compareArgs->baseline ? compareArgs->a.has_value() : !(compareArgs->a && compareArgs->b))
+            throw CLI::ValidationError("compare", "give GROUP_A GROUP_B, or --baseline GROUP_B alone");
         action = [&global, compareArgs] {
             const auto store = openExisting(global);
-            const auto a = requireGroup(store, compareArgs->a);
-            const auto b = requireGroup(store, compareArgs->b);
-            if (a.taskId != b.taskId)
-                throw InputError("groups " + std::to_string(a.id) + " and " + std::to_string(b.id) +
-                                 " are on different tasks (" + a.taskLabel + " vs " + b.taskLabel +
-                                 "): a comparison needs the same items");
-            stats::CompareOptions options = analysis::compareOptions(store, a.taskId, compareArgs->delta);
-            options.bootstrapResamples = compareArgs->resamples;
-            const auto result = stats::compare(analysis::loadGroupData(store, a.id),
-                                               analysis::loadGroupData(store, b.id), options);
-            const auto env = analysis::environmentDifferences(store, a.id, b.id);
+            const int64_t b = compareArgs->baseline ? *compareArgs->baseline : *compareArgs->b;
+            auto input = analysis::prepareComparison(store, compareArgs->baseline ? std::nullopt : compareArgs->a, b,
+                                                     compareArgs->delta);
+            input.options.bootstrapResamples = compareArgs->resamples;
+            const auto result = stats::compare(input.dataA, input.dataB, input.options);
             if (global.json)
-                std::cout << compareJson(a, b, result, env).dump(2) << '\n';
+                std::cout << compareJson(input, result).dump(2) << '\n';
             else
-                printComparison(a, b, result, env);
+                printComparison(input, result);
             return kExitOk;
         };
     });

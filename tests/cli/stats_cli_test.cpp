@@ -151,6 +151,53 @@ TEST(CliStats, TheDifferenceThatMattersIsATaskSettingThatCompareUses)
     EXPECT_EQ(unknown.code, 2) << unknown.out;
 }
 
+// `compare --baseline B` compares B with the baseline pinned for its task, as the app's Compare
+// tab does: a pinned group gives the same figures as `compare A B`, a pinned run is that one run.
+TEST(CliStats, CompareWithTheBaselinePinnedForTheTask)
+{
+    ScratchDir dir;
+    const auto db = (dir / "runs.sqlite").string();
+    writeLines(dir / "runs.jsonl", twoGroups());
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "runs.jsonl").string()}).code, 0);
+
+    const auto unpinned = runCli(dir.path(), {"--db", db, "compare", "--baseline", "2"});
+    EXPECT_EQ(unpinned.code, 2);
+    EXPECT_NE(unpinned.err.find("no baseline is pinned for quiz, the task of group 2"), std::string::npos)
+        << unpinned.err;
+
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "pin", "--group", "1"}).code, 0);
+    auto pinned = json::parse(runCli(dir.path(), {"--db", db, "--json", "compare", "--baseline", "2"}).out);
+    auto plain = json::parse(runCli(dir.path(), {"--db", db, "--json", "compare", "1", "2"}).out);
+    EXPECT_EQ(pinned["a"]["pinned"], "group 1");
+    EXPECT_TRUE(plain["a"]["pinned"].is_null());
+    pinned["a"].erase("pinned");
+    plain["a"].erase("pinned");
+    EXPECT_EQ(pinned, plain);
+    const auto itself = runCli(dir.path(), {"--db", db, "compare", "--baseline", "1"});
+    EXPECT_EQ(itself.code, 2);
+    EXPECT_NE(itself.err.find("group 1 is itself the pinned baseline of its task"), std::string::npos) << itself.err;
+
+    // Run 3 of group 1 scored 62 of 100: A is that run alone.
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "pin", "--run", "3"}).code, 0);
+    const auto text = runCli(dir.path(), {"--db", db, "compare", "--baseline", "2"});
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_NE(text.out.find("A: pinned run 3 (group 1), model-a"), std::string::npos) << text.out;
+    const auto run = json::parse(runCli(dir.path(), {"--db", db, "--json", "compare", "--baseline", "2"}).out);
+    EXPECT_EQ(run["a"]["n"], 1);
+    EXPECT_NEAR(run["a"]["mean"].get<double>(), 0.62, 1e-12);
+
+    // Either two groups or --baseline with one.
+    for (const std::vector<std::string>& wrong :
+         {std::vector<std::string>{"compare", "1"}, {"compare", "1", "--baseline", "2"}, {"compare"}}) {
+        std::vector<std::string> args = {"--db", db};
+        args.insert(args.end(), wrong.begin(), wrong.end());
+        const auto refused = runCli(dir.path(), args);
+        EXPECT_EQ(refused.code, 2) << refused.out;
+        EXPECT_NE(refused.err.find("give GROUP_A GROUP_B, or --baseline GROUP_B alone"), std::string::npos)
+            << refused.err;
+    }
+}
+
 TEST(CliStats, GroupsOnDifferentTasksAreRefused)
 {
     ScratchDir dir;

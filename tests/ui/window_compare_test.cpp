@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QMessageBox>
@@ -370,6 +371,37 @@ TEST_F(CompareTab, AsksForTwoGroupsWhenNoneAreComparable)
     ASSERT_TRUE(settled());
     EXPECT_FALSE(page->promptShown());
     EXPECT_TRUE(find<QLabel>("verdictBadge")->isVisible());
+}
+
+// "Pinned baseline of B's task" as A: the pinned group is A (the CLI's `compare --baseline B` reads
+// the same through analysis::prepareComparison), and with nothing pinned the page says so.
+TEST_F(CompareTab, ComparesWithThePinnedBaselineOfBsTaskOrSaysNothingIsPinned)
+{
+    {
+        store::Store db(fixture.path());
+        analysis::pinGroup(db, fixture.same);
+    }
+    open();
+    ASSERT_TRUE(compare(fixture.base, fixture.up));
+    auto* a = find<QComboBox>("compareA");
+    a->setCurrentIndex(a->findData(qint64(0)));
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(page->groupA(), fixture.same);
+    EXPECT_EQ(page->groupB(), fixture.up);
+    EXPECT_TRUE(find<QLabel>("compareDetails")->text().contains(QStringLiteral("pinned group %1").arg(fixture.same)));
+
+    {
+        store::Store db(fixture.path());
+        ASSERT_TRUE(analysis::unpinTask(db, fixture.task));
+    }
+    window.refresh();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !page->busy() && page->promptShown(); }, 20000));
+    EXPECT_TRUE(find<QLabel>("comparePrompt")
+                    ->text()
+                    .contains(QStringLiteral("No baseline is pinned for known task, the task of group %1: pin a "
+                                             "run or a group of it first.")
+                                  .arg(fixture.up)))
+        << find<QLabel>("comparePrompt")->text().toStdString();
 }
 
 } // namespace

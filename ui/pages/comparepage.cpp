@@ -1,6 +1,7 @@
 #include "pages/comparepage.h"
 
 #include "analysis/describe_params.h"
+#include "analysis/comparison.h"
 #include "analysis/group_data.h"
 #include "analysis/settings.h"
 #include "analysis/verdict.h"
@@ -67,6 +68,17 @@ QLabel* answerLabel(const char* name, QWidget* parent)
     label->setTextFormat(Qt::RichText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
+}
+
+// core's one-line messages ("no baseline is pinned for ...") as the page's sentences.
+QString asSentence(const char* message)
+{
+    QString text = QString::fromUtf8(message);
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    if (!text.endsWith(QLatin1Char('.')))
+        text += QLatin1Char('.');
+    return text;
 }
 
 } // namespace
@@ -283,49 +295,21 @@ void ComparePage::recompute()
         }
         if (!m_deltaEdited)
             showStoredDelta();
-        stats::GroupData dataA;
-        m_pinnedRunA = false;
-        qint64 groupA = m_a->currentData().toLongLong();
-        QString labelA = m_a->currentText();
-        if (groupA == 0) {
-            const auto pin = analysis::pinForTask(*m_store, groupB->taskId);
-            if (!pin)
-                return clearResult(
-                    QStringLiteral("Group %1 is chosen as B, and no baseline is pinned for its task "
-                                   "to compare it with (pin a run or a group from the History tab "
-                                   "or the browser's menu).")
-                        .arg(b));
-            if (pin->kind == analysis::Pin::Kind::Run) {
-                dataA = analysis::loadRunData(*m_store, pin->id);
-                groupA = m_store->run(pin->id)->configId;
-                m_pinnedRunA = true; // more runs of its group would not change a pinned run
-            } else {
-                dataA = analysis::loadGroupData(*m_store, pin->id);
-                groupA = pin->id;
-            }
-            labelA = QStringLiteral("pinned ") + QString::fromStdString(pin->label());
-        } else {
-            const auto rowA = m_store->group(groupA);
-            if (rowA && rowA->taskId != groupB->taskId)
-                return clearResult(QStringLiteral("Group %1 and group %2 are on different tasks (%3, %4): a "
-                                                  "comparison needs the same questions.")
-                                       .arg(groupA)
-                                       .arg(b)
-                                       .arg(QString::fromStdString(rowA->taskLabel),
-                                            QString::fromStdString(groupB->taskLabel)));
-            dataA = analysis::loadGroupData(*m_store, groupA);
-        }
-        if (groupA == b && !m_pinnedRunA)
-            return clearResult(QStringLiteral("A and B are the same group: choose another for one of them."));
-        auto dataB = analysis::loadGroupData(*m_store, b);
+        const qint64 chosenA = m_a->currentData().toLongLong();
         // The stored value as it is (the CLI keeps more decimals than the box shows), unless the
         // user has just typed another.
-        stats::CompareOptions options = analysis::compareOptions(
-            *m_store, groupB->taskId, m_deltaEdited ? std::optional(m_delta->value()) : std::nullopt);
-        options.aIsFixedRun = m_pinnedRunA;
+        auto input = analysis::prepareComparison(*m_store, chosenA > 0 ? std::optional<int64_t>(chosenA) : std::nullopt,
+                                                 b, m_deltaEdited ? std::optional(m_delta->value()) : std::nullopt);
+        m_pinnedRunA = input.options.aIsFixedRun;
+        const qint64 groupA = input.a.id;
+        const QString labelA =
+            input.pinnedA ? QString::fromStdString(input.labelA()) : m_a->currentText();
+        auto dataA = std::move(input.dataA);
+        auto dataB = std::move(input.dataB);
+        const auto options = input.options;
 
         m_environmentLines.clear();
-        for (const auto& difference : analysis::environmentDifferences(*m_store, groupA, b))
+        for (const auto& difference : input.environment)
             m_environmentLines.emplace_back(difference.key,
                                             "A " + difference.valuesA + "; B " + difference.valuesB);
         m_labelA = labelA;
@@ -343,7 +327,7 @@ void ComparePage::recompute()
                 }
             }));
     } catch (const std::exception& e) {
-        clearResult(QString::fromUtf8(e.what()));
+        clearResult(asSentence(e.what()));
     }
 }
 
