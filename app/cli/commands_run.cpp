@@ -7,6 +7,7 @@
 #include "engine/demo.h"
 #include "engine/hf_model.h"
 #include "engine/prompt.h"
+#include "engine/resume_plan.h"
 #include "engine/runner.h"
 #include "engine/stored_plan.h"
 #include "formats/mcq.h"
@@ -335,13 +336,13 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             // Everything is loaded and checked before the database is opened: bad input writes nothing.
             std::vector<engine::Evaluation> evaluations;
             if (!options->resume.empty()) {
-                auto stored = storedRunPlan(global, options->resume, options->tokenizer);
-                if (stored.run.status == store::kCompleted)
-                    throw InputError("run " + std::to_string(stored.run.id) + " is completed: nothing to resume");
-                stored.plan.resumeRun = stored.run.id;
-                stored.plan.label = stored.run.label;
-                evaluations.emplace_back(stored.plan);
-                checkSameFiles(global, evaluations.front(), stored);
+                // The same plan and checks as the app's "Resume run" (engine/resume_plan.h).
+                const auto store = openStore(global, store::OpenMode::ReadOnly);
+                const auto run = store.findRun(options->resume);
+                if (!run)
+                    throw InputError("run '" + options->resume + "' is not in " + store.path().string());
+                evaluations.emplace_back(engine::resumePlanForRun(store, run->id, options->tokenizer));
+                engine::checkResumable(store, evaluations.front());
             } else {
                 if (options->model.empty() || options->task.empty())
                     throw InputError("run: --model and --task are required (or --resume RUN)");

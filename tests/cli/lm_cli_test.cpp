@@ -2,8 +2,10 @@
 // it, on the hand-written MMLU folder.
 
 #include "cli/cli_runner.h"
+#include "common/error.h"
 #include "engine/lm_fixture.h"
 #include "engine/models.h"
+#include "engine/resume_plan.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -187,6 +189,62 @@ TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
     const auto again = cli(world, {"--db", db, "run", "--resume", "1"});
     EXPECT_EQ(again.code, 2);
     EXPECT_CONTAINS(again.err, "is completed: nothing to resume");
+}
+
+// `run --resume` and the app's "Resume run" build the same plan with the same checks and words
+// (engine::resumePlanForRun): a completed run, another file given as its tokenizer, its model gone;
+// and an interrupted run made through the store resumes from the CLI in place.
+TEST(LmCli, ResumeChecksAndSaysWhatTheAppSays)
+{
+    TinyLmWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto model = world.model("lm");
+    ASSERT_EQ(cli(world, lmArgs(world, model, db)).code, 0);
+    int64_t interrupted = 0;
+    {
+        nf::store::Store store(db);
+        const auto first = store.run(1);
+        ASSERT_TRUE(first);
+        interrupted = store.beginRun({first->configId, first->envId, 9, "second", "engine", std::nullopt, {}});
+        store.appendRunItems(interrupted, {store.runItems(1).front()});
+        store.endRun(interrupted, nf::store::kInterrupted, "the process went away");
+    }
+    auto appSays = [&](int64_t run, const std::string& tokenizer = {}) {
+        nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+        try {
+            nf::engine::resumePlanForRun(store, run, tokenizer);
+        } catch (const nf::InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(resumable)");
+    };
+    auto cliSays = [&](int64_t run, const std::vector<std::string>& more = {}) {
+        std::vector<std::string> args = {"--db", db, "run", "--resume", std::to_string(run)};
+        args.insert(args.end(), more.begin(), more.end());
+        const auto result = cli(world, args);
+        EXPECT_EQ(result.code, 2) << result.out;
+        return result.err;
+    };
+
+    EXPECT_CONTAINS(appSays(1), "run 1 is completed: nothing to resume");
+    EXPECT_CONTAINS(cliSays(1), appSays(1));
+    const auto other = (world / "other-tokenizer.json").string();
+    std::ofstream(other) << "{}";
+    EXPECT_CONTAINS(appSays(interrupted, other), other + ": not the tokenizer run " + std::to_string(interrupted));
+    EXPECT_CONTAINS(cliSays(interrupted, {"--tokenizer", other}), appSays(interrupted, other));
+    std::filesystem::rename(model, model + ".moved");
+    EXPECT_CONTAINS(appSays(interrupted), "Model not found: " + model);
+    EXPECT_CONTAINS(cliSays(interrupted), appSays(interrupted));
+
+    std::filesystem::rename(model + ".moved", model);
+    EXPECT_EQ(appSays(interrupted), "(resumable)");
+    const size_t runsBefore = nf::store::Store(db, nf::store::OpenMode::ReadOnly).runs().size();
+    const auto resumed = cli(world, {"--db", db, "run", "--resume", std::to_string(interrupted)});
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+    EXPECT_EQ(store.run(interrupted)->status, nf::store::kCompleted);
+    EXPECT_EQ(store.run(interrupted)->label, "second");
+    EXPECT_EQ(store.runs().size(), runsBefore) << "resumed in place";
 }
 
 // A Hugging Face folder with a LoRA adapter, as LLaMA-Factory leaves them: the model line before

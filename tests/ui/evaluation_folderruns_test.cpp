@@ -9,7 +9,7 @@
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
 #include "worker/moreruns.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -31,7 +31,7 @@ std::string errorOf(const std::function<void()>& work)
 TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
 {
     const auto store = readOnly();
-    const engine::RunPlan resume = resumePlanForRun(store, m_run);
+    const engine::RunPlan resume = engine::resumePlanForRun(store, m_run);
     EXPECT_EQ(resume.modelPath, m_folder.string());
     EXPECT_EQ(resume.adapterPath, m_adapter.string());
     EXPECT_EQ(resume.tokenizerPath, m_world.tokenizer());
@@ -44,10 +44,10 @@ TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
 
     // The recorded tokenizer gone: the copy in the model folder (same bytes), not one beside it.
     std::filesystem::remove(m_world.tokenizer());
-    EXPECT_EQ(resumePlanForRun(store, m_run).tokenizerPath, "");
+    EXPECT_EQ(engine::resumePlanForRun(store, m_run).tokenizerPath, "");
     EXPECT_EQ(morePlansForGroup(store, m_group, 1).at(0).tokenizerPath, "");
     std::filesystem::remove(m_folder / "tokenizer.json");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(store, m_run); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(store, m_run); }),
                     "Tokenizer file not found: " + (m_folder / "tokenizer.json").string());
 }
 
@@ -55,7 +55,7 @@ TEST_F(FolderRunTest, AMissingModelOrAdapterIsNamedWhilePlanning)
 {
     const auto store = readOnly();
     std::filesystem::rename(m_adapter, m_world / "lora-moved");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(store, m_run); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(store, m_run); }),
                     "Adapter folder not found: " + m_adapter.string() + " (run " + std::to_string(m_run) +
                         " merged it into " + m_folder.string());
     EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
@@ -63,7 +63,7 @@ TEST_F(FolderRunTest, AMissingModelOrAdapterIsNamedWhilePlanning)
     std::filesystem::rename(m_world / "lora-moved", m_adapter);
 
     std::filesystem::rename(m_folder / "config.json", m_world / "config.json");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(store, m_run); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(store, m_run); }),
                     "Model not found: " + (m_folder / "config.json").string() + " (run " +
                         std::to_string(m_run) + " was run with it");
     std::filesystem::remove_all(m_folder);
@@ -82,7 +82,7 @@ TEST_F(FolderRunTest, PlanningReadsNoWeightsAndTheWorkerRefusesAChangedModel)
     std::vector<engine::RunPlan> more;
     {
         const auto store = readOnly();
-        resume = resumePlanForRun(store, m_run);
+        resume = engine::resumePlanForRun(store, m_run);
         more = morePlansForGroup(store, m_group, 2);
     }
     ASSERT_EQ(more.size(), 1u);
@@ -101,7 +101,7 @@ TEST_F(FolderRunTest, PlanningReadsNoWeightsAndTheWorkerRefusesAChangedModel)
     // Weights that are no safetensors at all do not stop a plan either: only loading reads them.
     std::ofstream(m_folder / "model.safetensors", std::ios::trunc) << "not safetensors";
     const auto store = readOnly();
-    EXPECT_NO_THROW(resumePlanForRun(store, m_run));
+    EXPECT_NO_THROW(engine::resumePlanForRun(store, m_run));
     EXPECT_NO_THROW(morePlansForGroup(store, m_group, 1));
 }
 
@@ -114,7 +114,7 @@ TEST_F(FolderRunTest, AChangedAdapterIsRefusedOnTheEvaluationThreadBeforeAnythin
     std::vector<engine::RunPlan> more;
     {
         const auto store = readOnly();
-        resume = resumePlanForRun(store, m_run);
+        resume = engine::resumePlanForRun(store, m_run);
         more = morePlansForGroup(store, m_group, 2);
     }
     EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("resume"), {resume}}),
@@ -149,7 +149,7 @@ TEST_F(FolderRunTest, AResumedFolderRunCompletesInPlace)
     {
         const auto store = readOnly();
         std::filesystem::remove(m_world.tokenizer());
-        resume = resumePlanForRun(store, m_run);
+        resume = engine::resumePlanForRun(store, m_run);
     }
     EvaluationQueue queue(QString::fromStdString(m_database.string()));
     QSignalSpy stored(&queue, &EvaluationQueue::runStored);

@@ -9,7 +9,7 @@
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
 #include "worker/moreruns.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -86,7 +86,7 @@ protected:
 TEST_F(ResumePlanTest, AnInterruptedRunResumesWithItsGroupSeedLabelAndTokenizer)
 {
     const int64_t run = interruptedRun(7);
-    const engine::RunPlan plan = resumePlanForRun(m_store, run);
+    const engine::RunPlan plan = engine::resumePlanForRun(m_store, run);
     EXPECT_EQ(plan.resumeRun, run);
     EXPECT_EQ(plan.seeds, (std::vector<int64_t>{7}));
     EXPECT_EQ(plan.label, "first try");
@@ -104,32 +104,32 @@ TEST_F(ResumePlanTest, AnInterruptedRunResumesWithItsGroupSeedLabelAndTokenizer)
 
 TEST_F(ResumePlanTest, OnlyInterruptedCancelledAndFailedEngineRunsAreResumable)
 {
-    EXPECT_TRUE(canResume(store::kInterrupted, "engine"));
-    EXPECT_TRUE(canResume(store::kCancelled, "engine"));
-    EXPECT_TRUE(canResume(store::kFailed, "engine"));
-    EXPECT_FALSE(canResume(store::kCompleted, "engine"));
-    EXPECT_FALSE(canResume(store::kRunning, "engine"));
-    EXPECT_FALSE(canResume(store::kInterrupted, "import:lm-eval"));
+    EXPECT_TRUE(engine::canResume(store::kInterrupted, "engine"));
+    EXPECT_TRUE(engine::canResume(store::kCancelled, "engine"));
+    EXPECT_TRUE(engine::canResume(store::kFailed, "engine"));
+    EXPECT_FALSE(engine::canResume(store::kCompleted, "engine"));
+    EXPECT_FALSE(engine::canResume(store::kRunning, "engine"));
+    EXPECT_FALSE(engine::canResume(store::kInterrupted, "import:lm-eval"));
 
     const int64_t completed = m_store.beginRun({m_group, m_env, 1, "", "engine", std::nullopt, {}});
     m_store.completeRun(completed, {{0, 0, true, 0.9}, {1, 2, true, 0.8}}, 1.0);
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, completed); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, completed); }),
                     "is completed: nothing to resume");
     const int64_t running = m_store.beginRun({m_group, m_env, 2, "", "engine", std::nullopt, {}});
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, running); }), "is still running");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, 999); }), "run 999 is not in");
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, running); }), "is still running");
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, 999); }), "run 999 is not in");
 }
 
 TEST_F(ResumePlanTest, AChangedOrMissingModelFileIsNamed)
 {
     const int64_t run = interruptedRun(3);
     std::ofstream(m_dir / "lm.pt") << "other model bytes";
-    const std::string changed = errorOf([&] { resumePlanForRun(m_store, run); });
+    const std::string changed = errorOf([&] { engine::resumePlanForRun(m_store, run); });
     EXPECT_CONTAINS(changed,
                     (m_dir / "lm.pt").string() + ": the model file changed since run " + std::to_string(run));
 
     std::filesystem::remove(m_dir / "lm.pt");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, run); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, run); }),
                     "Model not found: " + (m_dir / "lm.pt").string());
 }
 
@@ -138,14 +138,14 @@ TEST_F(ResumePlanTest, AMovedTokenizerFallsBackBesideTheModelOnlyWhenItIsTheSame
     const int64_t run = interruptedRun(3);
     std::filesystem::remove(m_dir / "tok" / "tokenizer.json");
     // tokenizer.json beside the model is another file: named rather than used.
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, run); }), (m_dir / "tokenizer.json").string() +
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, run); }), (m_dir / "tokenizer.json").string() +
                                                                           ": not the tokenizer run " +
                                                                           std::to_string(run) + " used");
 
     std::ofstream(m_dir / "tokenizer.json") << "{\"elsewhere\": true}"; // the same bytes the run used
-    EXPECT_EQ(resumePlanForRun(m_store, run).tokenizerPath, ""); // the engine takes the one beside the model
+    EXPECT_EQ(engine::resumePlanForRun(m_store, run).tokenizerPath, ""); // the engine takes the one beside the model
     std::filesystem::remove(m_dir / "tokenizer.json");
-    EXPECT_CONTAINS(errorOf([&] { resumePlanForRun(m_store, run); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(m_store, run); }),
                     "Tokenizer file not found: " + (m_dir / "tokenizer.json").string());
 }
 
@@ -208,7 +208,7 @@ TEST(ResumeOnTheQueue, ACancelledLanguageModelRunCompletesInPlaceWithTheSameAnsw
     engine::RunPlan resume;
     {
         const store::Store store(database, store::OpenMode::ReadOnly);
-        resume = resumePlanForRun(store, runId);
+        resume = engine::resumePlanForRun(store, runId);
     }
     EXPECT_EQ(resume.tokenizerPath, world.tokenizer());
     EvaluationQueue queue(QString::fromStdString(database.string()));

@@ -12,7 +12,7 @@
 #include "store/store.h"
 #include "window/mainwindow.h"
 #include "worker/evaluationqueue.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 

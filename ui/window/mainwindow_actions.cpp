@@ -12,7 +12,7 @@
 #include "worker/evaluationqueue.h"
 #include "worker/evaluationworker.h"
 #include "worker/moreruns.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <QAction>
 #include <QApplication>
@@ -107,7 +107,7 @@ void MainWindow::browserContextMenu(const QPoint& position)
             menu.addAction(QStringLiteral("Pin run %1 as the baseline").arg(runId), this, [this, runId] { pinRun(runId); })
                 ->setEnabled(completed);
             const auto run = m_store ? m_store->run(runId) : std::nullopt;
-            if (run && canResume(run->status, run->source))
+            if (run && engine::canResume(run->status, run->source))
                 menu.addAction(QStringLiteral("Resume run %1").arg(runId), this, [this, runId] { resumeRun(runId); })
                     ->setObjectName(QStringLiteral("resumeRunAction"));
         }
@@ -243,7 +243,7 @@ void MainWindow::resumeRun(qint64 runId)
     EvaluationJob job;
     job.kind = EvaluationJob::Kind::Plans;
     try {
-        job.plans.push_back(resumePlanForRun(*m_store, runId));
+        job.plans.push_back(engine::resumePlanForRun(*m_store, runId));
     } catch (const std::exception& e) {
         showError(QStringLiteral("Resume run"), QString::fromUtf8(e.what()));
         return;

@@ -7,7 +7,7 @@
 #include "engine/models.h"
 #include "store/store.h"
 #include "worker/moreruns.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <QFile>
 #include <QMetaType>
@@ -157,7 +157,7 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     // while loading: on the GUI thread a model folder's weights would have to be read once more.
     const bool ownPlans = job.kind == EvaluationJob::Kind::Plans; // a demo's come from demoPlans
     for (size_t i = 0; i < evaluations.size(); ++i) {
-        checkResumable(store, evaluations[i]);
+        engine::checkResumable(store, evaluations[i]);
         if (ownPlans && i < job.addsToGroups.size() && job.addsToGroups[i] > 0)
             checkAddsToGroup(store, job.addsToGroups[i], evaluations[i]);
     }

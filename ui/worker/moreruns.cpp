@@ -4,7 +4,7 @@
 #include "engine/config.h"
 #include "engine/stored_plan.h"
 #include "store/store.h"
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include <algorithm>
 
@@ -28,7 +28,7 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
     const auto runs = store.runs(ofGroup);
     // A model folder's group is run with the adapter its latest run merged in.
     const std::string adapter = runs.empty() ? std::string() : engine::recordedAdapter(store, runs.back());
-    checkModelAndAdapter(model, adapter, groupName, "add repeats", "its runs would start a new group");
+    engine::checkModelAndAdapter(model, adapter, groupName, "add repeats", "its runs would start a new group");
 
     engine::RunPlan plan = engine::planForGroup(model, task, *group);
     plan.adapterPath = adapter;
@@ -44,14 +44,14 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
     }
     // A language model's runs use the tokenizer the group's latest run used.
     if (plan.config.lm && !runs.empty())
-        plan.tokenizerPath = tokenizerForMoreRuns(store, runs.back(), plan.config, model.path, groupName);
+        plan.tokenizerPath = engine::tokenizerForMoreRuns(store, runs.back(), plan.config, model.path, groupName);
     plan.seeds = engine::seedRange(anySeed ? largestSeed + 1 : 1, count);
     return {plan};
 }
 
 void checkAddsToGroup(const store::Store& store, int64_t groupId, const engine::Evaluation& evaluation)
 {
-    checkSameFilesAsGroup(store, groupId, evaluation, "group " + std::to_string(groupId),
+    engine::checkSameFilesAsGroup(store, groupId, evaluation, "group " + std::to_string(groupId),
                           "its runs would start a new group");
 }
 

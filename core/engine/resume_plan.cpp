@@ -1,4 +1,4 @@
-#include "worker/resumerun.h"
+#include "engine/resume_plan.h"
 
 #include "common/error.h"
 #include "common/sha256.h"
@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-namespace nf::ui {
+namespace nf::engine {
 namespace {
 
 std::string runName(int64_t runId)
@@ -37,14 +37,14 @@ void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapt
                          " was run (sha256 differs); " + ifChanged);
 }
 
-void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const engine::Evaluation& evaluation,
+void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Evaluation& evaluation,
                            const std::string& what, const std::string& ifChanged)
 {
     if (!store.group(configId))
         throw InputError(what + ": its config group " + std::to_string(configId) + " is not in " +
                          store.path().string() + " any more");
     try {
-        engine::checkSameFiles(store, configId, evaluation, what);
+        checkSameFiles(store, configId, evaluation, what);
     } catch (const InputError& e) {
         throw InputError(std::string(e.what()) + "; " + ifChanged);
     }
@@ -56,7 +56,7 @@ bool canResume(const std::string& status, const std::string& source)
            (status == store::kInterrupted || status == store::kCancelled || status == store::kFailed);
 }
 
-engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId)
+RunPlan resumePlanForRun(const store::Store& store, int64_t runId, const std::string& tokenizer)
 {
     const std::string name = runName(runId);
     const auto run = store.run(runId);
@@ -78,25 +78,33 @@ engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId)
     if (model.kind == "imported" || task.kind == "imported")
         throw InputError(name + " belongs to imported data (" + model.label + " on " + task.label +
                          "): noisefloor has no model file or task to run");
-    const std::string adapter = engine::recordedAdapter(store, *run);
+    const std::string adapter = recordedAdapter(store, *run);
     checkModelAndAdapter(model, adapter, name, "resume", "its answers would mix two models");
 
-    engine::RunPlan plan = engine::planForGroup(model, task, *group);
+    RunPlan plan = planForGroup(model, task, *group);
     plan.adapterPath = adapter;
     plan.seeds = {run->seed};
     plan.label = run->label;
     plan.resumeRun = run->id;
-    plan.tokenizerPath = tokenizerForMoreRuns(store, *run, plan.config, model.path, name);
+    if (tokenizer.empty()) {
+        plan.tokenizerPath = tokenizerForMoreRuns(store, *run, plan.config, model.path, name);
+    } else if (plan.config.lm) {
+        if (!std::filesystem::is_regular_file(tokenizer))
+            throw InputError("Tokenizer file not found: " + tokenizer);
+        if (const auto& wanted = plan.config.lm->tokenizerSha256; !wanted.empty() && sha256File(tokenizer) != wanted)
+            throw InputError(tokenizer + ": not the tokenizer " + name + " used (sha256 differs)");
+        plan.tokenizerPath = tokenizer;
+    }
     return plan;
 }
 
 std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow& run,
-                                 const engine::EvalConfig& config, const std::string& modelPath,
+                                 const EvalConfig& config, const std::string& modelPath,
                                  const std::string& what)
 {
     if (!config.lm)
         return {};
-    const std::string recorded = engine::recordedTokenizer(store, run);
+    const std::string recorded = recordedTokenizer(store, run);
     // The recorded file while it is there, else the model's own (a copy moved with it): in a
     // model folder, or beside a model file.
     const std::string path = std::filesystem::is_regular_file(recorded) ? recorded : std::string();
@@ -118,7 +126,7 @@ std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow&
     return path;
 }
 
-void checkResumable(const store::Store& store, const engine::Evaluation& evaluation)
+void checkResumable(const store::Store& store, const Evaluation& evaluation)
 {
     const auto& plan = evaluation.plan();
     if (!plan.resumeRun)
@@ -131,4 +139,4 @@ void checkResumable(const store::Store& store, const engine::Evaluation& evaluat
                           "resuming would mix its answers with answers of something else");
 }
 
-} // namespace nf::ui
+} // namespace nf::engine

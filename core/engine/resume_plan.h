@@ -1,7 +1,9 @@
 #pragma once
 
-// "Resume run": the plan that continues an interrupted, cancelled or failed run in place, built
-// from the store as `noisefloor-cli run --resume RUN` builds it.
+// Plans built from the store for runs that continue a stored one: "Resume run" (the app) and
+// `noisefloor-cli run --resume RUN` continue an interrupted, cancelled or failed run in place, "Run
+// N more repeats" adds runs to a group. One set of checks and messages for both front ends. No
+// torch here.
 
 #include "engine/runner.h"
 
@@ -14,7 +16,7 @@ struct ModelRow;
 struct RunRow;
 } // namespace nf::store
 
-namespace nf::ui {
+namespace nf::engine {
 
 // Whether the run browser offers "Resume run" for a run of this status and source.
 bool canResume(const std::string& status, const std::string& source);
@@ -27,8 +29,9 @@ bool canResume(const std::string& status, const std::string& source);
 // run used, but reads no model folder's weights (gigabytes): checkResumable compares those on the
 // evaluation thread. Throws nf::InputError naming the run and what is wrong: not in the store,
 // imported, completed or still running, its model or adapter gone, its model file changed, its
-// tokenizer gone or another.
-engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId);
+// tokenizer gone or another. `tokenizer`: another copy of the run's tokenizer.json to use (the
+// CLI's --tokenizer), checked to have the bytes the run used.
+RunPlan resumePlanForRun(const store::Store& store, int64_t runId, const std::string& tokenizer = {});
 
 // Checks, quickly enough for the GUI thread, that a group's `model` (a file, or a folder with its
 // config.json) and the `adapter` a run of it merged in (empty: none) are still there, and that a
@@ -39,11 +42,11 @@ engine::RunPlan resumePlanForRun(const store::Store& store, int64_t runId);
 void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapter, const std::string& what,
                           const std::string& toDo, const std::string& ifChanged);
 
-// engine::checkSameFiles for a loaded evaluation meant to continue group `configId`: throws
+// checkSameFiles for a loaded evaluation meant to continue group `configId`: throws
 // nf::InputError when the group is gone or the model (with its adapter), the task's data or the
 // tokenizer has other bytes than the group was run with, the message ending with `ifChanged`.
 // Uses the sha256 the evaluation computed when it loaded: nothing is read again.
-void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const engine::Evaluation& evaluation,
+void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Evaluation& evaluation,
                            const std::string& what, const std::string& ifChanged);
 
 // The tokenizer.json for more runs like `run` (a language-model run of a group whose config is
@@ -52,13 +55,13 @@ void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const en
 // Throws nf::InputError naming the file when neither exists or the file has other bytes than the
 // group's tokenizer (it would give other prompts). `what` names the run or group in messages.
 std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow& run,
-                                 const engine::EvalConfig& config, const std::string& modelPath,
+                                 const EvalConfig& config, const std::string& modelPath,
                                  const std::string& what);
 
 // Checks a loaded evaluation of a resume plan against the stored run: the model (with its
 // adapter), the task's data and the tokenizer must have the sha256 they had (other bytes give
 // other answers, and the run's stored items would mix with answers of something else). Does
 // nothing for a plan that resumes no run. Throws nf::InputError naming the file.
-void checkResumable(const store::Store& store, const engine::Evaluation& evaluation);
+void checkResumable(const store::Store& store, const Evaluation& evaluation);
 
-} // namespace nf::ui
+} // namespace nf::engine
