@@ -7,6 +7,7 @@
 #include "store/merge.h"
 
 #include "common/error.h"
+#include "store/ledger.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -344,14 +345,9 @@ void Merger::addRun(const sqlite::Statement& run)
     // The engine's rule, as in the store's commit: its seed fixes everything about a run, so a
     // seed this group already has here makes the run a reproduction, never a second count.
     if (!reproduces && engineRun) {
-        sqlite::Use original(statement("SELECT id FROM main.runs WHERE config_id = ?1 AND seed = ?2 AND "
-                                       "status = 'completed' AND reproduces IS NULL ORDER BY id LIMIT 1"));
-        original->bind(1, m_group.configId);
-        original->bind(2, seed);
-        if (original->step()) {
-            reproduces = original->int64At(0);
+        reproduces = ledger::originalRun(statement(ledger::kOriginalRunSql), m_group.configId, seed);
+        if (reproduces)
             ++m_result.reproductions;
-        }
     }
     {
         // The run's own columns go across as stored there (owner columns stay NULL: no process

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "common/error.h"
+#include "store/ledger.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -350,16 +351,10 @@ void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow
         // Two processes may run the same (group, seed) at once (the app and a CLI run): the
         // second to commit becomes a reproduction of the first, so the group never counts a seed
         // twice. Writers are serialised by BEGIN IMMEDIATE, so this check cannot race.
-        sqlite::Use original(cached("SELECT id FROM runs WHERE config_id = ?1 AND seed = ?2 AND status = "
-                                    "'completed' AND reproduces IS NULL AND id != ?3 ORDER BY id LIMIT 1"));
-        original->bind(1, configId);
-        original->bind(2, seed);
-        original->bind(3, runId);
-        if (original->step()) {
-            const int64_t originalId = original->int64At(0);
+        if (const auto originalId = ledger::originalRun(cached(ledger::kOriginalRunSql), configId, seed, runId)) {
             sqlite::Use mark(cached("UPDATE runs SET reproduces = ?2 WHERE id = ?1"));
             mark->bind(1, runId);
-            mark->bind(2, originalId);
+            mark->bind(2, *originalId);
             mark->step();
             reproduction = true;
         }

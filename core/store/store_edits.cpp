@@ -2,6 +2,7 @@
 // data_version the app polls to notice other processes' commits.
 
 #include "common/error.h"
+#include "store/ledger.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
@@ -99,16 +100,9 @@ void Store::deleteRun(int64_t runId)
     for (const Reproduction& reproduction : reproductions) {
         std::optional<int64_t> original;
         // As in completeInTransaction, only the engine's seed makes two runs the same run.
-        if (reproduction.engine) {
-            sqlite::Use select(
-                d->cached("SELECT id FROM runs WHERE config_id = ?1 AND seed = ?2 AND status = 'completed' "
-                          "AND reproduces IS NULL AND id != ?3 ORDER BY id LIMIT 1"));
-            select->bind(1, reproduction.configId);
-            select->bind(2, reproduction.seed);
-            select->bind(3, runId);
-            if (select->step())
-                original = select->int64At(0);
-        }
+        if (reproduction.engine)
+            original = ledger::originalRun(d->cached(ledger::kOriginalRunSql), reproduction.configId,
+                                           reproduction.seed, runId);
         {
             sqlite::Use relink(d->cached("UPDATE runs SET reproduces = ?2 WHERE id = ?1"));
             relink->bind(1, reproduction.id);

@@ -1,6 +1,7 @@
 // Store's queries. Each borrows a cached statement for the length of one call; none writes.
 
 #include "common/error.h"
+#include "store/ledger.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
@@ -80,13 +81,7 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
 
 std::optional<int64_t> Store::findCompletedRun(int64_t configId, int64_t seed) const
 {
-    sqlite::Use select(d->cached("SELECT id FROM runs WHERE config_id = ?1 AND seed = ?2 "
-                                 "AND status = 'completed' AND reproduces IS NULL ORDER BY id LIMIT 1"));
-    select->bind(1, configId);
-    select->bind(2, seed);
-    if (!select->step())
-        return std::nullopt;
-    return select->int64At(0);
+    return ledger::originalRun(d->cached(ledger::kOriginalRunSql), configId, seed);
 }
 
 std::vector<RunRow> Store::runs(const RunFilter& filter) const
