@@ -292,28 +292,6 @@ void addRunOptions(CLI::App* command, RunOptions& options)
 
 } // namespace
 
-std::string databasePath(const GlobalOptions& global)
-{
-    return global.db.empty() ? defaultDatabasePath().string() : global.db;
-}
-
-store::Store openExisting(const GlobalOptions& global)
-{
-    const auto path = databasePath(global);
-    if (!std::filesystem::exists(path))
-        throw InputError(path + ": no database yet (run `noisefloor-cli demo`, `run` or `import` first)");
-    return openStore(global, store::OpenMode::ReadOnly);
-}
-
-store::Store openStore(const GlobalOptions& global, store::OpenMode mode)
-{
-    try {
-        return store::Store(databasePath(global), mode);
-    } catch (const StoreError& e) {
-        throw InputError(e.what());
-    }
-}
-
 void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
 {
     auto options = std::make_shared<RunOptions>();

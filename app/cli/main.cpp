@@ -5,10 +5,69 @@
 #include "env/environment.h"
 #include "nf/version.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <set>
+#include <string_view>
+
+#include <unistd.h>
+
+#ifdef NF_CLI_READS_ONLY
+namespace {
+
+// The commands this build answers itself (it links no engine); everything else is
+// noisefloor-engine's.
+bool answeredHere(int argc, char** argv)
+{
+    static const std::set<std::string_view> kHere = {"list",    "groups", "show",   "export", "summary",
+                                                     "compare", "zones",  "pin",    "unpin",  "import",
+                                                     "merge",   "tokenize"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--db")
+            ++i; // its value
+        else if (arg == "--json" || arg.starts_with("--db="))
+            continue;
+        else
+            return !arg.starts_with('-') && kHere.contains(arg);
+    }
+    return false;
+}
+
+// Replaces this process by noisefloor-engine with the same arguments (so a signal, the exit code
+// and the output are the engine's own); returns only when it cannot be started.
+int runEngine(char** argv)
+{
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    const auto here = self.parent_path();
+    const std::filesystem::path candidates[] = {here / "noisefloor-engine",
+                                                here.parent_path() / "libexec" / "noisefloor" / "noisefloor-engine"};
+    // execv itself decides (access() would judge by the real user, not by what exec may do).
+    for (const auto& engine : candidates) {
+        ::execv(engine.c_str(), argv);
+        if (errno != ENOENT) {
+            std::cerr << "noisefloor-cli: failed: cannot start " << engine.string() << ": " << std::strerror(errno)
+                      << '\n';
+            return nf::cli::kExitFailure;
+        }
+    }
+    std::cerr << "noisefloor-cli: failed: noisefloor-engine, which runs evaluations, is neither at "
+              << candidates[0].string() << " nor at " << candidates[1].string() << " (reinstall noisefloor)\n";
+    return nf::cli::kExitFailure;
+}
+
+} // namespace
+#endif
 
 int main(int argc, char** argv)
 {
+#ifdef NF_CLI_READS_ONLY
+    if (!answeredHere(argc, argv))
+        return runEngine(argv);
+#endif
     // Before anything can touch CUDA: cuBLAS reads it once, at its first handle.
     nf::env::ensureCublasWorkspaceConfig();
 
@@ -28,13 +87,17 @@ int main(int argc, char** argv)
                  "Machine-readable output on read commands (accuracies as fractions 0-1)");
 
     nf::cli::Action action;
+#ifndef NF_CLI_READS_ONLY
     nf::cli::addRunCommands(app, global, action);
+#endif
     nf::cli::addReadCommands(app, global, action);
     nf::cli::addStatsCommands(app, global, action);
     nf::cli::addImportCommand(app, global, action);
     nf::cli::addMergeCommand(app, global, action);
     nf::cli::addTokenizeCommand(app, global, action);
+#ifndef NF_CLI_READS_ONLY
     nf::cli::addDoctorCommand(app, global, action);
+#endif
 
     try {
         app.parse(argc, argv);

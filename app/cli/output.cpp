@@ -1,7 +1,9 @@
 #include "output.h"
 
 #include "analysis/number_text.h"
+#include "commands.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "stats/describe.h"
 
 #include <cerrno>
@@ -169,6 +171,28 @@ void AtomicFile::commit()
         throw InputError(m_path + ": cannot be written (" + error.message() + ")");
     m_committed = true;
     syncPath(std::filesystem::path(m_path).parent_path().string());
+}
+
+std::string databasePath(const GlobalOptions& global)
+{
+    return global.db.empty() ? defaultDatabasePath().string() : global.db;
+}
+
+store::Store openExisting(const GlobalOptions& global)
+{
+    const auto path = databasePath(global);
+    if (!std::filesystem::exists(path))
+        throw InputError(path + ": no database yet (run `noisefloor-cli demo`, `run` or `import` first)");
+    return openStore(global, store::OpenMode::ReadOnly);
+}
+
+store::Store openStore(const GlobalOptions& global, store::OpenMode mode)
+{
+    try {
+        return store::Store(databasePath(global), mode);
+    } catch (const StoreError& e) {
+        throw InputError(e.what());
+    }
 }
 
 } // namespace nf::cli

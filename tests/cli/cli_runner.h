@@ -23,12 +23,13 @@ struct CliResult
     std::string err;
 };
 
-// `asUser` prefixes the command (e.g. setpriv to run as another user).
+// `asUser` prefixes the command (e.g. setpriv to run as another user); `binary` is noisefloor-cli
+// unless a test names noisefloor-engine itself.
 inline CliResult runCli(const std::filesystem::path& dir, const std::vector<std::string>& args,
-                        const std::string& asUser = {})
+                        const std::string& asUser = {}, const std::string& binary = NF_CLI_PATH)
 {
     std::string command =
-        "XDG_DATA_HOME=" + shellQuote(dir.string()) + " " + asUser + shellQuote(NF_CLI_PATH);
+        "XDG_DATA_HOME=" + shellQuote(dir.string()) + " " + asUser + shellQuote(binary);
     for (const auto& arg : args)
         command += " " + shellQuote(arg);
     command += " >" + shellQuote((dir / "out.txt").string()) + " 2>" + shellQuote((dir / "err.txt").string());

@@ -140,6 +140,42 @@ TEST(Cli, GlobalOptionsGoBeforeOrAfterTheCommandAndListNamesModelAndConfig)
     EXPECT_EQ(rows, 3);
 }
 
+// noisefloor-cli reads and analyses without libtorch (it links none: `list` takes milliseconds, not
+// the 0.6 s of loading torch's libraries), hands what evaluates to noisefloor-engine beside it, and,
+// found alone, still reads while saying where the engine should be for the rest.
+TEST(Cli, ReadingNeedsNoTorchAndEvaluatingGoesToTheEngine)
+{
+    TinyWorld world;
+    const std::string quoted = nf::test::shellQuote(NF_CLI_PATH);
+    EXPECT_NE(std::system(("ldd " + quoted + " | grep -q libtorch").c_str()), 0) << "noisefloor-cli links libtorch";
+    const auto doctor = cli(world, {"doctor"});
+    ASSERT_EQ(doctor.code, 0) << doctor.err;
+    EXPECT_NE(doctor.out.find("libtorch"), std::string::npos) << doctor.out; // the engine answered
+
+    const auto db = (world / "runs.sqlite").string();
+    ASSERT_EQ(cli(world, runArgs(world, world.model("tiny"), db)).code, 0);
+    const auto alone = world / "alone";
+    std::filesystem::create_directories(alone);
+    std::filesystem::copy_file(NF_CLI_PATH, alone / "noisefloor-cli");
+    auto runAlone = [&](const std::string& args) {
+        const std::string command = nf::test::shellQuote((alone / "noisefloor-cli").string()) + " " + args + " >" +
+                                    nf::test::shellQuote((alone / "out.txt").string()) + " 2>" +
+                                    nf::test::shellQuote((alone / "err.txt").string());
+        const int status = std::system(command.c_str());
+        return Result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(alone / "out.txt"),
+                      readFile(alone / "err.txt")};
+    };
+    const auto listed = runAlone("--db " + nf::test::shellQuote(db) + " --json list");
+    ASSERT_EQ(listed.code, 0) << listed.err;
+    EXPECT_EQ(nlohmann::json::parse(listed.out).size(), 3u);
+    const auto evaluate = runAlone("--db " + nf::test::shellQuote(db) + " run --model x --task y");
+    EXPECT_EQ(evaluate.code, 1);
+    EXPECT_NE(evaluate.err.find("noisefloor-engine, which runs evaluations, is neither at " +
+                                (alone / "noisefloor-engine").string()),
+              std::string::npos)
+        << evaluate.err;
+}
+
 TEST(Cli, ShowAndReproduceAStoredRun)
 {
     TinyWorld world;
@@ -279,7 +315,9 @@ TEST(CliInput, UnreadableOrReadOnlyDatabaseIsNamed)
     ::chmod(db.c_str(), 0444);
     auto more = runArgs(world, world.model("tiny"), db);
     more.insert(more.end(), {"--seed-start", "10"});
-    const auto readOnly = cli(world, more, asUser);
+    // noisefloor-engine directly: as nobody, noisefloor-cli could not exec it from a build folder
+    // inside a private temporary directory (a fresh clone's), which an installed copy never is.
+    const auto readOnly = nf::test::runCli(world.dir(), more, asUser, NF_ENGINE_PATH);
     EXPECT_EQ(readOnly.code, 2);
     EXPECT_NE(readOnly.err.find("read-only"), std::string::npos) << readOnly.err;
 }
