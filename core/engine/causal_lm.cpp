@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "engine/draws.h"
 #include "engine/hf_model.h"
+#include "engine/prefix_segments.h"
 #include "engine/prompt.h"
 #include "engine/runtime.h"
 #include "engine/sampling.h"
@@ -78,19 +79,6 @@ double probabilityOf(const float* logits, int count, int index)
     return std::exp(logits[index] - maxLogit) / total;
 }
 
-// How many leading tokens two sequences share.
-size_t commonPrefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b)
-{
-    const auto limit = std::min(a.size(), b.size());
-    size_t n = 0;
-    while (n < limit && a[n] == b[n])
-        ++n;
-    return n;
-}
-
-// Shorter shared prefixes are computed with their prompts: caching them saves less than it costs.
-constexpr size_t kMinimumPrefix = 8;
-
 } // namespace
 
 struct CausalLm::Impl
@@ -165,88 +153,7 @@ struct CausalLm::Impl
         return *native;
     }
 
-    // A run's items in the order they are scored, in segments that share a prefix: for a folder
-    // with the prefix cache, one segment per subject (in the order the subjects first come), its
-    // items in run order; otherwise one segment, the run order. Segments are scored with their
-    // prompts built.
-    struct Segment
-    {
-        std::vector<int64_t> items;
-        std::vector<EncodedPrompt> prompts; // of `items` when a prefix was looked for; else built per batch
-        size_t prefixLength = 0;            // 0: no prefix; prompts[i] starts with it when usesPrefix[i]
-        std::vector<bool> usesPrefix;
-    };
-
     bool caching() const { return folder && config.prefixCache && config.dropout != DropoutMode::Train; }
-
-    std::vector<std::vector<int64_t>> segmentItems(const formats::McqTask& task, const std::vector<int64_t>& order) const
-    {
-        if (!caching())
-            return {order};
-        std::map<int, size_t> slot;
-        std::vector<std::vector<int64_t>> segments;
-        for (const int64_t idx : order) {
-            const int subject = task.items[static_cast<size_t>(idx)].subject;
-            const auto [it, added] = slot.emplace(subject, segments.size());
-            if (added)
-                segments.emplace_back();
-            segments[it->second].push_back(idx);
-        }
-        return segments;
-    }
-
-    // Builds the segment's prompts and finds the prefix they share: the common start of the
-    // prompts that kept every shot (a prompt cut for length starts otherwise and is scored whole),
-    // leaving each prompt at least its last token.
-    Segment buildSegment(std::vector<int64_t> items, PromptBuilder& prompts, int64_t seed) const
-    {
-        Segment segment;
-        segment.items = std::move(items);
-        segment.usesPrefix.assign(segment.items.size(), false);
-        // Without a prefix to find, prompts are built batch by batch as they are scored.
-        if (!caching() || segment.items.size() < 2)
-            return segment;
-        std::vector<std::pair<EncodedPrompt, int64_t>> built;
-        built.reserve(segment.items.size());
-        for (const int64_t idx : segment.items)
-            built.emplace_back(prompts.build(idx, seed), idx);
-        // Prompts of similar lengths batched together: less padding through the linear layers.
-        // Items are scored independently, so the order changes no answer.
-        std::stable_sort(built.begin(), built.end(),
-                         [](const auto& a, const auto& b) { return a.first.ids.size() < b.first.ids.size(); });
-        segment.prompts.reserve(built.size());
-        for (size_t i = 0; i < built.size(); ++i) {
-            segment.items[i] = built[i].second;
-            segment.prompts.push_back(std::move(built[i].first));
-        }
-        const int shots = prompts.options().nShot;
-        const std::vector<int32_t>* first = nullptr;
-        size_t shared = 0;
-        for (const auto& prompt : segment.prompts) {
-            if (prompt.shotsKept != shots || prompt.truncated)
-                continue;
-            if (!first) {
-                first = &prompt.ids;
-                shared = prompt.ids.size();
-            } else {
-                shared = std::min(shared, commonPrefix(*first, prompt.ids));
-            }
-        }
-        if (!first)
-            return segment;
-        size_t users = 0;
-        for (size_t i = 0; i < segment.prompts.size(); ++i) {
-            const auto& ids = segment.prompts[i].ids;
-            segment.usesPrefix[i] = ids.size() > shared && commonPrefix(*first, ids) >= shared;
-            users += segment.usesPrefix[i];
-        }
-        // Every user keeps at least one token of its own (its last, whose logits are scored).
-        if (shared < kMinimumPrefix || users < 2)
-            segment.usesPrefix.assign(segment.items.size(), false);
-        else
-            segment.prefixLength = shared;
-        return segment;
-    }
 
     // Largest difference between the choice logits of a prompt alone and padded in a batch: the
     // prompt less its first 16 tokens, next to the whole prompt (so nothing is longer than a prompt
@@ -436,7 +343,7 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
         }
     };
     // Scores the segment's items at positions `which` (indices into segment.items), in batches.
-    auto scoreItems = [&](const Impl::Segment& segment, const std::vector<size_t>& which,
+    auto scoreItems = [&](const PrefixSegment& segment, const std::vector<size_t>& which,
                           const HfModel::Prefix* prefix) {
         std::vector<const std::vector<int32_t>*> batchIds;
         std::vector<const EncodedPrompt*> batchPrompts;
@@ -509,9 +416,9 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
         }
     };
 
-    for (auto& items : d->segmentItems(task, order)) {
+    for (auto& items : segmentItems(task, order, d->caching())) {
         checkCancel();
-        const auto segment = d->buildSegment(std::move(items), prompts, seed);
+        const auto segment = buildSegment(std::move(items), prompts, seed, d->caching());
         std::vector<size_t> cached;
         std::vector<size_t> whole;
         for (size_t i = 0; i < segment.items.size(); ++i)
@@ -548,45 +455,11 @@ double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, Prompt
     int64_t tokens = 0;
     double seconds = 0;
     if (d->folder) {
-        // The token batches a run computes: each segment's prefix, then its batches of suffixes.
-        struct SegmentWork
-        {
-            std::vector<int32_t> prefix;
-            std::vector<std::vector<std::vector<int32_t>>> batches;
-            size_t cachedBatches = 0; // the first ones continue the prefix
-        };
-        std::vector<SegmentWork> segments;
-        for (auto& items : d->segmentItems(task, order)) {
-            const auto segment = d->buildSegment(std::move(items), prompts, seed);
-            SegmentWork work;
-            const auto user = std::find(segment.usesPrefix.begin(), segment.usesPrefix.end(), true);
-            if (user != segment.usesPrefix.end()) {
-                const auto& ids = segment.prompts[static_cast<size_t>(user - segment.usesPrefix.begin())].ids;
-                work.prefix.assign(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(segment.prefixLength));
-                tokens += static_cast<int64_t>(work.prefix.size());
-            }
-            for (const bool cachedPass : {true, false}) {
-                std::vector<std::vector<int32_t>> batch;
-                auto flush = [&] {
-                    if (batch.empty())
-                        return;
-                    work.batches.push_back(std::move(batch));
-                    batch.clear();
-                    work.cachedBatches += cachedPass;
-                };
-                for (size_t i = 0; i < segment.items.size(); ++i) {
-                    if (segment.usesPrefix[i] != cachedPass)
-                        continue;
-                    const auto& ids = segment.prompts[i].ids;
-                    const size_t skip = cachedPass ? segment.prefixLength : 0;
-                    batch.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(skip), ids.end());
-                    tokens += static_cast<int64_t>(batch.back().size());
-                    if (static_cast<int>(batch.size()) == config.batchSize)
-                        flush();
-                }
-                flush();
-            }
-            segments.push_back(std::move(work));
+        std::vector<SegmentTokens> segments;
+        for (auto& items : segmentItems(task, order, d->caching())) {
+            segments.push_back(
+                segmentTokens(buildSegment(std::move(items), prompts, seed, d->caching()), prompts, seed, config.batchSize));
+            tokens += segments.back().tokens();
         }
         auto& model = d->weights();
         const auto started = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 #include "common/error.h"
 #include "core/error_message.h"
 #include "core/scratch_dir.h"
+#include "engine/prefix_segments.h"
 #include "engine/prompt.h"
 #include "formats/mcq.h"
 #include "formats/tokenizer.h"
@@ -429,4 +430,89 @@ TEST(PromptErrors, ListTheTemplatesForAnUnknownName)
 {
     EXPECT_EQ(builderError("alpaca", 0, mmlu()),
               "--template: 'alpaca' is not one of llamafactory | llamafactory-zh | mmlu-original");
+}
+
+// ---- prefix segments (engine/prefix_segments.h): how a cached run groups and shares prompts ----
+
+namespace {
+
+std::vector<int64_t> reversedOrder(int64_t n)
+{
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        order[static_cast<size_t>(i)] = n - 1 - i;
+    return order;
+}
+
+} // namespace
+
+TEST(PrefixSegments, OneSegmentPerSubjectInRunOrderEveryItemOnce)
+{
+    const auto task = mmlu();
+    const auto order = reversedOrder(task->n());
+    EXPECT_EQ(nf::engine::segmentItems(*task, order, false), std::vector<std::vector<int64_t>>{order});
+    const auto segments = nf::engine::segmentItems(*task, order, true);
+    ASSERT_EQ(segments.size(), task->subjects.size());
+    std::vector<int64_t> seen;
+    for (const auto& segment : segments) {
+        for (size_t i = 0; i < segment.size(); ++i) {
+            const auto idx = static_cast<size_t>(segment[i]);
+            EXPECT_EQ(task->items[idx].subject, task->items[static_cast<size_t>(segment.front())].subject);
+            if (i > 0) {
+                EXPECT_LT(segment[i], segment[i - 1]) << "run order (reversed here) kept within a subject";
+            }
+        }
+        seen.insert(seen.end(), segment.begin(), segment.end());
+    }
+    std::sort(seen.begin(), seen.end());
+    ASSERT_EQ(seen.size(), static_cast<size_t>(task->n()));
+    for (size_t i = 0; i < seen.size(); ++i)
+        EXPECT_EQ(seen[i], static_cast<int64_t>(i));
+}
+
+TEST(PrefixSegments, FirstShotsShareTheSystemLineAndShotsAndTheTokensCountEachPrefixOnce)
+{
+    auto prompts = builder("llamafactory", 2, ShotSelection::First);
+    const auto task = mmlu();
+    const auto segments = nf::engine::segmentItems(*task, reversedOrder(task->n()), true);
+    const auto& items = segments.front();
+    ASSERT_GE(items.size(), 3u);
+    const auto segment = nf::engine::buildSegment(items, prompts, 1, true);
+    ASSERT_EQ(segment.prompts.size(), items.size());
+    EXPECT_GE(segment.prefixLength, nf::engine::kMinimumPrefix);
+    std::vector<int64_t> sorted = segment.items;
+    std::vector<int64_t> wanted = items;
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(sorted, wanted);
+    const auto& first = segment.prompts.front().ids;
+    int64_t expected = static_cast<int64_t>(segment.prefixLength);
+    for (size_t i = 0; i < segment.prompts.size(); ++i) {
+        const auto& ids = segment.prompts[i].ids;
+        EXPECT_TRUE(segment.usesPrefix[i]);
+        EXPECT_EQ(ids, prompts.build(segment.items[i], 1).ids) << "prompts[i] is item i's";
+        ASSERT_GT(ids.size(), segment.prefixLength);
+        EXPECT_TRUE(std::equal(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(segment.prefixLength),
+                               ids.begin()));
+        if (i > 0) {
+            EXPECT_GE(ids.size(), segment.prompts[i - 1].ids.size()) << "sorted by length";
+        }
+        expected += static_cast<int64_t>(ids.size() - segment.prefixLength);
+    }
+    const auto tokens = nf::engine::segmentTokens(segment, prompts, 1, 2);
+    EXPECT_EQ(tokens.prefix.size(), segment.prefixLength);
+    EXPECT_EQ(tokens.tokens(), expected);
+    EXPECT_EQ(tokens.cachedBatches, (items.size() + 1) / 2);
+    EXPECT_EQ(tokens.batches.size(), tokens.cachedBatches);
+
+    // Not cached, or a segment of one item: no prefix, prompts built batch by batch.
+    const auto plain = nf::engine::buildSegment(items, prompts, 1, false);
+    EXPECT_TRUE(plain.prompts.empty());
+    EXPECT_EQ(plain.prefixLength, 0u);
+    const auto single = nf::engine::buildSegment({items.front()}, prompts, 1, true);
+    EXPECT_EQ(single.prefixLength, 0u);
+    const auto alone = nf::engine::segmentTokens(single, prompts, 1, 2);
+    EXPECT_TRUE(alone.prefix.empty());
+    EXPECT_EQ(alone.cachedBatches, 0u);
+    EXPECT_EQ(alone.tokens(), static_cast<int64_t>(prompts.build(items.front(), 1).ids.size()));
 }
