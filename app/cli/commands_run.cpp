@@ -378,9 +378,14 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     auto reproduceTokenizer = std::make_shared<std::string>();
     reproduce->add_option("--tokenizer", *reproduceTokenizer,
                           "The tokenizer.json of a language-model run (default: the one it used)");
-    reproduce->callback([&global, &action, runRef, reproduceTokenizer] {
-        action = [&global, runRef, reproduceTokenizer] {
+    auto noPrefixCache = std::make_shared<bool>(false);
+    reproduce->add_flag("--no-prefix-cache", *noPrefixCache,
+                        "Model folders: score every prompt whole, to check that the shared-prefix cache changes "
+                        "no answer");
+    reproduce->callback([&global, &action, runRef, reproduceTokenizer, noPrefixCache] {
+        action = [&global, runRef, reproduceTokenizer, noPrefixCache] {
             auto stored = storedRunPlan(global, *runRef, *reproduceTokenizer);
+            stored.plan.config.prefixCache = !*noPrefixCache;
             const std::optional<store::RunRow> original = stored.run;
             if (original->status != store::kCompleted)
                 throw InputError("run " + std::to_string(original->id) + " is " + original->status +

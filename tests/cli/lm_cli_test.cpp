@@ -276,6 +276,18 @@ TEST(LmCli, RunsAModelFolderWithAnAdapterAndReproducesIt)
     const auto reproduce = cli(world, {"--db", db, "reproduce", "1"});
     ASSERT_EQ(reproduce.code, 0) << reproduce.err;
     EXPECT_CONTAINS(reproduce.out, "identical");
+    // Without the prefix cache: every prompt whole, the same letters (p_true within 1e-4 in fp32).
+    const auto whole = cli(world, {"--db", db, "--json", "reproduce", "1", "--no-prefix-cache"});
+    ASSERT_EQ(whole.code, 0) << whole.err;
+    const auto report = nlohmann::json::parse(whole.out);
+    EXPECT_EQ(report["predicted_differ"], 0);
+    EXPECT_LT(report["max_p_true_change"].get<double>(), 1e-4);
+    {
+        nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
+        const auto env = nlohmann::json::parse(
+            store.environmentJson(store.run(report["reproduction"].get<int64_t>())->envId));
+        EXPECT_EQ(env["engine.prefix_cache"], "off");
+    }
 
     // An adapter changed since: the model is another one, and reproduce says which file moved.
     nf::engine::TinyLoraSpec other = lora;
