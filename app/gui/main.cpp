@@ -71,7 +71,11 @@ int main(int argc, char** argv)
 
     QCommandLineParser parser;
     options.addTo(parser);
-    parser.process(app);
+    // Bad input exits 2, as the CLI's does (QCommandLineParser::process would exit 1).
+    if (!parser.parse(QCoreApplication::arguments())) {
+        std::fprintf(stderr, "noisefloor: %s\n", qPrintable(parser.errorText()));
+        return 2;
+    }
     const auto& [db, screenshot, tab, select, size] = options;
 
     QString path = parser.value(db);
