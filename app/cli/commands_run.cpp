@@ -1,5 +1,6 @@
 // run, demo and reproduce: the commands that evaluate.
 
+#include "analysis/reproduction.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/paths.h"
@@ -407,27 +408,16 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 return CancelOnInterrupt::exitCode();
             const auto& outcome = result.outcomes.back();
 
-            const auto before = store.runItems(original->id);
-            const auto after = store.runItems(outcome.runId);
-            int64_t predictedDiffer = 0;
-            int64_t bitsDiffer = 0;
-            double maxProbabilityChange = 0;
-            for (size_t i = 0; i < std::min(before.size(), after.size()); ++i) {
-                predictedDiffer += before[i].predicted != after[i].predicted;
-                bitsDiffer += before[i].pTrue != after[i].pTrue || before[i].predicted != after[i].predicted;
-                maxProbabilityChange =
-                    std::max(maxProbabilityChange, std::abs(before[i].pTrue - after[i].pTrue));
-            }
-            const bool sameCount = before.size() == after.size();
+            const auto differences = analysis::compareRunItems(store, original->id, outcome.runId);
             const auto reproduced = store.run(outcome.runId);
             if (global.json) {
                 nlohmann::json report = {{"original", original->id},
                                          {"reproduction", outcome.runId},
-                                         {"n_items", static_cast<int64_t>(after.size())},
-                                         {"predicted_differ", predictedDiffer},
-                                         {"items_differ", bitsDiffer},
-                                         {"max_p_true_change", maxProbabilityChange},
-                                         {"identical", sameCount && bitsDiffer == 0},
+                                         {"n_items", differences.items},
+                                         {"predicted_differ", differences.predictedDiffer},
+                                         {"items_differ", differences.itemsDiffer},
+                                         {"max_p_true_change", differences.maxPTrueChange},
+                                         {"identical", differences.identical()},
                                          {"accuracy_original", jsonNumber(original->accuracy)},
                                          {"accuracy_reproduction", jsonNumber(reproduced->accuracy)}};
                 std::cout << report.dump(2) << '\n';
@@ -435,14 +425,15 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 std::cout << "Run " << original->id << " (seed " << original->seed << ") reproduced as run "
                           << outcome.runId << ": " << points(original->accuracy) << " -> "
                           << points(reproduced->accuracy) << " points.\n";
-                if (sameCount && bitsDiffer == 0)
-                    std::cout << "identical: all " << after.size()
+                if (differences.identical())
+                    std::cout << "identical: all " << differences.items
                               << " items have the same answer and the same p_true, bit for bit.\n";
                 else
-                    std::cout << "differs: " << predictedDiffer << " of " << after.size()
-                              << " items changed their answer; " << bitsDiffer
-                              << " changed answer or p_true (largest p_true change " << maxProbabilityChange
-                              << ").\n";
+                    std::cout << "differs: " << differences.predictedDiffer << " of " << differences.items
+                              << " items changed their answer; " << differences.itemsDiffer
+                              << " changed answer or p_true (largest p_true change " << differences.maxPTrueChange
+                              << ")" << (differences.sameItems ? "" : "; the two runs did not answer the same items")
+                              << ".\n";
             }
             return kExitOk;
         };
