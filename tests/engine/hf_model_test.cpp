@@ -2,6 +2,7 @@
 // transformers math computed for the same checkpoints (tests/data/hf-tiny, see its README).
 
 #include "common/error.h"
+#include "core/scratch_dir.h"
 #include "engine/hf_folder.h"
 #include "engine/hf_model.h"
 #include "engine/models.h"
@@ -13,7 +14,6 @@
 #include <cmath>
 #include <fstream>
 
-#include <unistd.h>
 #include <span>
 
 namespace nf::engine {
@@ -75,6 +75,16 @@ double largestGap(const std::vector<std::vector<float>>& a, const std::vector<st
             largest = std::max(largest, std::abs(static_cast<double>(a[i][j]) - b[i][j]));
     }
     return largest;
+}
+
+// Sets `changes` in the folder's config.json, as a user editing it would.
+void patchConfig(const std::filesystem::path& dir, const nlohmann::json& changes)
+{
+    std::ifstream in(dir / "config.json");
+    auto config = nlohmann::json::parse(in);
+    in.close();
+    config.update(changes);
+    std::ofstream(dir / "config.json") << config.dump();
 }
 
 struct FixtureCase
@@ -161,7 +171,8 @@ TEST(HfModel, PrefixContinuationEqualsTheWholePrompt)
 TEST(HfModel, TheMlpInBlocksOfRowsGivesEachPromptItsLogitsAlone)
 {
     ASSERT_EQ(detail::mlpBlockRows(4096, 4), 256);
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-mlp-" + std::to_string(::getpid()));
+    const nf::test::ScratchDir scratch;
+    const std::filesystem::path& dir = scratch.path();
     TinyHfModelSpec spec;
     spec.architecture = "LlamaForCausalLM";
     spec.hidden = 32;
@@ -187,7 +198,6 @@ TEST(HfModel, TheMlpInBlocksOfRowsGivesEachPromptItsLogitsAlone)
     for (const auto& prompt : prompts)
         suffixes.emplace_back(prompt.data() + 40, prompt.size() - 40);
     EXPECT_LT(largestGap(model.lastLogits(suffixes, prefix.get(), {}), together), 1e-4);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(HfModel, Bf16OnTheCpuStaysCloseToFp32)
@@ -210,18 +220,15 @@ namespace {
 // more than the window stays finite and equal to each row alone.
 TEST(HfModel, TheSlidingWindowIsHonouredAndPaddingStaysFinite)
 {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-window-" + std::to_string(::getpid()));
+    const nf::test::ScratchDir scratch;
+    const std::filesystem::path& dir = scratch.path();
     TinyHfModelSpec spec;
     spec.architecture = "MistralForCausalLM";
     spec.kvHeads = 4;
     spec.scale = 20;
     writeTinyHfModel(dir, spec);
     auto withWindow = [&](const nlohmann::json& window) {
-        std::ifstream in(dir / "config.json");
-        auto config = nlohmann::json::parse(in);
-        in.close();
-        config["sliding_window"] = window;
-        std::ofstream(dir / "config.json") << config.dump();
+        patchConfig(dir, {{"sliding_window", window}});
         return std::make_unique<HfModel>(dir, "", cpuConfig(), resolveDevice("cpu"));
     };
     std::vector<int32_t> longer(20);
@@ -246,22 +253,18 @@ TEST(HfModel, TheSlidingWindowIsHonouredAndPaddingStaysFinite)
     const auto prefix = narrow->computePrefix(std::span<const int32_t>(longer.data(), 6));
     const auto continued = narrow->lastLogits({std::span<const int32_t>(longer.data() + 6, 14)}, prefix.get(), {});
     EXPECT_LT(largestGap(continued, {together[1]}), 1e-4);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(HfConfig, QwenSlidesOnlyFromMaxWindowLayersOnOrAsLayerTypesSay)
 {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("nf-qwen-window-" + std::to_string(::getpid()));
+    const nf::test::ScratchDir scratch;
+    const std::filesystem::path& dir = scratch.path();
     TinyHfModelSpec spec;
     spec.architecture = "Qwen2ForCausalLM";
     spec.layers = 4;
     writeTinyHfModel(dir, spec);
     auto read = [&](const nlohmann::json& changes) {
-        std::ifstream in(dir / "config.json");
-        auto config = nlohmann::json::parse(in);
-        in.close();
-        config.update(changes);
-        std::ofstream(dir / "config.json") << config.dump();
+        patchConfig(dir, changes);
         return formats::readHfConfig(dir);
     };
     EXPECT_FALSE(read({{"use_sliding_window", false}, {"sliding_window", 8}}).slidingWindow);
@@ -270,7 +273,6 @@ TEST(HfConfig, QwenSlidesOnlyFromMaxWindowLayersOnOrAsLayerTypesSay)
     EXPECT_EQ(read({{"layer_types", {"full_attention", "sliding_attention", "full_attention", "sliding_attention"}}})
                   .slidingLayers,
               (std::vector<bool>{false, true, false, true}));
-    std::filesystem::remove_all(dir);
 }
 
 } // namespace

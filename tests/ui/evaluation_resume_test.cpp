@@ -6,10 +6,11 @@
 #include "core/scratch_dir.h"
 #include "engine/config.h"
 #include "engine/lm_fixture.h"
+#include "engine/resume_plan.h"
+#include "folderrun_fixture.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
 #include "worker/moreruns.h"
-#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -192,13 +193,7 @@ TEST(ResumeOnTheQueue, ACancelledLanguageModelRunCompletesInPlaceWithTheSameAnsw
     int64_t runId = 0;
     {
         store::Store store(database);
-        std::vector<engine::Evaluation> evaluations;
-        evaluations.emplace_back(plan);
-        std::atomic<bool> cancel{false};
-        engine::RepeatRunner runner(
-            store, [&](const engine::RunProgress& progress) { cancel = cancel || progress.itemsDone >= 8; },
-            &cancel);
-        const auto stopped = runner.run(evaluations);
+        const auto stopped = test::runCancelledAfter(store, plan, 8);
         ASSERT_TRUE(stopped.cancelled);
         runId = stopped.outcomes.back().runId;
         ASSERT_EQ(store.run(runId)->status, store::kCancelled);

@@ -19,6 +19,17 @@
 
 namespace nf::test {
 
+// Runs `plan` into `store` and cancels it once `items` items are done: a run to resume.
+inline engine::RepeatResult runCancelledAfter(store::Store& store, const engine::RunPlan& plan, int64_t items)
+{
+    std::vector<engine::Evaluation> evaluations;
+    evaluations.emplace_back(plan);
+    std::atomic<bool> cancel{false};
+    engine::RepeatRunner runner(
+        store, [&](const engine::RunProgress& progress) { cancel = cancel || progress.itemsDone >= items; }, &cancel);
+    return runner.run(evaluations);
+}
+
 // A tiny Qwen3 folder whose vocabulary fits the trained tokenizer, a copy of that tokenizer in the
 // folder, a LoRA adapter beside it, and a run of them on the MMLU folder cancelled part-way.
 class FolderRunTest : public ::testing::Test
@@ -48,13 +59,7 @@ protected:
         plan.config.lm->nShot = 0;
 
         store::Store store(m_database);
-        std::vector<engine::Evaluation> evaluations;
-        evaluations.emplace_back(plan);
-        std::atomic<bool> cancel{false};
-        engine::RepeatRunner runner(
-            store, [&](const engine::RunProgress& progress) { cancel = cancel || progress.itemsDone >= 2; },
-            &cancel);
-        const auto stopped = runner.run(evaluations);
+        const auto stopped = runCancelledAfter(store, plan, 2);
         ASSERT_TRUE(stopped.cancelled);
         m_run = stopped.outcomes.back().runId;
         m_group = stopped.outcomes.back().configId;

@@ -5,6 +5,7 @@
 #include "common/sha256.h"
 #include "core/scratch_dir.h"
 #include "engine/lm_fixture.h"
+#include "engine/resume_plan.h"
 #include "folderrun_fixture.h"
 #include "formats/mcq.h"
 #include "models/flipitemsmodel.h"
@@ -12,7 +13,6 @@
 #include "store/store.h"
 #include "window/mainwindow.h"
 #include "worker/evaluationqueue.h"
-#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -178,13 +178,7 @@ TEST(WindowLlm, ResumingACancelledRunCompletesItInPlace)
     int64_t runId = 0;
     {
         store::Store store(database);
-        std::vector<engine::Evaluation> evaluations;
-        evaluations.emplace_back(plan);
-        std::atomic<bool> cancel{false};
-        engine::RepeatRunner runner(
-            store, [&](const engine::RunProgress& progress) { cancel = cancel || progress.itemsDone >= 4; },
-            &cancel);
-        runId = runner.run(evaluations).outcomes.back().runId;
+        runId = test::runCancelledAfter(store, plan, 4).outcomes.back().runId;
         ASSERT_EQ(store.run(runId)->status, store::kCancelled);
     }
 
