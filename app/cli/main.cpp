@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <set>
 #include <string_view>
 
 #include <unistd.h>
@@ -17,21 +16,21 @@
 #ifdef NF_CLI_READS_ONLY
 namespace {
 
-// The commands this build answers itself (it links no engine); everything else is
-// noisefloor-engine's.
-bool answeredHere(int argc, char** argv)
+// Whether the command on this line is one this build has (it links no engine, so it registers
+// only the commands that read and analyse); everything else is noisefloor-engine's.
+bool answeredHere(CLI::App& app, int argc, char** argv)
 {
-    static const std::set<std::string_view> kHere = {"list",    "groups", "show",   "export", "summary",
-                                                     "compare", "zones",  "pin",    "unpin",  "import",
-                                                     "merge",   "tokenize"};
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--db")
             ++i; // its value
         else if (arg == "--json" || arg.starts_with("--db="))
             continue;
+        else if (arg.starts_with('-'))
+            return false;
         else
-            return !arg.starts_with('-') && kHere.contains(arg);
+            return !app.get_subcommands([&](CLI::App* command) { return command->check_name(std::string(arg)); })
+                        .empty();
     }
     return false;
 }
@@ -64,10 +63,6 @@ int runEngine(char** argv)
 
 int main(int argc, char** argv)
 {
-#ifdef NF_CLI_READS_ONLY
-    if (!answeredHere(argc, argv))
-        return runEngine(argv);
-#endif
     // Before anything can touch CUDA: cuBLAS reads it once, at its first handle.
     nf::env::ensureCublasWorkspaceConfig();
 
@@ -97,6 +92,9 @@ int main(int argc, char** argv)
     nf::cli::addTokenizeCommand(app, global, action);
 #ifndef NF_CLI_READS_ONLY
     nf::cli::addDoctorCommand(app, global, action);
+#else
+    if (!answeredHere(app, argc, argv))
+        return runEngine(argv);
 #endif
 
     try {

@@ -16,8 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <map>
 #include <span>
 #include <sstream>
 
