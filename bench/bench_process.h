@@ -7,9 +7,12 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 
 #include <sys/resource.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +41,24 @@ inline long statusKiB(const char* field)
         if (line.rfind(field, 0) == 0)
             return std::stol(line.substr(std::string(field).size()));
     return -1;
+}
+
+// Seconds since this process was started (its starttime in /proc/self/stat, in clock ticks since
+// boot): what a user waits from launching a program, loading its shared libraries included.
+inline double secondsSinceProcessStart()
+{
+    std::ifstream stat("/proc/self/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces) start after its closing parenthesis;
+    // starttime is field 22, the 20th after it.
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+    }
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9 - std::stod(field) / ticks;
 }
 
 inline double peakRssMiB()

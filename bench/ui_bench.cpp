@@ -10,7 +10,7 @@
 #include "bench_history.h"
 #include "bench_process.h"
 #include "common/paths.h"
-#include "engine/models.h"
+#include "engine/engine.h"
 #include "pages/distributionpage.h"
 #include "store/store.h"
 #include "window/mainwindow.h"
@@ -101,9 +101,10 @@ int main(int argc, char** argv)
     window.repaint(); // the first frame, drawn now rather than at the next event-loop turn
     std::printf("platform %s, database %.0f MB\n", qPrintable(QApplication::platformName()),
                 static_cast<double>(std::filesystem::file_size(path)) / 1e6);
-    std::printf("cold start to an interactive window: %.0f ms (QApplication + window + open + first frame; "
-                "first frame %.0f ms)\n",
-                milliseconds(cold), milliseconds(firstFrame));
+    const double sinceExec = bench::secondsSinceProcessStart() * 1000.0;
+    std::printf("cold start to an interactive window: %.0f ms from the process's start (its libraries loaded: "
+                "%.0f ms); QApplication + window + open + first frame %.0f ms (first frame %.0f ms)\n",
+                sinceExec, sinceExec - milliseconds(cold), milliseconds(cold), milliseconds(firstFrame));
 
     // Selecting one group (100 runs) and all ten (1,000 runs), each redrawn at once.
     for (const QList<qint64>& groups : {QList<qint64>{3}, QList<qint64>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}) {
@@ -136,7 +137,7 @@ int main(int argc, char** argv)
                 bench::statusKiB("VmRSS:") / 1024.0, bench::statusKiB("VmHWM:") / 1024.0);
 
     // The GUI thread's longest stall while an evaluation runs: a 5 ms timer should tick on time.
-    const auto models = nf::engine::ensureDemoModels(nf::dataDirectory() / "demo", {});
+    const auto models = nf::engine::loadEngine().ensureDemoModels(nf::dataDirectory() / "demo", {});
     nf::engine::RunPlan plan;
     plan.modelPath = models.threeEpochs.string();
     plan.modelLabel = "demo-mlp-3ep";

@@ -9,6 +9,7 @@
 #include "engine/hf_model.h"
 #include "engine/prompt.h"
 #include "engine/resume_plan.h"
+#include "engine/evaluation_checks.h"
 #include "engine/runner.h"
 #include "engine/stored_plan.h"
 #include "formats/mcq.h"

@@ -185,7 +185,7 @@ CausalLm::CausalLm(const std::string& path, const std::string& adapter, const Ev
         checkDType(config.dtype, d->device);
         d->folder = true;
         d->adapter = adapter;
-        d->folderInfo = inspectModelFolder(path, adapter, config, promptTokens);
+        d->folderInfo = inspectModelFolder(path, adapter, config, promptTokens, resolveDevice(config.device));
     } else {
         if (!adapter.empty())
             throw InputError(adapter + ": a LoRA adapter applies to a Hugging Face model folder, not to a "

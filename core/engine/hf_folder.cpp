@@ -240,9 +240,8 @@ std::string ModelFolderInfo::summary() const
 }
 
 ModelFolderInfo inspectModelFolder(const std::filesystem::path& folder, const std::string& adapter,
-                                   const EvalConfig& config, int64_t promptTokens)
+                                   const EvalConfig& config, int64_t promptTokens, const ResolvedDevice& device)
 {
-    const auto device = resolveDevice(config.device);
     return detail::checkFolder(folder, adapter, config, device, promptTokens).info;
 }
 

@@ -45,9 +45,10 @@ struct ModelFolderInfo
 
 // The folder's config.json, safetensors headers (and the adapter's) read and checked against each
 // other (every tensor the architecture needs, with its shape; no unexpected ones) and sized for
-// `config` (dtype, device, batch size) with prompts up to `promptTokens` long. Throws nf::InputError.
+// `config` (dtype, batch size) on `device` (resolveDevice of config.device) with prompts up to
+// `promptTokens` long. Throws nf::InputError.
 ModelFolderInfo inspectModelFolder(const std::filesystem::path& folder, const std::string& adapter,
-                                   const EvalConfig& config, int64_t promptTokens);
+                                   const EvalConfig& config, int64_t promptTokens, const ResolvedDevice& device);
 
 // Throws nf::InputError when the weights and a batch do not fit the device's free memory.
 void checkFits(const ModelFolderInfo& info);

@@ -37,19 +37,6 @@ void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapt
                          " was run (sha256 differs); " + ifChanged);
 }
 
-void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Evaluation& evaluation,
-                           const std::string& what, const std::string& ifChanged)
-{
-    if (!store.group(configId))
-        throw InputError(what + ": its config group " + std::to_string(configId) + " is not in " +
-                         store.path().string() + " any more");
-    try {
-        checkSameFiles(store, configId, evaluation, what);
-    } catch (const InputError& e) {
-        throw InputError(std::string(e.what()) + "; " + ifChanged);
-    }
-}
-
 bool canResume(const std::string& status, const std::string& source)
 {
     return source == "engine" &&
@@ -124,19 +111,6 @@ std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow&
     if (!wanted.empty() && sha256File(tokenizer) != wanted)
         throw InputError(tokenizer + ": not the tokenizer " + what + " used (sha256 differs)");
     return path;
-}
-
-void checkResumable(const store::Store& store, const Evaluation& evaluation)
-{
-    const auto& plan = evaluation.plan();
-    if (!plan.resumeRun)
-        return;
-    const std::string name = runName(*plan.resumeRun);
-    const auto run = store.run(*plan.resumeRun);
-    if (!run)
-        throw InputError(name + " is not in " + store.path().string() + " any more");
-    checkSameFilesAsGroup(store, run->configId, evaluation, name,
-                          "resuming would mix its answers with answers of something else");
 }
 
 } // namespace nf::engine

@@ -42,13 +42,6 @@ RunPlan resumePlanForRun(const store::Store& store, int64_t runId, const std::st
 void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapter, const std::string& what,
                           const std::string& toDo, const std::string& ifChanged);
 
-// checkSameFiles for a loaded evaluation meant to continue group `configId`: throws
-// nf::InputError when the group is gone or the model (with its adapter), the task's data or the
-// tokenizer has other bytes than the group was run with, the message ending with `ifChanged`.
-// Uses the sha256 the evaluation computed when it loaded: nothing is read again.
-void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Evaluation& evaluation,
-                           const std::string& what, const std::string& ifChanged);
-
 // The tokenizer.json for more runs like `run` (a language-model run of a group whose config is
 // `config`): the one its environment records ("engine.tokenizer") when that file is still there,
 // else empty for the model's own (tokenizer.json in a model folder, or beside a model file).
@@ -57,11 +50,5 @@ void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Ev
 std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow& run,
                                  const EvalConfig& config, const std::string& modelPath,
                                  const std::string& what);
-
-// Checks a loaded evaluation of a resume plan against the stored run: the model (with its
-// adapter), the task's data and the tokenizer must have the sha256 they had (other bytes give
-// other answers, and the run's stored items would mix with answers of something else). Does
-// nothing for a plan that resumes no run. Throws nf::InputError naming the file.
-void checkResumable(const store::Store& store, const Evaluation& evaluation);
 
 } // namespace nf::engine

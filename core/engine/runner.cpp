@@ -13,7 +13,6 @@
 #include "formats/tokenizer.h"
 #include "store/store.h"
 
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -508,35 +507,6 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
         evaluation.releaseCaches();
     }
     return result;
-}
-
-std::vector<int64_t> parseSeedList(const std::string& text)
-{
-    std::vector<int64_t> seeds;
-    size_t begin = 0;
-    while (begin <= text.size()) {
-        const size_t end = std::min(text.find(',', begin), text.size());
-        const std::string piece = text.substr(begin, end - begin);
-        int64_t seed = 0;
-        const auto [ptr, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), seed);
-        if (piece.empty() || ec != std::errc() || ptr != piece.data() + piece.size() || seed < 0)
-            throw InputError("seeds: '" + piece + "' in '" + text + "' is not a non-negative integer");
-        seeds.push_back(seed);
-        begin = end + 1;
-    }
-    return seeds;
-}
-
-std::vector<int64_t> seedRange(int64_t start, int64_t count)
-{
-    if (count < 1)
-        throw InputError("repeats: " + std::to_string(count) + " must be at least 1");
-    if (start < 0)
-        throw InputError("seed-start: " + std::to_string(start) + " must be non-negative");
-    std::vector<int64_t> seeds(static_cast<size_t>(count));
-    for (int64_t i = 0; i < count; ++i)
-        seeds[static_cast<size_t>(i)] = start + i;
-    return seeds;
 }
 
 } // namespace nf::engine

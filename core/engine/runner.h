@@ -3,6 +3,7 @@
 #include "engine/causal_lm.h"
 #include "engine/classifier.h"
 #include "engine/config.h"
+#include "engine/seeds.h"
 
 #include <atomic>
 #include <cstdint>
@@ -155,9 +156,5 @@ private:
 
 // One Evaluation per plan, loading each distinct task once.
 std::vector<Evaluation> prepareEvaluations(std::vector<RunPlan> plans);
-
-// Seeds from "1,2,3" or from a start and a count; throws nf::InputError naming the option.
-std::vector<int64_t> parseSeedList(const std::string& text);
-std::vector<int64_t> seedRange(int64_t start, int64_t count);
 
 } // namespace nf::engine

@@ -42,26 +42,4 @@ std::string recordedAdapter(const store::Store& store, const store::RunRow& run)
     return recordedString(store, run, "engine.adapter");
 }
 
-void checkSameFiles(const store::Store& store, int64_t configId, const Evaluation& evaluation,
-                    const std::string& what)
-{
-    const auto group = store.group(configId);
-    if (!group)
-        throw InputError(what + ": its config group " + std::to_string(configId) + " is not in " +
-                         store.path().string());
-    if (evaluation.modelSha256() != store.model(group->modelId).sha256)
-        throw InputError(evaluation.plan().modelPath + ": the model " +
-                         (evaluation.folderInfo() == nullptr           ? "file"
-                          : evaluation.plan().adapterPath.empty() ? "folder"
-                                                                  : "folder or its adapter") +
-                         " changed since " + what + " (sha256 differs)");
-    if (evaluation.taskSha256() != store.task(group->taskId).sha256)
-        throw InputError(evaluation.taskSpec() + ": the task's data changed since " + what + " (sha256 differs)");
-    const auto stored = configFromParamsJson(group->paramsJson);
-    const auto& got = evaluation.plan().config.lm;
-    if (stored.lm && got && stored.lm->tokenizerSha256 != got->tokenizerSha256)
-        throw InputError(evaluation.plan().tokenizerPath + ": not the tokenizer " + what +
-                         " used (sha256 differs)");
-}
-
 } // namespace nf::engine

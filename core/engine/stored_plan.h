@@ -29,10 +29,4 @@ std::string recordedTokenizer(const store::Store& store, const store::RunRow& ru
 // The LoRA adapter folder a run merged into its model folder ("engine.adapter"); empty for none.
 std::string recordedAdapter(const store::Store& store, const store::RunRow& run);
 
-// Throws nf::InputError naming the file when the loaded evaluation's model, task data or tokenizer
-// has other bytes (sha256) than group `configId` was run with: its answers would mix with answers
-// of something else. `what` names the run or group in the message ("run 12").
-void checkSameFiles(const store::Store& store, int64_t configId, const Evaluation& evaluation,
-                    const std::string& what);
-
 } // namespace nf::engine

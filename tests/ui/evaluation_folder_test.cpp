@@ -179,7 +179,7 @@ TEST_F(FolderDialogTest, ABatchThatMayNotFitIsSaidAndLeftToTheRunsOwnCheck)
 {
     engine::EvalConfig config;
     config.device = "cpu";
-    if (!engine::inspectModelFolder(m_dir / "qwen-tiny", "", config, 8).availableBytes)
+    if (!engine::inspectModelFolder(m_dir / "qwen-tiny", "", config, 8, engine::resolveDevice("cpu")).availableBytes)
         GTEST_SKIP() << "this machine does not say how much memory is free";
 
     NewEvaluationDialog dialog;

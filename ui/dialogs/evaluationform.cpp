@@ -5,7 +5,7 @@
 #include "dialogs/languagemodelbox.h"
 #include "dialogs/modelcheck.h"
 #include "engine/config.h"
-#include "engine/runtime.h"
+#include "engine/engine.h"
 #include "env/gpu.h"
 #include "formats/mcq.h"
 #include "zonestyle.h"
@@ -307,8 +307,14 @@ QWidget* EvaluationForm::buildRuntimeBox()
 
     m_device = comboOf("device", {{tr("auto (CUDA when present)"), QStringLiteral("auto")},
                                   {tr("cpu"), QStringLiteral("cpu")}});
-    // The devices this libtorch can use, named by the driver (no torch header here).
-    for (int i = 0; i < engine::cudaDeviceCount(); ++i)
+    // The devices this libtorch can use, named by the driver (no torch header here). Asking loads
+    // the engine (libtorch's libraries, once per process); when it cannot load, Start says why.
+    int gpus = 0;
+    try {
+        gpus = engine::loadEngine().cudaDeviceCount();
+    } catch (const std::exception&) {
+    }
+    for (int i = 0; i < gpus; ++i)
         m_device->addItem(
             QStringLiteral("cuda:%1 (%2)").arg(i).arg(QString::fromStdString(env::describeGpu(i).name)),
             QStringLiteral("cuda:%1").arg(i));

@@ -1,6 +1,7 @@
 #include "dialogs/modelcheck.h"
 
 #include "common/error.h"
+#include "engine/engine.h"
 #include "engine/hf_model.h"
 
 #include <QDir>
@@ -64,7 +65,8 @@ QString checkModelFields(const QString& modelPath, const QString& adapterPath,
 
     const auto info = engine::inspectModelFolder(QFile::encodeName(modelPath).toStdString(),
                                                  QFile::encodeName(adapterPath).toStdString(), config,
-                                                 promptTokensFor(config));
+                                                 promptTokensFor(config),
+                                                 engine::loadEngine().resolveDevice(config.device));
     const QString summary = QString::fromStdString(info.summary());
     // Weights that cannot fit never will; a batch is sized here for prompts of the full max length,
     // and the run checks again with the task's real prompts before it starts.

@@ -4,10 +4,8 @@
 #include "common/paths.h"
 #include "dialogs/formtext.h"
 #include "engine/demo.h"
-#include "engine/models.h"
+#include "engine/engine.h"
 #include "store/store.h"
-#include "worker/moreruns.h"
-#include "engine/resume_plan.h"
 
 #include <QFile>
 #include <QMetaType>
@@ -113,7 +111,7 @@ std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& jo
     // app and the CLI train them once between them.
     ProgressReporter reporter(*this, job.title);
     reporter.startPhase(QStringLiteral("training demo models"));
-    const auto models = engine::ensureDemoModels(
+    const auto models = engine::loadEngine().ensureDemoModels(
         dataDirectory() / "demo", [&](int epoch, int epochs, int64_t done, int64_t total) {
             // Throwing out of the training loop is safe: each model file is written under a
             // temporary name and renamed, so a cancelled training leaves no half-written model.
@@ -139,44 +137,30 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     loading.runCount = seedCount(plans);
     reporter.report(loading);
 
-    // Models and tasks load and are checked before the database is opened: a wrong model or a
-    // missing file throws here and nothing is written.
-    auto evaluations = engine::prepareEvaluations(std::move(plans));
-
     JobOutcome outcome;
     outcome.title = job.title;
-    if (m_cancel.load()) {
-        outcome.cancelled = true;
-        Q_EMIT jobFinished(outcome);
-        return;
-    }
-
-    store::Store store(QFile::encodeName(m_databasePath).toStdString());
-    // A resumed run, and repeats added to a group, continue only with the files the run or group
-    // was run with. Checked here, before the runner registers anything, with the sha256 computed
-    // while loading: on the GUI thread a model folder's weights would have to be read once more.
-    const bool ownPlans = job.kind == EvaluationJob::Kind::Plans; // a demo's come from demoPlans
-    for (size_t i = 0; i < evaluations.size(); ++i) {
-        engine::checkResumable(store, evaluations[i]);
-        if (ownPlans && i < job.addsToGroups.size() && job.addsToGroups[i] > 0)
-            checkAddsToGroup(store, job.addsToGroups[i], evaluations[i]);
-    }
-    reporter.startPhase(QStringLiteral("evaluating"));
-    engine::RepeatRunner runner(
-        store,
-        [&](const engine::RunProgress& run) {
-            EvaluationProgress progress;
-            progress.runIndex = static_cast<int>(run.runIndex);
-            progress.runCount = static_cast<int>(run.runCount);
-            progress.seed = run.seed;
-            progress.itemsDone = run.itemsDone;
-            progress.itemsTotal = run.itemsTotal;
-            progress.overallDone = run.overallDone;
-            progress.overallTotal = run.overallTotal;
-            reporter.report(progress);
-        },
-        &m_cancel);
-    runner.setOutcomeCallback([&](const engine::RunOutcome& run) {
+    engine::EvaluationRequest request;
+    request.databasePath = QFile::encodeName(m_databasePath).toStdString();
+    request.plans = std::move(plans);
+    // A demo's plans come from demoPlans; only the job's own plans can add to a group.
+    if (job.kind == EvaluationJob::Kind::Plans)
+        request.addsToGroups = job.addsToGroups;
+    engine::EvaluationCallbacks callbacks;
+    // The engine loads and checks every model and task before it opens the database: a wrong
+    // model, a missing file, or a resumed run or group whose files changed throws and writes nothing.
+    callbacks.loaded = [&] { reporter.startPhase(QStringLiteral("evaluating")); };
+    callbacks.progress = [&](const engine::RunProgress& run) {
+        EvaluationProgress progress;
+        progress.runIndex = static_cast<int>(run.runIndex);
+        progress.runCount = static_cast<int>(run.runCount);
+        progress.seed = run.seed;
+        progress.itemsDone = run.itemsDone;
+        progress.itemsTotal = run.itemsTotal;
+        progress.overallDone = run.overallDone;
+        progress.overallTotal = run.overallTotal;
+        reporter.report(progress);
+    };
+    callbacks.outcome = [&](const engine::RunOutcome& run) {
         if (std::find(outcome.groups.begin(), outcome.groups.end(), run.configId) == outcome.groups.end())
             outcome.groups.push_back(run.configId);
         if (run.status == "skipped") {
@@ -185,10 +169,10 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
         }
         outcome.completed += run.status == store::kCompleted;
         Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(run.status));
-    });
-    // A run that fails throws out of run() after its row is stored as failed: run() above turns
-    // that into jobFailed, after the runStored of every run before it.
-    const auto result = runner.run(evaluations);
+    };
+    // A run that fails throws out of evaluate() after its row is stored as failed: run() above
+    // turns that into jobFailed, after the runStored of every run before it.
+    const auto result = engine::loadEngine().evaluate(request, callbacks, &m_cancel);
     outcome.cancelled = result.cancelled;
     Q_EMIT jobFinished(outcome);
 }

@@ -49,10 +49,4 @@ std::vector<engine::RunPlan> morePlansForGroup(const store::Store& store, int64_
     return {plan};
 }
 
-void checkAddsToGroup(const store::Store& store, int64_t groupId, const engine::Evaluation& evaluation)
-{
-    engine::checkSameFilesAsGroup(store, groupId, evaluation, "group " + std::to_string(groupId),
-                          "its runs would start a new group");
-}
-
 } // namespace nf::ui

@@ -1,0 +1,78 @@
+#pragma once
+
+// The part of the engine that loads libtorch, behind one interface, so that a program loads
+// libtorch's libraries (0.7 s and 160 MB before anything else) only when it evaluates something.
+// noisefloor-engine and the tests link it in (linkedEngine); the desktop app reaches it through
+// loadEngine, which opens libnoisefloor-engine.so on first use. Nothing here includes torch.
+
+#include "engine/models.h"
+#include "engine/runtime.h"
+#include "engine/runner.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nf::engine {
+
+// Plans to run into a database, and for each plan (by index) the config group it adds runs to
+// ("Run N more repeats"; 0 or absent: none), whose model, task data and tokenizer it must load
+// with the same bytes.
+struct EvaluationRequest
+{
+    std::string databasePath;
+    std::vector<RunPlan> plans;
+    std::vector<int64_t> addsToGroups;
+};
+
+struct EvaluationCallbacks
+{
+    // Once every model and task has loaded and been checked against the store, before the first run.
+    std::function<void()> loaded;
+    RepeatRunner::ProgressFn progress;
+    RepeatRunner::OutcomeFn outcome;
+};
+
+class Engine
+{
+public:
+    virtual ~Engine() = default;
+
+    // How many GPUs this libtorch sees (0 without CUDA).
+    virtual int cudaDeviceCount() const = 0;
+
+    // The device a config's "auto" | "cpu" | "cuda" | "cuda:N" is on this machine (runtime.h).
+    virtual ResolvedDevice resolveDevice(const std::string& requested) const = 0;
+
+    // The demo's two models, trained on first use and cached in `directory` (see models.h).
+    virtual DemoModels ensureDemoModels(const std::filesystem::path& directory,
+                                        const TrainProgress& progress) const = 0;
+
+    // Loads every plan's model and task and checks them (a resumed run's, and a group's that a plan
+    // adds to, against the files they were run with) before the database is opened for writing:
+    // a plan that fails to load or check throws nf::InputError and nothing is written. Then runs
+    // every seed as RepeatRunner does, in a Store of its own on `request.databasePath`. `cancel`
+    // is checked after loading and between batches.
+    virtual RepeatResult evaluate(const EvaluationRequest& request, const EvaluationCallbacks& callbacks,
+                                  const std::atomic<bool>* cancel) const = 0;
+};
+
+// The engine of a program that links it (nf_engine).
+const Engine& linkedEngine();
+
+// The engine in libnoisefloor-engine.so, opened on the first call (from the path in the
+// environment variable NF_ENGINE_LIBRARY, else beside the installed program, else the build
+// tree's). Throws std::runtime_error naming the library and what is wrong when it is missing,
+// cannot be loaded or is from another build; a later call tries again.
+const Engine& loadEngine();
+
+// What libnoisefloor-engine.so exports: the engine, when `interfaceVersion` and `build` are the
+// ones it was built with, else nullptr.
+inline constexpr int kEngineInterfaceVersion = 1;
+inline constexpr const char* kEngineEntryName = "nf_engine_entry";
+using EngineEntry = const Engine* (*)(int interfaceVersion, const char* build);
+
+} // namespace nf::engine

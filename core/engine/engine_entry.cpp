@@ -1,0 +1,18 @@
+// The one symbol libnoisefloor-engine.so exports (everything else it holds is hidden): the engine,
+// for a program of the same build.
+
+#include "engine/engine.h"
+
+#include "nf/version.h"
+
+#include <cstring>
+#include <string>
+
+extern "C" __attribute__((visibility("default"))) const nf::engine::Engine* nf_engine_entry(int interfaceVersion,
+                                                                                              const char* build)
+{
+    const std::string ours = std::string(nf::kVersion) + " " + nf::kGitCommit;
+    if (interfaceVersion != nf::engine::kEngineInterfaceVersion || build == nullptr || ours != build)
+        return nullptr;
+    return &nf::engine::linkedEngine();
+}
