@@ -9,7 +9,6 @@
 #include "worker/moreruns.h"
 #include "engine/resume_plan.h"
 
-#include <QFile>
 #include <QMetaType>
 #include <algorithm>
 #include <chrono>
@@ -78,36 +77,24 @@ int seedCount(const std::vector<engine::RunPlan>& plans)
 
 } // namespace
 
-EvaluationWorker::EvaluationWorker(QString databasePath) : m_databasePath(std::move(databasePath)) {}
+EvaluationWorker::EvaluationWorker() = default;
 
 EvaluationWorker::~EvaluationWorker() = default;
 
-void EvaluationWorker::requestCancel()
-{
-    m_cancel = true;
-}
-
-void EvaluationWorker::resetCancel()
-{
-    m_cancel = false;
-}
-
-void EvaluationWorker::run(const EvaluationJob& job)
+JobOutcome EvaluationWorker::run(const EvaluationJob& job, JobContext& context)
 {
     try {
-        evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job) : job.plans);
+        return evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job, context) : job.plans, context);
     } catch (const Cancelled&) {
         // Cancelled while training the demo models: nothing was stored.
         JobOutcome outcome;
         outcome.title = job.title;
         outcome.cancelled = true;
-        Q_EMIT jobFinished(outcome);
-    } catch (const std::exception& e) {
-        Q_EMIT jobFailed(job.title, QString::fromStdString(e.what()));
+        return outcome;
     }
 }
 
-std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& job)
+std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& job, const JobContext& context)
 {
     // As `noisefloor-cli demo` does: the models are cached next to the default database, so the
     // app and the CLI train them once between them.
@@ -117,7 +104,7 @@ std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& jo
         dataDirectory() / "demo", [&](int epoch, int epochs, int64_t done, int64_t total) {
             // Throwing out of the training loop is safe: each model file is written under a
             // temporary name and renamed, so a cancelled training leaves no half-written model.
-            if (m_cancel.load())
+            if (context.cancelRequested())
                 throw Cancelled();
             EvaluationProgress progress;
             progress.runIndex = epoch - 1;
@@ -131,7 +118,8 @@ std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& jo
     return engine::demoPlans(models);
 }
 
-void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::RunPlan> plans)
+JobOutcome EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::RunPlan> plans,
+                                      JobContext& context)
 {
     ProgressReporter reporter(*this, job.title);
     reporter.startPhase(QStringLiteral("loading"));
@@ -145,13 +133,12 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
 
     JobOutcome outcome;
     outcome.title = job.title;
-    if (m_cancel.load()) {
+    if (context.cancelRequested()) {
         outcome.cancelled = true;
-        Q_EMIT jobFinished(outcome);
-        return;
+        return outcome;
     }
 
-    store::Store store(QFile::encodeName(m_databasePath).toStdString());
+    store::Store& store = context.store();
     // A resumed run, and repeats added to a group, continue only with the files the run or group
     // was run with. Checked here, before the runner registers anything, with the sha256 computed
     // while loading: on the GUI thread a model folder's weights would have to be read once more.
@@ -175,7 +162,7 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
             progress.overallTotal = run.overallTotal;
             reporter.report(progress);
         },
-        &m_cancel);
+        context.cancelFlag());
     runner.setOutcomeCallback([&](const engine::RunOutcome& run) {
         if (std::find(outcome.groups.begin(), outcome.groups.end(), run.configId) == outcome.groups.end())
             outcome.groups.push_back(run.configId);
@@ -186,11 +173,11 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
         outcome.completed += run.status == store::kCompleted;
         Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(run.status));
     });
-    // A run that fails throws out of run() after its row is stored as failed: run() above turns
-    // that into jobFailed, after the runStored of every run before it.
+    // A run that fails throws out of run() after its row is stored as failed: the job reports
+    // that as failed, after the runStored of every run before it.
     const auto result = runner.run(evaluations);
     outcome.cancelled = result.cancelled;
-    Q_EMIT jobFinished(outcome);
+    return outcome;
 }
 
 QString describePlans(const std::vector<engine::RunPlan>& plans)
