@@ -2,6 +2,7 @@
 
 #include "dialogs/importtext.h"
 #include "dialogs/workfooter.h"
+#include "store/store.h"
 
 #include <QComboBox>
 #include <QFileDialog>

@@ -1,5 +1,7 @@
 #include "jobs/job.h"
 
+#include "store/store.h"
+
 #include <QFile>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>

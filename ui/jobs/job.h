@@ -12,8 +12,6 @@
 // to cancel and whatever it still reports or returns is dropped, so a page never shows the answer
 // to a question the user has since changed.
 
-#include "store/store.h"
-
 #include <QFuture>
 #include <QObject>
 #include <QString>
@@ -27,6 +25,10 @@
 QT_BEGIN_NAMESPACE
 class QThreadPool;
 QT_END_NAMESPACE
+
+namespace nf::store {
+class Store;
+}
 
 namespace nf::ui {
 
@@ -52,8 +54,8 @@ public:
     // From start() until finished or failed has been emitted (a result on its way through the
     // event queue still counts).
     bool busy() const { return m_running != nullptr; }
-    // Sets the flag the work checks; the work still ends with finished (as much as it did) or
-    // failed. Thread-safe to call from the GUI thread at any time; a later start() is unaffected.
+    // Sets the flag the work checks; the work still ends with finished (with what it did before
+    // it stopped) or failed. The next start() begins with a flag of its own.
     void cancel();
     // Cancels the work running and drops what it reports: busy() is false at once.
     void discard();
