@@ -5,6 +5,7 @@
 #include "nf/version.h"
 #include "window/mainwindow.h"
 #include "window/screenshot.h"
+#include "window/tabs.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,8 +23,7 @@ struct Options
                           QStringLiteral("FILE")};
     QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Render the window to this PNG and exit"),
                                   QStringLiteral("OUT.png")};
-    QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("distribution|history|compare|items|environment"),
-                           QStringLiteral("TAB")};
+    QCommandLineOption tab{QStringLiteral("tab"), nf::ui::tabKeys().join(u'|'), QStringLiteral("TAB")};
     QCommandLineOption select{QStringLiteral("select"), QStringLiteral("Config groups to select, e.g. 1,4"),
                               QStringLiteral("GROUPS")};
     QCommandLineOption size{QStringLiteral("size"), QStringLiteral("Window size for --screenshot (1400x860)"),

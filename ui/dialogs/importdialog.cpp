@@ -19,7 +19,6 @@
 #include <QSettings>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -37,7 +36,7 @@ bool sameOptions(const analysis::ImportOptions& a, const analysis::ImportOptions
 } // namespace
 
 ImportDialog::ImportDialog(const QString& databasePath, const QStringList& paths, QWidget* parent)
-    : QDialog(parent), m_databasePath(databasePath), m_paths(paths)
+    : QDialog(parent), m_paths(paths)
 {
     setObjectName(QStringLiteral("importDialog"));
     setWindowTitle(tr("Import runs"));
@@ -94,10 +93,16 @@ ImportDialog::ImportDialog(const QString& databasePath, const QStringList& paths
     layout->addWidget(buildOptions());
     layout->addLayout(bottom);
 
-    connect(&m_planWatcher, &QFutureWatcher<PlanOutcome>::finished, this,
-            [this] { showPlan(m_planWatcher.result()); });
-    connect(&m_applyWatcher, &QFutureWatcher<ApplyOutcome>::finished, this,
-            [this] { showApplied(m_applyWatcher.result()); });
+    m_read.setDatabasePath(databasePath);
+    m_store.setDatabasePath(databasePath);
+    connect(&m_read, &JobBase::finished, this, [this] { showPlan(m_read.takeResult()); });
+    connect(&m_read, &JobBase::failed, this, [this](const QString& message) { showPlan({{}, {}, message}); });
+    connect(&m_store, &JobBase::finished, this, [this] {
+        m_busyText->clear();
+        m_result = m_store.takeResult();
+        QDialog::accept();
+    });
+    connect(&m_store, &JobBase::failed, this, &ImportDialog::showApplyFailure);
     replan();
 }
 
@@ -105,8 +110,8 @@ ImportDialog::~ImportDialog()
 {
     // A read still running keeps only copies and its own Store: it may finish after the dialog.
     // An import being stored is waited for, so that the window sees it complete.
-    if (m_storing)
-        m_applyWatcher.waitForFinished();
+    if (m_store.busy())
+        m_store.waitForFinished();
 }
 
 QWidget* ImportDialog::buildOptions()
@@ -188,7 +193,7 @@ void ImportDialog::setOptions(const analysis::ImportOptions& options)
 
 bool ImportDialog::busy() const
 {
-    return m_reading || m_storing;
+    return m_read.busy() || m_store.busy();
 }
 
 QString ImportDialog::errorText() const
@@ -212,10 +217,10 @@ void ImportDialog::chooseDataFolder()
 
 void ImportDialog::replan()
 {
-    if (m_storing)
+    if (m_store.busy())
         return;
     const analysis::ImportOptions wanted = options();
-    if (m_reading) {
+    if (m_read.busy()) {
         m_replanWanted = true;
         return;
     }
@@ -223,39 +228,34 @@ void ImportDialog::replan()
         return;
     m_plannedOptions = wanted;
     m_replanWanted = false;
-    m_reading = true;
     m_plan.reset();
     m_preview = {};
     std::vector<std::string> paths;
     for (const QString& path : std::as_const(m_paths))
         paths.push_back(path.toStdString());
-    m_planWatcher.setFuture(
-        QtConcurrent::run([paths = std::move(paths), wanted, database = m_databasePath.toStdString()] {
-            PlanOutcome outcome;
-            try {
-                for (const auto& path : paths)
-                    if (analysis::detectFormat(path) == analysis::SourceFormat::LmEval)
-                        outcome.lmEvalSeen = true;
-                auto plan = std::make_shared<analysis::ImportPlan>(analysis::planImport(paths, wanted));
-                for (const auto& batch : plan->batches)
-                    if (batch.source.format == analysis::formatName(analysis::SourceFormat::LmEval))
-                        outcome.lmEvalSeen = true;
-                // The GUI thread's Store is its own: a pool thread reads through another.
-                const store::Store store(database, store::OpenMode::ReadOnly);
-                outcome.preview = analysis::previewImport(store, *plan);
-                outcome.plan = std::move(plan);
-            } catch (const std::exception& e) {
-                outcome.error = QString::fromUtf8(e.what());
-            }
-            return outcome;
-        }));
+    m_read.start([paths = std::move(paths), wanted](JobContext& context) {
+        PlanOutcome outcome;
+        try {
+            for (const auto& path : paths)
+                if (analysis::detectFormat(path) == analysis::SourceFormat::LmEval)
+                    outcome.lmEvalSeen = true;
+            auto plan = std::make_shared<analysis::ImportPlan>(analysis::planImport(paths, wanted));
+            for (const auto& batch : plan->batches)
+                if (batch.source.format == analysis::formatName(analysis::SourceFormat::LmEval))
+                    outcome.lmEvalSeen = true;
+            outcome.preview = analysis::previewImport(context.readOnlyStore(), *plan);
+            outcome.plan = std::move(plan);
+        } catch (const std::exception& e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        return outcome;
+    });
     showBusy(m_paths.size() == 1 ? tr("Reading %1…").arg(QFileInfo(m_paths.front()).fileName())
                                  : tr("Reading %1 files and folders…").arg(m_paths.size()));
 }
 
 void ImportDialog::showPlan(const PlanOutcome& outcome)
 {
-    m_reading = false;
     if (m_replanWanted) {
         m_replanWanted = false;
         if (!m_plannedOptions || !sameOptions(*m_plannedOptions, options())) {
@@ -318,37 +318,21 @@ void ImportDialog::accept()
 {
     if (!m_plan || busy() || m_preview.runs == 0)
         return;
-    m_storing = true;
-    m_applyWatcher.setFuture(QtConcurrent::run([plan = m_plan, database = m_databasePath.toStdString()] {
-        ApplyOutcome outcome;
-        try {
-            store::Store store(database);
-            outcome.result = analysis::applyImport(store, *plan);
-        } catch (const std::exception& e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }));
+    m_store.start([plan = m_plan](JobContext& context) { return analysis::applyImport(context.store(), *plan); });
     showBusy(tr("Storing %1, %2…").arg(countText(m_preview.runs, "run", "runs"), countText(m_preview.items, "item", "items")));
 }
 
 void ImportDialog::reject()
 {
-    if (m_storing)
+    if (m_store.busy())
         return;
     QDialog::reject();
 }
 
-void ImportDialog::showApplied(const ApplyOutcome& outcome)
+void ImportDialog::showApplyFailure(const QString& message)
 {
-    m_storing = false;
     m_busyText->clear();
-    if (!outcome.result) {
-        showError(tr("Nothing was imported: ") + outcome.error);
-        return;
-    }
-    m_result = *outcome.result;
-    QDialog::accept();
+    showError(tr("Nothing was imported: ") + message);
 }
 
 QString ImportDialog::resultSummary() const
@@ -385,14 +369,15 @@ void ImportDialog::showError(const QString& message)
 
 void ImportDialog::updateControls()
 {
-    m_busyBar->setVisible(m_reading || m_storing);
+    const bool storing = m_store.busy();
+    m_busyBar->setVisible(busy());
     // The form stays editable while reading: a change starts the read again when this one ends.
     for (QWidget* widget : {static_cast<QWidget*>(m_data), static_cast<QWidget*>(m_chooseData),
                             static_cast<QWidget*>(m_split), static_cast<QWidget*>(m_model),
                             static_cast<QWidget*>(m_metric)})
-        widget->setEnabled(!m_storing);
-    m_cancel->setEnabled(!m_storing);
-    const bool ready = !m_reading && !m_storing && m_plan && m_preview.runs > 0;
+        widget->setEnabled(!storing);
+    m_cancel->setEnabled(!storing);
+    const bool ready = !busy() && m_plan && m_preview.runs > 0;
     m_import->setEnabled(ready);
     m_import->setText(ready ? tr("Import %1").arg(countText(m_preview.runs, "run", "runs")) : tr("Import"));
 }

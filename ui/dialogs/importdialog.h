@@ -4,13 +4,14 @@
 // source its format, runs and items, whether it was imported before) and what importing them would
 // change (the groups the runs join or create), with the options that change how they are read: the
 // benchmark data folder to score against, its split, the model's name, lm-eval's metric. Nothing is
-// written before Import. Reading (a 100 MB lm-eval output takes seconds) and storing run on a pool
-// thread, each with its own Store on the database's path; the dialog stays responsive meanwhile.
+// written before Import. Reading (a 100 MB lm-eval output takes seconds) and storing run as Jobs
+// on a pool thread, each with its own Store on the database's path; the dialog stays responsive
+// meanwhile.
 
 #include "analysis/import.h"
+#include "jobs/job.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 #include <QStringList>
 
 #include <memory>
@@ -66,6 +67,7 @@ Q_SIGNALS:
     void planShown();
 
 private:
+    // A failed read is a result too: it still says whether an lm-eval source was among the paths.
     struct PlanOutcome
     {
         std::shared_ptr<const analysis::ImportPlan> plan;
@@ -73,23 +75,17 @@ private:
         QString error;
         bool lmEvalSeen = false; // an lm-eval source among the paths (also when the read failed)
     };
-    struct ApplyOutcome
-    {
-        std::optional<analysis::ImportResult> result;
-        QString error;
-    };
 
     QWidget* buildOptions();
     void replan();
     void showPlan(const PlanOutcome& outcome);
-    void showApplied(const ApplyOutcome& outcome);
+    void showApplyFailure(const QString& message);
     void showBusy(const QString& text);
     void showError(const QString& message);
     void chooseDataFolder();
     void updateControls();
     void fitContents();
 
-    QString m_databasePath;
     QStringList m_paths;
 
     QTreeWidget* m_sources = nullptr;
@@ -108,13 +104,10 @@ private:
     QPushButton* m_import = nullptr;
     QPushButton* m_cancel = nullptr;
 
-    QFutureWatcher<PlanOutcome> m_planWatcher;
-    QFutureWatcher<ApplyOutcome> m_applyWatcher;
-    // From the start of a job until its result is shown (a finished future's result may still be
-    // on its way through the event queue).
-    bool m_reading = false;
-    bool m_storing = false;
-    // The form changed while a read was running: its result is dropped and the read starts again.
+    Job<PlanOutcome> m_read;
+    Job<analysis::ImportResult> m_store;
+    // The form changed while a read was running: its result is dropped and the read starts again
+    // once it ends (two reads of a large output at once would only slow both).
     bool m_replanWanted = false;
     std::optional<analysis::ImportOptions> m_plannedOptions;
     std::shared_ptr<const analysis::ImportPlan> m_plan;

@@ -11,7 +11,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace nf::ui {
 
@@ -58,7 +57,15 @@ MergeDialog::MergeDialog(const QString& databasePath, const QString& otherPath, 
     layout->addStretch();
     layout->addLayout(bottom);
 
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] { showOutcome(m_watcher.result()); });
+    m_job.setDatabasePath(databasePath);
+    connect(&m_job, &JobBase::finished, this, [this] { showMerged(m_job.takeResult()); });
+    connect(&m_job, &JobBase::failed, this, [this](const QString& message) {
+        const bool merged = std::exchange(m_merging, false);
+        m_busyText->clear();
+        showError(merged ? tr("Nothing was merged: ") + message : message);
+        if (!merged)
+            Q_EMIT dryRunShown();
+    });
     if (QFileInfo(otherPath).canonicalFilePath() == QFileInfo(databasePath).canonicalFilePath()) {
         showError(tr("%1 is the database open here: choose another one to merge.").arg(otherPath));
         return;
@@ -71,12 +78,12 @@ MergeDialog::~MergeDialog()
     // A dry run may finish after the dialog (it keeps copies and its own Store); a merge being
     // written is waited for, so that the window sees it complete.
     if (m_merging)
-        m_watcher.waitForFinished();
+        m_job.waitForFinished();
 }
 
 bool MergeDialog::busy() const
 {
-    return m_running;
+    return m_job.busy();
 }
 
 QString MergeDialog::errorText() const
@@ -87,43 +94,25 @@ QString MergeDialog::errorText() const
 void MergeDialog::start(bool dryRun)
 {
     m_merging = !dryRun;
-    m_running = true;
     m_error->hide();
-    m_watcher.setFuture(QtConcurrent::run(
-        [database = m_databasePath.toStdString(), other = m_otherPath.toStdString(), dryRun] {
-            Outcome outcome;
-            try {
-                // The GUI thread's Store is its own; mergeDatabase writes only when not a dry run.
-                store::Store store(database);
-                outcome.result = store::mergeDatabase(store, other, dryRun);
-            } catch (const std::exception& e) {
-                outcome.error = QString::fromUtf8(e.what());
-            }
-            return outcome;
-        }));
+    // mergeDatabase writes only when not a dry run.
+    m_job.start([other = m_otherPath.toStdString(), dryRun](JobContext& context) {
+        return store::mergeDatabase(context.store(), other, dryRun);
+    });
     m_busyText->setText(dryRun ? tr("Reading %1…").arg(QFileInfo(m_otherPath).fileName())
                                : tr("Merging %1…").arg(countText(m_dryRun ? m_dryRun->runsAdded : 0, "run", "runs")));
     updateControls();
 }
 
-void MergeDialog::showOutcome(const Outcome& outcome)
+void MergeDialog::showMerged(const store::MergeResult& result)
 {
     m_busyText->clear();
-    const bool merged = m_merging;
-    m_merging = false;
-    m_running = false;
-    if (!outcome.result) {
-        showError(merged ? tr("Nothing was merged: ") + outcome.error : outcome.error);
-        if (!merged)
-            Q_EMIT dryRunShown();
-        return;
-    }
-    if (merged) {
-        m_result = *outcome.result;
+    if (std::exchange(m_merging, false)) {
+        m_result = result;
         QDialog::accept();
         return;
     }
-    m_dryRun = outcome.result;
+    m_dryRun = result;
     m_summary->setText(mergeDryRunText(*m_dryRun, QFileInfo(m_otherPath).fileName()));
     updateControls();
     Q_EMIT dryRunShown();
@@ -157,9 +146,9 @@ void MergeDialog::showError(const QString& message)
 
 void MergeDialog::updateControls()
 {
-    m_busyBar->setVisible(m_running);
+    m_busyBar->setVisible(m_job.busy());
     m_cancel->setEnabled(!m_merging);
-    const bool ready = !m_running && m_dryRun && m_dryRun->runsAdded > 0;
+    const bool ready = !m_job.busy() && m_dryRun && m_dryRun->runsAdded > 0;
     m_merge->setEnabled(ready);
     m_merge->setText(ready ? tr("Merge %1").arg(countText(m_dryRun->runsAdded, "run", "runs")) : tr("Merge"));
 }

@@ -3,12 +3,12 @@
 // File -> Merge database and a noisefloor database dropped on the window: what merging the other
 // database would add here (a dry run of store::mergeDatabase: runs to add, already here, not
 // completed; groups joined and new; models, tasks and environments new), then the merge itself.
-// Both run on a pool thread with their own Store on this database's path.
+// Both run as a Job on a pool thread, with the job's own Store on this database's path.
 
+#include "jobs/job.h"
 #include "store/merge.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 
 #include <optional>
 
@@ -50,13 +50,8 @@ Q_SIGNALS:
     void dryRunShown();
 
 private:
-    struct Outcome
-    {
-        std::optional<store::MergeResult> result;
-        QString error;
-    };
     void start(bool dryRun);
-    void showOutcome(const Outcome& outcome);
+    void showMerged(const store::MergeResult& result);
     void showError(const QString& message);
     void updateControls();
 
@@ -68,9 +63,8 @@ private:
     QLabel* m_busyText = nullptr;
     QPushButton* m_merge = nullptr;
     QPushButton* m_cancel = nullptr;
-    QFutureWatcher<Outcome> m_watcher;
-    bool m_running = false; // from a job's start until its result is shown
-    bool m_merging = false; // the running job writes (not the dry run)
+    Job<store::MergeResult> m_job;
+    bool m_merging = false; // the job writes (not the dry run)
     std::optional<store::MergeResult> m_dryRun;
     store::MergeResult m_result;
 };

@@ -16,7 +16,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace nf::ui {
 namespace {
@@ -189,16 +188,14 @@ ComparePage::ComparePage(QWidget* parent)
             setPair(b, a);
     });
     connect(m_more, &QPushButton::clicked, this, &ComparePage::askForMoreRepeats);
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
-        if (m_pendingGeneration == m_generation)
-            showOutcome(m_watcher.result());
-    });
+    connect(&m_job, &JobBase::finished, this, [this] { showComparison(m_job.takeResult()); });
+    connect(&m_job, &JobBase::failed, this, &ComparePage::clearResult);
     clearResult({});
 }
 
 ComparePage::~ComparePage()
 {
-    m_watcher.waitForFinished();
+    m_job.waitForFinished();
 }
 
 void ComparePage::setStore(const store::Store* store)
@@ -247,7 +244,7 @@ void ComparePage::setPair(qint64 groupA, qint64 groupB)
 
 bool ComparePage::busy() const
 {
-    return m_watcher.isRunning();
+    return m_job.busy();
 }
 
 bool ComparePage::promptShown() const
@@ -272,8 +269,8 @@ void ComparePage::onDeltaEdited(double points)
 
 void ComparePage::recompute()
 {
-    ++m_generation;
     // Nothing of the previous pair may be acted on while this one computes.
+    m_job.discard();
     m_result.reset();
     m_more->hide();
     // A box states its own plan and queues exactly that: a refresh (a run another process
@@ -316,16 +313,10 @@ void ComparePage::recompute()
         m_labelB = m_b->currentText();
         m_resultA = groupA;
         m_resultB = b;
-        m_pendingGeneration = m_generation;
         showComputing();
-        m_watcher.setFuture(
-            QtConcurrent::run([a = std::move(dataA), b = std::move(dataB), options]() -> Outcome {
-                try {
-                    return {stats::compare(a, b, options), {}};
-                } catch (const std::exception& e) {
-                    return {std::nullopt, QString::fromUtf8(e.what())};
-                }
-            }));
+        m_job.start([a = std::move(dataA), b = std::move(dataB), options](JobContext&) {
+            return stats::compare(a, b, options);
+        });
     } catch (const std::exception& e) {
         clearResult(asSentence(e.what()));
     }
@@ -361,13 +352,9 @@ void ComparePage::showComputing()
     m_resultPanel->show();
 }
 
-void ComparePage::showOutcome(const Outcome& outcome)
+void ComparePage::showComparison(stats::Comparison comparison)
 {
-    if (!outcome.comparison) {
-        clearResult(outcome.error);
-        return;
-    }
-    m_result = outcome.comparison;
+    m_result = std::move(comparison);
     const auto& c = *m_result;
     m_badge->setText(QString::fromStdString(analysis::verdictBadge(c)));
     m_badge->setStyleSheet(badgeStyle(verdictColor(c.verdict)));

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "jobs/job.h"
 #include "stats/compare.h"
 #include "store/store.h"
 
-#include <QFutureWatcher>
 #include <QPointer>
 #include <QWidget>
 #include <optional>
@@ -69,12 +69,7 @@ Q_SIGNALS:
     void comparisonFinished();
 
 private:
-    struct Outcome
-    {
-        std::optional<stats::Comparison> comparison;
-        QString error;
-    };
-    void showOutcome(const Outcome& outcome);
+    void showComparison(stats::Comparison comparison);
     void clearResult(const QString& message);
     void showComputing();
     void showStoredDelta();
@@ -102,9 +97,7 @@ private:
     SubjectDeltaChart* m_subjects;
     QPointer<QMessageBox> m_moreBox; // the confirmation or refusal open, if any
     QPair<qint64, qint64> m_moreBoxPair; // the choices of A and B it was opened for
-    QFutureWatcher<Outcome> m_watcher;
-    int m_generation = 0;
-    int m_pendingGeneration = 0;
+    Job<stats::Comparison> m_job; // a new pair supersedes the comparison of the one before
     std::optional<stats::Comparison> m_result;
     QString m_labelA;
     QString m_labelB;

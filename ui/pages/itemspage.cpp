@@ -1,7 +1,6 @@
 #include "pages/itemspage.h"
 
 #include "models/flipitemsmodel.h"
-#include "store/store.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -10,7 +9,6 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace nf::ui {
 namespace {
@@ -49,7 +47,10 @@ ItemsPage::ItemsPage(QWidget* parent)
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &FlipItemsProxy::setFilterText);
     connect(m_subject, &QComboBox::currentIndexChanged, this,
             [this](int index) { m_proxy->setSubject(index <= 0 ? QString() : m_subject->itemText(index)); });
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] { show(m_watcher.result()); });
+    connect(&m_job, &JobBase::finished, this, [this] { showItems(m_job.takeResult()); });
+    connect(&m_job, &JobBase::failed, this, [this](const QString& message) {
+        m_header->setText(QStringLiteral("Could not read the items: ") + message);
+    });
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_filter, 1);
@@ -64,11 +65,12 @@ ItemsPage::ItemsPage(QWidget* parent)
 
 ItemsPage::~ItemsPage()
 {
-    m_watcher.waitForFinished();
+    m_job.waitForFinished();
 }
 
 void ItemsPage::setDatabasePath(const QString& path)
 {
+    m_job.setDatabasePath(path);
     m_databasePath = path;
 }
 
@@ -77,36 +79,23 @@ void ItemsPage::setGroup(qint64 groupId, const QString& title)
     m_groupId = groupId;
     m_title = title;
     if (groupId <= 0 || m_databasePath.isEmpty()) {
+        m_job.discard();
         m_model->setFlipItems({});
         m_header->setText(
             QStringLiteral("Select a config group to see the items whose answers change between its runs."));
         return;
     }
     m_header->setText(QStringLiteral("Reading the items of group %1…").arg(groupId));
-    const std::string path = m_databasePath.toStdString();
-    m_watcher.setFuture(QtConcurrent::run([path, groupId]() -> Outcome {
-        try {
-            const store::Store store(path, store::OpenMode::ReadOnly); // one Store per thread
-            return {loadFlipItems(store, groupId), {}};
-        } catch (const std::exception& e) {
-            return {std::nullopt, QString::fromUtf8(e.what())};
-        }
-    }));
+    m_job.start([groupId](JobContext& context) { return loadFlipItems(context.readOnlyStore(), groupId); });
 }
 
 bool ItemsPage::busy() const
 {
-    return m_watcher.isRunning();
+    return m_job.busy();
 }
 
-void ItemsPage::show(const Outcome& outcome)
+void ItemsPage::showItems(const FlipItemsData& data)
 {
-    if (!outcome.data || outcome.data->groupId != m_groupId) {
-        if (!outcome.data)
-            m_header->setText(QStringLiteral("Could not read the items: ") + outcome.error);
-        return; // a group the user has since left
-    }
-    const auto& data = *outcome.data;
     QString header = QStringLiteral("<b>%1</b><br>%2 of %3 items flip: some of the %4 runs answer them "
                                     "correctly, others do not")
                          .arg(m_title.toHtmlEscaped())

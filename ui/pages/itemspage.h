@@ -1,8 +1,8 @@
 #pragma once
 
+#include "jobs/job.h"
 #include "models/flipitemsdata.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
@@ -18,8 +18,8 @@ class FlipItemsModel;
 class FlipItemsProxy;
 
 // Tab 4: the items whose correctness varies across the selected group's runs. The table is read
-// on a pool thread with its own read-only Store (the majority answer reads run items); a result
-// for a group the user has since left is dropped.
+// on a pool thread with the job's own read-only Store (the majority answer reads run items); a
+// result for a group the user has since left is dropped.
 class ItemsPage : public QWidget
 {
     Q_OBJECT
@@ -34,12 +34,7 @@ public:
     FlipItemsModel* model() const { return m_model; }
 
 private:
-    struct Outcome
-    {
-        std::optional<FlipItemsData> data;
-        QString error;
-    };
-    void show(const Outcome& outcome);
+    void showItems(const FlipItemsData& data);
 
     QString m_databasePath;
     qint64 m_groupId = 0;
@@ -50,7 +45,7 @@ private:
     QTableView* m_table;
     FlipItemsModel* m_model;
     FlipItemsProxy* m_proxy;
-    QFutureWatcher<Outcome> m_watcher;
+    Job<FlipItemsData> m_job;
 };
 
 } // namespace nf::ui

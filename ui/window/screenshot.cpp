@@ -2,6 +2,7 @@
 
 #include "store/store.h"
 #include "window/mainwindow.h"
+#include "window/tabs.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -33,8 +34,6 @@ void waitUntil(const std::function<bool()>& done, int timeoutMs)
 
 bool applyViewOptions(MainWindow& window, const QString& tab, const QString& groups, QString* error)
 {
-    static const QStringList tabs{QStringLiteral("distribution"), QStringLiteral("history"),
-                                  QStringLiteral("compare"), QStringLiteral("items"), QStringLiteral("environment")};
     if (!groups.isEmpty()) {
         QList<qint64> ids;
         for (const auto& part : groups.split(u',', Qt::SkipEmptyParts)) {
@@ -49,12 +48,12 @@ bool applyViewOptions(MainWindow& window, const QString& tab, const QString& gro
         window.selectGroups(ids);
     }
     if (!tab.isEmpty()) {
-        const auto index = tabs.indexOf(tab.toLower());
-        if (index < 0) {
-            *error = QStringLiteral("--tab: '%1' is not one of %2").arg(tab, tabs.join(u'|'));
+        const auto chosen = tabForKey(tab);
+        if (!chosen) {
+            *error = QStringLiteral("--tab: '%1' is not one of %2").arg(tab, tabKeys().join(u'|'));
             return false;
         }
-        window.showTab(static_cast<MainWindow::Tab>(index));
+        window.showTab(*chosen);
     }
     return true;
 }

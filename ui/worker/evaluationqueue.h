@@ -1,11 +1,13 @@
 #pragma once
 
-// Evaluations run one job after another on a worker thread that opens its own Store on the
-// database file (one Store per thread). Progress, each stored run and the end of each job come
-// back through queued signals; cancel() sets the engine's atomic flag, checked between batches,
-// so the run in flight is stored as cancelled and runs already committed stay.
+// Evaluations run one after another as a Job on a thread of its own, with the job's own Store on
+// the database file (one Store per thread). Progress, each stored run and the end of each
+// evaluation come back through queued signals; cancelling sets the job's flag, which the engine
+// checks between batches, so the run in flight is stored as cancelled and runs already committed
+// stay.
 
 #include "engine/runner.h"
+#include "jobs/job.h"
 
 #include <QObject>
 #include <QString>
@@ -14,10 +16,6 @@
 #include <deque>
 #include <memory>
 #include <vector>
-
-QT_BEGIN_NAMESPACE
-class QThread;
-QT_END_NAMESPACE
 
 namespace nf::ui {
 
@@ -69,7 +67,7 @@ class EvaluationQueue : public QObject
     Q_OBJECT
 public:
     explicit EvaluationQueue(QString databasePath, QObject* parent = nullptr);
-    ~EvaluationQueue() override; // cancels, then waits for the worker thread
+    ~EvaluationQueue() override; // cancels, then waits for the run in flight to be stored
 
     void enqueue(EvaluationJob job);
     bool busy() const;
@@ -93,11 +91,11 @@ Q_SIGNALS:
 private:
     void startNext();
 
-    QString m_databasePath;
-    QThread* m_thread = nullptr;
-    EvaluationWorker* m_worker = nullptr;
+    std::unique_ptr<EvaluationWorker> m_worker;
     std::deque<EvaluationJob> m_waiting;
-    bool m_busy = false;
+    QString m_title; // of the evaluation in flight
+    // Destroyed before the worker it calls: its destructor cancels and waits.
+    Job<JobOutcome> m_job{JobBase::Thread::Own};
 };
 
 } // namespace nf::ui

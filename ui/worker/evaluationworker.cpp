@@ -7,7 +7,6 @@
 #include "engine/engine.h"
 #include "store/store.h"
 
-#include <QFile>
 #include <QMetaType>
 #include <algorithm>
 #include <chrono>
@@ -76,36 +75,24 @@ int seedCount(const std::vector<engine::RunPlan>& plans)
 
 } // namespace
 
-EvaluationWorker::EvaluationWorker(QString databasePath) : m_databasePath(std::move(databasePath)) {}
+EvaluationWorker::EvaluationWorker() = default;
 
 EvaluationWorker::~EvaluationWorker() = default;
 
-void EvaluationWorker::requestCancel()
-{
-    m_cancel = true;
-}
-
-void EvaluationWorker::resetCancel()
-{
-    m_cancel = false;
-}
-
-void EvaluationWorker::run(const EvaluationJob& job)
+JobOutcome EvaluationWorker::run(const EvaluationJob& job, JobContext& context)
 {
     try {
-        evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job) : job.plans);
+        return evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job, context) : job.plans, context);
     } catch (const Cancelled&) {
         // Cancelled while training the demo models: nothing was stored.
         JobOutcome outcome;
         outcome.title = job.title;
         outcome.cancelled = true;
-        Q_EMIT jobFinished(outcome);
-    } catch (const std::exception& e) {
-        Q_EMIT jobFailed(job.title, QString::fromStdString(e.what()));
+        return outcome;
     }
 }
 
-std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& job)
+std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& job, const JobContext& context)
 {
     // As `noisefloor-cli demo` does: the models are cached next to the default database, so the
     // app and the CLI train them once between them.
@@ -115,7 +102,7 @@ std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& jo
         dataDirectory() / "demo", [&](int epoch, int epochs, int64_t done, int64_t total) {
             // Throwing out of the training loop is safe: each model file is written under a
             // temporary name and renamed, so a cancelled training leaves no half-written model.
-            if (m_cancel.load())
+            if (context.cancelRequested())
                 throw Cancelled();
             EvaluationProgress progress;
             progress.runIndex = epoch - 1;
@@ -129,7 +116,8 @@ std::vector<engine::RunPlan> EvaluationWorker::demoPlans(const EvaluationJob& jo
     return engine::demoPlans(models);
 }
 
-void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::RunPlan> plans)
+JobOutcome EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::RunPlan> plans,
+                                      JobContext& context)
 {
     ProgressReporter reporter(*this, job.title);
     reporter.startPhase(QStringLiteral("loading"));
@@ -140,7 +128,7 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     JobOutcome outcome;
     outcome.title = job.title;
     engine::EvaluationRequest request;
-    request.databasePath = QFile::encodeName(m_databasePath).toStdString();
+    request.databasePath = context.databasePath();
     request.plans = std::move(plans);
     // A demo's plans come from demoPlans; only the job's own plans can add to a group.
     if (job.kind == EvaluationJob::Kind::Plans)
@@ -170,11 +158,11 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
         outcome.completed += run.status == store::kCompleted;
         Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(run.status));
     };
-    // A run that fails throws out of evaluate() after its row is stored as failed: run() above
-    // turns that into jobFailed, after the runStored of every run before it.
-    const auto result = engine::loadEngine().evaluate(request, callbacks, &m_cancel);
+    // A run that fails throws out of evaluate() after its row is stored as failed: the job
+    // reports that as failed, after the runStored of every run before it.
+    const auto result = engine::loadEngine().evaluate(request, callbacks, context.cancelFlag());
     outcome.cancelled = result.cancelled;
-    Q_EMIT jobFinished(outcome);
+    return outcome;
 }
 
 QString describePlans(const std::vector<engine::RunPlan>& plans)
