@@ -21,7 +21,8 @@ TEST(SettingsTable, DeclaresEachKeyAndOptionOnce)
             EXPECT_TRUE(options.insert(setting.option).second) << setting.option;
         }
         EXPECT_TRUE(setting.get && setting.set) << setting.key;
-        EXPECT_EQ(setting.derived, setting.option == nullptr) << setting.key << ": a user gives it, or the files do";
+        EXPECT_EQ(setting.derived, setting.option == nullptr)
+            << setting.key << ": a user gives it, or the files do";
     }
     EXPECT_THROW(setting("beam_width"), std::out_of_range);
 }
@@ -60,7 +61,8 @@ TEST(SettingsTable, ValuesReadAsTheyAreTypedAndNameTheKey)
     EXPECT_EQ(parseSettingText(setting("normalize"), "0.286,0.353"), SettingValue(std::pair(0.286, 0.353)));
     EXPECT_EQ(errorMessage([] { parseSettingText(setting("normalize"), "0.5"); }),
               "normalize: '0.5' should be MEAN,STD (for example 0.2860,0.3530)");
-    EXPECT_EQ(errorMessage([] { parseSettingText(setting("limit"), "ten"); }), "limit: 'ten' is not a whole number");
+    EXPECT_EQ(errorMessage([] { parseSettingText(setting("limit"), "ten"); }),
+              "limit: 'ten' is not a whole number");
     EXPECT_EQ(settingText(setting("normalize"), std::pair(1.0 / 3, 0.5)), "0.3333333333333333,0.5");
 }
 
@@ -68,7 +70,8 @@ TEST(SettingsTable, RangesGiveTheMessagesValidateAlwaysGave)
 {
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("batch_size"), int64_t{0}); }),
               "batch_size: 0 must be at least 1");
-    EXPECT_EQ(errorMessage([] { checkSettingValue(setting("top_p"), 1.5); }), "top_p: 1.500000 must be in (0, 1]");
+    EXPECT_EQ(errorMessage([] { checkSettingValue(setting("top_p"), 1.5); }),
+              "top_p: 1.500000 must be in (0, 1]");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("max_length"), int64_t{7}); }),
               "max_length: 7 must be at least 8 tokens");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("device"), std::string("tpu")); }),
