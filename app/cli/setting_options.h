@@ -22,6 +22,8 @@ public:
     // Sets every setting given on the command line; the others keep the config's values.
     // Throws nf::InputError naming the key for a value the setting does not take.
     void apply(engine::EvalConfig& config) const;
+    // Whether the option was given a value (0 or "" for an option whose default depends on the
+    // model or the template asks for that default, as it always did).
     bool given(const char* key) const;
 
 private:

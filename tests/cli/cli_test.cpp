@@ -110,6 +110,19 @@ TEST(Cli, RunHelpHasAnOptionForEverySettingOfTheTable)
     EXPECT_NE(help.out.find("--batch-size INT "), std::string::npos) << "its default depends on the model";
 }
 
+// Before the settings table, 0 asked for the batch size's default (which depends on the model);
+// scripts may pass it still.
+TEST(Cli, BatchSizeZeroStillAsksForTheDefault)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto run = cli(world, {"--db", db, "run", "--model", world.model("tiny"), "--task", world.taskSpec(),
+                                 "--repeats", "1", "--batch-size", "0"});
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto groups = cli(world, {"--db", db, "--json", "groups"});
+    EXPECT_EQ(nlohmann::json::parse(groups.out).at(0)["params"]["batch_size"], 256) << groups.out;
+}
+
 TEST(Cli, RunningTheSameSeedsTwiceDoesNotDoubleTheRuns)
 {
     TinyWorld world;
