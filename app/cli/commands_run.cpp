@@ -16,6 +16,7 @@
 #include "formats/task.h"
 #include "output.h"
 #include "progress.h"
+#include "setting_options.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -68,75 +69,35 @@ struct RunOptions
     std::string seeds;
     int64_t seedStart = 1;
     int64_t repeats = 5;
-    std::string decoding = "greedy";
-    std::string dropout = "eval";
-    std::string dtype = "fp32";
-    std::string order = "fixed";
-    std::string input = "image";
-    std::string normalize;
-    engine::EvalConfig config;
-    int batchSize = 0; // 0: 256 for a classifier, 8 for a language model
+    SettingOptions settings; // decoding, runtime and prompt: engine/settings.h
     std::string resume;
     std::string label;
     bool rerun = false;
-    // Language models on multiple-choice tasks; empty / -1 / 0 = the default.
-    std::string tokenizer;
+    std::string tokenizer; // a language model's
     std::string adapter;
-    bool noPrefixCache = false;
-    int nShot = -1;
-    std::string shots;
-    std::string promptTemplate;
-    int maxLength = 0;
-    std::string paddingSide;
-
-    bool anyLanguageModelOption() const
-    {
-        return !tokenizer.empty() || nShot >= 0 || !shots.empty() || !promptTemplate.empty() || maxLength > 0 ||
-               !paddingSide.empty();
-    }
 };
 
-// The language-model knobs of a run, or none for an image task (where giving one is an error
-// that the evaluation reports).
-std::optional<engine::LanguageModelOptions> languageModelOptions(const RunOptions& options)
-{
-    if (!formats::isMcqSpec(options.task) && !options.anyLanguageModelOption())
-        return std::nullopt;
-    engine::LanguageModelOptions lm;
-    if (!options.promptTemplate.empty())
-        lm.promptTemplate = engine::promptTemplate(options.promptTemplate).name;
-    if (options.nShot >= 0)
-        lm.nShot = options.nShot;
-    if (!options.shots.empty())
-        lm.shots = engine::parseShotSelection(options.shots);
-    else if (lm.promptTemplate == "mmlu-original")
-        lm.shots = engine::ShotSelection::First; // as the benchmark authors' code does
-    if (options.maxLength > 0)
-        lm.maxLength = options.maxLength;
-    if (!options.paddingSide.empty())
-        lm.paddingSide = engine::parsePaddingSide(options.paddingSide);
-    return lm;
-}
-
-engine::RunPlan planFrom(RunOptions options)
+engine::RunPlan planFrom(const RunOptions& options)
 {
     engine::RunPlan plan;
     plan.modelPath = options.model;
     plan.modelLabel = options.modelLabel;
     plan.taskSpec = options.task;
-    plan.config = options.config;
-    plan.config.lm = languageModelOptions(options);
     plan.tokenizerPath = options.tokenizer;
     plan.adapterPath = options.adapter;
-    plan.config.prefixCache = !options.noPrefixCache;
-    plan.config.batchSize = options.batchSize > 0 ? options.batchSize : plan.config.lm ? 8 : 256;
-    plan.config.decoding = engine::parseDecoding(options.decoding);
-    plan.config.dropout = engine::parseDropout(options.dropout);
-    plan.config.dtype = engine::parseDType(options.dtype);
-    plan.config.order = engine::parseOrder(options.order);
-    plan.config.input = engine::parseInputLayout(options.input);
-    if (!options.normalize.empty())
-        engine::parseNormalize(options.normalize, plan.config);
+    auto& config = plan.config;
+    // A language model's knob given for an image task makes its config a language model's, an
+    // error that the evaluation reports.
+    if (formats::isMcqSpec(options.task) || !options.tokenizer.empty())
+        config.lm.emplace();
+    options.settings.apply(config);
+    if (config.lm) {
+        config.lm->promptTemplate = engine::promptTemplate(config.lm->promptTemplate).name;
+        if (!options.settings.given("shots") && config.lm->promptTemplate == "mmlu-original")
+            config.lm->shots = engine::ShotSelection::First; // as the benchmark authors' code does
+    }
+    if (!options.settings.given("batch_size"))
+        config.batchSize = config.lm ? engine::kLanguageModelBatchSize : engine::kClassifierBatchSize;
     plan.seeds = options.seeds.empty() ? engine::seedRange(options.seedStart, options.repeats)
                                        : engine::parseSeedList(options.seeds);
     plan.label = options.label;
@@ -238,33 +199,7 @@ void addRunOptions(CLI::App* command, RunOptions& options)
                         "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
     command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
     command->add_option("--repeats", options.repeats, "Number of seeded repeats")->capture_default_str();
-    command->add_option("--decoding", options.decoding, "greedy | sample")->capture_default_str();
-    command->add_option("--temperature", options.config.temperature, "Sampling temperature (> 0)")
-        ->capture_default_str();
-    command->add_option("--top-k", options.config.topK, "Sample among the k most likely classes (0 = all)")
-        ->capture_default_str();
-    command->add_option("--top-p", options.config.topP, "Nucleus sampling mass in (0, 1]")
-        ->capture_default_str();
-    command->add_option("--dropout", options.dropout, "eval | train (MC-dropout: only Dropout layers train)")
-        ->capture_default_str();
-    command->add_option("--batch-size", options.batchSize,
-                        "Items per forward (default 256 for a classifier, 8 for a language model)");
-    command->add_option("--dtype", options.dtype, "fp32 | bf16 | fp16 (fp16 on CUDA only)")
-        ->capture_default_str();
-    command->add_option("--device", options.config.device, "auto | cpu | cuda | cuda:N")
-        ->capture_default_str();
-    command->add_flag("--deterministic", options.config.deterministic,
-                      "Deterministic algorithms, cuDNN deterministic, no benchmark, TF32 off");
-    command->add_option("--order", options.order, "fixed | shuffled (by seed)")->capture_default_str();
-    command
-        ->add_option("--threads", options.config.threads,
-                     "torch and OpenBLAS threads (0 = 1 torch thread, OpenBLAS on every core)")
-        ->capture_default_str();
-    command->add_option("--limit", options.config.limit, "Evaluate only the first N items (0 = all)")
-        ->capture_default_str();
-    command->add_option("--input", options.input, "image ([B,1,H,W]) | flat ([B,H*W])")
-        ->capture_default_str();
-    command->add_option("--normalize", options.normalize, "MEAN,STD applied to inputs in [0,1]");
+    options.settings.add(command, false);
     command->add_option("--label", options.label, "Label stored with each run");
     auto* lm = "Language models (multiple-choice tasks)";
     command->add_option("--tokenizer", options.tokenizer,
@@ -274,20 +209,7 @@ void addRunOptions(CLI::App* command, RunOptions& options)
                         "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
                         "the model folder's weights")
         ->group(lm);
-    command->add_flag("--no-prefix-cache", options.noPrefixCache,
-                      "Compute every prompt whole instead of continuing a subject's shared system line and "
-                      "shots (model folders; the answers are the same)")
-        ->group(lm);
-    command->add_option("--n-shot", options.nShot, "Few-shot examples per prompt (default 5)")->group(lm);
-    command->add_option("--shots", options.shots,
-                        "first | per-run | per-item (default per-item, first with --template mmlu-original; "
-                        "seeded = per-item)")
-        ->group(lm);
-    command->add_option("--template", options.promptTemplate,
-                        "llamafactory (default) | llamafactory-zh | mmlu-original")
-        ->group(lm);
-    command->add_option("--max-length", options.maxLength, "Longest prompt in tokens (default 2048)")->group(lm);
-    command->add_option("--padding-side", options.paddingSide, "right (default) | left")->group(lm);
+    options.settings.add(command, true, lm);
     command->add_flag("--rerun", options.rerun,
                       "Run seeds that already completed again, stored as reproductions");
 }

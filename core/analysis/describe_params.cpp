@@ -1,5 +1,7 @@
 #include "analysis/describe_params.h"
 
+#include "engine/settings_json.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -18,6 +20,13 @@ std::string twoDecimals(double value)
 std::string valueText(const nlohmann::json& value)
 {
     return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Whether the params hold the setting's default (or nothing for it).
+bool isDefault(const nlohmann::json& params, const char* key)
+{
+    const auto value = engine::setting(key).defaultValue();
+    return !params.contains(key) || (value && params[key] == engine::settingJson(*value));
 }
 
 // A run imported from another tool: the tool, then what its output recorded (lm-eval: shots,
@@ -58,6 +67,7 @@ std::string describeParams(const std::string& paramsJson)
         return paramsJson;
     if (params.contains("harness"))
         return describeImported(params);
+    // The settings phrased in words of their own (SettingDescription::Phrased).
     std::string text;
     // A language model's prompt: "5-shot per-item llamafactory, " (right padding unless said).
     if (params.contains("n_shot")) {
@@ -65,9 +75,9 @@ std::string describeParams(const std::string& paramsJson)
         if (params.value("n_shot", 0) > 0)
             text += params.value("shots", "?") + " ";
         text += params.value("template", "?") + ", ";
-        if (params.value("padding_side", "right") != "right")
+        if (!isDefault(params, "padding_side"))
             text += params.value("padding_side", "?") + " padding, ";
-        if (params.value("max_length", 2048) != 2048)
+        if (!isDefault(params, "max_length"))
             text += "max " + std::to_string(params.value("max_length", 0)) + " tokens, ";
     }
     text += params.value("decoding", "?");
@@ -81,12 +91,17 @@ std::string describeParams(const std::string& paramsJson)
         text += ", MC-dropout";
     text += ", " + params.value("dtype", "?") + ", " + params.value("device", "?");
     text += ", bs " + std::to_string(params.value("batch_size", 0));
-    if (params.value("order", "fixed") != "fixed")
+    if (!isDefault(params, "order"))
         text += ", " + params.value("order", "?");
     if (params.value("deterministic", false))
         text += ", deterministic";
     if (params.value("limit", 0) > 0)
         text += ", limit " + std::to_string(params["limit"].get<int64_t>());
+    // Then any other setting of the table that is not at its default, by its key.
+    for (const engine::Setting& setting : engine::settings())
+        if (setting.scope == engine::SettingScope::Group &&
+            setting.description == engine::SettingDescription::KeyValue && !isDefault(params, setting.key))
+            text += ", " + std::string(setting.key) + "=" + valueText(params[setting.key]);
     return text;
 }
 

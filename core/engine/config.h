@@ -36,6 +36,11 @@ struct LanguageModelOptions
     std::string specialTokens;
 };
 
+// Batch sizes when none is given: a classifier's items are small, a language model's prompts are
+// up to max_length tokens each.
+inline constexpr int kClassifierBatchSize = 256;
+inline constexpr int kLanguageModelBatchSize = 8;
+
 // Everything about an evaluation except its seed. All but `threads` is part of the config group
 // (threads change timing and are recorded in the environment instead).
 struct EvalConfig
@@ -45,7 +50,7 @@ struct EvalConfig
     int topK = 0;             // sampling only; 0 = all classes
     double topP = 1.0;        // sampling only; (0, 1]
     DropoutMode dropout = DropoutMode::Eval;
-    int batchSize = 256;
+    int batchSize = kClassifierBatchSize;
     DType dtype = DType::Float32;
     std::string device = "auto"; // auto | cpu | cuda | cuda:N
     bool deterministic = false;

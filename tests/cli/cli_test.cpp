@@ -2,6 +2,7 @@
 
 #include "cli/cli_runner.h"
 #include "engine/fixture.h"
+#include "engine/settings.h"
 #include "formats/task.h"
 #include "store/store.h"
 
@@ -90,6 +91,36 @@ TEST(Cli, RunThenListJsonThenExportJson)
     const auto csv = cli(world, {"--db", db, "export", "--format", "csv"});
     ASSERT_EQ(csv.code, 0);
     EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1 + 3 * 60);
+}
+
+TEST(Cli, RunHelpHasAnOptionForEverySettingOfTheTable)
+{
+    TinyWorld world;
+    const auto help = nf::test::runCli(world.dir(), {"run", "--help"}, {}, NF_ENGINE_PATH);
+    ASSERT_EQ(help.code, 0) << help.err;
+    for (const auto& setting : nf::engine::settings()) {
+        if (!setting.option)
+            continue;
+        EXPECT_NE(help.out.find(setting.option), std::string::npos) << setting.key;
+        EXPECT_NE(help.out.find(setting.help), std::string::npos) << setting.key;
+    }
+    EXPECT_NE(help.out.find("--decoding TEXT=greedy"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--top-p FLOAT=1 "), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--limit INT=0 "), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--batch-size INT "), std::string::npos) << "its default depends on the model";
+}
+
+// Before the settings table, 0 asked for the batch size's default (which depends on the model);
+// scripts may pass it still.
+TEST(Cli, BatchSizeZeroStillAsksForTheDefault)
+{
+    TinyWorld world;
+    const auto db = (world / "runs.sqlite").string();
+    const auto run = cli(world, {"--db", db, "run", "--model", world.model("tiny"), "--task", world.taskSpec(),
+                                 "--repeats", "1", "--batch-size", "0"});
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto groups = cli(world, {"--db", db, "--json", "groups"});
+    EXPECT_EQ(nlohmann::json::parse(groups.out).at(0)["params"]["batch_size"], 256) << groups.out;
 }
 
 TEST(Cli, RunningTheSameSeedsTwiceDoesNotDoubleTheRuns)

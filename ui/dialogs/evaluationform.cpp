@@ -5,12 +5,9 @@
 #include "dialogs/languagemodelbox.h"
 #include "dialogs/modelcheck.h"
 #include "engine/config.h"
-#include "engine/engine.h"
-#include "env/gpu.h"
 #include "formats/mcq.h"
 #include "zonestyle.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -27,7 +24,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <limits>
 
 namespace nf::ui {
 namespace {
@@ -37,10 +33,8 @@ const QString kChooseIdx = QStringLiteral("choose:idx");
 const QString kChooseBenchmark = QStringLiteral("choose:benchmark");
 const QString kChooseJsonl = QStringLiteral("choose:jsonl");
 
-// Batch sizes a new form starts with: a classifier's items are small, a language model's prompts
-// are up to max_length tokens each.
-constexpr int kClassifierBatchSize = 256;
-constexpr int kLanguageModelBatchSize = 8;
+using engine::kClassifierBatchSize;
+using engine::kLanguageModelBatchSize;
 
 // How long the model summary waits for the fields it reads to stop changing.
 constexpr int kSummaryDelayMs = 250;
@@ -49,26 +43,6 @@ template <typename Widget> Widget* named(Widget* widget, const char* name)
 {
     widget->setObjectName(QLatin1String(name));
     return widget;
-}
-
-// Items show words; their data is the engine's spelling ("fp32"), which the settings store too.
-QComboBox* comboOf(const char* name, std::initializer_list<std::pair<QString, QString>> items)
-{
-    auto* combo = named(new QComboBox, name);
-    for (const auto& [text, value] : items)
-        combo->addItem(text, value);
-    return combo;
-}
-
-QString comboData(const QComboBox* combo)
-{
-    return combo->currentData().toString();
-}
-
-void setComboData(QComboBox* combo, const QString& value)
-{
-    // A value this machine lacks (cuda:1 saved on another computer) falls back to the first item.
-    combo->setCurrentIndex(std::max(0, combo->findData(value)));
 }
 
 } // namespace
@@ -151,7 +125,7 @@ void EvaluationForm::updateFields()
         mcq ? tr("Hugging Face model folder or TorchScript causal LM (.pt): browse or drop it here")
             : tr("TorchScript classifier or causal LM (.pt): browse or drop it here"));
 
-    const bool sampling = comboData(m_decoding) == QStringLiteral("sample");
+    const bool sampling = m_decoding->currentData().toString() == QStringLiteral("sample");
     m_temperatures->setEnabled(sampling);
     m_topK->setEnabled(sampling);
     m_topP->setEnabled(sampling);
@@ -258,92 +232,6 @@ QWidget* EvaluationForm::buildModelBox()
     return box;
 }
 
-QWidget* EvaluationForm::buildDecodingBox()
-{
-    auto* box = new QGroupBox(tr("Decoding"));
-    auto* form = new QFormLayout(box);
-    m_decodingForm = form;
-    m_decoding = comboOf("decoding", {{tr("Greedy (most likely answer)"), QStringLiteral("greedy")},
-                                      {tr("Sample from the softmax"), QStringLiteral("sample")}});
-    connect(m_decoding, &QComboBox::currentIndexChanged, this, &EvaluationForm::updateFields);
-    form->addRow(tr("&Decoding:"), m_decoding);
-
-    m_temperatures = named(new QLineEdit, "temperatures");
-    m_temperatures->setPlaceholderText(tr("0.7, 1.0"));
-    m_temperatures->setToolTip(tr("One config group per temperature, run one after another. "
-                                  "0 runs greedy decoding."));
-    form->addRow(tr("Te&mperatures:"), m_temperatures);
-
-    m_topK = named(new QSpinBox, "topK");
-    m_topK->setRange(0, 1000000);
-    m_topK->setSpecialValueText(tr("all classes"));
-    form->addRow(tr("Top-&k:"), m_topK);
-
-    m_topP = named(new QDoubleSpinBox, "topP");
-    m_topP->setRange(0.01, 1.0);
-    m_topP->setDecimals(2);
-    m_topP->setSingleStep(0.05);
-    form->addRow(tr("Top-&p:"), m_topP);
-
-    m_dropout = comboOf("dropout", {{tr("Off (eval mode)"), QStringLiteral("eval")},
-                                    {tr("MC-dropout (dropout layers on)"), QStringLiteral("train")}});
-    form->addRow(tr("Dr&opout:"), m_dropout);
-    return box;
-}
-
-QWidget* EvaluationForm::buildRuntimeBox()
-{
-    auto* box = new QGroupBox(tr("Runtime and input"));
-    auto* form = new QFormLayout(box);
-    m_runtimeForm = form;
-    m_batchSize = named(new QSpinBox, "batchSize");
-    m_batchSize->setRange(1, 1 << 20);
-    form->addRow(tr("&Batch size:"), m_batchSize);
-
-    m_dtype = comboOf("dtype", {{tr("float32"), QStringLiteral("fp32")},
-                                {tr("bfloat16"), QStringLiteral("bf16")},
-                                {tr("float16 (CUDA only)"), QStringLiteral("fp16")}});
-    form->addRow(tr("D&type:"), m_dtype);
-
-    m_device = comboOf("device", {{tr("auto (CUDA when present)"), QStringLiteral("auto")},
-                                  {tr("cpu"), QStringLiteral("cpu")}});
-    // The devices this libtorch can use, named by the driver (no torch header here). Asking loads
-    // the engine (libtorch's libraries, once per process); when it cannot load, Start says why.
-    int gpus = 0;
-    try {
-        gpus = engine::loadEngine().cudaDeviceCount();
-    } catch (const std::exception&) {
-    }
-    for (int i = 0; i < gpus; ++i)
-        m_device->addItem(
-            QStringLiteral("cuda:%1 (%2)").arg(i).arg(QString::fromStdString(env::describeGpu(i).name)),
-            QStringLiteral("cuda:%1").arg(i));
-    form->addRow(tr("De&vice:"), m_device);
-
-    m_deterministic = named(new QCheckBox(tr("Deterministic algorithms")), "deterministic");
-    m_deterministic->setToolTip(tr("Deterministic kernels, no cuDNN benchmark, TF32 off: slower on a GPU"));
-    form->addRow(QString(), m_deterministic);
-
-    m_limit = named(new QSpinBox, "limit");
-    m_limit->setRange(0, std::numeric_limits<int>::max());
-    m_limit->setSpecialValueText(tr("all items"));
-    m_limit->setToolTip(tr("Evaluate only the first N items of the task"));
-    form->addRow(tr("&Items:"), m_limit);
-
-    m_input = comboOf("input", {{tr("image [B, 1, H, W]"), QStringLiteral("image")},
-                                {tr("flat [B, H·W]"), QStringLiteral("flat")}});
-    form->addRow(tr("I&nput shape:"), m_input);
-
-    m_normalize = named(new QLineEdit, "normalize");
-    m_normalize->setPlaceholderText(tr("MEAN,STD, e.g. 0.286,0.353"));
-    form->addRow(tr("No&rmalize:"), m_normalize);
-
-    m_order = comboOf("order", {{tr("fixed"), QStringLiteral("fixed")},
-                                {tr("shuffled by seed"), QStringLiteral("shuffled")}});
-    form->addRow(tr("Item or&der:"), m_order);
-    return box;
-}
-
 QString EvaluationForm::taskSpec() const
 {
     const QString text = m_task->currentText().trimmed();
@@ -362,30 +250,6 @@ void EvaluationForm::setTaskSpec(const QString& spec)
     else
         m_task->setEditText(spec);
     updateFields();
-}
-
-engine::EvalConfig EvaluationForm::runtimeConfig(bool languageModel) const
-{
-    engine::EvalConfig config;
-    config.decoding = engine::parseDecoding(comboData(m_decoding).toStdString());
-    config.topK = m_topK->value();
-    config.topP = m_topP->value();
-    config.batchSize = m_batchSize->value();
-    config.dtype = engine::parseDType(comboData(m_dtype).toStdString());
-    config.device = comboData(m_device).toStdString();
-    config.deterministic = m_deterministic->isChecked();
-    config.limit = m_limit->value();
-    config.order = engine::parseOrder(comboData(m_order).toStdString());
-    if (languageModel) {
-        // The hidden image fields stay out of the plan: a language model runs in eval mode.
-        config.lm = m_lm->options();
-    } else {
-        config.dropout = engine::parseDropout(comboData(m_dropout).toStdString());
-        config.input = engine::parseInputLayout(comboData(m_input).toStdString());
-        if (!m_normalize->text().trimmed().isEmpty())
-            engine::parseNormalize(m_normalize->text().remove(QLatin1Char(' ')).toStdString(), config);
-    }
-    return config;
 }
 
 namespace {
@@ -468,21 +332,8 @@ void EvaluationForm::setPlan(const engine::RunPlan& plan)
     m_seeds->setText(seedsText(plan.seeds));
     m_label->setText(QString::fromStdString(plan.label));
     const auto& config = plan.config;
-    setComboData(m_decoding, QString::fromLatin1(engine::toString(config.decoding)));
     m_temperatures->setText(QString::number(config.temperature));
-    m_topK->setValue(config.topK);
-    m_topP->setValue(config.topP);
-    setComboData(m_dropout, QString::fromLatin1(engine::toString(config.dropout)));
-    m_batchSize->setValue(config.batchSize);
-    setComboData(m_dtype, QString::fromLatin1(engine::toString(config.dtype)));
-    setComboData(m_device, QString::fromStdString(config.device));
-    m_deterministic->setChecked(config.deterministic);
-    m_limit->setValue(static_cast<int>(std::min<int64_t>(config.limit, std::numeric_limits<int>::max())));
-    setComboData(m_input, QString::fromLatin1(engine::toString(config.input)));
-    m_normalize->setText(config.normalizeMean
-                             ? QStringLiteral("%1,%2").arg(*config.normalizeMean).arg(*config.normalizeStd)
-                             : QString());
-    setComboData(m_order, QString::fromLatin1(engine::toString(config.order)));
+    m_settings.show(config);
     if (config.lm)
         m_lm->setOptions(*config.lm, QFile::decodeName(plan.tokenizerPath.c_str()));
     updateFields();
@@ -550,22 +401,10 @@ void EvaluationForm::load(const QSettings& settings)
     setTaskSpec(settings.value(QStringLiteral("task"), QStringLiteral("fashion-mnist:test")).toString());
     m_seeds->setText(settings.value(QStringLiteral("seeds"), QStringLiteral("1-5")).toString());
     m_label->setText(settings.value(QStringLiteral("label")).toString());
-    setComboData(m_decoding, settings.value(QStringLiteral("decoding"), QStringLiteral("greedy")).toString());
     m_temperatures->setText(settings.value(QStringLiteral("temperatures"), QStringLiteral("1.0")).toString());
-    m_topK->setValue(settings.value(QStringLiteral("topK"), 0).toInt());
-    m_topP->setValue(settings.value(QStringLiteral("topP"), 1.0).toDouble());
-    setComboData(m_dropout, settings.value(QStringLiteral("dropout")).toString());
-    m_batchSize->setValue(
-        settings
-            .value(QStringLiteral("batchSize"), isMcqTask() ? kLanguageModelBatchSize : kClassifierBatchSize)
-            .toInt());
-    setComboData(m_dtype, settings.value(QStringLiteral("dtype")).toString());
-    setComboData(m_device, settings.value(QStringLiteral("device")).toString());
-    m_deterministic->setChecked(settings.value(QStringLiteral("deterministic"), false).toBool());
-    m_limit->setValue(settings.value(QStringLiteral("limit"), 0).toInt());
-    setComboData(m_input, settings.value(QStringLiteral("input")).toString());
-    m_normalize->setText(settings.value(QStringLiteral("normalize")).toString());
-    setComboData(m_order, settings.value(QStringLiteral("order")).toString());
+    m_settings.load(settings);
+    if (!settings.contains(m_batchSize->objectName()))
+        m_batchSize->setValue(isMcqTask() ? kLanguageModelBatchSize : kClassifierBatchSize);
     m_lm->load(settings);
     updateFields();
 }
@@ -578,19 +417,8 @@ void EvaluationForm::save(QSettings& settings) const
     settings.setValue(QStringLiteral("task"), taskSpec());
     settings.setValue(QStringLiteral("seeds"), m_seeds->text().trimmed());
     settings.setValue(QStringLiteral("label"), m_label->text().trimmed());
-    settings.setValue(QStringLiteral("decoding"), comboData(m_decoding));
     settings.setValue(QStringLiteral("temperatures"), m_temperatures->text().trimmed());
-    settings.setValue(QStringLiteral("topK"), m_topK->value());
-    settings.setValue(QStringLiteral("topP"), m_topP->value());
-    settings.setValue(QStringLiteral("dropout"), comboData(m_dropout));
-    settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
-    settings.setValue(QStringLiteral("dtype"), comboData(m_dtype));
-    settings.setValue(QStringLiteral("device"), comboData(m_device));
-    settings.setValue(QStringLiteral("deterministic"), m_deterministic->isChecked());
-    settings.setValue(QStringLiteral("limit"), m_limit->value());
-    settings.setValue(QStringLiteral("input"), comboData(m_input));
-    settings.setValue(QStringLiteral("normalize"), m_normalize->text().trimmed());
-    settings.setValue(QStringLiteral("order"), comboData(m_order));
+    m_settings.save(settings);
     m_lm->save(settings);
 }
 

@@ -6,13 +6,13 @@
 // memory against the device's free memory) as the fields change. NewEvaluationDialog puts a queue
 // and its buttons around it.
 
+#include "dialogs/settingwidgets.h"
 #include "engine/runner.h"
 
 #include <QWidget>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
-class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
@@ -97,13 +97,11 @@ private:
     QSpinBox* m_batchSize = nullptr;
     QComboBox* m_dtype = nullptr;
     QComboBox* m_device = nullptr;
-    QCheckBox* m_deterministic = nullptr;
-    QSpinBox* m_limit = nullptr;
     QComboBox* m_input = nullptr;
     QLineEdit* m_normalize = nullptr;
-    QComboBox* m_order = nullptr;
     QFormLayout* m_decodingForm = nullptr;
     QFormLayout* m_runtimeForm = nullptr;
+    SettingWidgets m_settings; // the fields of the decoding and runtime boxes
     LanguageModelBox* m_lm = nullptr;
     bool m_mcqShown = false;
     QString m_taskBeforeChooser; // restored when choosing files is cancelled

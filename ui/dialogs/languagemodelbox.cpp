@@ -20,8 +20,6 @@
 namespace nf::ui {
 namespace {
 
-constexpr int kMostShots = 10;
-
 template <typename Widget> Widget* named(Widget* widget, const char* name)
 {
     widget->setObjectName(QLatin1String(name));
@@ -40,11 +38,6 @@ QString templateText(const std::string& name)
     if (name == "mmlu-original")
         return id + LanguageModelBox::tr(" (the MMLU authors' form)");
     return id;
-}
-
-void setComboData(QComboBox* combo, const QString& value)
-{
-    combo->setCurrentIndex(std::max(0, combo->findData(value)));
 }
 
 // The tokenizer field's placeholder: where an empty field finds the model's tokenizer.
@@ -80,56 +73,37 @@ LanguageModelBox::LanguageModelBox(QWidget* parent) : QGroupBox(tr("Language mod
     tokenizerCaption->setBuddy(m_tokenizer);
     form->addRow(tokenizerCaption, tokenizerRow);
 
-    m_template = named(new QComboBox, "promptTemplate");
+    // The engine's templates, each with what it is.
+    auto* promptTemplate = named(new QComboBox, "promptTemplate");
     for (const std::string& name : engine::promptTemplateNames())
-        m_template->addItem(templateText(name), QString::fromStdString(name));
-    m_template->setToolTip(tr("How a question and its few-shot examples become the prompt"));
-    form->addRow(tr("Prompt &template:"), m_template);
+        promptTemplate->addItem(templateText(name), QString::fromStdString(name));
+    form->addRow(tr("Prompt &template:"), m_settings.bind("template", promptTemplate));
 
-    m_nShot = named(new QSpinBox, "nShot");
-    m_nShot->setRange(0, kMostShots);
-    m_nShot->setValue(5);
-    m_nShot->setSpecialValueText(tr("0 (zero-shot)"));
-    m_nShot->setToolTip(tr("Examples from the subject's dev rows put before each question"));
-    form->addRow(tr("&Few-shot examples:"), m_nShot);
+    auto* nShot = m_settings.spinBox("n_shot");
+    nShot->setSpecialValueText(tr("0 (zero-shot)"));
+    form->addRow(tr("&Few-shot examples:"), nShot);
 
-    m_shots = named(new QComboBox, "shots");
-    m_shots->addItem(tr("the first k dev rows"), QStringLiteral("first"));
-    m_shots->addItem(tr("drawn once per run"), QStringLiteral("per-run"));
-    m_shots->addItem(tr("drawn per question (LLaMA-Factory)"), QStringLiteral("per-item"));
-    m_shots->setCurrentIndex(2);
-    m_shots->setToolTip(tr("Which dev rows are the examples; drawn ones follow the run's seed, "
-                           "a real source of run-to-run variance"));
-    form->addRow(tr("&Shots:"), m_shots);
-    connect(m_nShot, &QSpinBox::valueChanged, this, [this](int k) { m_shots->setEnabled(k > 0); });
+    auto* shots = m_settings.comboBox("shots", {tr("the first k dev rows"), tr("drawn once per run"),
+                                                tr("drawn per question (LLaMA-Factory)")});
+    form->addRow(tr("&Shots:"), shots);
+    connect(nShot, &QSpinBox::valueChanged, this, [shots](int k) { shots->setEnabled(k > 0); });
 
-    m_maxLength = named(new QSpinBox, "maxLength");
-    m_maxLength->setRange(8, 1 << 20);
-    m_maxLength->setValue(2048);
-    m_maxLength->setSuffix(tr(" tokens"));
-    m_maxLength->setToolTip(tr("Longer prompts drop examples from the front, then lose tokens on the left"));
-    connect(m_maxLength, &QSpinBox::valueChanged, this, &LanguageModelBox::maxLengthChanged);
-    form->addRow(tr("Max &length:"), m_maxLength);
+    auto* maxLength = m_settings.spinBox("max_length");
+    maxLength->setSuffix(tr(" tokens"));
+    connect(maxLength, &QSpinBox::valueChanged, this, &LanguageModelBox::maxLengthChanged);
+    form->addRow(tr("Max &length:"), maxLength);
 
-    m_padding = named(new QComboBox, "paddingSide");
-    m_padding->addItem(tr("right"), QStringLiteral("right"));
-    m_padding->addItem(tr("left"), QStringLiteral("left"));
-    m_padding->setToolTip(tr("The side batches are padded on; the run is refused when the model's answer "
-                             "changes with padding"));
-    form->addRow(tr("&Padding side:"), m_padding);
+    form->addRow(tr("&Padding side:"), m_settings.comboBox("padding_side", {tr("right"), tr("left")}));
 }
 
 LanguageModelBox::~LanguageModelBox() = default;
 
 engine::LanguageModelOptions LanguageModelBox::options() const
 {
-    engine::LanguageModelOptions options;
-    options.promptTemplate = m_template->currentData().toString().toStdString();
-    options.nShot = m_nShot->value();
-    options.shots = engine::parseShotSelection(m_shots->currentData().toString().toStdString());
-    options.maxLength = m_maxLength->value();
-    options.paddingSide = engine::parsePaddingSide(m_padding->currentData().toString().toStdString());
-    return options;
+    engine::EvalConfig config;
+    config.lm.emplace();
+    m_settings.apply(config);
+    return *config.lm;
 }
 
 std::string LanguageModelBox::tokenizerPath(const QString& modelPath) const
@@ -161,11 +135,9 @@ void LanguageModelBox::setModelIsFolder(bool folder)
 void LanguageModelBox::setOptions(const engine::LanguageModelOptions& options, const QString& tokenizerPath)
 {
     m_tokenizer->setText(tokenizerPath);
-    setComboData(m_template, QString::fromStdString(options.promptTemplate));
-    m_nShot->setValue(options.nShot);
-    setComboData(m_shots, QString::fromLatin1(engine::toString(options.shots)));
-    m_maxLength->setValue(options.maxLength);
-    setComboData(m_padding, QString::fromLatin1(engine::toString(options.paddingSide)));
+    engine::EvalConfig config;
+    config.lm = options;
+    m_settings.show(config);
 }
 
 void LanguageModelBox::browseTokenizer()
@@ -179,38 +151,14 @@ void LanguageModelBox::browseTokenizer()
 
 void LanguageModelBox::load(const QSettings& settings)
 {
-    const engine::LanguageModelOptions defaults;
-    engine::LanguageModelOptions options;
-    options.promptTemplate =
-        settings.value(QStringLiteral("promptTemplate"), QString::fromStdString(defaults.promptTemplate))
-            .toString()
-            .toStdString();
-    options.nShot =
-        std::clamp(settings.value(QStringLiteral("nShot"), defaults.nShot).toInt(), 0, kMostShots);
-    try {
-        options.shots =
-            engine::parseShotSelection(settings.value(QStringLiteral("shots")).toString().toStdString());
-    } catch (const std::exception&) {
-        options.shots = defaults.shots; // none saved yet, or a word from another version
-    }
-    options.maxLength = settings.value(QStringLiteral("maxLength"), defaults.maxLength).toInt();
-    try {
-        options.paddingSide =
-            engine::parsePaddingSide(settings.value(QStringLiteral("paddingSide")).toString().toStdString());
-    } catch (const std::exception&) {
-        options.paddingSide = defaults.paddingSide;
-    }
-    setOptions(options, settings.value(QStringLiteral("tokenizerPath")).toString());
+    m_tokenizer->setText(settings.value(QStringLiteral("tokenizerPath")).toString());
+    m_settings.load(settings);
 }
 
 void LanguageModelBox::save(QSettings& settings) const
 {
     settings.setValue(QStringLiteral("tokenizerPath"), m_tokenizer->text().trimmed());
-    settings.setValue(QStringLiteral("promptTemplate"), m_template->currentData().toString());
-    settings.setValue(QStringLiteral("nShot"), m_nShot->value());
-    settings.setValue(QStringLiteral("shots"), m_shots->currentData().toString());
-    settings.setValue(QStringLiteral("maxLength"), m_maxLength->value());
-    settings.setValue(QStringLiteral("paddingSide"), m_padding->currentData().toString());
+    m_settings.save(settings);
 }
 
 } // namespace nf::ui

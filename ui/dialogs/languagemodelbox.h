@@ -3,16 +3,15 @@
 // The New-evaluation form's "Language model" group: the tokenizer and the prompt knobs of a causal
 // LM on a multiple-choice task (engine::LanguageModelOptions). Shown only for MCQ tasks.
 
+#include "dialogs/settingwidgets.h"
 #include "engine/config.h"
 
 #include <QGroupBox>
 #include <string>
 
 QT_BEGIN_NAMESPACE
-class QComboBox;
 class QLineEdit;
 class QSettings;
-class QSpinBox;
 QT_END_NAMESPACE
 
 namespace nf::ui {
@@ -44,11 +43,7 @@ private:
     void browseTokenizer();
 
     QLineEdit* m_tokenizer = nullptr;
-    QComboBox* m_template = nullptr;
-    QSpinBox* m_nShot = nullptr;
-    QComboBox* m_shots = nullptr;
-    QSpinBox* m_maxLength = nullptr;
-    QComboBox* m_padding = nullptr;
+    SettingWidgets m_settings; // template, shots, prompt length, padding
 };
 
 } // namespace nf::ui
