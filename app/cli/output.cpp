@@ -79,6 +79,11 @@ nlohmann::json jsonNumber(std::optional<double> value)
     return *value;
 }
 
+nlohmann::json intervalJson(const std::optional<stats::Interval>& value)
+{
+    return value ? nlohmann::json::array({value->lo, value->hi}) : nlohmann::json(nullptr);
+}
+
 nlohmann::json runJson(const store::RunRow& run)
 {
     return {
