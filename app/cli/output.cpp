@@ -91,7 +91,7 @@ nlohmann::json runJson(const store::RunRow& run)
         {"uid", run.uid},
         {"group", run.configId},
         {"seed", run.seed},
-        {"status", run.status},
+        {"status", store::toString(run.status)},
         {"accuracy", jsonNumber(run.accuracy)},
         {"n_items", run.nItems},
         {"n_correct", run.nCorrect},

@@ -38,8 +38,9 @@ RunItemWriter& RunLedger::writer()
 
 std::optional<int64_t> RunLedger::originalOf(int64_t configId, int64_t seed, int64_t excluding)
 {
-    sqlite::Use select(cached("SELECT id FROM main.runs WHERE config_id = ?1 AND seed = ?2 AND status = 'completed' "
-                              "AND reproduces IS NULL AND id != ?3 ORDER BY id LIMIT 1"));
+    sqlite::Use select(
+        cached("SELECT id FROM main.runs WHERE config_id = ?1 AND seed = ?2 AND status = 'completed' "
+               "AND reproduces IS NULL AND id != ?3 ORDER BY id LIMIT 1"));
     select->bind(1, configId);
     select->bind(2, seed);
     select->bind(3, excluding);
@@ -61,8 +62,14 @@ std::optional<RunLedger::RunState> RunLedger::load(int64_t runId)
     run.configId = select->int64At(0);
     run.taskId = select->int64At(1);
     run.seed = select->int64At(2);
-    run.status = select->textAt(3);
-    run.source = select->textAt(4);
+    const std::string status = select->textAt(3);
+    const auto known = runStatusFromString(status);
+    if (!known)
+        throw StoreError(m_db.pathString() + ": " + runName(runId) + " has an unknown status '" + status +
+                         "'");
+    run.status = *known;
+    run.sourceText = select->textAt(4);
+    run.source = runSourceFromString(run.sourceText);
     run.reproduces = select->optionalInt64At(5);
     run.ownerHost = select->textAt(6);
     run.ownerPid = select->optionalInt64At(7);
@@ -80,13 +87,14 @@ RunLedger::RunState RunLedger::loadOrThrow(int64_t runId)
 void RunLedger::checkTakesItems(const RunState& run, const ProcessOwner& self, const char* otherwise) const
 {
     const bool ownRun = run.ownerHost == self.host && run.ownerPid == self.pid;
-    if (run.status != kRunning && !(run.status == kInterrupted && ownRun))
-        throw StoreError(m_db.pathString() + ": " + runName(run.id) + " is " + run.status + ", so it " + otherwise);
+    if (run.status != RunStatus::Running && !(run.status == RunStatus::Interrupted && ownRun))
+        throw StoreError(m_db.pathString() + ": " + runName(run.id) + " is " + toString(run.status) +
+                         ", so it " + otherwise);
 }
 
 std::optional<int64_t> RunLedger::originalFor(const RunState& run, int64_t excluding)
 {
-    if (run.source != "engine")
+    if (run.source != RunSource::Engine)
         return std::nullopt;
     return originalOf(run.configId, run.seed, excluding);
 }
@@ -116,7 +124,7 @@ void RunLedger::setReproduces(int64_t runId, std::optional<int64_t> original)
 bool RunLedger::counts(const RunState& run)
 {
     // A reproduction re-checks a run; counting it would weigh that seed twice in the group.
-    return run.status == kCompleted && !run.reproduces;
+    return run.status == RunStatus::Completed && !run.reproduces;
 }
 
 const RunLedger::TaskSubjects& RunLedger::taskSubjects(int64_t taskId)
@@ -242,8 +250,9 @@ const std::vector<ItemRow>& RunLedger::answers(int64_t runId)
 
 std::vector<ItemRow> RunLedger::items(int64_t runId)
 {
-    sqlite::Use select(cached("SELECT idx, predicted, correct, p_true, n_shots, prompt_hash FROM main.run_items "
-                              "WHERE run_id = ?1 ORDER BY idx"));
+    sqlite::Use select(
+        cached("SELECT idx, predicted, correct, p_true, n_shots, prompt_hash FROM main.run_items "
+               "WHERE run_id = ?1 ORDER BY idx"));
     select->bind(1, runId);
     std::vector<ItemRow> items;
     while (select->step()) {
@@ -286,8 +295,9 @@ void RunLedger::complete(int64_t runId, const std::vector<ItemRow>& items, doubl
     const std::vector<ItemRow>& finalItems = *counted;
     const auto nItems = static_cast<int64_t>(finalItems.size());
     const std::optional<double> accuracy =
-        finalItems.empty() ? std::nullopt
-                           : std::optional<double>(static_cast<double>(nCorrect) / static_cast<double>(nItems));
+        finalItems.empty()
+            ? std::nullopt
+            : std::optional<double>(static_cast<double>(nCorrect) / static_cast<double>(nItems));
     {
         sqlite::Use update(cached("UPDATE main.runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
                                   "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
@@ -299,7 +309,7 @@ void RunLedger::complete(int64_t runId, const std::vector<ItemRow>& items, doubl
         update->bind(6, finishedAt);
         update->step();
     }
-    run.status = kCompleted;
+    run.status = RunStatus::Completed;
     linkToOriginal(run);
     if (counts(run))
         addToGroup(run, finalItems);
@@ -319,7 +329,7 @@ void RunLedger::completeWithoutItems(int64_t runId, int64_t nItems, int64_t nCor
     update->bind(5, durationSeconds);
     update->bind(6, finishedAt);
     update->step();
-    run.status = kCompleted;
+    run.status = RunStatus::Completed;
     // No items: nothing joins group_items or run_subjects, but the rule still decides whether its
     // accuracy counts.
     linkToOriginal(run);
@@ -328,8 +338,8 @@ void RunLedger::completeWithoutItems(int64_t runId, int64_t nItems, int64_t nCor
 bool RunLedger::admitCompleted(int64_t runId)
 {
     RunState run = loadOrThrow(runId);
-    if (run.status != kCompleted)
-        throw StoreError(m_db.pathString() + ": " + runName(runId) + " is " + run.status +
+    if (run.status != RunStatus::Completed)
+        throw StoreError(m_db.pathString() + ": " + runName(runId) + " is " + toString(run.status) +
                          ", so it cannot join the group's aggregates");
     const bool madeReproduction = linkToOriginal(run);
     const std::vector<ItemRow>& stored = answers(runId);
@@ -343,8 +353,9 @@ void RunLedger::appendItems(int64_t runId, const std::vector<ItemRow>& items, co
 {
     const RunState run = loadOrThrow(runId);
     checkTakesItems(run, self, "takes no more items");
-    if (run.status == kInterrupted) {
-        sqlite::Use revive(cached("UPDATE main.runs SET status = 'running', finished_at = NULL WHERE id = ?1"));
+    if (run.status == RunStatus::Interrupted) {
+        sqlite::Use revive(
+            cached("UPDATE main.runs SET status = 'running', finished_at = NULL WHERE id = ?1"));
         revive->bind(1, runId);
         revive->step();
     }
@@ -356,35 +367,35 @@ std::vector<ItemRow> RunLedger::reopen(int64_t runId, const ProcessOwner& owner,
     const auto run = load(runId);
     if (!run)
         throw InputError(runName(runId) + " does not exist in " + m_db.pathString());
-    if (run->status == kCompleted)
+    if (run->status == RunStatus::Completed)
         throw InputError(runName(runId) + " is completed: nothing to resume");
-    if (run->status == kRunning)
-        throw InputError(runName(runId) + " is still running in another process; resume it after that process ends");
-    if (run->source != "engine")
-        throw InputError(runName(runId) + " was imported (" + run->source +
+    if (run->status == RunStatus::Running)
+        throw InputError(runName(runId) +
+                         " is still running in another process; resume it after that process ends");
+    if (run->source != RunSource::Engine)
+        throw InputError(runName(runId) + " was imported (" + run->sourceText +
                          "): only runs noisefloor executed can be resumed");
     sqlite::Use update(cached(std::string("UPDATE main.runs SET status = 'running', finished_at = NULL, "
                                           "owner_host = ?2, owner_pid = ?4, owner_start = ?5, notes = ") +
                               kAppendNoteSql + " WHERE id = ?1"));
     update->bind(1, runId);
     update->bind(2, owner.host);
-    update->bind(3, "resumed " + resumedAt + " after being " + run->status);
+    update->bind(3, "resumed " + resumedAt + " after being " + toString(run->status));
     update->bind(4, owner.pid);
     update->bind(5, owner.startTicks);
     update->step();
     return items(runId);
 }
 
-bool RunLedger::end(int64_t runId, const std::string& status, const std::string& notes,
-                    const std::string& finishedAt)
+bool RunLedger::end(int64_t runId, RunStatus status, const std::string& notes, const std::string& finishedAt)
 {
-    if (status != kFailed && status != kCancelled && status != kInterrupted)
-        throw InputError("a run can end as failed, cancelled or interrupted, not '" + status + "'");
+    if (status != RunStatus::Failed && status != RunStatus::Cancelled && status != RunStatus::Interrupted)
+        throw InputError("a run can end as failed, cancelled or interrupted, not '" + toString(status) + "'");
     // A run that is no longer running (completed, or already marked) keeps its status.
     sqlite::Use update(cached(std::string("UPDATE main.runs SET status = ?2, finished_at = ?4, notes = ") +
                               kAppendNoteSql + " WHERE id = ?1 AND status = 'running'"));
     update->bind(1, runId);
-    update->bind(2, status);
+    update->bind(2, toString(status));
     update->bind(3, notes);
     update->bind(4, finishedAt);
     update->step();
@@ -397,7 +408,7 @@ void RunLedger::remove(int64_t runId)
     const auto run = load(runId);
     if (!run)
         throw InputError(runName(runId) + " is not in " + m_db.pathString());
-    if (run->status == kRunning)
+    if (run->status == RunStatus::Running)
         throw InputError(runName(runId) +
                          " is still running; cancel it (or wait for it to end) before deleting it");
     if (counts(*run))
@@ -425,8 +436,9 @@ void RunLedger::remove(int64_t runId)
 
     // run_items has no foreign key (see the schema); run_subjects would cascade, but saying it
     // here keeps the delete correct on a connection without foreign_keys.
-    for (const char* sql : {"DELETE FROM main.run_items WHERE run_id = ?1",
-                            "DELETE FROM main.run_subjects WHERE run_id = ?1", "DELETE FROM main.runs WHERE id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM main.run_items WHERE run_id = ?1", "DELETE FROM main.run_subjects WHERE run_id = ?1",
+          "DELETE FROM main.runs WHERE id = ?1"}) {
         sqlite::Use drop(cached(sql));
         drop->bind(1, runId);
         drop->step();

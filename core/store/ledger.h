@@ -75,7 +75,7 @@ public:
     std::vector<ItemRow> reopen(int64_t runId, const ProcessOwner& owner, const std::string& resumedAt);
     // A `running` run ends as failed, cancelled or interrupted, notes appended. Returns false (and
     // changes nothing) when the run is not running.
-    bool end(int64_t runId, const std::string& status, const std::string& notes, const std::string& finishedAt);
+    bool end(int64_t runId, RunStatus status, const std::string& notes, const std::string& finishedAt);
     // Deletes a run that is not running, with its items and its share of the aggregates; its
     // reproductions become what they would have been had it never been stored (see
     // Store::deleteRun). Throws InputError for an unknown or running run.
@@ -92,8 +92,9 @@ private:
         int64_t configId = 0;
         int64_t taskId = 0;
         int64_t seed = 0;
-        std::string status;
-        std::string source;
+        RunStatus status = RunStatus::Running;
+        RunSource source = RunSource::Engine;
+        std::string sourceText; // as stored, for messages
         std::optional<int64_t> reproduces;
         std::string ownerHost;
         std::optional<int64_t> ownerPid;
@@ -132,13 +133,13 @@ private:
     std::map<std::string, sqlite::Statement, std::less<>> m_statements;
     std::unique_ptr<RunItemWriter> m_writer; // prepared on the first write: a reader never needs it
     std::unordered_map<int64_t, TaskSubjects> m_subjects;
-    std::vector<ItemRow> m_answers;
     // While a group batch is open: per config group, per idx, the runs and correct answers to add.
     struct HeldCounts
     {
         std::vector<int64_t> nRuns;
         std::vector<int64_t> nCorrect;
     };
+    std::vector<ItemRow> m_answers;
     bool m_batching = false;
     std::map<int64_t, HeldCounts> m_held;
 };

@@ -300,7 +300,7 @@ void Store::completeRun(int64_t runId, const std::vector<ItemRow>& items, double
     transaction.commit();
 }
 
-void Store::endRun(int64_t runId, const std::string& status, const std::string& notes)
+void Store::endRun(int64_t runId, RunStatus status, const std::string& notes)
 {
     sqlite::Transaction transaction(d->db);
     if (!d->ledger().end(runId, status, notes, utcNowIso()) && !run(runId))
@@ -339,7 +339,7 @@ int Store::recoverInterrupted()
     const std::string now = utcNowIso();
     for (const Gone& run : gone) {
         const std::string note = "interrupted: process " + std::to_string(run.pid) + " on " + d->owner.host + " is gone";
-        marked += d->ledger().end(run.runId, kInterrupted, note, now) ? 1 : 0;
+        marked += d->ledger().end(run.runId, RunStatus::Interrupted, note, now) ? 1 : 0;
     }
     transaction.commit();
     return marked;

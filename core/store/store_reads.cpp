@@ -62,7 +62,12 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
     run.configId = select.int64At(2);
     run.envId = select.isNull(3) ? 0 : select.int64At(3);
     run.seed = select.int64At(4);
-    run.status = select.textAt(5);
+    const std::string status = select.textAt(5);
+    const auto known = runStatusFromString(status);
+    // The schema's CHECK allows only the known words.
+    if (!known)
+        throw StoreError("run " + std::to_string(run.id) + " has an unknown status '" + status + "'");
+    run.status = *known;
     run.label = select.textAt(6);
     run.startedAt = select.textAt(7);
     run.finishedAt = select.textAt(8);
@@ -97,7 +102,7 @@ std::vector<RunRow> Store::runs(const RunFilter& filter) const
     if (filter.configId)
         select->bind(1, *filter.configId);
     if (filter.status)
-        select->bind(2, *filter.status);
+        select->bind(2, toString(*filter.status));
     std::vector<RunRow> rows;
     while (select->step())
         rows.push_back(Impl::readRun(*select));

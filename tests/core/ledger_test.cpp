@@ -67,7 +67,7 @@ std::vector<ItemRow> randomItems(std::mt19937& random)
 
 bool counts(const RunRow& run)
 {
-    return run.status == kCompleted && !run.reproduces;
+    return run.status == RunStatus::Completed && !run.reproduces;
 }
 
 // group_items and the subjects of the counted runs, recomputed from run_items, against the store's.
@@ -124,11 +124,12 @@ void expectOneOriginalPerSeed(const Store& store)
             if (!original)
                 original = run.id;
         }
-        const std::string where = "group " + std::to_string(key.first) + " seed " + std::to_string(key.second);
+        const std::string where =
+            "group " + std::to_string(key.first) + " seed " + std::to_string(key.second);
         EXPECT_LE(countedEngine, 1) << where;
         EXPECT_EQ(original, store.findCompletedRun(key.first, key.second)) << where;
         for (const RunRow& run : runs) {
-            if (run.status != kCompleted || run.source != "engine" || counts(run))
+            if (run.status != RunStatus::Completed || run.source != "engine" || counts(run))
                 continue;
             // A merged run keeps the link it had there: the original there may be a reproduction
             // here, so the chain, not the first link, ends at the original.
@@ -144,7 +145,8 @@ void expectOneOriginalPerSeed(const Store& store)
             ASSERT_TRUE(end) << where << ": run " << run.id;
             const auto reproduced = store.run(*end);
             ASSERT_TRUE(reproduced);
-            EXPECT_TRUE(counts(*reproduced) && reproduced->configId == key.first && reproduced->seed == key.second &&
+            EXPECT_TRUE(counts(*reproduced) && reproduced->configId == key.first &&
+                        reproduced->seed == key.second &&
                         (*end == original || reproduced->source != "engine"))
                 << where << ": run " << run.id << " reproduces " << *end;
         }
@@ -221,7 +223,7 @@ TEST(RunLedger, AResumedRunIsJudgedWhenItCompletes)
     const int64_t config = db.configs[1];
     const int64_t resumed = db.store.beginRun({config, db.env, 5, ""});
     db.store.appendRunItems(resumed, {{0, 1, true, 0.9}, {1, 2, false, 0.1}});
-    db.store.endRun(resumed, kInterrupted, "the process went away");
+    db.store.endRun(resumed, RunStatus::Interrupted, "the process went away");
     const int64_t other = db.store.beginRun({config, db.env, 5, ""});
     db.store.completeRun(other, randomItems(random), 1.0);
 
@@ -268,14 +270,17 @@ TEST(RunLedger, AggregatesEqualARecomputationAfterAnySequenceOfWrites)
             what = "a run that fails part-way";
             const int64_t id = db.store.beginRun({config, db.env, runSeed, ""});
             db.store.appendRunItems(id, {{kTaskItems - 1, 0, true, 0.7}});
-            db.store.endRun(id, std::bernoulli_distribution(0.5)(random) ? kFailed : kInterrupted, "stopped");
+            db.store.endRun(
+                id, std::bernoulli_distribution(0.5)(random) ? RunStatus::Failed : RunStatus::Interrupted,
+                "stopped");
             break;
         }
         case 4: {
             what = "a resume";
             std::vector<int64_t> resumable;
             for (const RunRow& run : runs)
-                if (run.source == "engine" && run.status != kCompleted && run.status != kRunning)
+                if (run.source == "engine" && run.status != RunStatus::Completed &&
+                    run.status != RunStatus::Running)
                     resumable.push_back(run.id);
             if (resumable.empty())
                 continue;
@@ -286,11 +291,13 @@ TEST(RunLedger, AggregatesEqualARecomputationAfterAnySequenceOfWrites)
         }
         case 5:
             what = "an import";
-            db.store.insertCompletedRun({config, db.env, runSeed, "", "import:jsonl"}, randomItems(random), 1.0, "");
+            db.store.insertCompletedRun({config, db.env, runSeed, "", "import:jsonl"}, randomItems(random),
+                                        1.0, "");
             break;
         case 6:
             what = "an imported score";
-            db.store.insertRunLevelRun({config, db.env, runSeed, "", "import:llamafactory"}, 0.5, 10, 1.0, "");
+            db.store.insertRunLevelRun({config, db.env, runSeed, "", "import:llamafactory"}, 0.5, 10, 1.0,
+                                       "");
             break;
         case 7:
         case 8: {
@@ -337,4 +344,19 @@ TEST(RunLedger, AMergedSeedThisDatabaseHasIsAReproductionAndADryRunCountsItAlike
     EXPECT_EQ(dry.itemsAdded, done.itemsAdded);
     EXPECT_EQ(here.store.findCompletedRun(here.configs[0], 1), original);
     expectLedgerConsistent(here);
+}
+
+TEST(RunStatusWords, EveryStatusAndSourceRoundTripsThroughItsStoredWord)
+{
+    for (const RunStatus status : {RunStatus::Running, RunStatus::Completed, RunStatus::Failed,
+                                   RunStatus::Cancelled, RunStatus::Interrupted})
+        EXPECT_EQ(runStatusFromString(toString(status)), status) << status;
+    EXPECT_EQ(toString(RunStatus::Completed), "completed");
+    EXPECT_FALSE(runStatusFromString("complete"));
+    EXPECT_FALSE(runStatusFromString(""));
+
+    EXPECT_EQ(toString(RunSource::Engine), "engine");
+    EXPECT_EQ(toString(RunSource::Import, "lm-eval"), "import:lm-eval");
+    EXPECT_EQ(runSourceFromString("engine"), RunSource::Engine);
+    EXPECT_EQ(runSourceFromString("import:llamafactory"), RunSource::Import);
 }

@@ -547,7 +547,7 @@ void MainWindow::showRunDetails(qint64 runId)
         m_details->clear();
         return;
     }
-    QString text = QStringLiteral("<b>run %1</b> · seed %2 · %3").arg(run->id).arg(run->seed).arg(QString::fromStdString(run->status));
+    QString text = QStringLiteral("<b>run %1</b> · seed %2 · %3").arg(run->id).arg(run->seed).arg(QString::fromStdString(store::toString(run->status)));
     if (run->accuracy)
         text += QStringLiteral(" · accuracy <b>%1</b>").arg(*run->accuracy * 100.0, 0, 'f', 2);
     text += QStringLiteral("<br>group %1 · uid %2 · %3").arg(run->configId).arg(QString::fromStdString(run->uid), QString::fromStdString(run->source));

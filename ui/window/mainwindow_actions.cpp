@@ -107,7 +107,7 @@ void MainWindow::browserContextMenu(const QPoint& position)
             menu.addAction(QStringLiteral("Pin run %1 as the baseline").arg(runId), this, [this, runId] { pinRun(runId); })
                 ->setEnabled(completed);
             const auto run = m_store ? m_store->run(runId) : std::nullopt;
-            if (run && engine::canResume(run->status, run->source))
+            if (run && engine::canResume(run->status, run->sourceKind()))
                 menu.addAction(QStringLiteral("Resume run %1").arg(runId), this, [this, runId] { resumeRun(runId); })
                     ->setObjectName(QStringLiteral("resumeRunAction"));
         }

@@ -252,7 +252,7 @@ void MainWindow::exportRunsCsv()
                            QString::fromStdString(group->row.modelLabel),
                            QString::fromStdString(group->row.taskLabel),
                            QString::number(run->seed),
-                           QString::fromStdString(run->status),
+                           QString::fromStdString(store::toString(run->status)),
                            run->accuracy ? QString::number(*run->accuracy, 'g', 10) : QString(),
                            QString::number(run->nItems),
                            QString::number(run->nCorrect),

@@ -179,12 +179,12 @@ void EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engine::Ru
     runner.setOutcomeCallback([&](const engine::RunOutcome& run) {
         if (std::find(outcome.groups.begin(), outcome.groups.end(), run.configId) == outcome.groups.end())
             outcome.groups.push_back(run.configId);
-        if (run.status == "skipped") {
+        if (run.skipped) {
             ++outcome.skipped;
             return;
         }
-        outcome.completed += run.status == store::kCompleted;
-        Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(run.status));
+        outcome.completed += run.status == store::RunStatus::Completed;
+        Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(store::toString(run.status)));
     });
     // A run that fails throws out of run() after its row is stored as failed: run() above turns
     // that into jobFailed, after the runStored of every run before it.
