@@ -146,7 +146,7 @@ int main(int argc, char** argv)
                 transaction.commit();
             }
             for (int64_t runId : rawRuns)
-                db.endRun(runId, store::kCancelled, "bench: bare insert");
+                db.endRun(runId, store::RunStatus::Cancelled, "bench: bare insert");
         }
 
         // 2. Original runs: items, counts, subjects and the group_items upsert.

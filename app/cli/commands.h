@@ -24,6 +24,7 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action);  // 
 void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action); // doctor
 void addStatsCommands(CLI::App& app, GlobalOptions& global,
                       Action& action); // summary, compare, zones, pin, unpin
+void addCompareCommand(CLI::App& app, GlobalOptions& global, Action& action); // compare (by addStatsCommands)
 void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action); // import
 void addTokenizeCommand(CLI::App& app, GlobalOptions& global, Action& action); // tokenize
 void addMergeCommand(CLI::App& app, GlobalOptions& global, Action& action); // merge

@@ -88,19 +88,32 @@ struct ExportOptions
     std::string status = "completed";
 };
 
+// The runs `filter` selects, of the status a user named (nothing: any); a word that names no
+// status matches no run.
+std::vector<store::RunRow> runsWithStatus(const store::Store& store, store::RunFilter filter,
+                                          const std::optional<std::string>& statusWord)
+{
+    if (statusWord) {
+        const auto status = store::runStatusFromString(*statusWord);
+        if (!status)
+            return {};
+        filter.status = *status;
+    }
+    return store.runs(filter);
+}
+
 // Streams run by run: an export of 100 runs x 14,000 items never holds them all in memory.
 void writeExport(const store::Store& store, const ExportOptions& options, std::ostream& out)
 {
     std::vector<store::RunRow> runs;
     store::RunFilter filter;
-    if (options.status != "all")
-        filter.status = options.status;
+    const auto status = options.status == "all" ? std::nullopt : std::optional<std::string>(options.status);
     if (options.groups.empty()) {
-        runs = store.runs(filter);
+        runs = runsWithStatus(store, filter, status);
     } else {
         for (const int64_t group : options.groups) {
             filter.configId = group;
-            const auto some = store.runs(filter);
+            const auto some = runsWithStatus(store, filter, status);
             runs.insert(runs.end(), some.begin(), some.end());
         }
     }
@@ -130,7 +143,7 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
         const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
                                    std::to_string(run.configId) + "," + csvField(group->modelLabel) + "," +
                                    csvField(group->taskLabel) + "," + std::to_string(run.seed) + "," +
-                                   run.status + "," + csvField(run.label) + ",";
+                                   store::toString(run.status) + "," + csvField(run.label) + ",";
         for (const auto& item : store.runItems(run.id)) {
             const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
                                       ? subjects[static_cast<size_t>(item.idx)].subject
@@ -154,11 +167,11 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
         action = [&global, statusFilter, groupFilter] {
             const auto store = openExisting(global);
             store::RunFilter filter;
-            if (!statusFilter->empty())
-                filter.status = *statusFilter;
             if (*groupFilter > 0)
                 filter.configId = *groupFilter;
-            const auto runs = store.runs(filter);
+            const auto runs = runsWithStatus(
+                store, filter,
+                statusFilter->empty() ? std::nullopt : std::optional<std::string>(*statusFilter));
             if (global.json) {
                 auto array = nlohmann::json::array();
                 for (const auto& run : runs)
@@ -183,8 +196,9 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                          "label"});
             for (const auto& run : runs) {
                 const auto& [model, config] = describeGroup(run.configId);
-                table.addRow({std::to_string(run.id), run.uid.substr(0, 8), std::to_string(run.configId), model,
-                              config, std::to_string(run.seed), run.status + (run.reproduces ? " (repro)" : ""),
+                table.addRow({std::to_string(run.id), run.uid.substr(0, 8), std::to_string(run.configId),
+                              model, config, std::to_string(run.seed),
+                              store::toString(run.status) + (run.reproduces ? " (repro)" : ""),
                               points(run.accuracy), std::to_string(run.nItems), run.startedAt, run.label});
             }
             table.print(std::cout);
@@ -224,7 +238,8 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
             }
             const auto group = store.group(run.configId);
             // A run another tool reported only as a score has no items to count.
-            const bool runLevel = run.status == store::kCompleted && run.importId && !store.runHasItems(run.id);
+            const bool runLevel =
+                run.status == store::RunStatus::Completed && run.importId && !store.runHasItems(run.id);
             std::cout << "run " << run.id << "  uid " << run.uid << '\n'
                       << "  status     " << run.status << (run.notes.empty() ? "" : "  (" + run.notes + ")")
                       << '\n'

@@ -119,8 +119,8 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
     int skipped = 0;
     for (const auto& outcome : result.outcomes) {
         groupIds.insert(outcome.configId);
-        completed += outcome.status == "completed";
-        skipped += outcome.status == "skipped";
+        completed += outcome.status == store::RunStatus::Completed && !outcome.skipped;
+        skipped += outcome.skipped;
     }
     std::cout << completed << " run(s) completed";
     if (skipped > 0)
@@ -134,7 +134,7 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
     printGroupTable(std::cout, groups);
     std::cout << "\nDatabase: " << store.path().string() << '\n';
     if (result.cancelled) {
-        if (!result.outcomes.empty() && result.outcomes.back().status == "cancelled")
+        if (!result.outcomes.empty() && result.outcomes.back().status == store::RunStatus::Cancelled)
             std::cerr << "noisefloor-cli: cancelled: run " << result.outcomes.back().runId << " (seed "
                       << result.outcomes.back().seed << ") stored as cancelled; completed runs are kept\n";
         else
@@ -157,7 +157,7 @@ StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, con
     const auto run = store.findRun(ref);
     if (!run)
         throw InputError("run '" + ref + "' is not in " + store.path().string());
-    if (run->source != "engine")
+    if (run->sourceKind() != store::RunSource::Engine)
         throw InputError("run " + std::to_string(run->id) + " was imported (" + run->source +
                          "); only runs made by noisefloor's engine can be run again");
     const auto group = store.group(run->configId);
@@ -311,8 +311,9 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             auto stored = storedRunPlan(global, *runRef, *reproduceTokenizer);
             stored.plan.config.prefixCache = !*noPrefixCache;
             const std::optional<store::RunRow> original = stored.run;
-            if (original->status != store::kCompleted)
-                throw InputError("run " + std::to_string(original->id) + " is " + original->status +
+            if (original->status != store::RunStatus::Completed)
+                throw InputError("run " + std::to_string(original->id) + " is " +
+                                 store::toString(original->status) +
                                  ": only a completed run has answers to compare with");
             stored.plan.label = "reproduction of run " + std::to_string(original->id);
             stored.plan.reproduces = original->id;

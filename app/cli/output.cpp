@@ -79,6 +79,11 @@ nlohmann::json jsonNumber(std::optional<double> value)
     return *value;
 }
 
+nlohmann::json intervalJson(const std::optional<stats::Interval>& value)
+{
+    return value ? nlohmann::json::array({value->lo, value->hi}) : nlohmann::json(nullptr);
+}
+
 nlohmann::json runJson(const store::RunRow& run)
 {
     return {
@@ -86,7 +91,7 @@ nlohmann::json runJson(const store::RunRow& run)
         {"uid", run.uid},
         {"group", run.configId},
         {"seed", run.seed},
-        {"status", run.status},
+        {"status", store::toString(run.status)},
         {"accuracy", jsonNumber(run.accuracy)},
         {"n_items", run.nItems},
         {"n_correct", run.nCorrect},

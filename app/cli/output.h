@@ -2,6 +2,7 @@
 
 #include "analysis/describe_params.h"
 
+#include "stats/types.h"
 #include "store/store.h"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,8 @@ std::string fixed(double value, int decimals);
 
 // JSON null for an absent or non-finite value: --json never prints NaN.
 nlohmann::json jsonNumber(std::optional<double> value);
+// [lo, hi], or null when absent.
+nlohmann::json intervalJson(const std::optional<stats::Interval>& value);
 
 nlohmann::json runJson(const store::RunRow& run);
 nlohmann::json itemJson(const store::ItemRow& item);

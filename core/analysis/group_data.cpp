@@ -16,7 +16,7 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
     stats::GroupData data;
     store::RunFilter filter;
     filter.configId = configId;
-    filter.status = store::kCompleted;
+    filter.status = store::RunStatus::Completed;
     for (const auto& run : store.runs(filter)) {
         if (run.reproduces)
             continue;
@@ -47,7 +47,7 @@ stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
 stats::GroupData loadRunData(const store::Store& store, int64_t runId)
 {
     const auto run = store.run(runId);
-    if (!run || run->status != store::kCompleted)
+    if (!run || run->status != store::RunStatus::Completed)
         throw InputError("run " + std::to_string(runId) + (run ? " did not complete" : " does not exist"));
     const auto group = store.group(run->configId);
     const auto task = store.task(group->taskId);
@@ -86,7 +86,7 @@ std::map<std::string, std::set<std::string>> environmentValues(const store::Stor
     std::set<int64_t> envIds;
     store::RunFilter filter;
     filter.configId = configId;
-    filter.status = store::kCompleted;
+    filter.status = store::RunStatus::Completed;
     for (const auto& run : store.runs(filter))
         if (run.envId > 0)
             envIds.insert(run.envId);

@@ -174,7 +174,7 @@ ImportResult applyImport(store::Store& store, const ImportPlan& plan)
                 stored.envId = envId;
                 stored.seed = run.seed;
                 stored.label = run.label;
-                stored.source = "import:" + batch.source.format;
+                stored.source = store::toString(store::RunSource::Import, batch.source.format);
                 stored.uid = run.uid;
                 stored.importId = importId;
                 stored.notes = run.notes;

@@ -41,7 +41,7 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
         }
         store::RunFilter filter;
         filter.configId = groupId;
-        filter.status = store::kCompleted;
+        filter.status = store::RunStatus::Completed;
         for (const auto& run : store.runs(filter)) {
             // A reproduction re-checks a run: exported as a run of its own it would count twice.
             if (run.reproduces)
@@ -86,7 +86,7 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
             }
             if (!anyPredicted)
                 record.predicted.clear();
-            if (!allProbabilities || run.source != "engine")
+            if (!allProbabilities || run.sourceKind() != store::RunSource::Engine)
                 record.pTrue.clear();
             if (static_cast<int64_t>(items.size()) < task.nItems) {
                 // A run over the first N items (--limit) is on a task of its own: those N items.

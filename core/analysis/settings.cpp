@@ -194,8 +194,8 @@ int64_t pinRun(store::Store& store, int64_t runId)
     const auto run = store.run(runId);
     if (!run)
         throw InputError("run " + std::to_string(runId) + " is not in " + store.path().string());
-    if (run->status != store::kCompleted)
-        throw InputError("run " + std::to_string(runId) + " is " + run->status +
+    if (run->status != store::RunStatus::Completed)
+        throw InputError("run " + std::to_string(runId) + " is " + store::toString(run->status) +
                          ": only a completed run can be a baseline");
     const auto taskId = store.group(run->configId)->taskId;
     store.setSetting(pinKey(taskId), "run:" + std::to_string(runId));

@@ -37,10 +37,11 @@ void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapt
                          " was run (sha256 differs); " + ifChanged);
 }
 
-bool canResume(const std::string& status, const std::string& source)
+bool canResume(store::RunStatus status, store::RunSource source)
 {
-    return source == "engine" &&
-           (status == store::kInterrupted || status == store::kCancelled || status == store::kFailed);
+    return source == store::RunSource::Engine &&
+           (status == store::RunStatus::Interrupted || status == store::RunStatus::Cancelled ||
+            status == store::RunStatus::Failed);
 }
 
 RunPlan resumePlanForRun(const store::Store& store, int64_t runId, const std::string& tokenizer)
@@ -49,12 +50,12 @@ RunPlan resumePlanForRun(const store::Store& store, int64_t runId, const std::st
     const auto run = store.run(runId);
     if (!run)
         throw InputError(name + " is not in " + store.path().string());
-    if (run->source != "engine")
+    if (run->sourceKind() != store::RunSource::Engine)
         throw InputError(name + " was imported (" + run->source +
                          "); only runs made by noisefloor's engine can be resumed");
-    if (run->status == store::kCompleted)
+    if (run->status == store::RunStatus::Completed)
         throw InputError(name + " is completed: nothing to resume");
-    if (run->status == store::kRunning)
+    if (run->status == store::RunStatus::Running)
         throw InputError(name + " is still running");
     const auto group = store.group(run->configId);
     if (!group)

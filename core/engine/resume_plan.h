@@ -6,6 +6,7 @@
 // torch here.
 
 #include "engine/runner.h"
+#include "store/run_status.h"
 
 #include <cstdint>
 #include <string>
@@ -19,7 +20,7 @@ struct RunRow;
 namespace nf::engine {
 
 // Whether the run browser offers "Resume run" for a run of this status and source.
-bool canResume(const std::string& status, const std::string& source);
+bool canResume(store::RunStatus status, store::RunSource source);
 
 // The plan that resumes `runId`: its group's model path and label, task spec and config (from the
 // stored params), its seed and label, resumeRun set, the LoRA adapter the run merged into a model

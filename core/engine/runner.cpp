@@ -84,7 +84,7 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                 if (const auto existing = m_store.findCompletedRun(ids.configId, seed)) {
                     if (!plan.rerun) {
                         outcome.runId = *existing;
-                        outcome.status = "skipped";
+                        outcome.skipped = true;
                         outcome.accuracy = m_store.run(*existing)->accuracy;
                         record(outcome);
                         // Skipped work is no work: it leaves the total rather than inflating items/s.
@@ -138,21 +138,21 @@ RepeatResult RepeatRunner::run(std::vector<Evaluation>& evaluations)
                 outcome.seconds =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 m_store.completeRun(outcome.runId, rows, outcome.seconds);
-                outcome.status = "completed";
+                outcome.status = store::RunStatus::Completed;
                 outcome.accuracy = m_store.run(outcome.runId)->accuracy;
             } catch (const Cancelled&) {
-                m_store.endRun(outcome.runId, store::kCancelled,
+                m_store.endRun(outcome.runId, store::RunStatus::Cancelled,
                                "cancelled at " + std::to_string(progress.itemsDone) + " of " +
                                    std::to_string(items) + " items, " + nowIso());
-                outcome.status = "cancelled";
+                outcome.status = store::RunStatus::Cancelled;
                 record(outcome);
                 result.cancelled = true;
                 return result;
             } catch (const std::exception& e) {
-                outcome.status = "failed";
+                outcome.status = store::RunStatus::Failed;
                 outcome.message = e.what();
                 try {
-                    m_store.endRun(outcome.runId, store::kFailed, e.what());
+                    m_store.endRun(outcome.runId, store::RunStatus::Failed, e.what());
                 } catch (const std::exception&) {
                     // The store itself failed (a full disk): the row stays `running` and is marked
                     // interrupted when a store next opens; completed runs are already committed.

@@ -4,6 +4,7 @@
 #include "engine/classifier.h"
 #include "engine/config.h"
 #include "engine/seeds.h"
+#include "store/run_status.h"
 
 #include <atomic>
 #include <cstdint>
@@ -118,7 +119,9 @@ struct RunOutcome
     int64_t runId = 0; // the existing run when skipped
     int64_t configId = 0;
     int64_t seed = 0;
-    std::string status; // completed | skipped | cancelled | failed
+    // Completed, Cancelled or Failed; Completed also when skipped.
+    store::RunStatus status = store::RunStatus::Completed;
+    bool skipped = false; // the group already had a completed run of the seed: runId is that run
     std::optional<double> accuracy;
     double seconds = 0;
     std::string message; // why it failed

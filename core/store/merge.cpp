@@ -1,8 +1,8 @@
 // Merging another noisefloor database into this one. The other file is attached read-only to a
 // connection of the merge's own; each run's items go across in one INSERT ... SELECT (no row passes
-// through bindings), which hands every row's (idx, correct) to a function summing the aggregates
-// per config group in arrays of the task's size: memory follows the largest task, never the other
-// file, and the rows are read once.
+// through bindings), and the run ledger then adds the run to the aggregates exactly as a commit
+// here would have, summing a group's per-item counts in memory to write them once per group:
+// memory follows the largest task, never the other file.
 
 #include "store/merge.h"
 
@@ -14,7 +14,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -98,17 +97,12 @@ sqlite::Database openMergeConnection(const std::filesystem::path& into, const st
     return db;
 }
 
-// The runs of a config group as they arrive, and the group's per-item sums over the counted ones.
+// The config group whose runs are arriving.
 struct GroupState
 {
     int64_t otherConfigId = -1;
     int64_t configId = 0;  // here
     int64_t taskItems = 0; // n_items of the group's task in the other file: the bound on idx
-    std::vector<std::string> subjectNames;
-    std::vector<int32_t> subjectOfItem; // here's task_items; -1 for an index without one
-    std::vector<int64_t> nRuns;         // per idx, over the counted runs merged
-    std::vector<int64_t> nCorrect;
-    std::vector<std::pair<int64_t, int64_t>> runSubjects; // one run's (items, correct) per subject
 };
 
 class Merger
@@ -116,15 +110,9 @@ class Merger
 public:
     Merger(const std::filesystem::path& into, const std::filesystem::path& other, int otherVersion,
            bool dryRun)
-        : m_other(other), m_version(otherVersion), m_dryRun(dryRun), m_db(openMergeConnection(into, other))
-    {
-        // Not SQLITE_DETERMINISTIC: it must run once per row, for its side effect.
-        const int rc = sqlite3_create_function_v2(m_db.handle(), "nf_merge_item", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                                  this, &Merger::countItem, nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK)
-            m_db.fail("cannot register nf_merge_item", rc);
-    }
-    // SQLite holds `this` for nf_merge_item.
+        : m_other(other), m_version(otherVersion), m_dryRun(dryRun), m_db(openMergeConnection(into, other)),
+          m_ledger(m_db)
+    {}
     Merger(const Merger&) = delete;
     Merger& operator=(const Merger&) = delete;
 
@@ -145,10 +133,8 @@ private:
 
     void planRuns();
     void beginGroup(int64_t otherConfigId);
-    void endGroup();
     void addRun(const sqlite::Statement& run);
-    void addItems(int64_t otherRunId, int64_t runId, const std::string& uid, bool counted);
-    static void countItem(sqlite3_context* context, int argc, sqlite3_value** argv);
+    void addItems(int64_t otherRunId, int64_t runId, const std::string& uid);
 
     // Rows matched by their unique key (sha256 or hash); inserted when new. Return the id here.
     int64_t mapModel(int64_t otherId);
@@ -164,16 +150,13 @@ private:
     int m_version;
     bool m_dryRun;
     sqlite::Database m_db; // declared before the statements, so it outlives them
+    RunLedger m_ledger;
     std::map<std::string, sqlite::Statement, std::less<>> m_statements;
     MergeResult m_result;
     int64_t m_idBase = 0; // a merged run's id here is m_idBase + its seq in temp.merge_runs
     std::unordered_map<int64_t, std::optional<int64_t>> m_environments;
     std::unordered_map<int64_t, std::optional<int64_t>> m_imports;
     GroupState m_group;
-    // The run whose items nf_merge_item is counting.
-    bool m_counted = false;
-    int64_t m_runItems = 0;
-    std::optional<int64_t> m_badItem;
 };
 
 sqlite::Statement& Merger::statement(std::string_view sql)
@@ -205,13 +188,14 @@ MergeResult Merger::run()
         sqlite::Use use(runs);
         while (runs.step()) {
             if (runs.int64At(3) != m_group.otherConfigId) {
-                endGroup();
+                m_ledger.endGroupBatch();
                 beginGroup(runs.int64At(3));
+                m_ledger.beginGroupBatch();
             }
             addRun(runs);
         }
     }
-    endGroup();
+    m_ledger.endGroupBatch();
     if (!m_dryRun)
         transaction.commit();
     // A dry run rolls back here (the transaction's destructor): the numbers are those of the real thing.
@@ -289,45 +273,6 @@ void Merger::beginGroup(int64_t otherConfigId)
         ++m_result.groupsNew;
     }
     m_result.groups.push_back(m_group.configId);
-
-    // The subjects of the task here, which the store's commit counts a run's items by.
-    std::map<std::string, int32_t, std::less<>> indexOf;
-    sqlite::Use select(statement("SELECT t.idx, t.subject FROM main.configs c JOIN main.task_items t "
-                                 "ON t.task_id = c.task_id WHERE c.id = ?1 ORDER BY t.idx"));
-    select->bind(1, m_group.configId);
-    while (select->step()) {
-        const auto idx = static_cast<size_t>(select->int64At(0));
-        auto [name, added] =
-            indexOf.try_emplace(select->textAt(1), static_cast<int32_t>(m_group.subjectNames.size()));
-        if (added)
-            m_group.subjectNames.push_back(name->first);
-        if (m_group.subjectOfItem.size() <= idx)
-            m_group.subjectOfItem.resize(idx + 1, -1);
-        m_group.subjectOfItem[idx] = name->second;
-    }
-    m_group.runSubjects.resize(m_group.subjectNames.size());
-}
-
-// The group's sums join group_items as the store's commits would have left them, run by run.
-void Merger::endGroup()
-{
-    if (m_group.otherConfigId < 0 || m_dryRun)
-        return;
-    sqlite::Statement& upsert =
-        statement("INSERT INTO main.group_items(config_id, idx, n_runs, n_correct) VALUES(?1, ?2, ?3, ?4) "
-                  "ON CONFLICT(config_id, idx) DO UPDATE SET n_runs = n_runs + excluded.n_runs, "
-                  "n_correct = n_correct + excluded.n_correct");
-    sqlite::Use use(upsert);
-    upsert.bind(1, m_group.configId);
-    for (size_t idx = 0; idx < m_group.nRuns.size(); ++idx) {
-        if (m_group.nRuns[idx] == 0)
-            continue;
-        upsert.bind(2, static_cast<int64_t>(idx));
-        upsert.bind(3, m_group.nRuns[idx]);
-        upsert.bind(4, m_group.nCorrect[idx]);
-        upsert.step();
-        upsert.reset();
-    }
 }
 
 void Merger::addRun(const sqlite::Statement& run)
@@ -335,20 +280,11 @@ void Merger::addRun(const sqlite::Statement& run)
     const int64_t runId = m_idBase + run.int64At(0);
     const int64_t otherRunId = run.int64At(1);
     const std::string uid = run.textAt(2);
-    const int64_t seed = run.int64At(5);
-    const bool engineRun = run.textAt(6) == "engine";
     const std::optional<int64_t> envId = mapEnvironment(run.optionalInt64At(4), uid);
     const std::optional<int64_t> importId = mapImport(run.optionalInt64At(8), uid);
     std::optional<int64_t> reproduces;
     if (!run.isNull(7))
         reproduces = mapReproduced(run.int64At(7), uid);
-    // The engine's rule, as in the store's commit: its seed fixes everything about a run, so a
-    // seed this group already has here makes the run a reproduction, never a second count.
-    if (!reproduces && engineRun) {
-        reproduces = ledger::originalRun(statement(ledger::kOriginalRunSql), m_group.configId, seed);
-        if (reproduces)
-            ++m_result.reproductions;
-    }
     {
         // The run's own columns go across as stored there (owner columns stay NULL: no process
         // here runs it).
@@ -367,85 +303,51 @@ void Merger::addRun(const sqlite::Statement& run)
         insert->bind(6, otherRunId);
         insert->step();
     }
-    addItems(otherRunId, runId, uid, !reproduces);
+    addItems(otherRunId, runId, uid);
+    // The rule and the aggregates, as the store's commit applies them: a seed this group already
+    // has here makes an engine run a reproduction, never a second count. In a dry run the items
+    // are not copied, but the rule still decides (and counts) the reproductions.
+    if (m_ledger.admitCompleted(runId))
+        ++m_result.reproductions;
 }
 
-// SQLite calls this for every item row as the copy (or a dry run's count) reads it: the aggregates
-// are summed in the same pass over the other file's rows, not in a second read of them.
-void Merger::countItem(sqlite3_context* context, int, sqlite3_value** argv)
+void Merger::addItems(int64_t otherRunId, int64_t runId, const std::string& uid)
 {
-    auto* merger = static_cast<Merger*>(sqlite3_user_data(context));
-    GroupState& group = merger->m_group;
-    const int64_t idx = sqlite3_value_int64(argv[0]);
-    const bool correct = sqlite3_value_int64(argv[1]) != 0;
-    if (idx < 0 || idx >= group.taskItems) {
-        merger->m_badItem = idx;
-        sqlite3_result_error(context, "item index out of range", -1);
+    // The first index out of range, in index order: below 0, else the first past the task's end.
+    // Each query is one seek in the primary key, not a read of the run's rows.
+    std::optional<int64_t> bad;
+    {
+        sqlite::Use select(statement("SELECT min(idx) FROM other.run_items WHERE run_id = ?1"));
+        select->bind(1, otherRunId);
+        if (select->step() && !select->isNull(0) && select->int64At(0) < 0)
+            bad = select->int64At(0);
+    }
+    if (!bad) {
+        sqlite::Use select(
+            statement("SELECT idx FROM other.run_items WHERE run_id = ?1 AND idx >= ?2 ORDER BY idx LIMIT 1"));
+        select->bind(1, otherRunId);
+        select->bind(2, m_group.taskItems);
+        if (select->step())
+            bad = select->int64At(0);
+    }
+    if (bad)
+        corrupt("run " + uid + " has an answer for item " + std::to_string(*bad) + ", but its task has " +
+                std::to_string(m_group.taskItems) + " items");
+    if (m_dryRun) {
+        sqlite::Use count(statement("SELECT count(*) FROM other.run_items WHERE run_id = ?1"));
+        count->bind(1, otherRunId);
+        count->step();
+        m_result.itemsAdded += count->int64At(0);
         return;
     }
-    ++merger->m_runItems;
-    const auto at = static_cast<size_t>(idx);
-    if (at < group.subjectOfItem.size() && group.subjectOfItem[at] >= 0) {
-        auto& subject = group.runSubjects[static_cast<size_t>(group.subjectOfItem[at])];
-        subject.first += 1;
-        subject.second += correct ? 1 : 0;
-    }
-    if (merger->m_counted) {
-        if (group.nRuns.size() <= at) {
-            group.nRuns.resize(at + 1, 0);
-            group.nCorrect.resize(at + 1, 0);
-        }
-        group.nRuns[at] += 1;
-        group.nCorrect[at] += correct ? 1 : 0;
-    }
-    sqlite3_result_int64(context, idx);
-}
-
-void Merger::addItems(int64_t otherRunId, int64_t runId, const std::string& uid, bool counted)
-{
-    GroupState& group = m_group;
-    std::fill(group.runSubjects.begin(), group.runSubjects.end(), std::pair<int64_t, int64_t>(0, 0));
-    m_counted = counted;
-    m_runItems = 0;
-    m_badItem.reset();
-    try {
-        if (m_dryRun) {
-            sqlite::Use count(statement("SELECT count(nf_merge_item(idx, correct)) FROM other.run_items "
-                                        "WHERE run_id = ?1"));
-            count->bind(1, otherRunId);
-            count->step();
-        } else {
-            // One statement per run: the rows never pass through bindings.
-            sqlite::Use copy(statement(
-                std::string("INSERT INTO main.run_items(run_id, idx, predicted, correct, p_true, n_shots, "
-                            "prompt_hash) SELECT ?1, nf_merge_item(idx, correct), predicted, correct, p_true, ") +
-                lmItemColumns() + " FROM other.run_items WHERE run_id = ?2"));
-            copy->bind(1, runId);
-            copy->bind(2, otherRunId);
-            copy->step();
-        }
-    } catch (const StoreError&) {
-        if (m_badItem)
-            corrupt("run " + uid + " has an answer for item " + std::to_string(*m_badItem) + ", but its task has " +
-                    std::to_string(group.taskItems) + " items");
-        throw;
-    }
-    m_result.itemsAdded += m_runItems;
-    if (m_dryRun)
-        return;
-    sqlite::Statement& insert =
-        statement("INSERT INTO main.run_subjects(run_id, subject, n_items, n_correct) VALUES(?1, ?2, ?3, ?4)");
-    sqlite::Use use(insert);
-    insert.bind(1, runId);
-    for (size_t i = 0; i < group.runSubjects.size(); ++i) {
-        if (group.runSubjects[i].first == 0)
-            continue;
-        insert.bind(2, group.subjectNames[i]);
-        insert.bind(3, group.runSubjects[i].first);
-        insert.bind(4, group.runSubjects[i].second);
-        insert.step();
-        insert.reset();
-    }
+    // One statement per run: the rows never pass through bindings.
+    sqlite::Use copy(statement(std::string("INSERT INTO main.run_items(run_id, idx, predicted, correct, p_true, "
+                                           "n_shots, prompt_hash) SELECT ?1, idx, predicted, correct, p_true, ") +
+                               lmItemColumns() + " FROM other.run_items WHERE run_id = ?2"));
+    copy->bind(1, runId);
+    copy->bind(2, otherRunId);
+    copy->step();
+    m_result.itemsAdded += m_db.changes();
 }
 
 std::optional<int64_t> Merger::matchOrCopy(const std::string& insertSql, const std::string& selectSql,

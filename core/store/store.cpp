@@ -1,7 +1,6 @@
 #include "store/store.h"
 
 #include "common/error.h"
-#include "store/ledger.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -90,7 +89,7 @@ std::string utcNowIso()
 }
 
 Store::Impl::Impl(const std::filesystem::path& path_, int flags)
-    : path(path_), db(path_, flags), owner(currentProcess())
+    : path(path_), db(path_, flags), owner(currentProcess()), runLedger(std::make_unique<RunLedger>(db))
 {}
 
 sqlite::Statement& Store::Impl::cached(std::string_view sql)
@@ -285,142 +284,6 @@ int64_t Store::Impl::insertRun(const NewRun& run, const std::string& startedAt, 
     return db.lastInsertRowid();
 }
 
-const Store::Impl::TaskSubjects& Store::Impl::taskSubjects(int64_t taskId)
-{
-    auto it = subjectsByTask.find(taskId);
-    if (it != subjectsByTask.end())
-        return it->second;
-    TaskSubjects subjects;
-    std::map<std::string, int32_t, std::less<>> indexOf;
-    sqlite::Use select(cached("SELECT idx, subject FROM task_items WHERE task_id = ?1 ORDER BY idx"));
-    select->bind(1, taskId);
-    while (select->step()) {
-        auto idx = static_cast<size_t>(select->int64At(0));
-        std::string subject = select->textAt(1);
-        auto [name, added] = indexOf.try_emplace(subject, static_cast<int32_t>(subjects.names.size()));
-        if (added)
-            subjects.names.push_back(subject);
-        // Gaps (never written by ensureTask) stay -1: no subject.
-        if (subjects.ofItem.size() <= idx)
-            subjects.ofItem.resize(idx + 1, -1);
-        subjects.ofItem[idx] = name->second;
-    }
-    return subjectsByTask.emplace(taskId, std::move(subjects)).first->second;
-}
-
-RunItemWriter& Store::Impl::itemWriter()
-{
-    if (!runItemWriter)
-        runItemWriter = std::make_unique<RunItemWriter>(db);
-    return *runItemWriter;
-}
-
-void Store::Impl::completeInTransaction(int64_t runId, const std::vector<ItemRow>& items,
-                                        double durationSeconds, const std::string& finishedAt)
-{
-    int64_t configId = 0;
-    int64_t taskId = 0;
-    int64_t seed = 0;
-    bool reproduction = false;
-    bool engineRun = true;
-    {
-        sqlite::Use select(
-            cached("SELECT r.config_id, c.task_id, r.status, r.reproduces IS NOT NULL, r.seed, "
-                   "r.owner_host, r.owner_pid, r.owner_start, r.source "
-                   "FROM runs r JOIN configs c ON c.id = r.config_id WHERE r.id = ?1"));
-        select->bind(1, runId);
-        if (!select->step())
-            throw StoreError(path.string() + ": run " + std::to_string(runId) + " does not exist");
-        std::string status = select->textAt(2);
-        // Another process may have judged this live run's owner gone (a pid it could not see);
-        // the owner itself still completes it rather than lose the results.
-        const ProcessOwner self = currentProcess();
-        const bool ownRun = select->textAt(5) == self.host && select->int64At(6) == self.pid;
-        if (status != kRunning && !(status == kInterrupted && ownRun))
-            throw StoreError(path.string() + ": run " + std::to_string(runId) + " is " + status +
-                             ", so it cannot complete");
-        configId = select->int64At(0);
-        taskId = select->int64At(1);
-        reproduction = select->int64At(3) != 0;
-        seed = select->int64At(4);
-        engineRun = select->textAt(8) == "engine";
-    }
-    // Only the engine's seed fixes everything about a run; imported runs of one seed (another
-    // harness run twice with seed 1234) are distinct runs.
-    if (!reproduction && engineRun) {
-        // Two processes may run the same (group, seed) at once (the app and a CLI run): the
-        // second to commit becomes a reproduction of the first, so the group never counts a seed
-        // twice. Writers are serialised by BEGIN IMMEDIATE, so this check cannot race.
-        if (const auto originalId = ledger::originalRun(cached(ledger::kOriginalRunSql), configId, seed, runId)) {
-            sqlite::Use mark(cached("UPDATE runs SET reproduces = ?2 WHERE id = ?1"));
-            mark->bind(1, runId);
-            mark->bind(2, *originalId);
-            mark->step();
-            reproduction = true;
-        }
-    }
-
-    RunItemWriter& writer = itemWriter();
-    int64_t nCorrect = writer.insertItems(runId, items);
-    // Items committed in chunks while the run was going count as much as the last ones.
-    std::vector<ItemRow> allItems;
-    const std::vector<ItemRow>* counted = &items;
-    {
-        sqlite::Use earlier(cached("SELECT count(*) FROM run_items WHERE run_id = ?1"));
-        earlier->bind(1, runId);
-        earlier->step();
-        if (earlier->int64At(0) != static_cast<int64_t>(items.size())) {
-            allItems = selectRunItems(runId);
-            counted = &allItems;
-            nCorrect = 0;
-            for (const ItemRow& item : allItems)
-                nCorrect += item.correct ? 1 : 0;
-        }
-    }
-    const std::vector<ItemRow>& finalItems = *counted;
-    {
-        sqlite::Use update(cached("UPDATE runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
-                                  "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
-        update->bind(1, runId);
-        update->bind(2, static_cast<int64_t>(finalItems.size()));
-        update->bind(3, nCorrect);
-        update->bind(4, finalItems.empty() ? std::nullopt
-                                           : std::optional<double>(static_cast<double>(nCorrect) /
-                                                                   static_cast<double>(finalItems.size())));
-        update->bind(5, durationSeconds);
-        update->bind(6, finishedAt);
-        update->step();
-    }
-    // A reproduction re-checks a run; counting it would weigh that seed twice in the group.
-    if (!reproduction)
-        writer.addToGroup(configId, runId, finalItems);
-
-    const TaskSubjects& subjects = taskSubjects(taskId);
-    std::vector<std::pair<int64_t, int64_t>> counts(subjects.names.size()); // items, correct
-    for (const ItemRow& item : finalItems) {
-        if (item.idx < 0 || static_cast<size_t>(item.idx) >= subjects.ofItem.size())
-            continue;
-        int32_t subject = subjects.ofItem[static_cast<size_t>(item.idx)];
-        if (subject < 0)
-            continue;
-        counts[static_cast<size_t>(subject)].first += 1;
-        counts[static_cast<size_t>(subject)].second += item.correct ? 1 : 0;
-    }
-    sqlite::Statement& insert =
-        cached("INSERT INTO run_subjects(run_id, subject, n_items, n_correct) VALUES(?1, ?2, ?3, ?4)");
-    sqlite::Use use(insert);
-    insert.bind(1, runId);
-    for (size_t i = 0; i < counts.size(); ++i) {
-        if (counts[i].first == 0)
-            continue;
-        insert.bind(2, subjects.names[i]);
-        insert.bind(3, counts[i].first);
-        insert.bind(4, counts[i].second);
-        insert.step();
-        insert.reset();
-    }
-}
-
 int64_t Store::beginRun(const NewRun& run)
 {
     sqlite::Transaction transaction(d->db);
@@ -432,26 +295,15 @@ int64_t Store::beginRun(const NewRun& run)
 void Store::completeRun(int64_t runId, const std::vector<ItemRow>& items, double durationSeconds)
 {
     sqlite::Transaction transaction(d->db);
-    d->completeInTransaction(runId, items, durationSeconds, utcNowIso());
+    // Not d->owner: the process that completes is the one to compare with the run's owner.
+    d->ledger().complete(runId, items, durationSeconds, utcNowIso(), currentProcess());
     transaction.commit();
 }
 
-void Store::endRun(int64_t runId, const std::string& status, const std::string& notes)
+void Store::endRun(int64_t runId, RunStatus status, const std::string& notes)
 {
-    if (status != kFailed && status != kCancelled && status != kInterrupted)
-        throw InputError("a run can end as failed, cancelled or interrupted, not '" + status + "'");
     sqlite::Transaction transaction(d->db);
-    // A run that is no longer running (completed, or already marked) keeps its status.
-    // Appended: a resumed run keeps the story of its earlier sessions.
-    sqlite::Use update(d->cached("UPDATE runs SET status = ?2, finished_at = ?4, "
-                                 "notes = CASE WHEN notes = '' THEN ?3 ELSE notes || char(10) || ?3 END "
-                                 "WHERE id = ?1 AND status = 'running'"));
-    update->bind(1, runId);
-    update->bind(2, status);
-    update->bind(3, notes);
-    update->bind(4, utcNowIso());
-    update->step();
-    if (d->db.changes() == 0 && !run(runId))
+    if (!d->ledger().end(runId, status, notes, utcNowIso()) && !run(runId))
         throw StoreError(d->path.string() + ": run " + std::to_string(runId) + " does not exist");
     transaction.commit();
 }
@@ -484,20 +336,10 @@ int Store::recoverInterrupted()
 
     int marked = 0;
     sqlite::Transaction transaction(d->db);
-    sqlite::Statement& update =
-        d->cached("UPDATE runs SET status = 'interrupted', finished_at = ?2, "
-                  "notes = CASE WHEN notes = '' THEN ?3 ELSE notes || char(10) || ?3 END "
-                  "WHERE id = ?1 AND status = 'running'");
-    sqlite::Use use(update);
-    std::string now = utcNowIso();
+    const std::string now = utcNowIso();
     for (const Gone& run : gone) {
-        update.bind(1, run.runId);
-        update.bind(2, now);
-        update.bind(3,
-                    "interrupted: process " + std::to_string(run.pid) + " on " + d->owner.host + " is gone");
-        update.step();
-        update.reset();
-        marked += static_cast<int>(d->db.changes());
+        const std::string note = "interrupted: process " + std::to_string(run.pid) + " on " + d->owner.host + " is gone";
+        marked += d->ledger().end(run.runId, RunStatus::Interrupted, note, now) ? 1 : 0;
     }
     transaction.commit();
     return marked;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/run_status.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -10,13 +12,6 @@
 #include <vector>
 
 namespace nf::store {
-
-// Status of a run, as stored in runs.status.
-inline constexpr const char* kRunning = "running";
-inline constexpr const char* kCompleted = "completed";
-inline constexpr const char* kFailed = "failed";
-inline constexpr const char* kCancelled = "cancelled";
-inline constexpr const char* kInterrupted = "interrupted";
 
 struct ModelRow
 {
@@ -66,7 +61,7 @@ struct RunRow
     int64_t configId = 0;
     int64_t envId = 0;
     int64_t seed = 0;
-    std::string status;
+    RunStatus status = RunStatus::Running;
     std::string label;
     std::string startedAt;  // ISO-8601 UTC
     std::string finishedAt; // empty while running
@@ -76,10 +71,12 @@ struct RunRow
     std::optional<double> durationSeconds;
     std::string notes;
     std::string tags;
-    std::string source; // engine | import:<format>
+    std::string source; // as stored: engine | import:<format>
     std::optional<int64_t> reproduces;
     bool hidden = false; // hidden from the app's browser and charts; the statistics still count it
     std::optional<int64_t> importId; // the imports row of the file it came from (imported runs)
+
+    RunSource sourceKind() const { return runSourceFromString(source); }
 };
 
 // A file an import read: format, where it was, its sha256 and the other files read with it, as a
@@ -116,8 +113,9 @@ struct ItemRow
 struct NewRun
 {
     NewRun() = default;
-    NewRun(int64_t configId, int64_t envId, int64_t seed, std::string label, std::string source = "engine",
-           std::optional<int64_t> reproduces = std::nullopt, std::string uid = {})
+    NewRun(int64_t configId, int64_t envId, int64_t seed, std::string label,
+           std::string source = toString(RunSource::Engine), std::optional<int64_t> reproduces = std::nullopt,
+           std::string uid = {})
         : configId(configId), envId(envId), seed(seed), label(std::move(label)), source(std::move(source)),
           reproduces(reproduces), uid(std::move(uid))
     {}
@@ -126,7 +124,7 @@ struct NewRun
     int64_t envId = 0;
     int64_t seed = 0;
     std::string label;
-    std::string source = "engine";
+    std::string source = toString(RunSource::Engine); // as stored (see RunRow::source)
     std::optional<int64_t> reproduces;
     std::string uid; // empty: a new random uid; imports keep the uid the run was exported with
     std::optional<int64_t> importId;
@@ -136,7 +134,7 @@ struct NewRun
 struct RunFilter
 {
     std::optional<int64_t> configId;
-    std::optional<std::string> status;
+    std::optional<RunStatus> status;
 };
 
 enum class OpenMode { ReadWrite, ReadOnly };
@@ -192,8 +190,8 @@ public:
     // returns the items it already stored (to be skipped). Throws InputError naming the run when it
     // does not exist, completed, or is still running in a live process.
     std::vector<ItemRow> resumeRun(int64_t runId);
-    // Ends a run that did not complete: status is kFailed, kCancelled or kInterrupted.
-    void endRun(int64_t runId, const std::string& status, const std::string& notes);
+    // Ends a run that did not complete: status is Failed, Cancelled or Interrupted.
+    void endRun(int64_t runId, RunStatus status, const std::string& notes);
 
     // Imports a finished run in one transaction (beginRun + completeRun without the `running` step).
     int64_t insertCompletedRun(const NewRun& run, const std::vector<ItemRow>& items, double durationSeconds,

@@ -53,7 +53,7 @@ int64_t Store::insertCompletedRun(const NewRun& run, const std::vector<ItemRow>&
     const auto [started, finished] = d->importedTimes(startedAt, durationSeconds);
     sqlite::Transaction transaction(d->db);
     int64_t id = d->insertRun(run, started, false);
-    d->completeInTransaction(id, items, durationSeconds, finished);
+    d->ledger().complete(id, items, durationSeconds, finished, d->owner);
     transaction.commit();
     return id;
 }
@@ -66,15 +66,8 @@ int64_t Store::insertRunLevelRun(const NewRun& run, double accuracy, int64_t nIt
     const auto [started, finished] = d->importedTimes(startedAt, durationSeconds);
     sqlite::Transaction transaction(d->db);
     const int64_t id = d->insertRun(run, started, false);
-    sqlite::Use update(d->cached("UPDATE runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
-                                 "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
-    update->bind(1, id);
-    update->bind(2, nItems);
-    update->bind(3, static_cast<int64_t>(std::llround(accuracy * static_cast<double>(nItems))));
-    update->bind(4, accuracy);
-    update->bind(5, durationSeconds);
-    update->bind(6, finished);
-    update->step();
+    d->ledger().completeWithoutItems(id, nItems, static_cast<int64_t>(std::llround(accuracy * static_cast<double>(nItems))),
+                                     accuracy, durationSeconds, finished);
     transaction.commit();
     return id;
 }

@@ -50,7 +50,7 @@ GroupRow readGroup(const sqlite::Statement& select)
 }
 
 // The runs that count for a group's statistics: completed originals, in run order.
-constexpr const char* kCountedRuns = "status = 'completed' AND reproduces IS NULL AND accuracy IS NOT NULL";
+const std::string kCountedRuns = std::string(kCountedRunsSql) + " AND accuracy IS NOT NULL";
 
 } // namespace
 
@@ -62,7 +62,12 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
     run.configId = select.int64At(2);
     run.envId = select.isNull(3) ? 0 : select.int64At(3);
     run.seed = select.int64At(4);
-    run.status = select.textAt(5);
+    const std::string status = select.textAt(5);
+    const auto known = runStatusFromString(status);
+    // The schema's CHECK allows only the known words.
+    if (!known)
+        throw StoreError("run " + std::to_string(run.id) + " has an unknown status '" + status + "'");
+    run.status = *known;
     run.label = select.textAt(6);
     run.startedAt = select.textAt(7);
     run.finishedAt = select.textAt(8);
@@ -81,7 +86,7 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
 
 std::optional<int64_t> Store::findCompletedRun(int64_t configId, int64_t seed) const
 {
-    return ledger::originalRun(d->cached(ledger::kOriginalRunSql), configId, seed);
+    return d->ledger().originalOf(configId, seed);
 }
 
 std::vector<RunRow> Store::runs(const RunFilter& filter) const
@@ -97,7 +102,7 @@ std::vector<RunRow> Store::runs(const RunFilter& filter) const
     if (filter.configId)
         select->bind(1, *filter.configId);
     if (filter.status)
-        select->bind(2, *filter.status);
+        select->bind(2, toString(*filter.status));
     std::vector<RunRow> rows;
     while (select->step())
         rows.push_back(Impl::readRun(*select));
@@ -152,27 +157,7 @@ std::optional<RunRow> Store::run(int64_t id) const
 
 std::vector<ItemRow> Store::runItems(int64_t runId) const
 {
-    return d->selectRunItems(runId);
-}
-
-std::vector<ItemRow> Store::Impl::selectRunItems(int64_t runId)
-{
-    sqlite::Use select(cached("SELECT idx, predicted, correct, p_true, n_shots, prompt_hash FROM run_items "
-                              "WHERE run_id = ?1 ORDER BY idx"));
-    select->bind(1, runId);
-    std::vector<ItemRow> items;
-    while (select->step()) {
-        ItemRow item;
-        item.idx = select->int64At(0);
-        item.predicted = static_cast<int32_t>(select->int64At(1));
-        item.correct = select->int64At(2) != 0;
-        item.pTrue = select->isNull(3) ? 0.0 : select->doubleAt(3);
-        if (!select->isNull(4))
-            item.nShots = static_cast<int32_t>(select->int64At(4));
-        item.promptHash = select->optionalInt64At(5);
-        items.push_back(item);
-    }
-    return items;
+    return d->ledger().items(runId);
 }
 
 std::vector<GroupRow> Store::groups() const
@@ -284,8 +269,8 @@ std::vector<Store::SubjectCount> Store::runSubjects(int64_t configId) const
 {
     sqlite::Use select(
         d->cached("SELECT s.run_id, s.subject, s.n_items, s.n_correct FROM run_subjects s "
-                  "JOIN runs r ON r.id = s.run_id WHERE r.config_id = ?1 AND r.status = "
-                  "'completed' AND r.reproduces IS NULL ORDER BY r.started_at, r.id, s.subject"));
+                  "JOIN runs r ON r.id = s.run_id WHERE r.config_id = ?1 AND " +
+                  std::string(kCountedRunsSql) + " ORDER BY r.started_at, r.id, s.subject"));
     select->bind(1, configId);
     std::vector<SubjectCount> counts;
     while (select->step())

@@ -268,7 +268,7 @@ TEST(CliInput, ReproduceRefusesARunThatDidNotComplete)
         nf::store::Store store(db);
         const auto first = store.runs().front();
         cancelled = store.beginRun({first.configId, first.envId, 99, "", "engine", std::nullopt, {}});
-        store.endRun(cancelled, nf::store::kCancelled, "cancelled by the test");
+        store.endRun(cancelled, nf::store::RunStatus::Cancelled, "cancelled by the test");
     }
     const auto reproduce = cli(world, {"--db", db, "reproduce", std::to_string(cancelled)});
     EXPECT_EQ(reproduce.code, 2);
@@ -376,7 +376,7 @@ TEST(Cli, CtrlCMarksTheRunInFlightCancelledKeepsCompletedRunsAndExits130)
         try {
             nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
             nf::store::RunFilter completed;
-            completed.status = nf::store::kCompleted;
+            completed.status = nf::store::RunStatus::Completed;
             sawCompleted = !store.runs(completed).empty();
         } catch (const std::exception&) {
         }
@@ -392,14 +392,14 @@ TEST(Cli, CtrlCMarksTheRunInFlightCancelledKeepsCompletedRunsAndExits130)
     ASSERT_GE(runs.size(), 1u);
     // Usually the interrupt lands mid-run and that run is stored as cancelled; when it lands
     // while a run commits, no further run starts and none is stored empty.
-    const bool midRun = runs.back().status == nf::store::kCancelled;
+    const bool midRun = runs.back().status == nf::store::RunStatus::Cancelled;
     const auto err = readFile(world / "err.txt");
     if (midRun)
         EXPECT_NE(err.find("stored as cancelled"), std::string::npos) << err;
     else
         EXPECT_NE(err.find("cancelled before the next run started"), std::string::npos) << err;
     for (size_t i = 0; i + (midRun ? 1 : 0) < runs.size(); ++i)
-        EXPECT_EQ(runs[i].status, nf::store::kCompleted);
+        EXPECT_EQ(runs[i].status, nf::store::RunStatus::Completed);
     EXPECT_LT(runs.size(), 50u);
 }
 

@@ -163,9 +163,9 @@ TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
         nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
         const auto run = store.run(1);
         ASSERT_TRUE(run);
-        if (run->status == nf::store::kCompleted)
+        if (run->status == nf::store::RunStatus::Completed)
             GTEST_SKIP() << "the run finished before the interrupt arrived";
-        EXPECT_EQ(run->status, nf::store::kCancelled);
+        EXPECT_EQ(run->status, nf::store::RunStatus::Cancelled);
         EXPECT_LT(store.runItems(1).size(), expected.size());
     }
 
@@ -173,7 +173,7 @@ TEST(LmCli, AnInterruptedRunResumesWhereItStoppedWithTheSameAnswers)
     ASSERT_EQ(resumed.code, 0) << resumed.err;
     EXPECT_CONTAINS(resumed.out, "1 run(s) completed");
     nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
-    EXPECT_EQ(store.run(1)->status, nf::store::kCompleted);
+    EXPECT_EQ(store.run(1)->status, nf::store::RunStatus::Completed);
     const auto items = store.runItems(1);
     ASSERT_EQ(items.size(), expected.size());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -207,7 +207,7 @@ TEST(LmCli, ResumeChecksAndSaysWhatTheAppSays)
         ASSERT_TRUE(first);
         interrupted = store.beginRun({first->configId, first->envId, 9, "second", "engine", std::nullopt, {}});
         store.appendRunItems(interrupted, {store.runItems(1).front()});
-        store.endRun(interrupted, nf::store::kInterrupted, "the process went away");
+        store.endRun(interrupted, nf::store::RunStatus::Interrupted, "the process went away");
     }
     auto appSays = [&](int64_t run, const std::string& tokenizer = {}) {
         nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
@@ -242,7 +242,7 @@ TEST(LmCli, ResumeChecksAndSaysWhatTheAppSays)
     const auto resumed = cli(world, {"--db", db, "run", "--resume", std::to_string(interrupted)});
     ASSERT_EQ(resumed.code, 0) << resumed.err;
     nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
-    EXPECT_EQ(store.run(interrupted)->status, nf::store::kCompleted);
+    EXPECT_EQ(store.run(interrupted)->status, nf::store::RunStatus::Completed);
     EXPECT_EQ(store.run(interrupted)->label, "second");
     EXPECT_EQ(store.runs().size(), runsBefore) << "resumed in place";
 }

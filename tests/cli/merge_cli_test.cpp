@@ -62,7 +62,7 @@ void makeServer(const std::filesystem::path& file)
     NewRun cancelled;
     cancelled.configId = group(store, 1);
     cancelled.seed = 9;
-    store.endRun(store.beginRun(cancelled), kCancelled, "cancelled by the user");
+    store.endRun(store.beginRun(cancelled), RunStatus::Cancelled, "cancelled by the user");
 }
 
 void makeLaptop(const std::filesystem::path& file)

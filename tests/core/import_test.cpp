@@ -244,7 +244,7 @@ TEST(ImportApply, ARunLevelRunCountsForTheRunStatisticsOnly)
     const auto group = store.group(result.groups.at(0));
     EXPECT_EQ(group->accuracies, (std::vector<double>{0.7028}));
     const auto run = store.runs().at(0);
-    EXPECT_EQ(run.status, store::kCompleted);
+    EXPECT_EQ(run.status, store::RunStatus::Completed);
     EXPECT_TRUE(store.runItems(run.id).empty());
     EXPECT_TRUE(analysis::loadGroupData(store, group->id).items.empty());
 

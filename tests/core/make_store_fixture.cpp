@@ -84,7 +84,7 @@ int main(int argc, char** argv)
                 db.beginRun({config, env, 1, "reproduce seed 1", "engine", runs.front(), {}});
             db.completeRun(reproduction, fixtureItems(1, true), 1.25);
             int64_t cancelled = db.beginRun({config, env, 4, "seed 4", "engine", std::nullopt, {}});
-            db.endRun(cancelled, store::kCancelled, "cancelled by the user");
+            db.endRun(cancelled, store::RunStatus::Cancelled, "cancelled by the user");
             db.setSetting("zones.normal", "1.0");
         }
         // One self-contained file: fold the WAL back in and leave rollback-journal mode.

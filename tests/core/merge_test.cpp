@@ -154,7 +154,7 @@ struct Db
         run.seed = 9;
         run.uid = uid;
         const int64_t id = store.beginRun(run);
-        store.endRun(id, kCancelled, "cancelled by the user");
+        store.endRun(id, RunStatus::Cancelled, "cancelled by the user");
         return id;
     }
 
@@ -172,7 +172,7 @@ std::string snapshot(const Store& store, bool completedOnly = false)
         uidOf[run.id] = run.uid;
     std::sort(runs.begin(), runs.end(), [](const RunRow& a, const RunRow& b) { return a.uid < b.uid; });
     for (const RunRow& run : runs) {
-        if (completedOnly && run.status != kCompleted)
+        if (completedOnly && run.status != RunStatus::Completed)
             continue;
         out << "run " << run.uid << " group " << store.group(run.configId)->paramsHash << " env "
             << store.environmentJson(run.envId) << " seed " << run.seed << " " << run.status << " label "

@@ -196,9 +196,9 @@ TEST(StoreDelete, ARunningRunIsRefusedAndAnEndedOneIsDeleted)
     const std::string before = db.snapshot();
     const int64_t running = db.store.beginRun({db.config, db.env, 9, "", "engine", std::nullopt, {}});
     EXPECT_CONTAINS(nf::test::errorMessage([&] { db.store.deleteRun(running); }), "is still running");
-    EXPECT_EQ(db.store.run(running)->status, kRunning);
+    EXPECT_EQ(db.store.run(running)->status, RunStatus::Running);
 
-    db.store.endRun(running, kFailed, "out of memory");
+    db.store.endRun(running, RunStatus::Failed, "out of memory");
     db.store.deleteRun(running);
     EXPECT_FALSE(db.store.run(running));
     EXPECT_EQ(db.snapshot(), before);

@@ -61,8 +61,8 @@ TEST(StoreRaces, ARunMarkedInterruptedByAnotherProcessStillCompletesForItsOwner)
     const auto group = makeGroup(owner);
     const auto run = owner.beginRun({group.config, group.env, 1, "", "engine", std::nullopt, {}});
     // As a process that cannot see the owner's pid (another pid namespace) would have left it.
-    owner.endRun(run, kInterrupted, "interrupted: process is gone");
+    owner.endRun(run, RunStatus::Interrupted, "interrupted: process is gone");
     owner.completeRun(run, items(true), 1.0);
-    EXPECT_EQ(owner.run(run)->status, kCompleted);
+    EXPECT_EQ(owner.run(run)->status, RunStatus::Completed);
     EXPECT_EQ(owner.runItems(run).size(), 4u);
 }

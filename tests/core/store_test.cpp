@@ -126,7 +126,7 @@ TEST(Store, CompletedRunRoundTripsEveryItem)
     int64_t id = s.store.beginRun({s.config, s.env, 42, "first", "engine", std::nullopt, {}});
     std::optional<RunRow> running = s.store.run(id);
     ASSERT_TRUE(running);
-    EXPECT_EQ(running->status, kRunning);
+    EXPECT_EQ(running->status, RunStatus::Running);
     EXPECT_TRUE(running->finishedAt.empty());
     EXPECT_FALSE(running->accuracy);
     s.store.completeRun(id, items, 3.25);
@@ -136,7 +136,7 @@ TEST(Store, CompletedRunRoundTripsEveryItem)
     EXPECT_EQ(run.configId, s.config);
     EXPECT_EQ(run.envId, s.env);
     EXPECT_EQ(run.seed, 42);
-    EXPECT_EQ(run.status, kCompleted);
+    EXPECT_EQ(run.status, RunStatus::Completed);
     EXPECT_EQ(run.label, "first");
     EXPECT_EQ(run.source, "engine");
     EXPECT_EQ(run.nItems, 10);
@@ -189,7 +189,7 @@ TEST(Store, FindCompletedRunIgnoresReproductionsAndUnfinishedRuns)
     auto items = itemsWhere(4, [](int64_t) { return true; });
     int64_t running = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     int64_t failed = s.store.beginRun({s.config, s.env, 2, "", "engine", std::nullopt, {}});
-    s.store.endRun(failed, kFailed, "out of memory");
+    s.store.endRun(failed, RunStatus::Failed, "out of memory");
     EXPECT_FALSE(s.store.findCompletedRun(s.config, 1));
     EXPECT_FALSE(s.store.findCompletedRun(s.config, 2));
 
@@ -197,7 +197,7 @@ TEST(Store, FindCompletedRunIgnoresReproductionsAndUnfinishedRuns)
     s.completed(4, items, original); // a reproduction with a seed no original run has
     EXPECT_EQ(s.store.findCompletedRun(s.config, 3), original);
     EXPECT_FALSE(s.store.findCompletedRun(s.config, 4));
-    EXPECT_EQ(s.store.run(running)->status, kRunning);
+    EXPECT_EQ(s.store.run(running)->status, RunStatus::Running);
     EXPECT_EQ(s.store.run(failed)->notes, "out of memory");
 }
 
@@ -272,7 +272,7 @@ TEST(Store, FailedCommitLeavesTheRunRunningWithNothingWritten)
     items[80].idx = 10; // a duplicate, after the first batches went in
     int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     EXPECT_THROW(s.store.completeRun(id, items, 1.0), nf::StoreError);
-    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_EQ(s.store.run(id)->status, RunStatus::Running);
     EXPECT_TRUE(s.store.runItems(id).empty());
     EXPECT_TRUE(s.store.groupItems(s.config).empty());
     EXPECT_TRUE(s.store.runSubjects(s.config).empty());
@@ -286,10 +286,10 @@ TEST(Store, EndRunKeepsACompletedRunCompleted)
     TempDir dir;
     GroupDb s(dir / "db.sqlite", 2);
     int64_t id = s.completed(1, itemsWhere(2, [](int64_t) { return true; }));
-    s.store.endRun(id, kFailed, "too late");
-    EXPECT_EQ(s.store.run(id)->status, kCompleted);
-    EXPECT_THROW(s.store.endRun(id, kCompleted, ""), nf::InputError);
-    EXPECT_THROW(s.store.endRun(id + 100, kFailed, ""), nf::StoreError);
+    s.store.endRun(id, RunStatus::Failed, "too late");
+    EXPECT_EQ(s.store.run(id)->status, RunStatus::Completed);
+    EXPECT_THROW(s.store.endRun(id, RunStatus::Completed, ""), nf::InputError);
+    EXPECT_THROW(s.store.endRun(id + 100, RunStatus::Failed, ""), nf::StoreError);
 }
 
 TEST(Store, InsertCompletedRunNormalisesTheImportedStartTime)
@@ -300,7 +300,7 @@ TEST(Store, InsertCompletedRunNormalisesTheImportedStartTime)
     int64_t id = s.store.insertCompletedRun(imported, itemsWhere(4, [](int64_t i) { return i == 0; }), 90.5,
                                             "2024-03-01 12:00:00+02:00");
     RunRow run = *s.store.run(id);
-    EXPECT_EQ(run.status, kCompleted);
+    EXPECT_EQ(run.status, RunStatus::Completed);
     EXPECT_EQ(run.startedAt, "2024-03-01T10:00:00.000Z");
     EXPECT_EQ(run.finishedAt, "2024-03-01T10:01:30.500Z");
     EXPECT_EQ(run.source, "import:lm-eval");
@@ -321,12 +321,12 @@ TEST(Store, ItemsCommittedInChunksCountWithTheLastOnes)
     s.store.appendRunItems(id, itemsWhere(4, even, 5));
     // Visible while the run is going, and not yet in the group.
     EXPECT_EQ(s.store.runItems(id).size(), 9u);
-    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_EQ(s.store.run(id)->status, RunStatus::Running);
     EXPECT_TRUE(s.store.groupItems(s.config).empty());
 
     s.store.completeRun(id, itemsWhere(3, even, 9), 3.0);
     const auto run = s.store.run(id);
-    EXPECT_EQ(run->status, kCompleted);
+    EXPECT_EQ(run->status, RunStatus::Completed);
     EXPECT_EQ(run->nItems, 12);
     EXPECT_EQ(run->nCorrect, 6);
     EXPECT_DOUBLE_EQ(*run->accuracy, 0.5);
@@ -357,12 +357,12 @@ TEST(Store, ResumeTakesAnInterruptedRunBackWithTheItemsItStored)
     auto all = [](int64_t) { return true; };
     int64_t id = s.store.beginRun({s.config, s.env, 4, "", "engine", std::nullopt, {}});
     s.store.appendRunItems(id, itemsWhere(6, all, 0));
-    s.store.endRun(id, kInterrupted, "killed");
+    s.store.endRun(id, RunStatus::Interrupted, "killed");
 
     const auto done = s.store.resumeRun(id);
     ASSERT_EQ(done.size(), 6u);
     EXPECT_EQ(done.back().idx, 5);
-    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_EQ(s.store.run(id)->status, RunStatus::Running);
     EXPECT_CONTAINS(s.store.run(id)->notes, "resumed");
     // A second process cannot resume it while this one holds it.
     EXPECT_CONTAINS(nf::test::errorMessage<nf::InputError>([&] { s.store.resumeRun(id); }), "still running");
@@ -370,7 +370,7 @@ TEST(Store, ResumeTakesAnInterruptedRunBackWithTheItemsItStored)
     // The same process may have been judged gone by another one: its next chunk still lands.
     rawSql(dir / "db.sqlite", "UPDATE runs SET status = 'interrupted' WHERE id = " + std::to_string(id));
     s.store.appendRunItems(id, itemsWhere(2, all, 6));
-    EXPECT_EQ(s.store.run(id)->status, kRunning);
+    EXPECT_EQ(s.store.run(id)->status, RunStatus::Running);
     s.store.completeRun(id, itemsWhere(2, all, 8), 1.0);
     EXPECT_EQ(s.store.run(id)->nItems, 10);
     EXPECT_EQ(s.store.group(s.config)->accuracies, std::vector<double>{1.0});
@@ -383,9 +383,9 @@ TEST(Store, EndingARunKeepsTheNotesOfItsEarlierSessions)
     TempDir dir;
     GroupDb s(dir / "db.sqlite");
     int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
-    s.store.endRun(id, kInterrupted, "killed");
+    s.store.endRun(id, RunStatus::Interrupted, "killed");
     s.store.resumeRun(id);
-    s.store.endRun(id, kCancelled, "cancelled at 3 of 10 items");
+    s.store.endRun(id, RunStatus::Cancelled, "cancelled at 3 of 10 items");
     const auto notes = s.store.run(id)->notes;
     EXPECT_CONTAINS(notes, "killed\nresumed ");
     EXPECT_CONTAINS(notes, "after being interrupted\ncancelled at 3 of 10 items");
@@ -398,11 +398,11 @@ TEST(Store, RunsFilterByConfigAndStatus)
     int64_t other = s.store.ensureConfig(s.model, s.task, "{}", "other-hash");
     s.completed(1, itemsWhere(2, [](int64_t) { return true; }));
     int64_t cancelled = s.store.beginRun({other, s.env, 1, "", "engine", std::nullopt, {}});
-    s.store.endRun(cancelled, kCancelled, "");
+    s.store.endRun(cancelled, RunStatus::Cancelled, "");
     EXPECT_EQ(s.store.runs().size(), 2u);
     EXPECT_EQ(s.store.runs({s.config, std::nullopt}).size(), 1u);
-    EXPECT_EQ(s.store.runs({std::nullopt, std::string(kCancelled)}).front().id, cancelled);
-    EXPECT_TRUE(s.store.runs({s.config, std::string(kCancelled)}).empty());
+    EXPECT_EQ(s.store.runs({std::nullopt, RunStatus::Cancelled}).front().id, cancelled);
+    EXPECT_TRUE(s.store.runs({s.config, RunStatus::Cancelled}).empty());
 }
 
 TEST(Store, FindRunTakesAnIdAUidOrAUniquePrefix)
@@ -496,7 +496,7 @@ TEST(StoreRecovery, RunOfAProcessThatIsGoneIsMarkedInterrupted)
     rawSql(file, "UPDATE runs SET owner_pid = " + std::to_string(gone) + " WHERE id = " + std::to_string(id));
     Store store(file);
     RunRow run = *store.run(id);
-    EXPECT_EQ(run.status, kInterrupted);
+    EXPECT_EQ(run.status, RunStatus::Interrupted);
     EXPECT_FALSE(run.finishedAt.empty());
     EXPECT_CONTAINS(run.notes, "interrupted: process " + std::to_string(gone) + " on ");
     EXPECT_CONTAINS(run.notes, " is gone");
@@ -515,7 +515,7 @@ TEST(StoreRecovery, RunOfAReusedPidIsMarkedInterrupted)
     // Our own pid, but a process that started at another time: the owner is gone and the pid reused.
     rawSql(file, "UPDATE runs SET owner_start = owner_start + 1 WHERE id = " + std::to_string(id));
     Store store(file);
-    EXPECT_EQ(store.run(id)->status, kInterrupted);
+    EXPECT_EQ(store.run(id)->status, RunStatus::Interrupted);
 }
 
 TEST(StoreRecovery, RunOfALiveProcessIsLeftRunning)
@@ -525,10 +525,10 @@ TEST(StoreRecovery, RunOfALiveProcessIsLeftRunning)
     GroupDb s(file, 2);
     int64_t id = s.store.beginRun({s.config, s.env, 1, "", "engine", std::nullopt, {}});
     Store other(file); // the app opening the file while a CLI run is in progress
-    EXPECT_EQ(other.run(id)->status, kRunning);
+    EXPECT_EQ(other.run(id)->status, RunStatus::Running);
     EXPECT_EQ(other.recoverInterrupted(), 0);
     s.store.completeRun(id, itemsWhere(2, [](int64_t) { return true; }), 1.0);
-    EXPECT_EQ(other.run(id)->status, kCompleted);
+    EXPECT_EQ(other.run(id)->status, RunStatus::Completed);
 }
 
 TEST(StoreRecovery, RunOfAnotherHostIsLeftRunning)
@@ -542,7 +542,7 @@ TEST(StoreRecovery, RunOfAnotherHostIsLeftRunning)
     }
     rawSql(file, "UPDATE runs SET owner_host = 'gpu-server-7', owner_pid = " + std::to_string(deadPid()));
     Store store(file);
-    EXPECT_EQ(store.run(id)->status, kRunning);
+    EXPECT_EQ(store.run(id)->status, RunStatus::Running);
 }
 
 TEST(StoreRecovery, CrashMidRunLeavesAnInterruptedRunAndTheCompletedOnesIntact)
@@ -574,9 +574,9 @@ TEST(StoreRecovery, CrashMidRunLeavesAnInterruptedRunAndTheCompletedOnesIntact)
     std::vector<RunRow> runs = store.runs();
     ASSERT_EQ(runs.size(), 2u);
     EXPECT_EQ(runs[1].label, "crashes");
-    EXPECT_EQ(runs[1].status, kInterrupted);
+    EXPECT_EQ(runs[1].status, RunStatus::Interrupted);
     EXPECT_CONTAINS(runs[1].notes, std::to_string(child));
-    EXPECT_EQ(store.run(done)->status, kCompleted);
+    EXPECT_EQ(store.run(done)->status, RunStatus::Completed);
     EXPECT_EQ(store.runItems(done).size(), 50u);
     EXPECT_EQ(store.groupItems(1).size(), 50u);
     EXPECT_EQ(store.group(1)->accuracies, std::vector<double>{0.5});
@@ -611,7 +611,7 @@ TEST(StoreConcurrency, TwoStoresWriteTheSameFileFromTwoThreads)
     EXPECT_EQ(errorA, "");
     EXPECT_EQ(errorB, "");
     Store store(file);
-    EXPECT_EQ(store.runs({config, std::string(kCompleted)}).size(), 2u * kRunsEach);
+    EXPECT_EQ(store.runs({config, RunStatus::Completed}).size(), 2u * kRunsEach);
     EXPECT_EQ(store.groupItems(config).front().nRuns, 2 * kRunsEach);
     EXPECT_EQ(store.groupItems(config).front().nCorrect, kRunsEach); // item 0 right when r is even
 }
@@ -706,12 +706,12 @@ TEST(StoreMigration, VersionOneFixtureKeepsItsRunsItemsAndGroups)
     ASSERT_EQ(runs.size(), 5u);
     for (int i = 0; i < 3; ++i) {
         EXPECT_EQ(runs[i].seed, i + 1);
-        EXPECT_EQ(runs[i].status, kCompleted);
+        EXPECT_EQ(runs[i].status, RunStatus::Completed);
         EXPECT_EQ(runs[i].nCorrect, 14 + i);
         EXPECT_EQ(store.findCompletedRun(runs[i].configId, i + 1), runs[i].id);
     }
     EXPECT_EQ(runs[3].reproduces, runs[0].id);
-    EXPECT_EQ(runs[4].status, kCancelled);
+    EXPECT_EQ(runs[4].status, RunStatus::Cancelled);
     EXPECT_EQ(runs[4].notes, "cancelled by the user");
     // Schema 3's columns: items from before it have no prompt.
     for (const ItemRow& item : store.runItems(runs[0].id)) {

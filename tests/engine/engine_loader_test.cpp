@@ -98,7 +98,7 @@ TEST(EngineLoader, TheLoadedEngineEvaluatesIntoTheDatabaseAsTheLinkedOneDoes)
     const nf::store::Store a(world / "loaded.sqlite");
     const nf::store::Store b(world / "linked.sqlite");
     for (size_t i = 0; i < 2; ++i) {
-        EXPECT_EQ(viaLibrary.outcomes[i].status, "completed");
+        EXPECT_EQ(viaLibrary.outcomes[i].status, nf::store::RunStatus::Completed);
         EXPECT_EQ(viaLibrary.outcomes[i].accuracy, linked.outcomes[i].accuracy);
         const auto itemsA = a.runItems(viaLibrary.outcomes[i].runId);
         const auto itemsB = b.runItems(linked.outcomes[i].runId);

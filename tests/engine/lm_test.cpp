@@ -200,7 +200,7 @@ TEST(CausalLm, LongPromptsDropShotsFromTheFrontAndRecordHowManyWereKept)
     plan.config.lm->nShot = 5;
     plan.config.lm->maxLength = 160;
     const auto result = runPlans(store, {plan});
-    ASSERT_EQ(result.outcomes[0].status, "completed");
+    ASSERT_EQ(result.outcomes[0].status, nf::store::RunStatus::Completed);
     int shortened = 0;
     for (const auto& item : itemsOf(store, result.outcomes[0])) {
         EXPECT_LE(*item.nShots, 5);
@@ -293,14 +293,14 @@ TEST(CausalLm, ACancelledRunKeepsItsItemsAndResumesToTheSameAnswers)
     ASSERT_TRUE(stopped.cancelled);
     const int64_t runId = stopped.outcomes.back().runId;
     const auto kept = store.runItems(runId);
-    EXPECT_EQ(store.run(runId)->status, nf::store::kCancelled);
+    EXPECT_EQ(store.run(runId)->status, nf::store::RunStatus::Cancelled);
     EXPECT_EQ(kept.size(), 8u) << "the items finished before the cancel are committed";
 
     auto resume = plan;
     resume.resumeRun = runId;
     const auto resumed = runPlans(store, {resume});
     ASSERT_EQ(resumed.outcomes.size(), 1u);
-    EXPECT_EQ(resumed.outcomes[0].status, "completed");
+    EXPECT_EQ(resumed.outcomes[0].status, nf::store::RunStatus::Completed);
     EXPECT_EQ(resumed.outcomes[0].runId, runId);
     EXPECT_TRUE(sameItems(whole, store.runItems(runId))) << "the same draws as an uninterrupted run";
     EXPECT_EQ(store.run(runId)->nItems, static_cast<int64_t>(whole.size()));

@@ -42,7 +42,7 @@ TEST(RepeatRunner, StoresEveryRunWithItsItemsAndGroupsThemByConfig)
     const auto result = runPlans(store, {plan(world, world.model("tiny"), {1, 2}), sampled});
     ASSERT_EQ(result.outcomes.size(), 5u);
     for (const auto& outcome : result.outcomes) {
-        EXPECT_EQ(outcome.status, "completed");
+        EXPECT_EQ(outcome.status, nf::store::RunStatus::Completed);
         EXPECT_EQ(store.runItems(outcome.runId).size(), 60u);
     }
     const auto groups = store.groups();
@@ -59,15 +59,16 @@ TEST(RepeatRunner, SkipsCompletedSeedsUnlessRerunAndStoresRerunsAsReproductions)
     const auto model = world.model("tiny");
     runPlans(store, {plan(world, model, {1, 2})});
     const auto again = runPlans(store, {plan(world, model, {1, 2, 3})});
-    EXPECT_EQ(again.outcomes[0].status, "skipped");
-    EXPECT_EQ(again.outcomes[1].status, "skipped");
-    EXPECT_EQ(again.outcomes[2].status, "completed");
+    EXPECT_TRUE(again.outcomes[0].skipped);
+    EXPECT_TRUE(again.outcomes[1].skipped);
+    EXPECT_EQ(again.outcomes[2].status, nf::store::RunStatus::Completed);
+    EXPECT_FALSE(again.outcomes[2].skipped);
     EXPECT_EQ(store.runs().size(), 3u);
 
     auto rerun = plan(world, model, {1});
     rerun.rerun = true;
     const auto reproduced = runPlans(store, {rerun});
-    ASSERT_EQ(reproduced.outcomes[0].status, "completed");
+    ASSERT_EQ(reproduced.outcomes[0].status, nf::store::RunStatus::Completed);
     const auto row = store.run(reproduced.outcomes[0].runId);
     ASSERT_TRUE(row->reproduces.has_value());
     EXPECT_EQ(*row->reproduces, again.outcomes[0].runId);
@@ -87,9 +88,9 @@ TEST(RepeatRunner, CancelStoresTheRunInFlightAsCancelledAndKeepsCompletedRuns)
     });
     EXPECT_TRUE(result.cancelled);
     ASSERT_EQ(result.outcomes.size(), 2u);
-    EXPECT_EQ(store.run(result.outcomes[0].runId)->status, nf::store::kCompleted);
+    EXPECT_EQ(store.run(result.outcomes[0].runId)->status, nf::store::RunStatus::Completed);
     const auto cancelled = store.run(result.outcomes[1].runId);
-    EXPECT_EQ(cancelled->status, nf::store::kCancelled);
+    EXPECT_EQ(cancelled->status, nf::store::RunStatus::Cancelled);
     EXPECT_NE(cancelled->notes.find("10 of 60"), std::string::npos) << cancelled->notes;
     EXPECT_TRUE(store.runItems(cancelled->id).empty());
     EXPECT_EQ(store.groups()[0].accuracies.size(), 1u);
@@ -108,9 +109,9 @@ TEST(RepeatRunner, CancelBetweenRunsStartsNothingMoreAndStoresNoEmptyRun)
                                  });
     EXPECT_TRUE(result.cancelled);
     ASSERT_EQ(result.outcomes.size(), 1u);
-    EXPECT_EQ(result.outcomes[0].status, "completed");
+    EXPECT_EQ(result.outcomes[0].status, nf::store::RunStatus::Completed);
     ASSERT_EQ(store.runs().size(), 1u) << "no cancelled run with no items";
-    EXPECT_EQ(store.runs()[0].status, nf::store::kCompleted);
+    EXPECT_EQ(store.runs()[0].status, nf::store::RunStatus::Completed);
 }
 
 TEST(RepeatRunner, BadInputIsRefusedBeforeAnythingIsWritten)

@@ -61,7 +61,7 @@ inline ui::GroupAnalysis makeGroup(const GroupSpec& spec)
     stats::GroupData data;
     int64_t id = spec.firstRunId;
     int64_t index = 0;
-    const auto addRow = [&](const std::string& status, std::optional<double> accuracy, bool hidden,
+    const auto addRow = [&](store::RunStatus status, std::optional<double> accuracy, bool hidden,
                             std::optional<int64_t> reproduces) {
         store::RunRow run;
         run.id = id++;
@@ -82,14 +82,14 @@ inline ui::GroupAnalysis makeGroup(const GroupSpec& spec)
     };
     for (size_t i = 0; i < spec.accuracies.size(); ++i) {
         const store::RunRow run =
-            addRow(store::kCompleted, spec.accuracies[i], spec.hidden.count(i) > 0, std::nullopt);
+            addRow(store::RunStatus::Completed, spec.accuracies[i], spec.hidden.count(i) > 0, std::nullopt);
         group.group.accuracies.push_back(*run.accuracy);
         data.runs.push_back({run.id, run.seed, run.nItems, run.nCorrect});
     }
     for (int i = 0; i < spec.failed; ++i)
-        addRow(store::kFailed, std::nullopt, false, std::nullopt);
+        addRow(store::RunStatus::Failed, std::nullopt, false, std::nullopt);
     for (int i = 0; i < spec.reproductions; ++i)
-        addRow(store::kCompleted, spec.accuracies.front(), false, spec.firstRunId);
+        addRow(store::RunStatus::Completed, spec.accuracies.front(), false, spec.firstRunId);
 
     if (!data.runs.empty()) {
         // Items: always right, flipping (right in half the runs), always wrong, so that the mean

@@ -50,7 +50,7 @@ TEST(AnalyzeGroup, ReadsEveryRunAndSummarisesTheCompletedOnes)
     db.completed(1, 15, "2026-11-28T04:10:00Z");
     db.completed(2, 16, "2026-11-28T04:11:00.250Z");
     const int64_t failed = db.store.beginRun({db.group, db.env, 3, "", "engine", std::nullopt, {}});
-    db.store.endRun(failed, store::kFailed, "out of memory");
+    db.store.endRun(failed, store::RunStatus::Failed, "out of memory");
 
     const ui::GroupAnalysis group = ui::analyzeGroup(db.store, db.group);
     EXPECT_EQ(group.group.id, db.group);
@@ -91,7 +91,7 @@ TEST(AnalyzeGroup, LeavesTheSummaryEmptyWithoutACompletedRun)
     test::ScratchDir dir;
     OneGroup db(dir / "runs.db");
     const int64_t failed = db.store.beginRun({db.group, db.env, 1, "", "engine", std::nullopt, {}});
-    db.store.endRun(failed, store::kFailed, "out of memory");
+    db.store.endRun(failed, store::RunStatus::Failed, "out of memory");
 
     const ui::GroupAnalysis group = ui::analyzeGroup(db.store, db.group);
     EXPECT_EQ(group.runs.size(), 1u);

@@ -75,7 +75,7 @@ TEST(EvaluationDemo, RunsThePresetExperimentOnTheCachedDemoModels)
     store::Store store(database, store::OpenMode::ReadOnly);
     EXPECT_EQ(store.groups().size(), 6u);
     store::RunFilter completed;
-    completed.status = store::kCompleted;
+    completed.status = store::RunStatus::Completed;
     EXPECT_EQ(store.runs(completed).size(), 30u);
 }
 

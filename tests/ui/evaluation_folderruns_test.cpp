@@ -164,7 +164,7 @@ TEST_F(FolderRunTest, AResumedFolderRunCompletesInPlace)
 
     const auto store = readOnly();
     EXPECT_EQ(store.runs().size(), 1u) << "continued in place, no new row";
-    EXPECT_EQ(store.run(m_run)->status, store::kCompleted);
+    EXPECT_EQ(store.run(m_run)->status, store::RunStatus::Completed);
     EXPECT_EQ(store.runItems(m_run).size(), static_cast<size_t>(kItems));
 }
 

@@ -73,7 +73,7 @@ TEST_F(EvaluationQueueTest, PlansJobStoresEveryRunAndReportsEachAsItLands)
     const auto runs = storedRuns();
     ASSERT_EQ(runs.size(), 3u);
     for (size_t i = 0; i < runs.size(); ++i) {
-        EXPECT_EQ(runs[i].status, store::kCompleted);
+        EXPECT_EQ(runs[i].status, store::RunStatus::Completed);
         EXPECT_EQ(runs[i].seed, static_cast<int64_t>(i + 1));
         EXPECT_EQ(runs[i].configId, outcome.groups.front());
         EXPECT_EQ(stored[static_cast<int>(i)].at(0).toLongLong(), runs[i].id);
@@ -140,9 +140,9 @@ TEST_F(EvaluationQueueTest, CancelMidRunKeepsCompletedRunsAndStoresTheRunInFligh
 
     const auto runs = storedRuns();
     ASSERT_EQ(runs.size(), 2u); // no third run
-    EXPECT_EQ(runs[0].status, store::kCompleted);
+    EXPECT_EQ(runs[0].status, store::RunStatus::Completed);
     EXPECT_EQ(runs[0].seed, 1);
-    EXPECT_EQ(runs[1].status, store::kCancelled);
+    EXPECT_EQ(runs[1].status, store::RunStatus::Cancelled);
     EXPECT_EQ(runs[1].seed, 2);
 }
 
@@ -276,7 +276,7 @@ TEST_F(EvaluationQueueTest, DestroyingTheQueueMidRunCancelsAndWaits)
     const auto runs = storedRuns();
     ASSERT_FALSE(runs.empty());
     EXPECT_LT(runs.size(), 3u);
-    EXPECT_EQ(runs.back().status, store::kCancelled); // never left `running`
+    EXPECT_EQ(runs.back().status, store::RunStatus::Cancelled); // never left `running`
 }
 
 } // namespace

@@ -72,7 +72,7 @@ protected:
         first.nShots = 2;
         first.promptHash = 42;
         m_store.appendRunItems(id, {first});
-        m_store.endRun(id, store::kInterrupted, "the process went away");
+        m_store.endRun(id, store::RunStatus::Interrupted, "the process went away");
         return id;
     }
 
@@ -105,12 +105,12 @@ TEST_F(ResumePlanTest, AnInterruptedRunResumesWithItsGroupSeedLabelAndTokenizer)
 
 TEST_F(ResumePlanTest, OnlyInterruptedCancelledAndFailedEngineRunsAreResumable)
 {
-    EXPECT_TRUE(engine::canResume(store::kInterrupted, "engine"));
-    EXPECT_TRUE(engine::canResume(store::kCancelled, "engine"));
-    EXPECT_TRUE(engine::canResume(store::kFailed, "engine"));
-    EXPECT_FALSE(engine::canResume(store::kCompleted, "engine"));
-    EXPECT_FALSE(engine::canResume(store::kRunning, "engine"));
-    EXPECT_FALSE(engine::canResume(store::kInterrupted, "import:lm-eval"));
+    EXPECT_TRUE(engine::canResume(store::RunStatus::Interrupted, store::RunSource::Engine));
+    EXPECT_TRUE(engine::canResume(store::RunStatus::Cancelled, store::RunSource::Engine));
+    EXPECT_TRUE(engine::canResume(store::RunStatus::Failed, store::RunSource::Engine));
+    EXPECT_FALSE(engine::canResume(store::RunStatus::Completed, store::RunSource::Engine));
+    EXPECT_FALSE(engine::canResume(store::RunStatus::Running, store::RunSource::Engine));
+    EXPECT_FALSE(engine::canResume(store::RunStatus::Interrupted, store::RunSource::Import));
 
     const int64_t completed = m_store.beginRun({m_group, m_env, 1, "", "engine", std::nullopt, {}});
     m_store.completeRun(completed, {{0, 0, true, 0.9}, {1, 2, true, 0.8}}, 1.0);
@@ -196,7 +196,7 @@ TEST(ResumeOnTheQueue, ACancelledLanguageModelRunCompletesInPlaceWithTheSameAnsw
         const auto stopped = test::runCancelledAfter(store, plan, 8);
         ASSERT_TRUE(stopped.cancelled);
         runId = stopped.outcomes.back().runId;
-        ASSERT_EQ(store.run(runId)->status, store::kCancelled);
+        ASSERT_EQ(store.run(runId)->status, store::RunStatus::Cancelled);
         ASSERT_LT(store.runItems(runId).size(), whole.size());
     }
 
@@ -220,7 +220,7 @@ TEST(ResumeOnTheQueue, ACancelledLanguageModelRunCompletesInPlaceWithTheSameAnsw
 
     const store::Store store(database, store::OpenMode::ReadOnly);
     EXPECT_EQ(store.runs().size(), 1u) << "continued in place, no new row";
-    EXPECT_EQ(store.run(runId)->status, store::kCompleted);
+    EXPECT_EQ(store.run(runId)->status, store::RunStatus::Completed);
     const auto items = store.runItems(runId);
     ASSERT_EQ(items.size(), whole.size());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -254,7 +254,7 @@ TEST(ResumeOnTheQueue, AChangedTokenizerFailsTheJobAndLeavesTheRunAsItWas)
         engine::RepeatRunner(store, nullptr, &cancel).run(evaluations);
         ASSERT_EQ(store.groups().size(), 1u);
         runId = store.beginRun({store.groups().front().id, 0, 3, "", "engine", std::nullopt, {}});
-        store.endRun(runId, store::kInterrupted, "");
+        store.endRun(runId, store::RunStatus::Interrupted, "");
     }
     // Another tokenizer where the run's was: same vocabulary size, other bytes.
     {
@@ -272,7 +272,7 @@ TEST(ResumeOnTheQueue, AChangedTokenizerFailsTheJobAndLeavesTheRunAsItWas)
     EXPECT_CONTAINS(failed.at(0).at(1).toString().toStdString(),
                     "not the tokenizer run " + std::to_string(runId));
     const store::Store store(database, store::OpenMode::ReadOnly);
-    EXPECT_EQ(store.run(runId)->status, store::kInterrupted);
+    EXPECT_EQ(store.run(runId)->status, store::RunStatus::Interrupted);
 }
 
 } // namespace

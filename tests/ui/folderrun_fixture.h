@@ -63,7 +63,7 @@ protected:
         ASSERT_TRUE(stopped.cancelled);
         m_run = stopped.outcomes.back().runId;
         m_group = stopped.outcomes.back().configId;
-        ASSERT_EQ(store.run(m_run)->status, store::kCancelled);
+        ASSERT_EQ(store.run(m_run)->status, store::RunStatus::Cancelled);
         m_itemsStored = store.runItems(m_run).size();
         ASSERT_LT(m_itemsStored, static_cast<size_t>(kItems));
     }
@@ -92,7 +92,7 @@ protected:
         const auto store = readOnly();
         EXPECT_EQ(store.runs().size(), 1u);
         EXPECT_EQ(store.groups().size(), 1u);
-        EXPECT_EQ(store.run(m_run)->status, store::kCancelled);
+        EXPECT_EQ(store.run(m_run)->status, store::RunStatus::Cancelled);
         EXPECT_EQ(store.runItems(m_run).size(), m_itemsStored);
     }
 

@@ -63,9 +63,9 @@ struct ModelsFixture
         seed2 = completed(group1, envA, 2, {0, 1, 0, 2, 2, 0});
         seed3 = completed(group1, envB, 3, {0, 0, 1, 2, 1, 1});
         reproduction = completed(group1, envA, 1, {0, 0, 0, 0, 0, 0});
-        failed = ended(4, store::kFailed, "CUDA out of memory");
-        cancelled = ended(5, store::kCancelled, "");
-        interrupted = ended(6, store::kInterrupted, "");
+        failed = ended(4, store::RunStatus::Failed, "CUDA out of memory");
+        cancelled = ended(5, store::RunStatus::Cancelled, "");
+        interrupted = ended(6, store::RunStatus::Interrupted, "");
         running = store.beginRun({group1, envA, 7, "", "engine", std::nullopt, {}});
         store.setRunTags(seed2, "baseline");
         store.setRunHidden(cancelled, true);
@@ -92,7 +92,7 @@ struct ModelsFixture
         return id;
     }
 
-    int64_t ended(int64_t seed, const char* status, const std::string& notes)
+    int64_t ended(int64_t seed, store::RunStatus status, const std::string& notes)
     {
         const int64_t id = store.beginRun({group1, envA, seed, "", "engine", std::nullopt, {}});
         store.endRun(id, status, notes);

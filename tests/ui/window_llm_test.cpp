@@ -106,7 +106,7 @@ struct McqDatabase
             completed = run;
         }
         interrupted = db.beginRun({group, 0, 3, "", "engine", std::nullopt, {}});
-        db.endRun(interrupted, store::kInterrupted, "");
+        db.endRun(interrupted, store::RunStatus::Interrupted, "");
     }
 
     std::filesystem::path path() const { return dir / "lm.sqlite"; }
@@ -179,7 +179,7 @@ TEST(WindowLlm, ResumingACancelledRunCompletesItInPlace)
     {
         store::Store store(database);
         runId = test::runCancelledAfter(store, plan, 4).outcomes.back().runId;
-        ASSERT_EQ(store.run(runId)->status, store::kCancelled);
+        ASSERT_EQ(store.run(runId)->status, store::RunStatus::Cancelled);
     }
 
     MainWindow window;

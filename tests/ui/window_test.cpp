@@ -295,8 +295,8 @@ TEST_F(WindowEvaluation, CancelMidRunKeepsCompletedRunsAndShowsTheCancelledOne)
 
     const auto runs = window.store()->runs({});
     ASSERT_EQ(runs.size(), 2u); // the third never started
-    EXPECT_EQ(runs[0].status, store::kCompleted);
-    EXPECT_EQ(runs[1].status, store::kCancelled);
+    EXPECT_EQ(runs[0].status, store::RunStatus::Completed);
+    EXPECT_EQ(runs[1].status, store::RunStatus::Cancelled);
     auto* browser = window.findChild<QTreeView*>(QStringLiteral("runBrowser"));
     ASSERT_TRUE(QTest::qWaitFor([&] { return countRuns(*browser->model()) == 2; }, 5000));
     EXPECT_EQ(statusOf(*browser->model(), runs[0].id), QStringLiteral("completed"));

@@ -24,7 +24,7 @@ namespace nf::ui::charts {
 
 const stats::RunStat* drawnRunStat(const GroupAnalysis& group, const store::RunRow& run)
 {
-    if (run.hidden || run.status != store::kCompleted || !run.accuracy)
+    if (run.hidden || run.status != store::RunStatus::Completed || !run.accuracy)
         return nullptr;
     return group.findRunStat(run.id);
 }

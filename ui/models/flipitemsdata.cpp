@@ -154,7 +154,7 @@ FlipItemsData loadFlipItems(const store::Store& store, int64_t groupId, int maxR
     // The same runs the aggregates count (completed originals), the latest ones.
     store::RunFilter filter;
     filter.configId = groupId;
-    filter.status = store::kCompleted;
+    filter.status = store::RunStatus::Completed;
     std::vector<int64_t> runIds;
     for (const store::RunRow& run : store.runs(filter)) {
         if (!run.reproduces)

@@ -17,6 +17,12 @@ QString fromStd(const std::string& text)
     return QString::fromStdString(text);
 }
 
+// The stored word ("completed", ...), as StatusRole and the status column give it.
+QString statusWord(store::RunStatus status)
+{
+    return fromStd(store::toString(status));
+}
+
 QString points(double value)
 {
     return QString::number(value, 'f', 2);
@@ -134,7 +140,7 @@ void RunBrowserModel::fillRunTexts(Node& node) const
         node.text[NameColumn] += QStringLiteral(" · repro");
     node.text[AccuracyColumn] = run.accuracy ? points(*run.accuracy * 100.0) : QString();
     node.accuracySortKey = run.accuracy ? QVariant(*run.accuracy * 100.0) : QVariant(-1.0);
-    node.text[StatusColumn] = fromStd(run.status);
+    node.text[StatusColumn] = statusWord(run.status);
     node.text[TagsColumn] = fromStd(run.tags);
     node.text[NotesColumn] = fromStd(run.notes).simplified(); // one line in the tree
     node.text[StartedColumn] = localTime(run.startedAt);
@@ -198,7 +204,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const
         return isRun && index.column() == NotesColumn ? fromStd(run->notes)
                                                       : node->text[static_cast<size_t>(index.column())];
     case Qt::DecorationRole:
-        return isRun && index.column() == NameColumn ? QVariant(runStatusIcon(fromStd(run->status)))
+        return isRun && index.column() == NameColumn ? QVariant(runStatusIcon(statusWord(run->status)))
                                                      : QVariant();
     case Qt::ToolTipRole:
         return toolTip(*node);
@@ -228,7 +234,7 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const
     case RunIdRole:
         return isRun ? QVariant(node->id) : QVariant();
     case StatusRole:
-        return isRun ? QVariant(fromStd(run->status)) : QVariant();
+        return isRun ? QVariant(statusWord(run->status)) : QVariant();
     case HiddenRole:
         return isRun ? QVariant(run->hidden) : QVariant();
     case SortRole:
@@ -305,7 +311,7 @@ QString RunBrowserModel::toolTip(const Node& node) const
                            .arg(run.id)
                            .arg(fromStd(run.uid.substr(0, 8)))
                            .arg(run.seed)
-                           .arg(runStatusInWords(fromStd(run.status)));
+                           .arg(runStatusInWords(run.status));
         if (run.accuracy)
             text += QStringLiteral("\nAccuracy %1 points (%2 of %3 items)")
                         .arg(points(*run.accuracy * 100.0))
@@ -314,7 +320,7 @@ QString RunBrowserModel::toolTip(const Node& node) const
         if (run.reproduces)
             text += QStringLiteral("\nReproduces run %1; not counted in the group's statistics")
                         .arg(*run.reproduces);
-        if (run.source != "engine")
+        if (run.sourceKind() != store::RunSource::Engine)
             text += QStringLiteral("\nSource: ") + fromStd(run.source);
         if (run.hidden)
             text += QStringLiteral("\nHidden from the browser and charts; the statistics still count it");

@@ -80,35 +80,50 @@ QIcon runStatusIcon(const QString& status)
     if (it != cache.constEnd())
         return *it;
     QIcon icon;
-    const std::string name = status.toStdString();
-    if (name == store::kCompleted)
-        icon = makeIcon(Shape::Check, QColor(0x2e, 0x9d, 0x4a));
-    else if (name == store::kFailed)
-        icon = makeIcon(Shape::Cross, QColor(0xd6, 0x45, 0x41));
-    else if (name == store::kCancelled)
-        icon = makeIcon(Shape::Stop, QColor(0x8a, 0x8f, 0x98));
-    else if (name == store::kInterrupted)
-        icon = makeIcon(Shape::Warning, QColor(0xe6, 0x7e, 0x22));
-    else if (name == store::kRunning)
-        icon = makeIcon(Shape::Clock, QColor(0x2d, 0x7d, 0xd2));
+    if (const auto known = store::runStatusFromString(status.toStdString())) {
+        switch (*known) {
+        case store::RunStatus::Completed:
+            icon = makeIcon(Shape::Check, QColor(0x2e, 0x9d, 0x4a));
+            break;
+        case store::RunStatus::Failed:
+            icon = makeIcon(Shape::Cross, QColor(0xd6, 0x45, 0x41));
+            break;
+        case store::RunStatus::Cancelled:
+            icon = makeIcon(Shape::Stop, QColor(0x8a, 0x8f, 0x98));
+            break;
+        case store::RunStatus::Interrupted:
+            icon = makeIcon(Shape::Warning, QColor(0xe6, 0x7e, 0x22));
+            break;
+        case store::RunStatus::Running:
+            icon = makeIcon(Shape::Clock, QColor(0x2d, 0x7d, 0xd2));
+            break;
+        }
+    }
     cache.insert(status, icon);
     return icon;
 }
 
+QString runStatusInWords(store::RunStatus status)
+{
+    switch (status) {
+    case store::RunStatus::Completed:
+        return QStringLiteral("completed");
+    case store::RunStatus::Failed:
+        return QStringLiteral("failed: stopped by an error");
+    case store::RunStatus::Cancelled:
+        return QStringLiteral("cancelled by the user");
+    case store::RunStatus::Interrupted:
+        return QStringLiteral("interrupted: its process ended before the run finished");
+    case store::RunStatus::Running:
+        return QStringLiteral("running");
+    }
+    return {};
+}
+
 QString runStatusInWords(const QString& status)
 {
-    const std::string name = status.toStdString();
-    if (name == store::kCompleted)
-        return QStringLiteral("completed");
-    if (name == store::kFailed)
-        return QStringLiteral("failed: stopped by an error");
-    if (name == store::kCancelled)
-        return QStringLiteral("cancelled by the user");
-    if (name == store::kInterrupted)
-        return QStringLiteral("interrupted: its process ended before the run finished");
-    if (name == store::kRunning)
-        return QStringLiteral("running");
-    return status;
+    const auto known = store::runStatusFromString(status.toStdString());
+    return known ? runStatusInWords(*known) : status;
 }
 
 } // namespace nf::ui

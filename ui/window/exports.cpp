@@ -76,7 +76,7 @@ QString exportRunsCsv(QWidget* parent, const BrowserData& data, QList<qint64> ru
                            QString::fromStdString(group->row.modelLabel),
                            QString::fromStdString(group->row.taskLabel),
                            QString::number(run->seed),
-                           QString::fromStdString(run->status),
+                           QString::fromStdString(store::toString(run->status)),
                            run->accuracy ? QString::number(*run->accuracy, 'g', 10) : QString(),
                            QString::number(run->nItems),
                            QString::number(run->nCorrect),

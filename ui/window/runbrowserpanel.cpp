@@ -163,7 +163,7 @@ void RunBrowserPanel::showRunDetails(qint64 runId)
         m_details->clear();
         return;
     }
-    QString text = QStringLiteral("<b>run %1</b> · seed %2 · %3").arg(run->id).arg(run->seed).arg(QString::fromStdString(run->status));
+    QString text = QStringLiteral("<b>run %1</b> · seed %2 · %3").arg(run->id).arg(run->seed).arg(QString::fromStdString(store::toString(run->status)));
     if (run->accuracy)
         text += QStringLiteral(" · accuracy <b>%1</b>").arg(*run->accuracy * 100.0, 0, 'f', 2);
     text += QStringLiteral("<br>group %1 · uid %2 · %3").arg(run->configId).arg(QString::fromStdString(run->uid), QString::fromStdString(run->source));
@@ -202,7 +202,7 @@ void RunBrowserPanel::showContextMenu(const QPoint& position)
                            [this, runId] { Q_EMIT pinRunRequested(runId); })
                 ->setEnabled(completed);
             const auto run = m_store ? m_store->run(runId) : std::nullopt;
-            if (run && engine::canResume(run->status, run->source))
+            if (run && engine::canResume(run->status, run->sourceKind()))
                 menu.addAction(QStringLiteral("Resume run %1").arg(runId), this,
                                [this, runId] { Q_EMIT resumeRunRequested(runId); })
                     ->setObjectName(QStringLiteral("resumeRunAction"));

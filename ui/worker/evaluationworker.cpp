@@ -151,12 +151,12 @@ JobOutcome EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engi
     callbacks.outcome = [&](const engine::RunOutcome& run) {
         if (std::find(outcome.groups.begin(), outcome.groups.end(), run.configId) == outcome.groups.end())
             outcome.groups.push_back(run.configId);
-        if (run.status == "skipped") {
+        if (run.skipped) {
             ++outcome.skipped;
             return;
         }
-        outcome.completed += run.status == store::kCompleted;
-        Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(run.status));
+        outcome.completed += run.status == store::RunStatus::Completed;
+        Q_EMIT runStored(run.runId, run.configId, QString::fromStdString(store::toString(run.status)));
     };
     // A run that fails throws out of evaluate() after its row is stored as failed: the job
     // reports that as failed, after the runStored of every run before it.
