@@ -1,5 +1,6 @@
 // list, groups, show and export: the commands that only read the database.
 
+#include "analysis/export_csv.h"
 #include "analysis/interchange.h"
 #include "commands.h"
 #include "common/error.h"
@@ -70,16 +71,6 @@ nlohmann::json fullRunJson(const store::Store& store, const store::RunRow& run, 
     return json;
 }
 
-std::string csvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (const char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
 struct ExportOptions
 {
     std::string format = "json";
@@ -130,28 +121,7 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
         out << "\n]\n";
         return;
     }
-    // Tidy: one row per (run, item), so a spreadsheet or pandas can pivot it either way.
-    out << "run_id,run_uid,group,model,task,seed,status,label,idx,subject,predicted,correct,p_true\n";
-    // Consecutive runs of one group (the usual order) read the task's subjects once, not once per run.
-    std::optional<store::GroupRow> group;
-    std::vector<store::TaskItem> subjects;
-    for (const auto& run : runs) {
-        if (!group || group->id != run.configId) {
-            group = store.group(run.configId);
-            subjects = store.taskItems(group->taskId);
-        }
-        const std::string prefix = std::to_string(run.id) + "," + run.uid + "," +
-                                   std::to_string(run.configId) + "," + csvField(group->modelLabel) + "," +
-                                   csvField(group->taskLabel) + "," + std::to_string(run.seed) + "," +
-                                   store::toString(run.status) + "," + csvField(run.label) + ",";
-        for (const auto& item : store.runItems(run.id)) {
-            const auto& subject = static_cast<size_t>(item.idx) < subjects.size()
-                                      ? subjects[static_cast<size_t>(item.idx)].subject
-                                      : std::string();
-            out << prefix << item.idx << ',' << csvField(subject) << ',' << item.predicted << ','
-                << (item.correct ? 1 : 0) << ',' << fixed(item.pTrue, 9) << '\n';
-        }
-    }
+    analysis::writeItemsCsv(store, runs, out);
 }
 
 } // namespace

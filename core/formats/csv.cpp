@@ -111,4 +111,17 @@ std::vector<CsvRecord> parseCsv(std::string_view text, const std::string& origin
     return CsvParser(text, origin).parse();
 }
 
+std::string csvField(std::string_view text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
+        return std::string(text);
+    std::string quoted = "\"";
+    for (const char c : text) {
+        quoted += c;
+        if (c == '"')
+            quoted += '"';
+    }
+    return quoted + '"';
+}
+
 } // namespace nf::formats

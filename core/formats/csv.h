@@ -21,4 +21,8 @@ struct CsvRecord
 // between a closing quote and the next comma, is an nf::InputError "ORIGIN:LINE: ...".
 std::vector<CsvRecord> parseCsv(std::string_view text, const std::string& origin);
 
+// One field as RFC 4180 writes it: in double quotes (doubled inside) when it holds a comma, a
+// quote or a line break, as it is otherwise. parseCsv reads it back unchanged.
+std::string csvField(std::string_view text);
+
 } // namespace nf::formats

@@ -1,5 +1,6 @@
 #include "window/exports.h"
 
+#include "analysis/export_csv.h"
 #include "charts/distributionchart.h"
 #include "groupanalysis.h"
 #include "models/browserdata.h"
@@ -10,17 +11,10 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <sstream>
+
 namespace nf::ui {
 namespace {
-
-QString csvField(const QString& text)
-{
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
-        return text;
-    QString quoted = text;
-    quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-    return u'"' + quoted + u'"';
-}
 
 bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error)
 {
@@ -49,13 +43,14 @@ QString exportChart(QWidget* parent, ChartWidget* chart)
     return QStringLiteral("Chart written to ") + path;
 }
 
-QString exportRunsCsv(QWidget* parent, const BrowserData& data, QList<qint64> runIds, const QList<qint64>& groupIds)
+QString exportRunsCsv(QWidget* parent, const store::Store* store, const BrowserData& data, QList<qint64> runIds,
+                      const QList<qint64>& groupIds)
 {
     if (runIds.isEmpty())
         for (const auto& run : data.runs)
             if (groupIds.contains(run.configId))
                 runIds << run.id;
-    if (runIds.isEmpty()) {
+    if (!store || runIds.isEmpty()) {
         showErrorBox(parent, QStringLiteral("Export runs"), QStringLiteral("Select runs or groups in the browser first."));
         return {};
     }
@@ -63,39 +58,20 @@ QString exportRunsCsv(QWidget* parent, const BrowserData& data, QList<qint64> ru
                                                       QStringLiteral("noisefloor-runs.csv"), QStringLiteral("CSV (*.csv)"));
     if (path.isEmpty())
         return {};
-    QString csv = QStringLiteral("run,uid,group,model,task,seed,status,accuracy,n_items,n_correct,started_at,"
-                                 "finished_at,duration_s,source,tags,notes\n");
-    for (const qint64 id : std::as_const(runIds)) {
-        const auto* run = data.findRun(id);
-        const auto* group = run ? data.findGroup(run->configId) : nullptr;
-        if (!run || !group)
-            continue;
-        QStringList fields{QString::number(run->id),
-                           QString::fromStdString(run->uid),
-                           QString::number(run->configId),
-                           QString::fromStdString(group->row.modelLabel),
-                           QString::fromStdString(group->row.taskLabel),
-                           QString::number(run->seed),
-                           QString::fromStdString(store::toString(run->status)),
-                           run->accuracy ? QString::number(*run->accuracy, 'g', 10) : QString(),
-                           QString::number(run->nItems),
-                           QString::number(run->nCorrect),
-                           QString::fromStdString(run->startedAt),
-                           QString::fromStdString(run->finishedAt),
-                           run->durationSeconds ? QString::number(*run->durationSeconds, 'f', 3) : QString(),
-                           QString::fromStdString(run->source),
-                           QString::fromStdString(run->tags),
-                           QString::fromStdString(run->notes)};
-        for (auto& field : fields)
-            field = csvField(field);
-        csv += fields.join(u',') + u'\n';
+    std::ostringstream csv;
+    size_t written = 0;
+    try {
+        written = analysis::writeRunsCsv(*store, std::vector<int64_t>(runIds.begin(), runIds.end()), csv);
+    } catch (const std::exception& e) {
+        showErrorBox(parent, QStringLiteral("Export runs"), QString::fromUtf8(e.what()));
+        return {};
     }
     QString error;
-    if (!writeAtomically(path, csv.toUtf8(), &error)) {
+    if (!writeAtomically(path, QByteArray::fromStdString(csv.str()), &error)) {
         showErrorBox(parent, QStringLiteral("Export runs"), error);
         return {};
     }
-    return QStringLiteral("%1 run(s) written to %2").arg(runIds.size()).arg(path);
+    return QStringLiteral("%1 run(s) written to %2").arg(written).arg(path);
 }
 
 QString exportComparisonReport(QWidget* parent, const store::Store* store, const ComparePage& compare)

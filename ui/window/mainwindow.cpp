@@ -147,7 +147,7 @@ void MainWindow::buildActions()
     const auto exportChartNow = [this] { announce(exportChart(this, m_pages->currentChart())); };
     file->addAction(QStringLiteral("Export &chart (PNG, SVG)…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, exportChartNow);
     file->addAction(QStringLiteral("Export selected runs as CS&V…"), this, [this] {
-        announce(exportRunsCsv(this, m_browser->browserData(), m_selection.runs(), m_selection.groups()));
+        announce(exportRunsCsv(this, m_store.get(), m_browser->browserData(), m_selection.runs(), m_selection.groups()));
     });
     file->addAction(QStringLiteral("Export comparison &report (Markdown)…"), this,
                     [this] { announce(exportComparisonReport(this, m_store.get(), *m_pages->compare())); });
