@@ -113,7 +113,7 @@ std::string canonicalParamsJson(const EvalConfig& config, const std::string& dev
     for (const Setting& setting : settings()) {
         if (setting.scope != SettingScope::Group || !setting.appliesTo(resolved))
             continue;
-        if (const auto value = setting.get(resolved))
+        if (const auto value = setting.get(resolved); value && inCanonicalJson(setting, *value))
             params[setting.key] = settingJson(*value);
     }
     return params.dump();
@@ -131,8 +131,9 @@ EvalConfig configFromParamsJson(const std::string& text)
         for (const Setting& setting : settings()) {
             if (setting.scope != SettingScope::Group || !setting.appliesTo(config))
                 continue;
-            // A setting that is unset by default is in the text only when it was set.
-            if (!setting.defaultValue() && !params.contains(setting.key))
+            // A setting that is unset by default is in the text only when it was set; one added
+            // later, only when it was not at its default (the config has it already).
+            if (absentMeansDefault(setting) && !params.contains(setting.key))
                 continue;
             setting.set(config, settingFromJson(setting, params.at(setting.key)));
         }

@@ -374,6 +374,16 @@ std::vector<Setting> makeSettings()
 
 } // namespace
 
+bool inCanonicalJson(const Setting& setting, const SettingValue& value)
+{
+    return !setting.addedLater || value != setting.defaultValue();
+}
+
+bool absentMeansDefault(const Setting& setting)
+{
+    return setting.addedLater || !setting.defaultValue();
+}
+
 const std::vector<Setting>& settings()
 {
     static const std::vector<Setting> table = makeSettings();

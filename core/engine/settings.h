@@ -5,7 +5,8 @@
 // the group's one-line description, the CLI's options and the New evaluation form all read it.
 //
 // Adding a setting: its field in EvalConfig (or LanguageModelOptions) with its default, one entry
-// in settings.cpp, and its use in the engine.
+// in settings.cpp with `addedLater` set (so that the groups users already stored keep their bytes
+// and still read), and its use in the engine.
 
 #include "engine/config.h"
 
@@ -82,6 +83,10 @@ struct Setting
     bool optionClears = false;
     bool optionShowsDefault = true;
     SettingDescription description = SettingDescription::KeyValue;
+    // A setting added after users stored groups (every setting added from now on): left out of
+    // the canonical JSON while it has its default, and read as its default from a stored text
+    // that lacks it, so the groups stored before it keep their hash and still load.
+    bool addedLater = false;
 
     // The value in a config; none when the config does not have it (an unset normalize, a
     // language model's knob on a classifier, empty special tokens).
@@ -98,6 +103,13 @@ struct Setting
     std::optional<SettingValue> defaultValue() const;
     bool appliesTo(const EvalConfig& config) const;
 };
+
+// Whether `value` of `setting` is written into a group's canonical JSON (addedLater: not at its
+// default).
+bool inCanonicalJson(const Setting& setting, const SettingValue& value);
+// Whether a stored text without the key may stand for the setting's default (unset until given,
+// or added later).
+bool absentMeansDefault(const Setting& setting);
 
 // Every setting, in the order the CLI's help lists them.
 const std::vector<Setting>& settings();

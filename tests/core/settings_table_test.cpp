@@ -84,3 +84,23 @@ TEST(SettingsTable, RangesGiveTheMessagesValidateAlwaysGave)
     config.threads = -2;
     EXPECT_EQ(errorMessage([&] { validate(config); }), "threads: -2 must be 0 (automatic) or positive");
 }
+
+TEST(SettingsTable, ASettingAddedLaterLeavesStoredGroupsTheirBytes)
+{
+    // As top_k would be, had it come after groups were stored.
+    Setting later = setting("top_k");
+    later.addedLater = true;
+    const auto byDefault = later.defaultValue();
+    ASSERT_TRUE(byDefault.has_value());
+    EXPECT_FALSE(inCanonicalJson(later, *byDefault)) << "at its default it is left out of the text";
+    EXPECT_TRUE(inCanonicalJson(later, SettingValue(int64_t{5}))) << "set, it is in the text";
+    EXPECT_TRUE(absentMeansDefault(later)) << "a stored text without it reads as the default";
+
+    // Today's settings keep today's texts: written at their default, and required in a stored text.
+    const Setting& now = setting("top_k");
+    EXPECT_TRUE(inCanonicalJson(now, *now.defaultValue()));
+    EXPECT_FALSE(absentMeansDefault(now));
+    EXPECT_TRUE(absentMeansDefault(setting("normalize"))) << "unset until given";
+    for (const Setting& each : settings())
+        EXPECT_FALSE(each.addedLater) << each.key << ": the pinned texts (canonical_json_test) predate it";
+}
