@@ -2,8 +2,9 @@
 
 // The part of the engine that loads libtorch, behind one interface, so that a program loads
 // libtorch's libraries (0.7 s and 160 MB before anything else) only when it evaluates something.
-// noisefloor-engine and the tests link it in (linkedEngine); the desktop app reaches it through
-// loadEngine, which opens libnoisefloor-engine.so on first use. Nothing here includes torch.
+// noisefloor-engine and the tests link nf_engine in (its runner directly, or linkedEngine); the
+// desktop app reaches it through loadEngine, which opens libnoisefloor-engine.so on first use.
+// Nothing here includes torch.
 
 #include "engine/models.h"
 #include "engine/runtime.h"
@@ -70,8 +71,11 @@ const Engine& linkedEngine();
 const Engine& loadEngine();
 
 // What libnoisefloor-engine.so exports: the engine, when `interfaceVersion` and `build` are the
-// ones it was built with, else nullptr.
+// ones it was built with, else nullptr. `build` (engineBuild) names the version, the commit and
+// the layout of what crosses the library (the sizes of the structs passed, the C++ library), so
+// that a library of another build or compiler is refused rather than misread.
 inline constexpr int kEngineInterfaceVersion = 1;
+std::string engineBuild();
 inline constexpr const char* kEngineEntryName = "nf_engine_entry";
 using EngineEntry = const Engine* (*)(int interfaceVersion, const char* build);
 

@@ -3,16 +3,13 @@
 
 #include "engine/engine.h"
 
-#include "nf/version.h"
-
-#include <cstring>
 #include <string>
 
 extern "C" __attribute__((visibility("default"))) const nf::engine::Engine* nf_engine_entry(int interfaceVersion,
                                                                                               const char* build)
 {
-    const std::string ours = std::string(nf::kVersion) + " " + nf::kGitCommit;
-    if (interfaceVersion != nf::engine::kEngineInterfaceVersion || build == nullptr || ours != build)
+    if (interfaceVersion != nf::engine::kEngineInterfaceVersion || build == nullptr ||
+        nf::engine::engineBuild() != build)
         return nullptr;
     return &nf::engine::linkedEngine();
 }

@@ -16,7 +16,8 @@ namespace {
 constexpr const char* kLibrary = "libnoisefloor-engine.so";
 
 // Where to look, in order: the environment's choice, the installed layout beside this program
-// (bin/ and NF_ENGINE_INSTALL_DIR relative to it), the build tree.
+// (bin/ and NF_ENGINE_INSTALL_DIR relative to it), and for a program run from the build tree, the
+// build tree's (an installed program never looks in the folder it was built in).
 std::vector<std::filesystem::path> candidates()
 {
     std::vector<std::filesystem::path> paths;
@@ -26,7 +27,9 @@ std::vector<std::filesystem::path> candidates()
     const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
     if (!error)
         paths.push_back((self.parent_path() / NF_ENGINE_INSTALL_DIR / kLibrary).lexically_normal());
-    paths.emplace_back(NF_ENGINE_BUILD_PATH);
+    const std::string buildDir = std::string(NF_ENGINE_BUILD_DIR) + "/";
+    if (!error && self.string().starts_with(buildDir))
+        paths.emplace_back(NF_ENGINE_BUILD_PATH);
     return paths;
 }
 
@@ -42,7 +45,7 @@ const Engine* open()
             throw std::runtime_error("cannot load the engine, which runs evaluations: " + std::string(::dlerror()));
         auto* entry = reinterpret_cast<EngineEntry>(::dlsym(library, kEngineEntryName));
         const Engine* engine = nullptr;
-        const std::string build = std::string(kVersion) + " " + kGitCommit;
+        const std::string build = engineBuild();
         if (entry != nullptr)
             engine = entry(kEngineInterfaceVersion, build.c_str());
         if (engine == nullptr) {
@@ -60,6 +63,15 @@ const Engine* open()
 }
 
 } // namespace
+
+std::string engineBuild()
+{
+    return std::string(kVersion) + " " + kGitCommit + " layout " + std::to_string(sizeof(RunPlan)) + "/" +
+           std::to_string(sizeof(EvalConfig)) + "/" + std::to_string(sizeof(EvaluationRequest)) + "/" +
+           std::to_string(sizeof(EvaluationCallbacks)) + "/" + std::to_string(sizeof(RepeatResult)) + "/" +
+           std::to_string(sizeof(RunOutcome)) + "/" + std::to_string(sizeof(ResolvedDevice)) + "/" +
+           std::to_string(sizeof(DemoModels)) + " libstdc++ " + std::to_string(__GLIBCXX__);
+}
 
 const Engine& loadEngine()
 {
