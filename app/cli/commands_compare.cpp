@@ -15,16 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string pointsInterval(const std::optional<stats::Interval>& value)
-{
-    return analysis::pointsIntervalText(value);
-}
-
-std::string optionalNumber(std::optional<double> value, int decimals)
-{
-    return analysis::optionalNumberText(value, decimals);
-}
-
 std::string pValue(std::optional<double> p)
 {
     return analysis::pValueText(p);
@@ -153,25 +143,25 @@ void printComparison(const analysis::ComparisonInput& input, const stats::Compar
               << "delta B - A: " << analysis::signedPointsText(c.delta) << " points; difference that matters "
               << fixed(c.deltaUser * 100, 2) << " points\n\n"
               << "Beyond run-to-run noise on this item set? " << answers.beyondNoise << '\n'
-              << "  " << stats::runTestMethodName(c.runTest.method) << ": t " << optionalNumber(c.runTest.t, 3)
-              << ", df " << optionalNumber(c.runTest.df, 1) << "; minimum detectable difference " << points(c.mde)
+              << "  " << stats::runTestMethodName(c.runTest.method) << ": t " << analysis::optionalNumberText(c.runTest.t, 3)
+              << ", df " << analysis::optionalNumberText(c.runTest.df, 1) << "; minimum detectable difference " << points(c.mde)
               << " points (alpha 0.05, power 0.8)\n\n"
               << "Does it matter? " << answers.matters << '\n';
     if (c.matters.pLower)
-        std::cout << "  two one-sided tests: difference > -delta t " << optionalNumber(c.matters.tLower, 3) << ", p "
-                  << pValue(c.matters.pLower) << "; difference < +delta t " << optionalNumber(c.matters.tUpper, 3)
+        std::cout << "  two one-sided tests: difference > -delta t " << analysis::optionalNumberText(c.matters.tLower, 3) << ", p "
+                  << pValue(c.matters.pLower) << "; difference < +delta t " << analysis::optionalNumberText(c.matters.tUpper, 3)
                   << ", p " << pValue(c.matters.pUpper) << '\n';
     std::cout << "\nWould it hold on new questions of the same kind? " << answers.newQuestions << '\n'
               << "  primary, paired over " << c.paired.nItems << " items"
               << (c.paired.clusters >= 2 ? ", clustered by " + std::to_string(c.paired.clusters) + " subjects" : "")
-              << ": 95% CI " << pointsInterval(c.paired.ci95) << ", " << (c.paired.df ? "t " : "z ")
-              << optionalNumber(c.paired.z, 3) << ", p " << pValue(c.paired.p) << ", item correlation "
-              << optionalNumber(c.paired.correlation, 3) << '\n'
+              << ": 95% CI " << analysis::pointsIntervalText(c.paired.ci95) << ", " << (c.paired.df ? "t " : "z ")
+              << analysis::optionalNumberText(c.paired.z, 3) << ", p " << pValue(c.paired.p) << ", item correlation "
+              << analysis::optionalNumberText(c.paired.correlation, 3) << '\n'
               << "  check, McNemar on majority answers: b " << c.mcnemar.b << ", c " << c.mcnemar.c << " ("
               << (c.mcnemar.exact ? "exact binomial" : "chi-squared, continuity corrected") << "), p "
               << pValue(c.mcnemar.p) << '\n'
               << "  check, paired bootstrap over items (" << c.bootstrap.resamples << " resamples): 95% CI "
-              << pointsInterval(c.bootstrap.ci95) << '\n';
+              << analysis::pointsIntervalText(c.bootstrap.ci95) << '\n';
     for (const auto& disagreement : c.disagreements)
         std::cout << "  why the checks differ: " << disagreement << '\n';
     std::cout << "\nWhat would settle it: " << c.settle.words << '\n';
@@ -182,7 +172,7 @@ void printComparison(const analysis::ComparisonInput& input, const stats::Compar
             table.addRow({subject.subject, std::to_string(subject.nItems), points(subject.meanA),
                           points(subject.meanB),
                           subject.delta ? analysis::signedPointsText(*subject.delta) : "-",
-                          pointsInterval(subject.ci95)});
+                          analysis::pointsIntervalText(subject.ci95)});
         table.print(std::cout);
     }
     if (!env.empty()) {

@@ -30,16 +30,6 @@ std::vector<std::string> rulesInWords(const std::vector<std::string>& rules)
     return words;
 }
 
-std::string pointsInterval(const std::optional<stats::Interval>& value)
-{
-    return analysis::pointsIntervalText(value);
-}
-
-std::string optionalNumber(std::optional<double> value, int decimals)
-{
-    return analysis::optionalNumberText(value, decimals);
-}
-
 store::GroupRow requireGroup(const store::Store& store, int64_t id)
 {
     auto group = store.group(id);
@@ -134,8 +124,8 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
     std::cout << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << points(s.sd)
               << "   median " << fixed(s.median * 100, 2) << "   min " << fixed(s.min * 100, 2) << "   max "
               << fixed(s.max * 100, 2) << "   range " << fixed(s.range * 100, 2) << "   (accuracy points)\n"
-              << "95% CI of the mean " << pointsInterval(s.ci95)
-              << "   95% prediction interval for the next run " << pointsInterval(s.pi95) << '\n'
+              << "95% CI of the mean " << analysis::pointsIntervalText(s.ci95)
+              << "   95% prediction interval for the next run " << analysis::pointsIntervalText(s.pi95) << '\n'
               << "items " << s.nItems << "   flip items " << s.flipItems << " ("
               << points(s.flipRate, 1) << "%)   expected seed noise sd " << points(s.sdSeed)
               << "   question-sampling SE " << points(s.seQuestion) << '\n'
@@ -149,7 +139,7 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
             rules += (rules.empty() ? "" : "; ") + stats::ruleWords(rule);
         table.addRow({std::to_string(run.id), std::to_string(run.seed), fixed(run.accuracy * 100, 2),
                       analysis::signedPointsText(run.deviation), stats::toString(run.zone),
-                      optionalNumber(run.z, 2), pointsInterval(run.wilson95), rules});
+                      analysis::optionalNumberText(run.z, 2), analysis::pointsIntervalText(run.wilson95), rules});
     }
     table.print(std::cout);
     if (s.subjects.size() > 1) {

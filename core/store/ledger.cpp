@@ -298,18 +298,7 @@ void RunLedger::complete(int64_t runId, const std::vector<ItemRow>& items, doubl
         finalItems.empty()
             ? std::nullopt
             : std::optional<double>(static_cast<double>(nCorrect) / static_cast<double>(nItems));
-    {
-        sqlite::Use update(cached("UPDATE main.runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
-                                  "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
-        update->bind(1, runId);
-        update->bind(2, nItems);
-        update->bind(3, nCorrect);
-        update->bind(4, accuracy);
-        update->bind(5, durationSeconds);
-        update->bind(6, finishedAt);
-        update->step();
-    }
-    run.status = RunStatus::Completed;
+    markCompleted(run, nItems, nCorrect, accuracy, durationSeconds, finishedAt);
     linkToOriginal(run);
     if (counts(run))
         addToGroup(run, finalItems);
@@ -320,9 +309,18 @@ void RunLedger::completeWithoutItems(int64_t runId, int64_t nItems, int64_t nCor
                                      double durationSeconds, const std::string& finishedAt)
 {
     RunState run = loadOrThrow(runId);
+    markCompleted(run, nItems, nCorrect, accuracy, durationSeconds, finishedAt);
+    // No items: nothing joins group_items or run_subjects, but the rule still decides whether its
+    // accuracy counts.
+    linkToOriginal(run);
+}
+
+void RunLedger::markCompleted(RunState& run, int64_t nItems, int64_t nCorrect, std::optional<double> accuracy,
+                              double durationSeconds, const std::string& finishedAt)
+{
     sqlite::Use update(cached("UPDATE main.runs SET status = 'completed', n_items = ?2, n_correct = ?3, "
                               "accuracy = ?4, duration_s = ?5, finished_at = ?6 WHERE id = ?1"));
-    update->bind(1, runId);
+    update->bind(1, run.id);
     update->bind(2, nItems);
     update->bind(3, nCorrect);
     update->bind(4, accuracy);
@@ -330,9 +328,6 @@ void RunLedger::completeWithoutItems(int64_t runId, int64_t nItems, int64_t nCor
     update->bind(6, finishedAt);
     update->step();
     run.status = RunStatus::Completed;
-    // No items: nothing joins group_items or run_subjects, but the rule still decides whether its
-    // accuracy counts.
-    linkToOriginal(run);
 }
 
 bool RunLedger::admitCompleted(int64_t runId)

@@ -121,6 +121,9 @@ private:
     // Applies the rule to a completed run that reproduces nothing yet; true when it now does.
     bool linkToOriginal(RunState& run);
     void setReproduces(int64_t runId, std::optional<int64_t> original);
+    // The run's row as completed, with its counts; `run.status` follows.
+    void markCompleted(RunState& run, int64_t nItems, int64_t nCorrect, std::optional<double> accuracy,
+                       double durationSeconds, const std::string& finishedAt);
     static bool counts(const RunState& run);
     // A stored run's items with only idx and correct read: all the aggregates need. The vector is
     // the ledger's, reused from run to run (a merge reads thousands of runs of 14,042 items).
