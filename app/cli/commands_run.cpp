@@ -91,13 +91,9 @@ engine::RunPlan planFrom(const RunOptions& options)
     if (formats::isMcqSpec(options.task) || !options.tokenizer.empty())
         config.lm.emplace();
     options.settings.apply(config);
-    if (config.lm) {
+    if (config.lm)
         config.lm->promptTemplate = engine::promptTemplate(config.lm->promptTemplate).name;
-        if (!options.settings.given("shots") && config.lm->promptTemplate == "mmlu-original")
-            config.lm->shots = engine::ShotSelection::First; // as the benchmark authors' code does
-    }
-    if (!options.settings.given("batch_size"))
-        config.batchSize = config.lm ? engine::kLanguageModelBatchSize : engine::kClassifierBatchSize;
+    engine::applyDependentDefaults(config, [&](std::string_view key) { return options.settings.given(std::string(key).c_str()); });
     plan.seeds = options.seeds.empty() ? engine::seedRange(options.seedStart, options.repeats)
                                        : engine::parseSeedList(options.seeds);
     plan.label = options.label;

@@ -26,7 +26,7 @@ const std::vector<PromptTemplate>& templates()
         {"llamafactory-zh", "以下是中国关于{subject}考试的单项选择题，请选出其中的正确答案。\n\n",
          SubjectName::ZhName, "\n答案：", "", "\n\n", true, false},
         {"mmlu-original", "The following are multiple choice questions (with answers) about {subject}.\n\n",
-         SubjectName::Key, "\nAnswer:", " ", "\n\n", false, true},
+         SubjectName::Key, "\nAnswer:", " ", "\n\n", false, true, ShotSelection::First},
     };
     return list;
 }
@@ -355,6 +355,14 @@ std::string PromptBuilder::text(int64_t item, int64_t seed, int shots) const
     const std::vector<int> rows = shotRows(item, seed);
     const size_t kept = shots < 0 ? rows.size() : std::min(rows.size(), static_cast<size_t>(shots));
     return d->promptText(item, rows, kept);
+}
+
+void applyDependentDefaults(EvalConfig& config, const std::function<bool(std::string_view key)>& given)
+{
+    if (!given("batch_size"))
+        config.batchSize = config.lm ? kLanguageModelBatchSize : kClassifierBatchSize;
+    if (config.lm && !given("shots"))
+        config.lm->shots = promptTemplate(config.lm->promptTemplate).shots;
 }
 
 } // namespace nf::engine

@@ -3,9 +3,11 @@
 #include "engine/config.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nf::formats {
@@ -41,7 +43,16 @@ struct PromptTemplate
     bool piecewise;
     // The choice tokens: the last id of the encoding of "A" (false) or " A" (true).
     bool choiceLeadingSpace;
+    // The shots its authors' code uses, the default when none is chosen: the MMLU authors' takes
+    // the first k dev rows, LLaMA-Factory draws them per question.
+    ShotSelection shots = ShotSelection::PerItem;
 };
+
+// The defaults that follow from other settings, for the settings `given` says the user did not
+// set: the batch size by the kind of model (kLanguageModelBatchSize or kClassifierBatchSize) and
+// a language model's shots by its template (PromptTemplate::shots). The CLI's run and the New
+// evaluation form both apply them.
+void applyDependentDefaults(EvalConfig& config, const std::function<bool(std::string_view key)>& given);
 
 // llamafactory (default), llamafactory-zh, mmlu-original. Throws nf::InputError listing the names.
 const PromptTemplate& promptTemplate(const std::string& name);

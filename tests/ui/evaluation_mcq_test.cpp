@@ -130,6 +130,22 @@ TEST_F(McqDialogTest, ThePlanCarriesTheChosenLanguageModelOptions)
     EXPECT_EQ(dialog.plans().at(0).tokenizerPath, "");
 }
 
+TEST_F(McqDialogTest, TheShotsFollowTheTemplateUntilTheUserChoosesThem)
+{
+    NewEvaluationDialog dialog;
+    fillMcqForm(dialog);
+    const auto shots = [&] { return field<QComboBox>(dialog, "shots")->currentData().toString(); };
+    EXPECT_EQ(shots(), QStringLiteral("per-item"));
+    choose(dialog, "promptTemplate", "mmlu-original");
+    EXPECT_EQ(shots(), QStringLiteral("first")) << "the MMLU authors' code takes the first k dev rows, as run does";
+    EXPECT_EQ(dialog.plans().at(0).config.lm->shots, engine::ShotSelection::First);
+    choose(dialog, "promptTemplate", "llamafactory");
+    EXPECT_EQ(shots(), QStringLiteral("per-item"));
+    choose(dialog, "shots", "per-run");
+    choose(dialog, "promptTemplate", "mmlu-original");
+    EXPECT_EQ(shots(), QStringLiteral("per-run")) << "a choice of the user's stays";
+}
+
 TEST_F(McqDialogTest, AnImageTaskMakesAPlanWithoutLanguageModelOptions)
 {
     NewEvaluationDialog dialog;

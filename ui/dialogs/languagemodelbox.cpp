@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QSpinBox>
 #include <algorithm>
@@ -87,6 +88,16 @@ LanguageModelBox::LanguageModelBox(QWidget* parent) : QGroupBox(tr("Language mod
                                                 tr("drawn per question (LLaMA-Factory)")});
     form->addRow(tr("&Shots:"), shots);
     connect(nShot, &QSpinBox::valueChanged, this, [shots](int k) { shots->setEnabled(k > 0); });
+    // The shots follow the template (engine::applyDependentDefaults: the MMLU authors' form takes
+    // the first k dev rows) while they show the last template's default; a choice of the user's,
+    // and what a restored form or plan shows, stay.
+    m_shownTemplate = promptTemplate->currentData().toString().toStdString();
+    connect(promptTemplate, &QComboBox::currentIndexChanged, this, [this, promptTemplate, shots] {
+        const std::string chosen = promptTemplate->currentData().toString().toStdString();
+        if (!m_restoring && shots->currentIndex() == static_cast<int>(engine::promptTemplate(m_shownTemplate).shots))
+            shots->setCurrentIndex(static_cast<int>(engine::promptTemplate(chosen).shots));
+        m_shownTemplate = chosen;
+    });
 
     auto* maxLength = m_settings.spinBox("max_length");
     maxLength->setSuffix(tr(" tokens"));
@@ -137,6 +148,7 @@ void LanguageModelBox::setOptions(const engine::LanguageModelOptions& options, c
     m_tokenizer->setText(tokenizerPath);
     engine::EvalConfig config;
     config.lm = options;
+    const QScopedValueRollback restoring(m_restoring, true);
     m_settings.show(config);
 }
 
@@ -152,6 +164,7 @@ void LanguageModelBox::browseTokenizer()
 void LanguageModelBox::load(const QSettings& settings)
 {
     m_tokenizer->setText(settings.value(QStringLiteral("tokenizerPath")).toString());
+    const QScopedValueRollback restoring(m_restoring, true);
     m_settings.load(settings);
 }
 

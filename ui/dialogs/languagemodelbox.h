@@ -44,6 +44,8 @@ private:
 
     QLineEdit* m_tokenizer = nullptr;
     SettingWidgets m_settings; // template, shots, prompt length, padding
+    std::string m_shownTemplate; // whose default shots the Shots box may show
+    bool m_restoring = false;    // while a saved form or a plan is shown: the shots are as given
 };
 
 } // namespace nf::ui
