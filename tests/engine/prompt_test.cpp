@@ -516,3 +516,31 @@ TEST(PrefixSegments, FirstShotsShareTheSystemLineAndShotsAndTheTokensCountEachPr
     EXPECT_EQ(alone.cachedBatches, 0u);
     EXPECT_EQ(alone.tokens(), static_cast<int64_t>(prompts.build(items.front(), 1).ids.size()));
 }
+
+TEST(DependentDefaults, BatchSizeByModelKindAndShotsByTemplateUnlessGiven)
+{
+    using namespace nf::engine;
+    const auto none = [](std::string_view) { return false; };
+    EvalConfig classifier;
+    classifier.batchSize = 3;
+    applyDependentDefaults(classifier, none);
+    EXPECT_EQ(classifier.batchSize, kClassifierBatchSize);
+
+    EvalConfig lm;
+    lm.lm.emplace();
+    lm.lm->promptTemplate = "mmlu-original";
+    applyDependentDefaults(lm, none);
+    EXPECT_EQ(lm.batchSize, kLanguageModelBatchSize);
+    EXPECT_EQ(lm.lm->shots, ShotSelection::First) << "the MMLU authors' code takes the first k dev rows";
+
+    lm.lm->promptTemplate = "llamafactory";
+    applyDependentDefaults(lm, none);
+    EXPECT_EQ(lm.lm->shots, ShotSelection::PerItem);
+
+    lm.lm->promptTemplate = "mmlu-original";
+    lm.lm->shots = ShotSelection::PerRun;
+    lm.batchSize = 2;
+    applyDependentDefaults(lm, [](std::string_view key) { return key == "shots" || key == "batch_size"; });
+    EXPECT_EQ(lm.lm->shots, ShotSelection::PerRun) << "given, it stays";
+    EXPECT_EQ(lm.batchSize, 2);
+}
