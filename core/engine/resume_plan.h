@@ -2,8 +2,8 @@
 
 // Plans built from the store for runs that continue a stored one: "Resume run" (the app) and
 // `noisefloor-cli run --resume RUN` continue an interrupted, cancelled or failed run in place, "Run
-// N more repeats" adds runs to a group. One set of checks and messages for both front ends. No
-// torch here.
+// N more repeats" (morePlansForGroup) adds runs to a group. One set of checks and messages for
+// both front ends. No torch here.
 
 #include "engine/runner.h"
 #include "store/run_status.h"
@@ -51,5 +51,17 @@ void checkModelAndAdapter(const store::ModelRow& model, const std::string& adapt
 std::string tokenizerForMoreRuns(const store::Store& store, const store::RunRow& run,
                                  const EvalConfig& config, const std::string& modelPath,
                                  const std::string& what);
+
+// "Run N more repeats" of a group: one plan with the group's model path and label, task spec and
+// config (from its stored params), and `count` seeds after the largest seed any run of the group
+// used. Another model at that path would start a new group instead of adding to this one: a model
+// file is read here to check it is still the group's, a model folder (gigabytes of weights) only
+// by the engine once loaded (checkAddsToGroup, evaluation_checks.h), so the request that carries
+// the plan must name the group (EvaluationRequest::addsToGroups). Throws nf::InputError (message
+// names the path or group) when the group does not exist, was imported ("imported runs cannot be repeated here: ..."), its model or
+// adapter is gone, its model file changed, a language model's tokenizer is gone or changed, or
+// count < 1. A language model's plan names the tokenizer and adapter the group's latest run used
+// (see tokenizerForMoreRuns).
+std::vector<RunPlan> morePlansForGroup(const store::Store& store, int64_t groupId, int count);
 
 } // namespace nf::engine

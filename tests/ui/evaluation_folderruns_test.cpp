@@ -8,7 +8,7 @@
 #include "folderrun_fixture.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
-#include "worker/moreruns.h"
+#include "engine/resume_plan.h"
 #include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
@@ -37,7 +37,7 @@ TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
     EXPECT_EQ(resume.tokenizerPath, m_world.tokenizer());
     EXPECT_EQ(resume.resumeRun, m_run);
 
-    const auto more = morePlansForGroup(store, m_group, 2);
+    const auto more = engine::morePlansForGroup(store, m_group, 2);
     ASSERT_EQ(more.size(), 1u);
     EXPECT_EQ(more[0].adapterPath, m_adapter.string());
     EXPECT_EQ(more[0].seeds, (std::vector<int64_t>{8, 9}));
@@ -45,7 +45,7 @@ TEST_F(FolderRunTest, ResumeAndMoreRepeatsFindTheAdapterAndTheTokenizer)
     // The recorded tokenizer gone: the copy in the model folder (same bytes), not one beside it.
     std::filesystem::remove(m_world.tokenizer());
     EXPECT_EQ(engine::resumePlanForRun(store, m_run).tokenizerPath, "");
-    EXPECT_EQ(morePlansForGroup(store, m_group, 1).at(0).tokenizerPath, "");
+    EXPECT_EQ(engine::morePlansForGroup(store, m_group, 1).at(0).tokenizerPath, "");
     std::filesystem::remove(m_folder / "tokenizer.json");
     EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(store, m_run); }),
                     "Tokenizer file not found: " + (m_folder / "tokenizer.json").string());
@@ -58,7 +58,7 @@ TEST_F(FolderRunTest, AMissingModelOrAdapterIsNamedWhilePlanning)
     EXPECT_CONTAINS(errorOf([&] { engine::resumePlanForRun(store, m_run); }),
                     "Adapter folder not found: " + m_adapter.string() + " (run " + std::to_string(m_run) +
                         " merged it into " + m_folder.string());
-    EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::morePlansForGroup(store, m_group, 1); }),
                     "Adapter folder not found: " + m_adapter.string());
     std::filesystem::rename(m_world / "lora-moved", m_adapter);
 
@@ -67,7 +67,7 @@ TEST_F(FolderRunTest, AMissingModelOrAdapterIsNamedWhilePlanning)
                     "Model not found: " + (m_folder / "config.json").string() + " (run " +
                         std::to_string(m_run) + " was run with it");
     std::filesystem::remove_all(m_folder);
-    EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(store, m_group, 1); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::morePlansForGroup(store, m_group, 1); }),
                     "Model not found: " + m_folder.string() + " (group " + std::to_string(m_group));
 }
 
@@ -83,7 +83,7 @@ TEST_F(FolderRunTest, PlanningReadsNoWeightsAndTheWorkerRefusesAChangedModel)
     {
         const auto store = readOnly();
         resume = engine::resumePlanForRun(store, m_run);
-        more = morePlansForGroup(store, m_group, 2);
+        more = engine::morePlansForGroup(store, m_group, 2);
     }
     ASSERT_EQ(more.size(), 1u);
 
@@ -102,7 +102,7 @@ TEST_F(FolderRunTest, PlanningReadsNoWeightsAndTheWorkerRefusesAChangedModel)
     std::ofstream(m_folder / "model.safetensors", std::ios::trunc) << "not safetensors";
     const auto store = readOnly();
     EXPECT_NO_THROW(engine::resumePlanForRun(store, m_run));
-    EXPECT_NO_THROW(morePlansForGroup(store, m_group, 1));
+    EXPECT_NO_THROW(engine::morePlansForGroup(store, m_group, 1));
 }
 
 TEST_F(FolderRunTest, AChangedAdapterIsRefusedOnTheEvaluationThreadBeforeAnythingIsStored)
@@ -115,7 +115,7 @@ TEST_F(FolderRunTest, AChangedAdapterIsRefusedOnTheEvaluationThreadBeforeAnythin
     {
         const auto store = readOnly();
         resume = engine::resumePlanForRun(store, m_run);
-        more = morePlansForGroup(store, m_group, 2);
+        more = engine::morePlansForGroup(store, m_group, 2);
     }
     EXPECT_CONTAINS(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("resume"), {resume}}),
                     m_folder.string() + ": the model folder or its adapter changed since run " +
@@ -131,7 +131,7 @@ TEST_F(FolderRunTest, MoreRepeatsOfAFolderGroupJoinIt)
     std::vector<engine::RunPlan> more;
     {
         const auto store = readOnly();
-        more = morePlansForGroup(store, m_group, 2);
+        more = engine::morePlansForGroup(store, m_group, 2);
     }
     int stored = 0;
     EXPECT_EQ(failureOf({EvaluationJob::Kind::Plans, QStringLiteral("more"), more, {m_group}}, &stored), "");

@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "engine/fixture.h"
 #include "store/store.h"
-#include "worker/moreruns.h"
+#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +45,7 @@ protected:
 TEST_F(MoreRunsTest, NewSeedsFollowTheGroupsLargestAndTheRunsJoinTheSameGroup)
 {
     const auto group = run(samplePlan(m_world.model("tiny")));
-    const auto plans = morePlansForGroup(m_store, group, 2);
+    const auto plans = engine::morePlansForGroup(m_store, group, 2);
     ASSERT_EQ(plans.size(), 1u);
     EXPECT_EQ(plans[0].seeds, (std::vector<int64_t>{6, 7}));
     EXPECT_EQ(plans[0].modelLabel, "tiny");
@@ -66,7 +66,7 @@ TEST_F(MoreRunsTest, MissingModelFileIsNamed)
     const auto group = run(samplePlan(model));
     std::filesystem::remove(model);
     try {
-        morePlansForGroup(m_store, group, 3);
+        engine::morePlansForGroup(m_store, group, 3);
         FAIL() << "no error for a missing model file";
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find(std::filesystem::absolute(model).string()), std::string::npos)
@@ -81,7 +81,7 @@ TEST_F(MoreRunsTest, ChangedModelFileIsRefusedRatherThanStartingANewGroup)
     engine::TinyClassifierSpec other;
     other.seed = 9;
     m_world.model("tiny", other);
-    EXPECT_THROW(morePlansForGroup(m_store, group, 3), InputError);
+    EXPECT_THROW(engine::morePlansForGroup(m_store, group, 3), InputError);
 }
 
 TEST_F(MoreRunsTest, ImportedGroupsCannotBeRepeated)
@@ -90,7 +90,7 @@ TEST_F(MoreRunsTest, ImportedGroupsCannotBeRepeated)
     const auto task = m_store.ensureTask("imported", "", "bb", "mmlu", {{"x", "A"}});
     const auto group = m_store.ensureConfig(model, task, "{}", "cc");
     try {
-        morePlansForGroup(m_store, group, 3);
+        engine::morePlansForGroup(m_store, group, 3);
         FAIL() << "no error for an imported group";
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()).rfind("imported runs cannot be repeated here: ", 0), 0u) << e.what();

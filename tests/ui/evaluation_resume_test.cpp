@@ -10,7 +10,7 @@
 #include "folderrun_fixture.h"
 #include "store/store.h"
 #include "worker/evaluationqueue.h"
-#include "worker/moreruns.h"
+#include "engine/resume_plan.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -153,14 +153,14 @@ TEST_F(ResumePlanTest, AMovedTokenizerFallsBackBesideTheModelOnlyWhenItIsTheSame
 TEST_F(ResumePlanTest, MoreRepeatsOfALanguageModelGroupUseTheTokenizerItsRunsUsed)
 {
     interruptedRun(4);
-    const auto plans = morePlansForGroup(m_store, m_group, 2);
+    const auto plans = engine::morePlansForGroup(m_store, m_group, 2);
     ASSERT_EQ(plans.size(), 1u);
     EXPECT_EQ(plans[0].seeds, (std::vector<int64_t>{5, 6}));
     EXPECT_EQ(plans[0].tokenizerPath, (m_dir / "tok" / "tokenizer.json").string());
     EXPECT_FALSE(plans[0].resumeRun.has_value());
 
     std::ofstream(m_dir / "tok" / "tokenizer.json") << "{\"edited\": true}";
-    EXPECT_CONTAINS(errorOf([&] { morePlansForGroup(m_store, m_group, 2); }),
+    EXPECT_CONTAINS(errorOf([&] { engine::morePlansForGroup(m_store, m_group, 2); }),
                     (m_dir / "tok" / "tokenizer.json").string() + ": not the tokenizer group " +
                         std::to_string(m_group) + " used");
 }

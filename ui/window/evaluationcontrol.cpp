@@ -7,7 +7,7 @@
 #include "window/errorbox.h"
 #include "worker/evaluationqueue.h"
 #include "worker/evaluationworker.h"
-#include "worker/moreruns.h"
+#include "engine/resume_plan.h"
 
 #include <QAction>
 #include <QLabel>
@@ -131,7 +131,7 @@ void EvaluationControl::queueMoreRepeats(qint64 groupA, qint64 groupB, int moreA
         const auto add = [&](qint64 group, int more) {
             if (group <= 0 || more <= 0)
                 return;
-            for (auto& plan : morePlansForGroup(*m_store, group, more)) {
+            for (auto& plan : engine::morePlansForGroup(*m_store, group, more)) {
                 job.plans.push_back(std::move(plan));
                 job.addsToGroups.push_back(group);
             }
