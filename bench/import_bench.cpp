@@ -11,7 +11,7 @@
 // handler that keeps nothing (the floor of any SAX-based reader) and json::parse of every line.
 // Never asserts.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "bench_process.h"
 #include "formats/importers/lm_eval.h"
 #include "store/store.h"
@@ -371,10 +371,10 @@ int main(int argc, char** argv)
             const double cpu = bench::cpuSeconds();
             const auto started = std::chrono::steady_clock::now();
             nf::store::Store store(db);
-            const auto plan = nf::analysis::planImport({dir.string()}, {});
+            const auto plan = nf::workspace::planImport({dir.string()}, {});
             const double read = bench::secondsSince(started);
-            const auto preview = nf::analysis::previewImport(store, plan);
-            const auto result = nf::analysis::applyImport(store, plan);
+            const auto preview = nf::workspace::previewImport(store, plan);
+            const auto result = nf::workspace::applyImport(store, plan);
             const double wall = bench::secondsSince(started);
             std::printf("whole import #%d (plan + preview + apply into a new database): %.3f s (reading %.3f s, "
                         "CPU %.3f s), %d run(s), %lld items stored, %d new group(s), peak RSS %.0f MiB\n",

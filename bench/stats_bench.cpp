@@ -5,7 +5,7 @@
 //
 // Prints the best of 5 wall times and the peak resident memory the comparisons added. Never asserts.
 
-#include "analysis/group_data.h"
+#include "workspace/group_data.h"
 #include "stats/compare.h"
 #include "stats/summary.h"
 #include "store/store.h"
@@ -132,12 +132,12 @@ int main(int argc, char** argv)
         double bestCompare = 1e300;
         for (int i = 0; i < 5; ++i) {
             auto start = Clock::now();
-            const auto summary = summarize(nf::analysis::loadGroupData(store, groupIds[0]), {});
+            const auto summary = summarize(nf::workspace::loadGroupData(store, groupIds[0]), {});
             bestSummary = std::min(bestSummary,
                                    std::chrono::duration<double, std::milli>(Clock::now() - start).count());
             start = Clock::now();
-            const auto comparison = compare(nf::analysis::loadGroupData(store, groupIds[0]),
-                                            nf::analysis::loadGroupData(store, groupIds[1]), options);
+            const auto comparison = compare(nf::workspace::loadGroupData(store, groupIds[0]),
+                                            nf::workspace::loadGroupData(store, groupIds[1]), options);
             bestCompare = std::min(bestCompare,
                                    std::chrono::duration<double, std::milli>(Clock::now() - start).count());
             if (i == 0)

@@ -1,8 +1,8 @@
 #include "groupanalysis.h"
 
-#include "analysis/describe_params.h"
-#include "analysis/group_data.h"
-#include "analysis/settings.h"
+#include "workspace/describe_params.h"
+#include "workspace/group_data.h"
+#include "workspace/settings.h"
 #include "common/error.h"
 #include "stats/zones.h"
 
@@ -36,9 +36,9 @@ GroupAnalysis analyzeGroup(const store::Store& store, int64_t groupId)
     GroupAnalysis analysis;
     analysis.group = std::move(*group);
     analysis.title = "group " + std::to_string(groupId) + " · " + analysis.group.modelLabel + " · " +
-                     analysis::describeParams(analysis.group.paramsJson);
+                     workspace::describeParams(analysis.group.paramsJson);
     analysis.runs = store.runs({.configId = groupId, .status = std::nullopt});
-    const stats::SummaryOptions options = analysis::summaryOptions(store, analysis.group.taskId);
+    const stats::SummaryOptions options = workspace::summaryOptions(store, analysis.group.taskId);
     analysis.zones = stats::zoneScale(options.thresholds, 0, std::nullopt);
     if (options.pinnedReference) {
         analysis.pinnedAccuracy = options.pinnedReference;
@@ -47,7 +47,7 @@ GroupAnalysis analyzeGroup(const store::Store& store, int64_t groupId)
 
     // A group whose runs all failed, are running or are reproductions has nothing to summarise;
     // summarize() says so by throwing, which is not an error for a page that shows the group.
-    const stats::GroupData data = analysis::loadGroupData(store, groupId);
+    const stats::GroupData data = workspace::loadGroupData(store, groupId);
     if (!data.runs.empty()) {
         analysis.summary = stats::summarize(data, options);
         analysis.zones = analysis.summary->zones;

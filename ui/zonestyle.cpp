@@ -1,6 +1,6 @@
 #include "zonestyle.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 
 #include <QStringList>
 #include <QVector>
@@ -70,7 +70,7 @@ namespace {
 
 QString pointsText(double points, int decimals)
 {
-    return QString::fromStdString(analysis::fixedText(points, decimals));
+    return QString::fromStdString(workspace::fixedText(points, decimals));
 }
 
 QString groupList(const QStringList& ids)

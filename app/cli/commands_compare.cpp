@@ -1,9 +1,9 @@
 // compare: is group B different from group A (or from the baseline pinned for its task) beyond
 // run-to-run noise, would it hold on new questions, and does it matter.
 
-#include "analysis/comparison.h"
-#include "analysis/number_text.h"
-#include "analysis/verdict.h"
+#include "workspace/comparison.h"
+#include "workspace/number_text.h"
+#include "workspace/verdict.h"
 #include "commands.h"
 #include "output.h"
 #include "stats/compare.h"
@@ -17,10 +17,10 @@ using nlohmann::json;
 
 std::string pValue(std::optional<double> p)
 {
-    return analysis::pValueText(p);
+    return workspace::pValueText(p);
 }
 
-json compareJson(const analysis::ComparisonInput& input, const stats::Comparison& c)
+json compareJson(const workspace::ComparisonInput& input, const stats::Comparison& c)
 {
     const auto& a = input.a;
     const auto& b = input.b;
@@ -37,7 +37,7 @@ json compareJson(const analysis::ComparisonInput& input, const stats::Comparison
     for (const auto& difference : env)
         differences.push_back(
             {{"key", difference.key}, {"a", difference.valuesA}, {"b", difference.valuesB}});
-    const auto answers = analysis::verdictAnswers(c);
+    const auto answers = workspace::verdictAnswers(c);
     const auto& settle = c.settle;
     return {{"a",
              {{"group", a.id},
@@ -98,7 +98,7 @@ json compareJson(const analysis::ComparisonInput& input, const stats::Comparison
             {"pooled_sd", jsonNumber(c.pooledSd)},
             {"repeats_needed", c.repeatsNeeded ? json(*c.repeatsNeeded) : json(nullptr)},
             {"verdict", stats::verdictName(c.verdict)},
-            {"badge", analysis::verdictBadge(c)},
+            {"badge", workspace::verdictBadge(c)},
             {"answers",
              {{"beyond_noise", answers.beyondNoise},
               {"matters", answers.matters},
@@ -122,14 +122,14 @@ json compareJson(const analysis::ComparisonInput& input, const stats::Comparison
             {"notes", c.notes}};
 }
 
-void printComparison(const analysis::ComparisonInput& input, const stats::Comparison& c)
+void printComparison(const workspace::ComparisonInput& input, const stats::Comparison& c)
 {
     const auto& a = input.a;
     const auto& b = input.b;
     const auto& env = input.environment;
-    const auto answers = analysis::verdictAnswers(c);
+    const auto answers = workspace::verdictAnswers(c);
     std::cout << "A: " << input.labelA()
-              << (input.pinnedA && input.pinnedA->kind == analysis::Pin::Kind::Run
+              << (input.pinnedA && input.pinnedA->kind == workspace::Pin::Kind::Run
                       ? " (group " + std::to_string(a.id) + ")"
                       : std::string())
               << ", " << a.modelLabel << " (" << describeParams(a.paramsJson)
@@ -139,29 +139,29 @@ void printComparison(const analysis::ComparisonInput& input, const stats::Compar
               << "): " << c.runsB << " runs, mean " << fixed(c.meanB * 100, 2) << ", sd " << points(c.sdB)
               << '\n'
               << "on " << a.taskLabel << "\n\n"
-              << "verdict: " << analysis::verdictBadge(c) << "\n"
-              << "delta B - A: " << analysis::signedPointsText(c.delta) << " points; difference that matters "
+              << "verdict: " << workspace::verdictBadge(c) << "\n"
+              << "delta B - A: " << workspace::signedPointsText(c.delta) << " points; difference that matters "
               << fixed(c.deltaUser * 100, 2) << " points\n\n"
               << "Beyond run-to-run noise on this item set? " << answers.beyondNoise << '\n'
-              << "  " << stats::runTestMethodName(c.runTest.method) << ": t " << analysis::optionalNumberText(c.runTest.t, 3)
-              << ", df " << analysis::optionalNumberText(c.runTest.df, 1) << "; minimum detectable difference " << points(c.mde)
+              << "  " << stats::runTestMethodName(c.runTest.method) << ": t " << workspace::optionalNumberText(c.runTest.t, 3)
+              << ", df " << workspace::optionalNumberText(c.runTest.df, 1) << "; minimum detectable difference " << points(c.mde)
               << " points (alpha 0.05, power 0.8)\n\n"
               << "Does it matter? " << answers.matters << '\n';
     if (c.matters.pLower)
-        std::cout << "  two one-sided tests: difference > -delta t " << analysis::optionalNumberText(c.matters.tLower, 3) << ", p "
-                  << pValue(c.matters.pLower) << "; difference < +delta t " << analysis::optionalNumberText(c.matters.tUpper, 3)
+        std::cout << "  two one-sided tests: difference > -delta t " << workspace::optionalNumberText(c.matters.tLower, 3) << ", p "
+                  << pValue(c.matters.pLower) << "; difference < +delta t " << workspace::optionalNumberText(c.matters.tUpper, 3)
                   << ", p " << pValue(c.matters.pUpper) << '\n';
     std::cout << "\nWould it hold on new questions of the same kind? " << answers.newQuestions << '\n'
               << "  primary, paired over " << c.paired.nItems << " items"
               << (c.paired.clusters >= 2 ? ", clustered by " + std::to_string(c.paired.clusters) + " subjects" : "")
-              << ": 95% CI " << analysis::pointsIntervalText(c.paired.ci95) << ", " << (c.paired.df ? "t " : "z ")
-              << analysis::optionalNumberText(c.paired.z, 3) << ", p " << pValue(c.paired.p) << ", item correlation "
-              << analysis::optionalNumberText(c.paired.correlation, 3) << '\n'
+              << ": 95% CI " << workspace::pointsIntervalText(c.paired.ci95) << ", " << (c.paired.df ? "t " : "z ")
+              << workspace::optionalNumberText(c.paired.z, 3) << ", p " << pValue(c.paired.p) << ", item correlation "
+              << workspace::optionalNumberText(c.paired.correlation, 3) << '\n'
               << "  check, McNemar on majority answers: b " << c.mcnemar.b << ", c " << c.mcnemar.c << " ("
               << (c.mcnemar.exact ? "exact binomial" : "chi-squared, continuity corrected") << "), p "
               << pValue(c.mcnemar.p) << '\n'
               << "  check, paired bootstrap over items (" << c.bootstrap.resamples << " resamples): 95% CI "
-              << analysis::pointsIntervalText(c.bootstrap.ci95) << '\n';
+              << workspace::pointsIntervalText(c.bootstrap.ci95) << '\n';
     for (const auto& disagreement : c.disagreements)
         std::cout << "  why the checks differ: " << disagreement << '\n';
     std::cout << "\nWhat would settle it: " << c.settle.words << '\n';
@@ -171,8 +171,8 @@ void printComparison(const analysis::ComparisonInput& input, const stats::Compar
         for (const auto& subject : c.subjects)
             table.addRow({subject.subject, std::to_string(subject.nItems), points(subject.meanA),
                           points(subject.meanB),
-                          subject.delta ? analysis::signedPointsText(*subject.delta) : "-",
-                          analysis::pointsIntervalText(subject.ci95)});
+                          subject.delta ? workspace::signedPointsText(*subject.delta) : "-",
+                          workspace::pointsIntervalText(subject.ci95)});
         table.print(std::cout);
     }
     if (!env.empty()) {
@@ -218,7 +218,7 @@ void addCompareCommand(CLI::App& app, GlobalOptions& global, Action& action)
         action = [&global, compareArgs] {
             const auto store = openExisting(global);
             const int64_t b = compareArgs->baseline ? *compareArgs->baseline : *compareArgs->b;
-            auto input = analysis::prepareComparison(store, compareArgs->baseline ? std::nullopt : compareArgs->a, b,
+            auto input = workspace::prepareComparison(store, compareArgs->baseline ? std::nullopt : compareArgs->a, b,
                                                      compareArgs->delta);
             input.options.bootstrapResamples = compareArgs->resamples;
             const auto result = stats::compare(input.dataA, input.dataB, input.options);

@@ -1,6 +1,6 @@
 // import: runs from other tools (LLaMA-Factory, lm-evaluation-harness) and noisefloor's JSONL.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "commands.h"
 #include "common/error.h"
 
@@ -16,7 +16,7 @@ namespace {
 struct ImportArguments
 {
     std::vector<std::string> paths;
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     std::vector<std::string> params; // KEY=VALUE
     int64_t seed = 0;
     bool dryRun = false;
@@ -27,7 +27,7 @@ std::string plural(int64_t n, const char* one, const char* many)
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-void printPreview(const analysis::ImportPreview& preview)
+void printPreview(const workspace::ImportPreview& preview)
 {
     for (const auto& batch : preview.batches) {
         std::cout << batch.format << "  " << batch.path << ": ";
@@ -53,7 +53,7 @@ void printPreview(const analysis::ImportPreview& preview)
         std::cout << "  " << line << '\n';
 }
 
-nlohmann::json previewJson(const analysis::ImportPreview& preview)
+nlohmann::json previewJson(const workspace::ImportPreview& preview)
 {
     auto sources = nlohmann::json::array();
     for (const auto& batch : preview.batches)
@@ -82,12 +82,12 @@ int runImport(const GlobalOptions& global, ImportArguments& arguments)
         arguments.options.params.emplace_back(param.substr(0, equals), param.substr(equals + 1));
     }
     // Everything is read and checked before the database is opened for writing.
-    const auto plan = analysis::planImport(arguments.paths, arguments.options);
+    const auto plan = workspace::planImport(arguments.paths, arguments.options);
     // A dry run against a database that does not exist yet previews against an empty one.
     auto store = !arguments.dryRun ? openStore(global, store::OpenMode::ReadWrite)
                  : std::filesystem::exists(databasePath(global)) ? openExisting(global)
                                                                  : store::Store(":memory:");
-    const auto preview = analysis::previewImport(store, plan);
+    const auto preview = workspace::previewImport(store, plan);
     if (arguments.dryRun) {
         if (global.json) {
             std::cout << previewJson(preview).dump(2) << '\n';
@@ -99,7 +99,7 @@ int runImport(const GlobalOptions& global, ImportArguments& arguments)
                   << " existing and " << preview.groupsNew << " new groups; nothing written\n";
         return kExitOk;
     }
-    const auto result = analysis::applyImport(store, plan);
+    const auto result = workspace::applyImport(store, plan);
     if (global.json) {
         auto json = previewJson(preview);
         json["imported"] = result.imported;

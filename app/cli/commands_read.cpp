@@ -1,7 +1,7 @@
 // list, groups, show and export: the commands that only read the database.
 
-#include "analysis/export_csv.h"
-#include "analysis/interchange.h"
+#include "workspace/export_csv.h"
+#include "workspace/interchange.h"
 #include "commands.h"
 #include "common/error.h"
 #include "output.h"
@@ -109,7 +109,7 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
         }
     }
     if (options.format == "jsonl") {
-        analysis::exportRuns(store, options.groups, [&](const formats::RunRecord& record) {
+        workspace::exportRuns(store, options.groups, [&](const formats::RunRecord& record) {
             out << formats::runsJsonlLine(record) << '\n';
         });
         return;
@@ -121,7 +121,7 @@ void writeExport(const store::Store& store, const ExportOptions& options, std::o
         out << "\n]\n";
         return;
     }
-    analysis::writeItemsCsv(store, runs, out);
+    workspace::writeItemsCsv(store, runs, out);
 }
 
 } // namespace

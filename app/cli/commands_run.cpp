@@ -1,6 +1,6 @@
 // run, demo and reproduce: the commands that evaluate.
 
-#include "analysis/reproduction.h"
+#include "workspace/reproduction.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/paths.h"
@@ -328,7 +328,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 return CancelOnInterrupt::exitCode();
             const auto& outcome = result.outcomes.back();
 
-            const auto differences = analysis::compareRunItems(store, original->id, outcome.runId);
+            const auto differences = workspace::compareRunItems(store, original->id, outcome.runId);
             const auto reproduced = store.run(outcome.runId);
             if (global.json) {
                 nlohmann::json report = {{"original", original->id},

@@ -1,11 +1,11 @@
 // summary, zones, pin and unpin: what noisefloor says about the spread of one group's runs and the
 // settings it is judged by (compare is in commands_compare.cpp).
 
-#include "analysis/comparison.h"
-#include "analysis/group_data.h"
-#include "analysis/number_text.h"
-#include "analysis/settings.h"
-#include "analysis/verdict.h"
+#include "workspace/comparison.h"
+#include "workspace/group_data.h"
+#include "workspace/number_text.h"
+#include "workspace/settings.h"
+#include "workspace/verdict.h"
 #include "commands.h"
 #include "common/error.h"
 #include "output.h"
@@ -124,8 +124,8 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
     std::cout << "runs " << s.n << "   mean " << fixed(s.mean * 100, 2) << "   sd " << points(s.sd)
               << "   median " << fixed(s.median * 100, 2) << "   min " << fixed(s.min * 100, 2) << "   max "
               << fixed(s.max * 100, 2) << "   range " << fixed(s.range * 100, 2) << "   (accuracy points)\n"
-              << "95% CI of the mean " << analysis::pointsIntervalText(s.ci95)
-              << "   95% prediction interval for the next run " << analysis::pointsIntervalText(s.pi95) << '\n'
+              << "95% CI of the mean " << workspace::pointsIntervalText(s.ci95)
+              << "   95% prediction interval for the next run " << workspace::pointsIntervalText(s.pi95) << '\n'
               << "items " << s.nItems << "   flip items " << s.flipItems << " ("
               << points(s.flipRate, 1) << "%)   expected seed noise sd " << points(s.sdSeed)
               << "   question-sampling SE " << points(s.seQuestion) << '\n'
@@ -138,8 +138,8 @@ void printSummary(const store::GroupRow& group, const stats::GroupSummary& s)
         for (const auto& rule : run.rules)
             rules += (rules.empty() ? "" : "; ") + stats::ruleWords(rule);
         table.addRow({std::to_string(run.id), std::to_string(run.seed), fixed(run.accuracy * 100, 2),
-                      analysis::signedPointsText(run.deviation), stats::toString(run.zone),
-                      analysis::optionalNumberText(run.z, 2), analysis::pointsIntervalText(run.wilson95), rules});
+                      workspace::signedPointsText(run.deviation), stats::toString(run.zone),
+                      workspace::optionalNumberText(run.z, 2), workspace::pointsIntervalText(run.wilson95), rules});
     }
     table.print(std::cout);
     if (s.subjects.size() > 1) {
@@ -171,9 +171,9 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
         action = [&global, groupId] {
             const auto store = openExisting(global);
             const auto group = requireGroup(store, *groupId);
-            const auto options = analysis::summaryOptions(store, group.taskId);
-            auto result = stats::summarize(analysis::loadGroupData(store, group.id), options);
-            if (const auto pin = analysis::pinForTask(store, group.taskId); pin && !options.pinnedReference)
+            const auto options = workspace::summaryOptions(store, group.taskId);
+            auto result = stats::summarize(workspace::loadGroupData(store, group.id), options);
+            if (const auto pin = workspace::pinForTask(store, group.taskId); pin && !options.pinnedReference)
                 result.notes.push_back("the pinned " + pin->label() +
                                        " has no completed runs now; the group's own reference is used");
             if (global.json)
@@ -231,25 +231,25 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
             if (task)
                 store.task(zoneArgs->task); // names a task that does not exist
             if (zoneArgs->reset) {
-                analysis::setTaskZoneThresholds(store, zoneArgs->task, std::nullopt);
-                analysis::setDifferenceThatMatters(store, zoneArgs->task, std::nullopt);
+                workspace::setTaskZoneThresholds(store, zoneArgs->task, std::nullopt);
+                workspace::setDifferenceThatMatters(store, zoneArgs->task, std::nullopt);
             }
             if (thresholds) {
                 if (task)
-                    analysis::setTaskZoneThresholds(store, zoneArgs->task, *thresholds);
+                    workspace::setTaskZoneThresholds(store, zoneArgs->task, *thresholds);
                 else
-                    analysis::setZoneThresholds(store, *thresholds);
+                    workspace::setZoneThresholds(store, *thresholds);
             }
             if (zoneArgs->matters)
-                analysis::setDifferenceThatMatters(store, zoneArgs->task, *zoneArgs->matters);
+                workspace::setDifferenceThatMatters(store, zoneArgs->task, *zoneArgs->matters);
             if (mode)
-                analysis::setReferenceMode(store, *mode);
+                workspace::setReferenceMode(store, *mode);
             const auto current =
-                task ? analysis::taskZoneThresholds(store, zoneArgs->task) : analysis::zoneThresholds(store);
-            const auto reference = analysis::referenceMode(store);
-            const bool ownThresholds = task && analysis::taskHasOwnThresholds(store, zoneArgs->task);
-            const double mattersPoints = task ? analysis::differenceThatMatters(store, zoneArgs->task) : 0.0;
-            const bool ownMatters = task && analysis::taskHasOwnDifferenceThatMatters(store, zoneArgs->task);
+                task ? workspace::taskZoneThresholds(store, zoneArgs->task) : workspace::zoneThresholds(store);
+            const auto reference = workspace::referenceMode(store);
+            const bool ownThresholds = task && workspace::taskHasOwnThresholds(store, zoneArgs->task);
+            const double mattersPoints = task ? workspace::differenceThatMatters(store, zoneArgs->task) : 0.0;
+            const bool ownMatters = task && workspace::taskHasOwnDifferenceThatMatters(store, zoneArgs->task);
             if (global.json) {
                 json out{{"thresholds_points", {current.watch, current.elevated, current.suspicious}},
                          {"reference", stats::toString(reference)},
@@ -301,8 +301,8 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
             if (pinArgs->group <= 0 && pinArgs->run <= 0)
                 throw InputError("pin: give --group G or --run R");
             auto store = openStore(global, store::OpenMode::ReadWrite);
-            const int64_t task = pinArgs->group > 0 ? analysis::pinGroup(store, pinArgs->group)
-                                                    : analysis::pinRun(store, pinArgs->run);
+            const int64_t task = pinArgs->group > 0 ? workspace::pinGroup(store, pinArgs->group)
+                                                    : workspace::pinRun(store, pinArgs->run);
             std::cout << "pinned "
                       << (pinArgs->group > 0 ? "group " + std::to_string(pinArgs->group)
                                              : "run " + std::to_string(pinArgs->run))
@@ -317,7 +317,7 @@ void addStatsCommands(CLI::App& app, GlobalOptions& global, Action& action)
         action = [&global, pinArgs] {
             auto store = openStore(global, store::OpenMode::ReadWrite);
             store.task(pinArgs->task); // names a task that does not exist
-            const bool removed = analysis::unpinTask(store, pinArgs->task);
+            const bool removed = workspace::unpinTask(store, pinArgs->task);
             std::cout << (removed ? "unpinned task " : "nothing was pinned for task ") << pinArgs->task
                       << '\n';
             return kExitOk;

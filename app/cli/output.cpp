@@ -1,6 +1,6 @@
 #include "output.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/paths.h"
@@ -64,7 +64,7 @@ std::string fixed(double value, int decimals)
 {
     if (!std::isfinite(value))
         return "-";
-    return analysis::fixedText(value, decimals);
+    return workspace::fixedText(value, decimals);
 }
 
 std::string points(std::optional<double> fraction, int decimals)

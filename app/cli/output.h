@@ -1,6 +1,6 @@
 #pragma once
 
-#include "analysis/describe_params.h"
+#include "workspace/describe_params.h"
 
 #include "stats/types.h"
 #include "store/store.h"
@@ -14,7 +14,7 @@
 
 namespace nf::cli {
 
-using analysis::describeParams;
+using workspace::describeParams;
 
 // A plain text table with right-aligned numeric columns, as the terminal commands print them.
 class Table

@@ -43,7 +43,7 @@ enum class SettingUse {
     Classifier,    // an image classifier (not a language model)
 };
 
-// How the group's one-line description (analysis::describeParams) shows a setting.
+// How the group's one-line description (workspace::describeParams) shows a setting.
 enum class SettingDescription {
     KeyValue, // ", key=value" when the value is not the default
     Phrased,  // in words of its own, written in describe_params.cpp ("bs 256", "MC-dropout")

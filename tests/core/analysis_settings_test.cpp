@@ -1,6 +1,6 @@
 // Settings shared by the CLI and the app, per task with a database default.
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "common/error.h"
 #include "core/scratch_dir.h"
 #include "store/store.h"
@@ -33,27 +33,27 @@ TEST(TaskSettings, ThresholdsAndTheDifferenceThatMattersAreSetPerTaskOverTheDefa
 {
     nf::test::ScratchDir dir;
     TwoTasks db(dir / "db.sqlite");
-    EXPECT_EQ(nf::analysis::differenceThatMatters(db.store, db.taskA), 1.0) << "default: the watch threshold";
-    nf::analysis::setZoneThresholds(db.store, {2, 4, 6});
-    EXPECT_EQ(nf::analysis::differenceThatMatters(db.store, db.taskA), 2.0);
+    EXPECT_EQ(nf::workspace::differenceThatMatters(db.store, db.taskA), 1.0) << "default: the watch threshold";
+    nf::workspace::setZoneThresholds(db.store, {2, 4, 6});
+    EXPECT_EQ(nf::workspace::differenceThatMatters(db.store, db.taskA), 2.0);
 
-    nf::analysis::setTaskZoneThresholds(db.store, db.taskA, nf::stats::ZoneThresholds{0.5, 1.5, 2.5});
-    nf::analysis::setDifferenceThatMatters(db.store, db.taskA, 0.75);
-    EXPECT_EQ(nf::analysis::taskZoneThresholds(db.store, db.taskA).watch, 0.5);
-    EXPECT_EQ(nf::analysis::taskZoneThresholds(db.store, db.taskB).watch, 2.0) << "task B keeps the default";
-    EXPECT_TRUE(nf::analysis::taskHasOwnThresholds(db.store, db.taskA));
-    EXPECT_FALSE(nf::analysis::taskHasOwnThresholds(db.store, db.taskB));
-    EXPECT_EQ(nf::analysis::summaryOptions(db.store, db.taskA).thresholds.suspicious, 2.5);
-    const auto compare = nf::analysis::compareOptions(db.store, db.taskA);
+    nf::workspace::setTaskZoneThresholds(db.store, db.taskA, nf::stats::ZoneThresholds{0.5, 1.5, 2.5});
+    nf::workspace::setDifferenceThatMatters(db.store, db.taskA, 0.75);
+    EXPECT_EQ(nf::workspace::taskZoneThresholds(db.store, db.taskA).watch, 0.5);
+    EXPECT_EQ(nf::workspace::taskZoneThresholds(db.store, db.taskB).watch, 2.0) << "task B keeps the default";
+    EXPECT_TRUE(nf::workspace::taskHasOwnThresholds(db.store, db.taskA));
+    EXPECT_FALSE(nf::workspace::taskHasOwnThresholds(db.store, db.taskB));
+    EXPECT_EQ(nf::workspace::summaryOptions(db.store, db.taskA).thresholds.suspicious, 2.5);
+    const auto compare = nf::workspace::compareOptions(db.store, db.taskA);
     EXPECT_EQ(*compare.deltaUserPoints, 0.75);
     EXPECT_EQ(compare.thresholds.watch, 0.5);
-    EXPECT_EQ(*nf::analysis::compareOptions(db.store, db.taskA, 3.0).deltaUserPoints, 3.0) << "an override wins";
+    EXPECT_EQ(*nf::workspace::compareOptions(db.store, db.taskA, 3.0).deltaUserPoints, 3.0) << "an override wins";
 
-    nf::analysis::setTaskZoneThresholds(db.store, db.taskA, std::nullopt);
-    nf::analysis::setDifferenceThatMatters(db.store, db.taskA, std::nullopt);
-    EXPECT_FALSE(nf::analysis::taskHasOwnThresholds(db.store, db.taskA));
-    EXPECT_EQ(nf::analysis::differenceThatMatters(db.store, db.taskA), 2.0);
-    EXPECT_THROW(nf::analysis::setDifferenceThatMatters(db.store, db.taskA, -1.0), nf::InputError);
+    nf::workspace::setTaskZoneThresholds(db.store, db.taskA, std::nullopt);
+    nf::workspace::setDifferenceThatMatters(db.store, db.taskA, std::nullopt);
+    EXPECT_FALSE(nf::workspace::taskHasOwnThresholds(db.store, db.taskA));
+    EXPECT_EQ(nf::workspace::differenceThatMatters(db.store, db.taskA), 2.0);
+    EXPECT_THROW(nf::workspace::setDifferenceThatMatters(db.store, db.taskA, -1.0), nf::InputError);
 }
 
 TEST(TaskSettings, AHandEditedBadValueNamesTheKeyAndTheFix)
@@ -62,7 +62,7 @@ TEST(TaskSettings, AHandEditedBadValueNamesTheKeyAndTheFix)
     TwoTasks db(dir / "db.sqlite");
     db.store.setSetting("matters.task." + std::to_string(db.taskA), "lots");
     try {
-        nf::analysis::differenceThatMatters(db.store, db.taskA);
+        nf::workspace::differenceThatMatters(db.store, db.taskA);
         FAIL() << "a bad setting was read";
     } catch (const nf::StoreError& e) {
         const std::string message = e.what();

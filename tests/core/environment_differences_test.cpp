@@ -1,7 +1,7 @@
 // The environment differences a comparison warns about: only keys that can change results on the
 // device the runs used.
 
-#include "analysis/group_data.h"
+#include "workspace/group_data.h"
 #include "core/scratch_dir.h"
 #include "store/store.h"
 
@@ -38,7 +38,7 @@ struct OneTask
     int64_t model = 0, task = 0;
 };
 
-std::vector<std::string> keys(const std::vector<nf::analysis::EnvironmentDifference>& differences)
+std::vector<std::string> keys(const std::vector<nf::workspace::EnvironmentDifference>& differences)
 {
     std::vector<std::string> out;
     for (const auto& difference : differences)
@@ -60,7 +60,7 @@ TEST(EnvironmentDifferences, OnTheCpuOnlyKeysThatCanChangeResultsAreReported)
     const int64_t b = db.groupWithEnvironment(
         "{\"g\":2}", R"j({"engine.device":"cpu","env.CUBLAS_WORKSPACE_CONFIG":":4096:8","host":"b",)j"
                      R"j("noisefloor.commit":"def","blas.core":"Zen","torch.version":"1.13.1"})j");
-    EXPECT_EQ(keys(nf::analysis::environmentDifferences(db.store, a, b)), std::vector<std::string>{"blas.core"});
+    EXPECT_EQ(keys(nf::workspace::environmentDifferences(db.store, a, b)), std::vector<std::string>{"blas.core"});
 }
 
 TEST(EnvironmentDifferences, OnCudaTheCublasWorkspaceMattersAndTheBlasCoreDoesNot)
@@ -71,7 +71,7 @@ TEST(EnvironmentDifferences, OnCudaTheCublasWorkspaceMattersAndTheBlasCoreDoesNo
         "{\"g\":1}", R"j({"engine.device":"cuda:0","env.CUBLAS_WORKSPACE_CONFIG":"(unset)","blas.core":"Haswell"})j");
     const int64_t b = db.groupWithEnvironment(
         "{\"g\":2}", R"j({"engine.device":"cuda:0","env.CUBLAS_WORKSPACE_CONFIG":":4096:8","blas.core":"Zen"})j");
-    const auto differences = nf::analysis::environmentDifferences(db.store, a, b);
+    const auto differences = nf::workspace::environmentDifferences(db.store, a, b);
     ASSERT_EQ(keys(differences), std::vector<std::string>{"env.CUBLAS_WORKSPACE_CONFIG"});
     EXPECT_EQ(differences[0].valuesA, "(unset)");
     EXPECT_EQ(differences[0].valuesB, ":4096:8");
@@ -83,6 +83,6 @@ TEST(EnvironmentDifferences, ImportedRunsOfUnknownDeviceKeepEveryKeyThatCouldMat
     OneTask db(dir / "db.sqlite");
     const int64_t a = db.groupWithEnvironment("{\"g\":1}", R"j({"gpu.name":"A100","blas.core":"Haswell","os":"x"})j");
     const int64_t b = db.groupWithEnvironment("{\"g\":2}", R"j({"gpu.name":"H100","blas.core":"Zen","os":"y"})j");
-    EXPECT_EQ(keys(nf::analysis::environmentDifferences(db.store, a, b)),
+    EXPECT_EQ(keys(nf::workspace::environmentDifferences(db.store, a, b)),
               (std::vector<std::string>{"blas.core", "gpu.name"}));
 }

@@ -1,7 +1,7 @@
 // Runs as CSV, as `export --format csv` and the app's Export runs write them: every field reads
 // back as it was, whatever its text.
 
-#include "analysis/export_csv.h"
+#include "workspace/export_csv.h"
 #include "formats/csv.h"
 #include "store/store.h"
 
@@ -56,7 +56,7 @@ TEST(ExportCsv, OneRowPerRunWithEveryFieldAsStored)
 {
     TwoRuns runs;
     std::ostringstream out;
-    EXPECT_EQ(nf::analysis::writeRunsCsv(runs.store, {runs.first, 999, runs.second}, out), 2u)
+    EXPECT_EQ(nf::workspace::writeRunsCsv(runs.store, {runs.first, 999, runs.second}, out), 2u)
         << "an id that names no run is skipped";
     const auto records = parseCsv(out.str(), "export");
     ASSERT_EQ(records.size(), 3u);
@@ -87,7 +87,7 @@ TEST(ExportCsv, OneRowPerRunAndItemWithItsSubject)
 {
     TwoRuns runs;
     std::ostringstream out;
-    nf::analysis::writeItemsCsv(runs.store, runs.store.runs(), out);
+    nf::workspace::writeItemsCsv(runs.store, runs.store.runs(), out);
     const auto records = parseCsv(out.str(), "export");
     ASSERT_EQ(records.size(), 7u) << "a header and 2 runs x 3 items";
     EXPECT_EQ(records[0].fields[7], "label");

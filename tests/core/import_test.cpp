@@ -2,9 +2,9 @@
 // format: plan (read and check), preview, apply (one transaction, sources recorded, re-import a
 // no-op).
 
-#include "analysis/describe_params.h"
-#include "analysis/group_data.h"
-#include "analysis/import.h"
+#include "workspace/describe_params.h"
+#include "workspace/group_data.h"
+#include "workspace/import.h"
 #include "common/sha256.h"
 #include "error_message.h"
 #include "formats/importers/llamafactory.h"
@@ -40,9 +40,9 @@ double accuracyOf(const formats::ImportedRun& run)
     return correct / static_cast<double>(run.correct.size());
 }
 
-analysis::ImportOptions withData(const std::string& data)
+workspace::ImportOptions withData(const std::string& data)
 {
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     options.data = data;
     return options;
 }
@@ -145,34 +145,34 @@ TEST(LlamaFactoryImport, BrokenSaveDirsNameTheFileAndKey)
 
 TEST(ImportDetection, RecognisesFormatsFromTheirContent)
 {
-    using analysis::SourceFormat;
-    EXPECT_EQ(analysis::detectFormat((kLlamaFactory / "mmlu-seed1").string()), SourceFormat::LlamaFactory);
-    EXPECT_EQ(analysis::detectFormat((kLlamaFactory / "mmlu-seed1" / "results.json").string()),
+    using workspace::SourceFormat;
+    EXPECT_EQ(workspace::detectFormat((kLlamaFactory / "mmlu-seed1").string()), SourceFormat::LlamaFactory);
+    EXPECT_EQ(workspace::detectFormat((kLlamaFactory / "mmlu-seed1" / "results.json").string()),
               SourceFormat::LlamaFactory);
-    EXPECT_EQ(analysis::detectFormat((kData / "store-v1.sqlite").string()), SourceFormat::NoisefloorDatabase);
-    EXPECT_EQ(analysis::detectFormat((kData / "mcq" / "tiny.jsonl").string()), SourceFormat::Unknown);
-    EXPECT_EQ(analysis::detectFormat((kData / "mcq").string()), SourceFormat::Unknown);
+    EXPECT_EQ(workspace::detectFormat((kData / "store-v1.sqlite").string()), SourceFormat::NoisefloorDatabase);
+    EXPECT_EQ(workspace::detectFormat((kData / "mcq" / "tiny.jsonl").string()), SourceFormat::Unknown);
+    EXPECT_EQ(workspace::detectFormat((kData / "mcq").string()), SourceFormat::Unknown);
 
-    const std::string database = errorMessage([] { analysis::planImport({(kData / "store-v1.sqlite").string()}, {}); });
+    const std::string database = errorMessage([] { workspace::planImport({(kData / "store-v1.sqlite").string()}, {}); });
     EXPECT_NE(database.find("is a noisefloor database: bring its runs in with `noisefloor-cli merge"), std::string::npos)
         << database;
-    const std::string nothing = errorMessage([] { analysis::planImport({(kData / "tokenizer").string()}, {}); });
+    const std::string nothing = errorMessage([] { workspace::planImport({(kData / "tokenizer").string()}, {}); });
     EXPECT_NE(nothing.find("no LLaMA-Factory save_dir"), std::string::npos) << nothing;
-    const std::string glob = errorMessage([] { analysis::planImport({(kData / "nothing-*.json").string()}, {}); });
+    const std::string glob = errorMessage([] { workspace::planImport({(kData / "nothing-*.json").string()}, {}); });
     EXPECT_NE(glob.find("matches no file or folder"), std::string::npos) << glob;
 }
 
 TEST(ImportPlan, AFolderIsSearchedAndAGlobExpanded)
 {
     const auto options = withData(mmluData());
-    const auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed*").string()}, options);
+    const auto plan = workspace::planImport({(kLlamaFactory / "mmlu-seed*").string()}, options);
     ASSERT_EQ(plan.batches.size(), 2u);
     EXPECT_EQ(plan.batches[1].runs.at(0).modelLabel, "mmlu-seed2");
     // The plain folder is recognised as MMLU; a spec works the same.
-    const auto spec = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string()}, withData("mmlu:" + mmluData()));
+    const auto spec = workspace::planImport({(kLlamaFactory / "mmlu-seed1").string()}, withData("mmlu:" + mmluData()));
     EXPECT_EQ(spec.batches.at(0).runs.at(0).task->sha256, plan.batches[0].runs.at(0).task->sha256);
     // The same file reached twice is read once.
-    const auto twice = analysis::planImport(
+    const auto twice = workspace::planImport(
         {(kLlamaFactory / "mmlu-seed1").string(), (kLlamaFactory / "mmlu-seed1" / "results.log").string()}, options);
     EXPECT_EQ(twice.batches.size(), 1u);
 }
@@ -183,9 +183,9 @@ TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
     auto options = withData(mmluData());
     options.modelLabel = "llama-3-8b-ft";
     options.params = {{"n_shot", "5"}};
-    const auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(), (kLlamaFactory / "mmlu-seed2").string()},
+    const auto plan = workspace::planImport({(kLlamaFactory / "mmlu-seed1").string(), (kLlamaFactory / "mmlu-seed2").string()},
                                            options);
-    const auto preview = analysis::previewImport(store, plan);
+    const auto preview = workspace::previewImport(store, plan);
     EXPECT_EQ(preview.runs, 2);
     EXPECT_EQ(preview.items, 50);
     EXPECT_EQ(preview.groupsNew, 1);
@@ -195,7 +195,7 @@ TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
         << preview.groupLines[0];
     EXPECT_TRUE(store.runs().empty()) << "a preview writes nothing";
 
-    const auto result = analysis::applyImport(store, plan);
+    const auto result = workspace::applyImport(store, plan);
     EXPECT_EQ(result.imported, 2);
     EXPECT_EQ(result.items, 50);
     ASSERT_EQ(result.groups.size(), 1u);
@@ -206,7 +206,7 @@ TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
     const auto task = store.task(group->taskId);
     EXPECT_EQ(task.sha256, formats::loadMcqTask("mmlu:" + mmluData()).sha256);
     EXPECT_EQ(task.kind, "mmlu");
-    const auto data = analysis::loadGroupData(store, group->id);
+    const auto data = workspace::loadGroupData(store, group->id);
     ASSERT_EQ(data.items.size(), 25u);
     EXPECT_EQ(data.items[4].nRuns, 2);
 
@@ -222,10 +222,10 @@ TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
     EXPECT_NE(source->filesJson.find("results.log"), std::string::npos) << source->filesJson;
     EXPECT_NE(runs[0].notes.find("Average 68.00"), std::string::npos);
 
-    const auto again = analysis::previewImport(store, plan);
+    const auto again = workspace::previewImport(store, plan);
     EXPECT_TRUE(again.batches[0].alreadyImported);
     EXPECT_EQ(again.runs, 0);
-    const auto second = analysis::applyImport(store, plan);
+    const auto second = workspace::applyImport(store, plan);
     EXPECT_EQ(second.imported, 0);
     EXPECT_EQ(second.sourcesSkipped, 2);
     EXPECT_EQ(store.runs().size(), 2u);
@@ -234,11 +234,11 @@ TEST(ImportApply, RunsOfOneModelFormAGroupOnTheEnginesTaskAndReimportIsANoOp)
 TEST(ImportApply, ARunLevelRunCountsForTheRunStatisticsOnly)
 {
     store::Store store(":memory:");
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     options.modelLabel = "m";
-    const auto plan = analysis::planImport({(kLlamaFactory / "scores-only").string()}, options);
-    EXPECT_EQ(analysis::previewImport(store, plan).batches.at(0).runLevelRuns, 1);
-    const auto result = analysis::applyImport(store, plan);
+    const auto plan = workspace::planImport({(kLlamaFactory / "scores-only").string()}, options);
+    EXPECT_EQ(workspace::previewImport(store, plan).batches.at(0).runLevelRuns, 1);
+    const auto result = workspace::applyImport(store, plan);
     ASSERT_EQ(result.imported, 1);
     EXPECT_EQ(result.items, 0);
     const auto group = store.group(result.groups.at(0));
@@ -246,10 +246,10 @@ TEST(ImportApply, ARunLevelRunCountsForTheRunStatisticsOnly)
     const auto run = store.runs().at(0);
     EXPECT_EQ(run.status, store::RunStatus::Completed);
     EXPECT_TRUE(store.runItems(run.id).empty());
-    EXPECT_TRUE(analysis::loadGroupData(store, group->id).items.empty());
+    EXPECT_TRUE(workspace::loadGroupData(store, group->id).items.empty());
 
     // The statistics take the score as reported, not a count rounded from it.
-    const auto summary = stats::summarize(analysis::loadGroupData(store, group->id), {});
+    const auto summary = stats::summarize(workspace::loadGroupData(store, group->id), {});
     EXPECT_DOUBLE_EQ(summary.mean, 0.7028);
     for (const auto& note : summary.notes)
         EXPECT_EQ(note.find("counts as 0"), std::string::npos) << note;
@@ -260,7 +260,7 @@ TEST(ImportApply, PerItemStatisticsSayWhenTheyCoverOnlySomeRuns)
     store::Store store(":memory:");
     auto options = withData(mmluData());
     options.modelLabel = "m";
-    analysis::applyImport(store, analysis::planImport({(kLlamaFactory / "mmlu-seed1").string()}, options));
+    workspace::applyImport(store, workspace::planImport({(kLlamaFactory / "mmlu-seed1").string()}, options));
     // The same item set's score alone (results.log only), made to join the group: a JSONL run-level
     // line on the same model, task and config.
     const auto group = store.groups().at(0);
@@ -269,9 +269,9 @@ TEST(ImportApply, PerItemStatisticsSayWhenTheyCoverOnlySomeRuns)
                                        << R"("seed":2,"accuracy":0.8,"n_items":25,"model_sha256":")"
                                        << store.model(group.modelId).sha256 << R"(","task_sha256":")"
                                        << store.task(group.taskId).sha256 << R"("})" << '\n';
-    const auto result = analysis::applyImport(store, analysis::planImport({(dir / "score.jsonl").string()}, {}));
+    const auto result = workspace::applyImport(store, workspace::planImport({(dir / "score.jsonl").string()}, {}));
     ASSERT_EQ(result.groups, std::vector<int64_t>{group.id});
-    const auto summary = stats::summarize(analysis::loadGroupData(store, group.id), {});
+    const auto summary = stats::summarize(workspace::loadGroupData(store, group.id), {});
     EXPECT_EQ(summary.n, 2);
     EXPECT_NEAR(summary.mean, (0.68 + 0.8) / 2, 1e-12);
     bool said = false;
@@ -290,18 +290,18 @@ TEST(ImportApply, OneBadSourceWritesNothingFromTheWholeImport)
     store::Store store(":memory:");
     {
         std::ofstream(dir / "first.jsonl") << R"({"model":"m","task":"t","config":{},"seed":2,"correct":[1,0]})" << '\n';
-        const auto first = analysis::planImport({(dir / "first.jsonl").string()}, {});
+        const auto first = workspace::planImport({(dir / "first.jsonl").string()}, {});
         // Same name, other size: a different task sha256, so this one is fine...
-        analysis::applyImport(store, first);
+        workspace::applyImport(store, first);
     }
     const size_t before = store.runs().size();
-    auto plan = analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(), jsonl.string()}, withData(mmluData()));
+    auto plan = workspace::planImport({(kLlamaFactory / "mmlu-seed1").string(), jsonl.string()}, withData(mmluData()));
     ASSERT_EQ(plan.batches.size(), 2u);
     // ...unless the run claims the stored task's identity.
     auto claimed = std::make_shared<formats::ImportedTask>(*plan.batches[1].runs[0].task);
     claimed->sha256 = store.task(store.groups().at(0).taskId).sha256;
     plan.batches[1].runs[0].task = claimed;
-    const std::string message = errorMessage([&] { analysis::applyImport(store, plan); });
+    const std::string message = errorMessage([&] { workspace::applyImport(store, plan); });
     EXPECT_NE(message.find("runs.jsonl:1: task \"t\" is already in the database with 2 items, this run has 3"),
               std::string::npos)
         << message;
@@ -317,13 +317,13 @@ namespace {
 
 TEST(ImportDescribe, ImportedGroupsAreDescribedInTheirToolsTerms)
 {
-    EXPECT_EQ(analysis::describeParams(R"({"batch_size":8,"device":"cuda","dtype":"bf16","filter":"none",)"
+    EXPECT_EQ(workspace::describeParams(R"({"batch_size":8,"device":"cuda","dtype":"bf16","filter":"none",)"
                                        R"("group_version":2,"harness":"lm-eval","metric":"acc","model":"hf",)"
                                        R"("model_args":"pretrained=x","n_shot":5,"task_version":1.0})"),
               "lm-eval, 5-shot, acc, bf16, cuda, bs 8");
-    EXPECT_EQ(analysis::describeParams(R"({"harness":"lm-eval","metric":"exact_match","filter":"strict-match"})"),
+    EXPECT_EQ(workspace::describeParams(R"({"harness":"lm-eval","metric":"exact_match","filter":"strict-match"})"),
               "lm-eval, exact_match (strict-match)");
-    EXPECT_EQ(analysis::describeParams(R"({"harness":"llamafactory","n_shot":5,"template":"fewshot"})"),
+    EXPECT_EQ(workspace::describeParams(R"({"harness":"llamafactory","n_shot":5,"template":"fewshot"})"),
               "llamafactory, 5-shot, template=fewshot");
 }
 
@@ -348,9 +348,9 @@ TEST(ImportIdentity, IdenticalRepeatsInTwoSaveDirsAreTwoRuns)
     store::Store store(":memory:");
     auto options = withData(mmluData());
     options.modelLabel = "m";
-    const auto plan = analysis::planImport({dir.path().string()}, options);
+    const auto plan = workspace::planImport({dir.path().string()}, options);
     ASSERT_EQ(plan.batches.size(), 2u);
-    const auto result = analysis::applyImport(store, plan);
+    const auto result = workspace::applyImport(store, plan);
     EXPECT_EQ(result.imported, 2);
     EXPECT_EQ(store.group(result.groups.at(0))->accuracies, (std::vector<double>{0.68, 0.68}));
 }
@@ -358,17 +358,17 @@ TEST(ImportIdentity, IdenticalRepeatsInTwoSaveDirsAreTwoRuns)
 TEST(ImportIdentity, TheSameFileReadAnotherWayIsANewImport)
 {
     store::Store store(":memory:");
-    analysis::ImportOptions scoresOnly;
+    workspace::ImportOptions scoresOnly;
     scoresOnly.modelLabel = "m";
     const fs::path saveDir = kLlamaFactory / "mmlu-seed1";
-    EXPECT_EQ(analysis::applyImport(store, analysis::planImport({saveDir.string()}, scoresOnly)).imported, 1);
+    EXPECT_EQ(workspace::applyImport(store, workspace::planImport({saveDir.string()}, scoresOnly)).imported, 1);
     // With the data folder the same results.json gives per-item results: a run of its own.
     auto scored = withData(mmluData());
     scored.modelLabel = "m";
-    const auto plan = analysis::planImport({saveDir.string()}, scored);
-    EXPECT_FALSE(analysis::previewImport(store, plan).batches.at(0).alreadyImported);
-    EXPECT_EQ(analysis::applyImport(store, plan).imported, 1);
-    EXPECT_TRUE(analysis::previewImport(store, plan).batches.at(0).alreadyImported);
+    const auto plan = workspace::planImport({saveDir.string()}, scored);
+    EXPECT_FALSE(workspace::previewImport(store, plan).batches.at(0).alreadyImported);
+    EXPECT_EQ(workspace::applyImport(store, plan).imported, 1);
+    EXPECT_TRUE(workspace::previewImport(store, plan).batches.at(0).alreadyImported);
 }
 
 TEST(ImportPlan, GlobsOverSamplesFilesAndStrayLogsFindOnlyTheSources)
@@ -378,11 +378,11 @@ TEST(ImportPlan, GlobsOverSamplesFilesAndStrayLogsFindOnlyTheSources)
     fs::create_directories(dir / "other");
     std::ofstream(dir / "other" / "results.log") << "epoch 1 loss 0.5\n";
     // out/* matches the samples files beside the results file: they are read with it.
-    const auto globbed = analysis::planImport({(dir / "lm" / "*").string()}, {});
+    const auto globbed = workspace::planImport({(dir / "lm" / "*").string()}, {});
     ASSERT_EQ(globbed.batches.size(), 1u);
     EXPECT_EQ(globbed.batches[0].source.format, "lm-eval");
     // A training log called results.log is not a LLaMA-Factory save_dir.
-    const auto searched = analysis::planImport({dir.path().string()}, {});
+    const auto searched = workspace::planImport({dir.path().string()}, {});
     EXPECT_EQ(searched.batches.size(), 1u);
 }
 
@@ -391,11 +391,11 @@ TEST(ImportPlan, AByteOrderMarkIsNotContent)
     test::ScratchDir dir;
     fs::create_directories(dir / "save");
     std::ofstream(dir / "save" / "results.log") << "\xEF\xBB\xBF        Average: 61.50\n";
-    const auto plan = analysis::planImport({(dir / "save").string()}, {});
+    const auto plan = workspace::planImport({(dir / "save").string()}, {});
     EXPECT_DOUBLE_EQ(*plan.batches.at(0).runs.at(0).runLevelAccuracy, 0.615);
     std::ofstream(dir / "runs.jsonl") << "\xEF\xBB\xBF" << R"({"model":"m","task":"t","config":{},"seed":1,"correct":[1,0]})"
                                       << '\n';
-    EXPECT_EQ(analysis::planImport({(dir / "runs.jsonl").string()}, {}).batches.at(0).runs.size(), 1u);
+    EXPECT_EQ(workspace::planImport({(dir / "runs.jsonl").string()}, {}).batches.at(0).runs.size(), 1u);
 }
 
 TEST(ImportJsonl, RunLevelLinesJoinTheirTaskAndKeepTheirScore)
@@ -404,14 +404,14 @@ TEST(ImportJsonl, RunLevelLinesJoinTheirTaskAndKeepTheirScore)
     std::ofstream(dir / "runs.jsonl") << R"({"model":"m","task":"t","config":{},"seed":1,"accuracy":0.7,"n_items":2})" << '\n'
                                       << R"({"model":"m","task":"t","config":{},"seed":2,"correct":[1,0]})" << '\n'
                                       << R"({"model":"m","task":"t","config":{},"seed":3,"accuracy":0.33})" << '\n';
-    EXPECT_EQ(analysis::detectFormat((dir / "runs.jsonl").string()), analysis::SourceFormat::Jsonl);
+    EXPECT_EQ(workspace::detectFormat((dir / "runs.jsonl").string()), workspace::SourceFormat::Jsonl);
     store::Store store(":memory:");
-    const auto plan = analysis::planImport({(dir / "runs.jsonl").string()}, {});
-    const auto preview = analysis::previewImport(store, plan);
+    const auto plan = workspace::planImport({(dir / "runs.jsonl").string()}, {});
+    const auto preview = workspace::previewImport(store, plan);
     EXPECT_EQ(preview.groupsNew, 1) << "one task, one group";
-    const auto result = analysis::applyImport(store, plan);
+    const auto result = workspace::applyImport(store, plan);
     EXPECT_EQ(result.imported, 3);
-    const auto summary = stats::summarize(analysis::loadGroupData(store, result.groups.at(0)), {});
+    const auto summary = stats::summarize(workspace::loadGroupData(store, result.groups.at(0)), {});
     EXPECT_NEAR(summary.mean, (0.7 + 0.5 + 0.33) / 3, 1e-12);
 }
 

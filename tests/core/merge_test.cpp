@@ -2,7 +2,7 @@
 // exactly as if they had been committed here one by one; merging twice adds nothing; bad files
 // are refused with this database untouched.
 
-#include "analysis/group_data.h"
+#include "workspace/group_data.h"
 #include "common/error.h"
 #include "core/error_message.h"
 #include "core/scratch_dir.h"
@@ -200,7 +200,7 @@ std::string snapshot(const Store& store, bool completedOnly = false)
             out << "  task item " << item.subject << " " << item.ref << "\n";
         for (const double accuracy : group.accuracies)
             out << "  accuracy " << accuracy << "\n";
-        const nf::stats::GroupData data = nf::analysis::loadGroupData(store, group.id);
+        const nf::stats::GroupData data = nf::workspace::loadGroupData(store, group.id);
         for (const auto& run : data.runs)
             out << "  counted " << uidOf.at(run.id) << " seed " << run.seed << " " << run.nCorrect << "/"
                 << run.nItems << "\n";

@@ -1,6 +1,6 @@
 // reproduce's report: how a reproduction's answers differ from its original's, paired by item.
 
-#include "analysis/reproduction.h"
+#include "workspace/reproduction.h"
 #include "common/error.h"
 #include "store/store.h"
 
@@ -40,7 +40,7 @@ TEST(Reproduction, IdenticalAnswersAreIdenticalBitForBit)
 {
     TwoRuns runs;
     const auto differences =
-        nf::analysis::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, kOriginal));
+        nf::workspace::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, kOriginal));
     EXPECT_TRUE(differences.identical());
     EXPECT_EQ(differences.items, 4);
     EXPECT_EQ(differences.itemsDiffer, 0);
@@ -53,7 +53,7 @@ TEST(Reproduction, CountsChangedAnswersAndProbabilitiesSeparately)
     auto changed = kOriginal;
     changed[1] = {1, 0, true, 0.6};  // another answer
     changed[3] = {3, 0, true, 0.75}; // the same answer, another p_true
-    const auto differences = nf::analysis::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, changed));
+    const auto differences = nf::workspace::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, changed));
     EXPECT_FALSE(differences.identical());
     EXPECT_TRUE(differences.sameItems);
     EXPECT_EQ(differences.predictedDiffer, 1);
@@ -65,10 +65,10 @@ TEST(Reproduction, PairsByItemAndSaysWhenTheItemsDiffer)
 {
     TwoRuns runs;
     const std::vector<ItemRow> fewer = {kOriginal[0], kOriginal[2], kOriginal[3]}; // no item 1
-    const auto differences = nf::analysis::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, fewer));
+    const auto differences = nf::workspace::compareRunItems(runs.store, runs.run(1, kOriginal), runs.run(2, fewer));
     EXPECT_FALSE(differences.sameItems);
     EXPECT_FALSE(differences.identical());
     EXPECT_EQ(differences.items, 3);
     EXPECT_EQ(differences.itemsDiffer, 0); // items 0, 2 and 3 are compared with themselves
-    EXPECT_THROW(nf::analysis::compareRunItems(runs.store, 1, 99), nf::InputError);
+    EXPECT_THROW(nf::workspace::compareRunItems(runs.store, 1, 99), nf::InputError);
 }

@@ -1,8 +1,8 @@
 // The run browser's edits: tags, notes, hiding, deleting a run (the group must read as if the run
 // had never been stored), pins on deleted runs, and data_version across connections.
 
-#include "analysis/group_data.h"
-#include "analysis/settings.h"
+#include "workspace/group_data.h"
+#include "workspace/settings.h"
 #include "common/error.h"
 #include "core/error_message.h"
 #include "core/scratch_dir.h"
@@ -77,7 +77,7 @@ struct Db
         for (const RunRow& run : store.runs())
             uidOf[run.id] = run.uid;
         std::string text;
-        const nf::stats::GroupData data = nf::analysis::loadGroupData(store, config);
+        const nf::stats::GroupData data = nf::workspace::loadGroupData(store, config);
         for (const auto& run : data.runs)
             text += "run " + uidOf[run.id] + " seed " + std::to_string(run.seed) + " " +
                     std::to_string(run.nCorrect) + "/" + std::to_string(run.nItems) + "\n";
@@ -232,20 +232,20 @@ TEST(StorePins, APinOnADeletedRunOrGroupReadsAsNoPin)
     Db db(dir / "db.sqlite");
     db.add(kA);
     const int64_t b = db.add(kB);
-    EXPECT_EQ(nf::analysis::pinRun(db.store, b), db.task);
-    ASSERT_TRUE(nf::analysis::pinForTask(db.store, db.task));
-    ASSERT_TRUE(nf::analysis::pinnedReference(db.store, db.task));
+    EXPECT_EQ(nf::workspace::pinRun(db.store, b), db.task);
+    ASSERT_TRUE(nf::workspace::pinForTask(db.store, db.task));
+    ASSERT_TRUE(nf::workspace::pinnedReference(db.store, db.task));
 
     db.store.deleteRun(b);
-    EXPECT_FALSE(nf::analysis::pinForTask(db.store, db.task));
-    EXPECT_FALSE(nf::analysis::pinnedReference(db.store, db.task));
+    EXPECT_FALSE(nf::workspace::pinForTask(db.store, db.task));
+    EXPECT_FALSE(nf::workspace::pinnedReference(db.store, db.task));
 
     // Groups are never deleted by the store, but a database merged by hand can name a missing one.
     db.store.setSetting("pin.task." + std::to_string(db.task), "group:999");
-    EXPECT_FALSE(nf::analysis::pinForTask(db.store, db.task));
-    EXPECT_FALSE(nf::analysis::pinnedReference(db.store, db.task));
-    nf::analysis::pinGroup(db.store, db.config);
-    EXPECT_EQ(nf::analysis::pinForTask(db.store, db.task)->id, db.config);
+    EXPECT_FALSE(nf::workspace::pinForTask(db.store, db.task));
+    EXPECT_FALSE(nf::workspace::pinnedReference(db.store, db.task));
+    nf::workspace::pinGroup(db.store, db.config);
+    EXPECT_EQ(nf::workspace::pinForTask(db.store, db.task)->id, db.config);
 }
 
 TEST(StoreDataVersion, ChangesWhenAnotherConnectionCommitsAndNotOnReads)

@@ -3,7 +3,7 @@
 // badge may call a null pair "real" no more often than its 5% level (10,000 pairs per size), must reach "equivalent"
 // within 1 point with 10 runs a side, and must call a +2-point change "real, matters" with 10 runs.
 
-#include "analysis/verdict.h"
+#include "workspace/verdict.h"
 #include "stats/compare.h"
 
 #include <gtest/gtest.h>
@@ -100,7 +100,7 @@ Rates simulate(const std::vector<double>& qA, const std::vector<double>& qB, int
     int real = 0, equivalent = 0, realMatters = 0, holds = 0;
     for (int pair = 0; pair < kPairs; ++pair) {
         const Comparison c = compare(simulateGroup(qA, runs, random), simulateGroup(qB, runs, random), options);
-        real += nf::analysis::verdictBadge(c).rfind("real ", 0) == 0 ? 1 : 0;
+        real += nf::workspace::verdictBadge(c).rfind("real ", 0) == 0 ? 1 : 0;
         equivalent += c.verdict == Verdict::Equivalent ? 1 : 0;
         realMatters += c.verdict == Verdict::Improvement ? 1 : 0;
         holds += c.newQuestionsAnswer == NewQuestions::Holds ? 1 : 0;

@@ -1,7 +1,7 @@
 // analyzeGroup reads a group as every page shows it: all its runs, the summary of the completed
 // ones under the database's zones, and the pin of its task.
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "common/error.h"
 #include "core/scratch_dir.h"
 #include "groupanalysis.h"
@@ -72,8 +72,8 @@ TEST(AnalyzeGroup, UsesTheDatabasesZonesAndThePinOfTheTask)
     OneGroup db(dir / "runs.db");
     const int64_t first = db.completed(1, 15, "2026-11-28T04:10:00Z");
     db.completed(2, 17, "2026-11-28T04:11:00Z");
-    analysis::setZoneThresholds(db.store, {0.5, 2.0, 4.0});
-    analysis::pinRun(db.store, first);
+    workspace::setZoneThresholds(db.store, {0.5, 2.0, 4.0});
+    workspace::pinRun(db.store, first);
 
     const ui::GroupAnalysis group = ui::analyzeGroup(db.store, db.group);
     EXPECT_DOUBLE_EQ(group.zones.setting.watch, 0.5);

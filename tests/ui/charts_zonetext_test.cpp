@@ -1,7 +1,7 @@
 // The zones in words: the legend of groups in points and in noise units, the note that says a
 // group's zones are in noise units, a run's tooltip, and the config line under a group's slot.
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "charts/chartsupport.h"
 #include "charts_fixture.h"
 #include "stats/zones.h"
@@ -86,7 +86,7 @@ TEST(ZoneNote, SaysWhyAndHowBigAUnitIsForEachGroup)
                        "than the watch threshold of 1.00 (1 unit = 4.00 points). Normal &lt; 2 units, "
                        "watch &lt; 3, elevated &lt; 4, suspicious beyond."));
     const QString both = ui::noiseUnitNoteHtml({&greedy, &small, &big});
-    const QString unit = QString::fromStdString(analysis::fixedText(ui::zonesOf(small).unitPoints, 2));
+    const QString unit = QString::fromStdString(workspace::fixedText(ui::zonesOf(small).unitPoints, 2));
     EXPECT_TRUE(
         both.startsWith(QStringLiteral("<b>Zones in noise units</b> for groups 1 and 2: one item of 25 "
                                        "weighs 4.00 points, more than the watch threshold of 1.00 (1 unit "

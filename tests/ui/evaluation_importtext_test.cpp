@@ -7,9 +7,9 @@
 namespace nf::ui {
 namespace {
 
-analysis::BatchPreview batch(const std::string& path, int runs, int64_t items)
+workspace::BatchPreview batch(const std::string& path, int runs, int64_t items)
 {
-    analysis::BatchPreview line;
+    workspace::BatchPreview line;
     line.format = "lm-eval";
     line.path = path;
     line.runs = runs;
@@ -19,7 +19,7 @@ analysis::BatchPreview batch(const std::string& path, int runs, int64_t items)
 
 TEST(ImportText, OneSourceIsNamedWithItsFolderAndFormat)
 {
-    analysis::ImportPreview preview;
+    workspace::ImportPreview preview;
     preview.batches.push_back(batch("/out/llama/results_2026-11-28T10-00-00.json", 3, 14042));
     preview.runs = 3;
     preview.items = 14042;
@@ -30,7 +30,7 @@ TEST(ImportText, OneSourceIsNamedWithItsFolderAndFormat)
 
 TEST(ImportText, ASourceImportedBeforeIsCountedAsSkippedNotAsItsRuns)
 {
-    analysis::ImportPreview preview;
+    workspace::ImportPreview preview;
     auto again = batch("/a/results.json", 0, 0);
     again.alreadyImported = true;
     again.runsAlreadyHere = 4;
@@ -49,7 +49,7 @@ TEST(ImportText, ASourceImportedBeforeIsCountedAsSkippedNotAsItsRuns)
 
 TEST(ImportText, NothingToImportSaysWhy)
 {
-    analysis::ImportPreview preview;
+    workspace::ImportPreview preview;
     auto again = batch("/a/runs.jsonl", 0, 0);
     again.alreadyImported = true;
     again.importedAt = "2026-11-28T10:00:00Z";
@@ -62,9 +62,9 @@ TEST(ImportText, NothingToImportSaysWhy)
 
 TEST(ImportText, TheResultNamesTheGroupsThatReceivedRuns)
 {
-    analysis::ImportPreview preview;
+    workspace::ImportPreview preview;
     preview.batches = {batch("/a/r1.json", 2, 10), batch("/b/r2.json", 1, 5)};
-    analysis::ImportResult result;
+    workspace::ImportResult result;
     result.imported = 3;
     result.items = 15;
     result.skipped = 1;

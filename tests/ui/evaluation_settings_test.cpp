@@ -1,6 +1,6 @@
 // The zone settings dialog reads and writes the database's settings, shared with the CLI.
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "core/scratch_dir.h"
 #include "dialogs/settingsdialog.h"
 #include "store/store.h"
@@ -32,8 +32,8 @@ protected:
 
 TEST_F(SettingsDialogTest, ShowsTheDatabasesSettings)
 {
-    analysis::setZoneThresholds(m_store, {0.5, 2, 4});
-    analysis::setReferenceMode(m_store, stats::ReferenceMode::Mean);
+    workspace::setZoneThresholds(m_store, {0.5, 2, 4});
+    workspace::setReferenceMode(m_store, stats::ReferenceMode::Mean);
     SettingsDialog dialog(m_store);
     EXPECT_DOUBLE_EQ(field<QDoubleSpinBox>(dialog, "watchThreshold")->value(), 0.5);
     EXPECT_DOUBLE_EQ(field<QDoubleSpinBox>(dialog, "elevatedThreshold")->value(), 2.0);
@@ -53,11 +53,11 @@ TEST_F(SettingsDialogTest, WritesIncreasingThresholdsAndTheReferenceMode)
     field<QPushButton>(dialog, "okButton")->click();
 
     EXPECT_EQ(accepted.count(), 1);
-    const auto thresholds = analysis::zoneThresholds(m_store);
+    const auto thresholds = workspace::zoneThresholds(m_store);
     EXPECT_DOUBLE_EQ(thresholds.watch, 0.5);
     EXPECT_DOUBLE_EQ(thresholds.elevated, 1.5);
     EXPECT_DOUBLE_EQ(thresholds.suspicious, 2.5);
-    EXPECT_EQ(analysis::referenceMode(m_store), stats::ReferenceMode::Mean);
+    EXPECT_EQ(workspace::referenceMode(m_store), stats::ReferenceMode::Mean);
 }
 
 TEST_F(SettingsDialogTest, RefusesThresholdsThatDoNotIncreaseAndNamesTheField)
@@ -74,7 +74,7 @@ TEST_F(SettingsDialogTest, RefusesThresholdsThatDoNotIncreaseAndNamesTheField)
     EXPECT_TRUE(box->text().contains(QStringLiteral("Elevated"))) << box->text().toStdString();
     EXPECT_EQ(accepted.count(), 0);
     EXPECT_TRUE(dialog.isVisible());
-    const auto thresholds = analysis::zoneThresholds(m_store);
+    const auto thresholds = workspace::zoneThresholds(m_store);
     EXPECT_DOUBLE_EQ(thresholds.watch, 1.0); // unchanged defaults
     EXPECT_DOUBLE_EQ(thresholds.elevated, 3.0);
     box->close();

@@ -1,7 +1,7 @@
 // The settings dialog's per-task settings (thresholds and the difference that matters, shared with
 // `noisefloor-cli zones --task`) and the app's limit on repeats queued at once.
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "core/scratch_dir.h"
 #include "dialogs/settingsdialog.h"
 #include "store/store.h"
@@ -84,21 +84,21 @@ TEST_F(TaskSettings, SetsOneTasksThresholdsAndDifferenceThatMattersAndLeavesTheR
     field<QPushButton>(dialog, "okButton")->click();
 
     ASSERT_EQ(accepted.count(), 1);
-    EXPECT_TRUE(analysis::taskHasOwnThresholds(m_store, taskA));
-    const auto own = analysis::taskZoneThresholds(m_store, taskA);
+    EXPECT_TRUE(workspace::taskHasOwnThresholds(m_store, taskA));
+    const auto own = workspace::taskZoneThresholds(m_store, taskA);
     EXPECT_DOUBLE_EQ(own.watch, 2.0);
     EXPECT_DOUBLE_EQ(own.elevated, 4.0);
     EXPECT_DOUBLE_EQ(own.suspicious, 6.0);
-    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(m_store, taskA), 1.5);
-    EXPECT_DOUBLE_EQ(analysis::zoneThresholds(m_store).watch, 1.0); // the default stays
-    EXPECT_FALSE(analysis::taskHasOwnThresholds(m_store, taskB));
-    EXPECT_FALSE(analysis::taskHasOwnDifferenceThatMatters(m_store, taskB));
+    EXPECT_DOUBLE_EQ(workspace::differenceThatMatters(m_store, taskA), 1.5);
+    EXPECT_DOUBLE_EQ(workspace::zoneThresholds(m_store).watch, 1.0); // the default stays
+    EXPECT_FALSE(workspace::taskHasOwnThresholds(m_store, taskB));
+    EXPECT_FALSE(workspace::taskHasOwnDifferenceThatMatters(m_store, taskB));
 }
 
 TEST_F(TaskSettings, OpensOnATasksOwnValuesAndUncheckingThemGoesBackToTheDefault)
 {
-    analysis::setTaskZoneThresholds(m_store, taskB, stats::ZoneThresholds{0.5, 1, 2});
-    analysis::setDifferenceThatMatters(m_store, taskB, 0.25);
+    workspace::setTaskZoneThresholds(m_store, taskB, stats::ZoneThresholds{0.5, 1, 2});
+    workspace::setDifferenceThatMatters(m_store, taskB, 0.25);
     SettingsDialog dialog(m_store, nullptr, taskB);
     EXPECT_EQ(field<QComboBox>(dialog, "settingsTask")->currentData().toLongLong(), taskB);
     EXPECT_TRUE(field<QCheckBox>(dialog, "ownThresholds")->isChecked());
@@ -111,35 +111,35 @@ TEST_F(TaskSettings, OpensOnATasksOwnValuesAndUncheckingThemGoesBackToTheDefault
     field<QCheckBox>(dialog, "ownDifferenceThatMatters")->setChecked(false);
     field<QPushButton>(dialog, "okButton")->click();
 
-    EXPECT_FALSE(analysis::taskHasOwnThresholds(m_store, taskB));
-    EXPECT_FALSE(analysis::taskHasOwnDifferenceThatMatters(m_store, taskB));
-    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(m_store, taskB), 1.0); // the watch threshold
+    EXPECT_FALSE(workspace::taskHasOwnThresholds(m_store, taskB));
+    EXPECT_FALSE(workspace::taskHasOwnDifferenceThatMatters(m_store, taskB));
+    EXPECT_DOUBLE_EQ(workspace::differenceThatMatters(m_store, taskB), 1.0); // the watch threshold
 }
 
 TEST_F(TaskSettings, OkWritesBackOnlyWhatWasChangedAndKeepsTheCommandLinesDecimals)
 {
     // Set from the CLI with more decimals than the boxes show: looking and pressing OK must not
     // round them, and a task the user did not touch is not written at all.
-    analysis::setZoneThresholds(m_store, stats::ZoneThresholds{1.125, 3.0625, 5.0});
-    analysis::setDifferenceThatMatters(m_store, taskB, 0.1234);
+    workspace::setZoneThresholds(m_store, stats::ZoneThresholds{1.125, 3.0625, 5.0});
+    workspace::setDifferenceThatMatters(m_store, taskB, 0.1234);
     {
         SettingsDialog dialog(m_store, nullptr, taskB);
         choose(dialog, 0);
         choose(dialog, taskB);
         field<QPushButton>(dialog, "okButton")->click();
     }
-    EXPECT_EQ(analysis::zoneThresholds(m_store).watch, 1.125);
-    EXPECT_EQ(analysis::zoneThresholds(m_store).elevated, 3.0625);
-    EXPECT_EQ(analysis::differenceThatMatters(m_store, taskB), 0.1234);
-    EXPECT_FALSE(analysis::taskHasOwnThresholds(m_store, taskB));
+    EXPECT_EQ(workspace::zoneThresholds(m_store).watch, 1.125);
+    EXPECT_EQ(workspace::zoneThresholds(m_store).elevated, 3.0625);
+    EXPECT_EQ(workspace::differenceThatMatters(m_store, taskB), 0.1234);
+    EXPECT_FALSE(workspace::taskHasOwnThresholds(m_store, taskB));
     // An edit of one box writes that value and keeps the others as stored.
     {
         SettingsDialog dialog(m_store);
         field<QDoubleSpinBox>(dialog, "suspiciousThreshold")->setValue(6.0);
         field<QPushButton>(dialog, "okButton")->click();
     }
-    EXPECT_EQ(analysis::zoneThresholds(m_store).watch, 1.125);
-    EXPECT_EQ(analysis::zoneThresholds(m_store).suspicious, 6.0);
+    EXPECT_EQ(workspace::zoneThresholds(m_store).watch, 1.125);
+    EXPECT_EQ(workspace::zoneThresholds(m_store).suspicious, 6.0);
 }
 
 TEST_F(TaskSettings, KeepsEditsWhileSwitchingBetweenTasks)
@@ -158,9 +158,9 @@ TEST_F(TaskSettings, KeepsEditsWhileSwitchingBetweenTasks)
     EXPECT_DOUBLE_EQ(field<QDoubleSpinBox>(dialog, "watchThreshold")->value(), 0.75);
     field<QPushButton>(dialog, "okButton")->click();
 
-    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(m_store, taskA), 2.5);
-    EXPECT_DOUBLE_EQ(analysis::zoneThresholds(m_store).watch, 0.75);
-    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(m_store, taskB), 0.75); // follows the new default
+    EXPECT_DOUBLE_EQ(workspace::differenceThatMatters(m_store, taskA), 2.5);
+    EXPECT_DOUBLE_EQ(workspace::zoneThresholds(m_store).watch, 0.75);
+    EXPECT_DOUBLE_EQ(workspace::differenceThatMatters(m_store, taskB), 0.75); // follows the new default
 }
 
 TEST_F(TaskSettings, RefusesATasksThresholdsThatDoNotIncreaseAndNamesTheTask)
@@ -181,7 +181,7 @@ TEST_F(TaskSettings, RefusesATasksThresholdsThatDoNotIncreaseAndNamesTheTask)
     EXPECT_TRUE(box->text().contains(QStringLiteral("task %1").arg(taskA))) << box->text().toStdString();
     EXPECT_EQ(field<QComboBox>(dialog, "settingsTask")->currentData().toLongLong(), taskA);
     EXPECT_EQ(accepted.count(), 0);
-    EXPECT_FALSE(analysis::taskHasOwnThresholds(m_store, taskA));
+    EXPECT_FALSE(workspace::taskHasOwnThresholds(m_store, taskA));
     box->close();
 }
 

@@ -2,7 +2,7 @@
 // matters kept for the task, "Run N more repeats" only when repeats would settle it and only after
 // the user has seen the cost, the subject chart's intervals, and which pair the tab opens on.
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "charts/subjectdeltachart.h"
 #include "common/text.h"
 #include "dialogs/settingsdialog.h"
@@ -98,7 +98,7 @@ protected:
     void setTaskDelta(double points)
     {
         store::Store db(fixture.path());
-        analysis::setDifferenceThatMatters(db, fixture.task, points);
+        workspace::setDifferenceThatMatters(db, fixture.task, points);
     }
 
     void TearDown() override
@@ -292,9 +292,9 @@ TEST_F(CompareTab, StoresTheDifferenceThatMattersForTheTaskAndAnswersAgainstIt)
     ASSERT_TRUE(settled());
     EXPECT_EQ(page->comparison()->verdict, stats::Verdict::Improvement); // 0.50 is ten times what matters now
     EXPECT_DOUBLE_EQ(page->comparison()->deltaUser, 0.0005);
-    EXPECT_TRUE(analysis::taskHasOwnDifferenceThatMatters(*window.store(), fixture.task));
-    EXPECT_DOUBLE_EQ(analysis::differenceThatMatters(*window.store(), fixture.task), 0.05);
-    EXPECT_FALSE(analysis::taskHasOwnDifferenceThatMatters(*window.store(), fixture.otherTask));
+    EXPECT_TRUE(workspace::taskHasOwnDifferenceThatMatters(*window.store(), fixture.task));
+    EXPECT_DOUBLE_EQ(workspace::differenceThatMatters(*window.store(), fixture.task), 0.05);
+    EXPECT_FALSE(workspace::taskHasOwnDifferenceThatMatters(*window.store(), fixture.otherTask));
 
     // Another pair on the task answers against the stored value too.
     ASSERT_TRUE(compare(fixture.base, fixture.same));
@@ -374,12 +374,12 @@ TEST_F(CompareTab, AsksForTwoGroupsWhenNoneAreComparable)
 }
 
 // "Pinned baseline of B's task" as A: the pinned group is A (the CLI's `compare --baseline B` reads
-// the same through analysis::prepareComparison), and with nothing pinned the page says so.
+// the same through workspace::prepareComparison), and with nothing pinned the page says so.
 TEST_F(CompareTab, ComparesWithThePinnedBaselineOfBsTaskOrSaysNothingIsPinned)
 {
     {
         store::Store db(fixture.path());
-        analysis::pinGroup(db, fixture.same);
+        workspace::pinGroup(db, fixture.same);
     }
     open();
     ASSERT_TRUE(compare(fixture.base, fixture.up));
@@ -392,7 +392,7 @@ TEST_F(CompareTab, ComparesWithThePinnedBaselineOfBsTaskOrSaysNothingIsPinned)
 
     {
         store::Store db(fixture.path());
-        ASSERT_TRUE(analysis::unpinTask(db, fixture.task));
+        ASSERT_TRUE(workspace::unpinTask(db, fixture.task));
     }
     window.refresh();
     ASSERT_TRUE(QTest::qWaitFor([&] { return !page->busy() && page->promptShown(); }, 20000));

@@ -3,7 +3,7 @@
 // again (data folder, metric), errors shown in the dialog with Import disabled, and the runs landing
 // in the browser; the Merge dialog's dry run and the merge.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "core/scratch_dir.h"
 #include "dialogs/importdialog.h"
 #include "dialogs/mergedialog.h"
@@ -154,7 +154,7 @@ TEST(ImportDialog, ADataFolderTurnsARunLevelLlamaFactoryRunIntoAScoredOne)
     EXPECT_EQ(sourceRow(dialog)->text(3), QStringLiteral("0"));
     EXPECT_TRUE(sourceRow(dialog)->text(4).contains(QStringLiteral("run-level only")));
 
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     options.data = (kData / "mcq" / "mmlu").string();
     options.modelLabel = "llama-3-8b-ft";
     QSignalSpy shown(&dialog, &ImportDialog::planShown);
@@ -245,7 +245,7 @@ TEST_F(WindowImport, ALlamaFactoryRunScoredAgainstItsDataLandsWithItsAverage)
 {
     ImportDialog* dialog = openImport({qpath(kLlamaFactory / "mmlu-seed1")});
     ASSERT_NE(dialog, nullptr);
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     options.data = (kData / "mcq" / "mmlu").string();
     QSignalSpy shown(dialog, &ImportDialog::planShown);
     dialog->setOptions(options);
@@ -358,14 +358,14 @@ TEST_F(WindowImport, ImportedGroupsOfferNoRepeatsTheyCannotRun)
     // anything: the verdict is inconclusive, but there is no model file here to run them again.
     {
         store::Store other(fixture.path());
-        analysis::ImportOptions options;
+        workspace::ImportOptions options;
         options.data = (kData / "mcq" / "mmlu").string();
         options.modelLabel = "llama3-ft";
-        analysis::applyImport(other, analysis::planImport({(kLlamaFactory / "mmlu-seed1").string(),
+        workspace::applyImport(other, workspace::planImport({(kLlamaFactory / "mmlu-seed1").string(),
                                                            (kLlamaFactory / "mmlu-seed2").string()},
                                                           options));
         options.modelLabel.clear();
-        analysis::applyImport(other, analysis::planImport({(kData / "import" / "lm-eval" / "mmlu-small").string()},
+        workspace::applyImport(other, workspace::planImport({(kData / "import" / "lm-eval" / "mmlu-small").string()},
                                                           options));
     }
     window.refresh();

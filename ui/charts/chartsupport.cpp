@@ -1,7 +1,7 @@
 #include "charts/chartsupport.h"
 
-#include "analysis/describe_params.h"
-#include "analysis/number_text.h"
+#include "workspace/describe_params.h"
+#include "workspace/number_text.h"
 #include "charts/zonebands.h"
 #include "stats/control_rules.h"
 #include "zonestyle.h"
@@ -88,13 +88,13 @@ QString runToolTip(const store::RunRow& run, const stats::RunStat& stat, const s
     if (zones.unit == stats::ZoneUnit::Noise && zones.unitPoints > 0)
         zone += QStringLiteral(", %1 noise units")
                     .arg(QString::fromStdString(
-                        analysis::fixedText(std::abs(stat.deviation * 100.0) / zones.unitPoints, 1)));
+                        workspace::fixedText(std::abs(stat.deviation * 100.0) / zones.unitPoints, 1)));
     QString text = QStringLiteral("run %1 · seed %2\naccuracy %3\ndeviation %4 points (%5)")
                        .arg(run.id)
                        .arg(run.seed)
-                       .arg(QString::fromStdString(analysis::fixedText(stat.accuracy * 100.0, 2)),
-                            QString::fromStdString(analysis::signedPointsText(stat.deviation)), zone);
-    text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(analysis::fixedText(*stat.z, 1)))
+                       .arg(QString::fromStdString(workspace::fixedText(stat.accuracy * 100.0, 2)),
+                            QString::fromStdString(workspace::signedPointsText(stat.deviation)), zone);
+    text += stat.z ? QStringLiteral("\nz %1").arg(QString::fromStdString(workspace::fixedText(*stat.z, 1)))
                    : QStringLiteral("\nz – (needs three runs that differ)");
     for (const auto& rule : stat.rules)
         text += QStringLiteral("\nrule: ") + QString::fromStdString(stats::ruleWords(rule));
@@ -158,7 +158,7 @@ QStringList distinguishingConfigs(const std::vector<GroupAnalysis>& groups)
 {
     std::vector<QStringList> parts;
     for (const GroupAnalysis& group : groups)
-        parts.push_back(QString::fromStdString(analysis::describeParams(group.group.paramsJson))
+        parts.push_back(QString::fromStdString(workspace::describeParams(group.group.paramsJson))
                             .split(QStringLiteral(", "), Qt::SkipEmptyParts));
     QStringList configs;
     for (const QStringList& own : parts) {
@@ -230,7 +230,7 @@ QString groupSlotHtml(const GroupAnalysis& group, const QFontMetrics& metrics, i
     } else {
         const QString n = QStringLiteral("n %1").arg(group.summary->n);
         const QString sd = group.summary->sd ? QStringLiteral("sd %1").arg(QString::fromStdString(
-                                                   analysis::fixedText(*group.summary->sd * 100.0, 2)))
+                                                   workspace::fixedText(*group.summary->sd * 100.0, 2)))
                                              : QString();
         const QString both = n + QStringLiteral(" · ") + sd;
         if (sd.isEmpty())

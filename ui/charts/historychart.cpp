@@ -1,6 +1,6 @@
 #include "charts/historychart.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "charts/chartnote.h"
 #include "charts/seriesshapes.h"
 #include "charts/timeaxis.h"
@@ -311,7 +311,7 @@ void HistoryChart::addRuns(double left, double right)
                 QStringLiteral("%1 group %2, mean %3")
                     .arg(QString::fromUtf8(marker.symbol))
                     .arg(group.group.id)
-                    .arg(QString::fromStdString(analysis::fixedText(group.summary->mean * 100.0, 2))));
+                    .arg(QString::fromStdString(workspace::fixedText(group.summary->mean * 100.0, 2))));
             chart()->addSeries(mean);
         }
         for (stats::Zone zone : kZones) {

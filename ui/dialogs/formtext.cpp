@@ -1,6 +1,6 @@
 #include "dialogs/formtext.h"
 
-#include "analysis/describe_params.h"
+#include "workspace/describe_params.h"
 #include "common/error.h"
 
 #include <QDir>
@@ -183,7 +183,7 @@ QString describePlan(const engine::RunPlan& plan)
     const QString model = planModelName(plan);
     const QString task = shortTaskSpec(QString::fromStdString(plan.taskSpec));
     const QString params = QString::fromStdString(
-        analysis::describeParams(engine::canonicalParamsJson(plan.config, plan.config.device)));
+        workspace::describeParams(engine::canonicalParamsJson(plan.config, plan.config.device)));
     const QString dot = QStringLiteral(" \u00b7 ");
     QString text = model + dot + task + dot + params + dot + QStringLiteral("seeds ") + seedsText(plan.seeds);
     if (!plan.label.empty())

@@ -27,7 +27,7 @@ namespace {
 
 enum Columns { SourceColumn, FormatColumn, RunsColumn, ItemsColumn, StatusColumn, NUM_COLUMNS };
 
-bool sameOptions(const analysis::ImportOptions& a, const analysis::ImportOptions& b)
+bool sameOptions(const workspace::ImportOptions& a, const workspace::ImportOptions& b)
 {
     return a.data == b.data && a.split == b.split && a.metric == b.metric && a.modelLabel == b.modelLabel &&
            a.seed == b.seed && a.params == b.params;
@@ -166,9 +166,9 @@ QWidget* ImportDialog::buildOptions()
     return box;
 }
 
-analysis::ImportOptions ImportDialog::options() const
+workspace::ImportOptions ImportDialog::options() const
 {
-    analysis::ImportOptions options;
+    workspace::ImportOptions options;
     options.data = m_data->text().trimmed().toStdString();
     options.split = m_split->currentData().toString().toStdString();
     options.modelLabel = m_model->text().trimmed().toStdString();
@@ -176,7 +176,7 @@ analysis::ImportOptions ImportDialog::options() const
     return options;
 }
 
-void ImportDialog::setOptions(const analysis::ImportOptions& options)
+void ImportDialog::setOptions(const workspace::ImportOptions& options)
 {
     {
         const QSignalBlocker blockSplit(m_split);
@@ -219,7 +219,7 @@ void ImportDialog::replan()
 {
     if (m_store.busy())
         return;
-    const analysis::ImportOptions wanted = options();
+    const workspace::ImportOptions wanted = options();
     if (m_read.busy()) {
         m_replanWanted = true;
         return;
@@ -237,13 +237,13 @@ void ImportDialog::replan()
         PlanOutcome outcome;
         try {
             for (const auto& path : paths)
-                if (analysis::detectFormat(path) == analysis::SourceFormat::LmEval)
+                if (workspace::detectFormat(path) == workspace::SourceFormat::LmEval)
                     outcome.lmEvalSeen = true;
-            auto plan = std::make_shared<analysis::ImportPlan>(analysis::planImport(paths, wanted));
+            auto plan = std::make_shared<workspace::ImportPlan>(workspace::planImport(paths, wanted));
             for (const auto& batch : plan->batches)
-                if (batch.source.format == analysis::formatName(analysis::SourceFormat::LmEval))
+                if (batch.source.format == workspace::formatName(workspace::SourceFormat::LmEval))
                     outcome.lmEvalSeen = true;
-            outcome.preview = analysis::previewImport(context.readOnlyStore(), *plan);
+            outcome.preview = workspace::previewImport(context.readOnlyStore(), *plan);
             outcome.plan = std::move(plan);
         } catch (const std::exception& e) {
             outcome.error = QString::fromUtf8(e.what());
@@ -318,7 +318,7 @@ void ImportDialog::accept()
 {
     if (!m_plan || busy() || m_preview.runs == 0)
         return;
-    m_store.start([plan = m_plan](JobContext& context) { return analysis::applyImport(context.store(), *plan); });
+    m_store.start([plan = m_plan](JobContext& context) { return workspace::applyImport(context.store(), *plan); });
     showBusy(tr("Storing %1, %2…").arg(countText(m_preview.runs, "run", "runs"), countText(m_preview.items, "item", "items")));
 }
 

@@ -8,7 +8,7 @@
 // on a pool thread, each with its own Store on the database's path; the dialog stays responsive
 // meanwhile.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "jobs/job.h"
 
 #include <QDialog>
@@ -40,19 +40,19 @@ public:
 
     QStringList paths() const { return m_paths; }
     // The options as the form holds them.
-    analysis::ImportOptions options() const;
+    workspace::ImportOptions options() const;
     // Fills the form and reads the sources again when anything changed.
-    void setOptions(const analysis::ImportOptions& options);
+    void setOptions(const workspace::ImportOptions& options);
 
     // True while the sources are read or the import is stored, until the result is shown.
     bool busy() const;
     // The last successful read's preview; empty before one and after an error.
-    const analysis::ImportPreview& preview() const { return m_preview; }
+    const workspace::ImportPreview& preview() const { return m_preview; }
     // The last read's or import's error, as the dialog shows it; empty when there is none.
     QString errorText() const;
 
     // After Import (the dialog accepted): what was stored, and the line the status bar shows.
-    const analysis::ImportResult& result() const { return m_result; }
+    const workspace::ImportResult& result() const { return m_result; }
     QString resultSummary() const;
 
 public Q_SLOTS:
@@ -70,8 +70,8 @@ private:
     // A failed read is a result too: it still says whether an lm-eval source was among the paths.
     struct PlanOutcome
     {
-        std::shared_ptr<const analysis::ImportPlan> plan;
-        analysis::ImportPreview preview;
+        std::shared_ptr<const workspace::ImportPlan> plan;
+        workspace::ImportPreview preview;
         QString error;
         bool lmEvalSeen = false; // an lm-eval source among the paths (also when the read failed)
     };
@@ -105,14 +105,14 @@ private:
     QPushButton* m_cancel = nullptr;
 
     Job<PlanOutcome> m_read;
-    Job<analysis::ImportResult> m_store;
+    Job<workspace::ImportResult> m_store;
     // The form changed while a read was running: its result is dropped and the read starts again
     // once it ends (two reads of a large output at once would only slow both).
     bool m_replanWanted = false;
-    std::optional<analysis::ImportOptions> m_plannedOptions;
-    std::shared_ptr<const analysis::ImportPlan> m_plan;
-    analysis::ImportPreview m_preview;
-    analysis::ImportResult m_result;
+    std::optional<workspace::ImportOptions> m_plannedOptions;
+    std::shared_ptr<const workspace::ImportPlan> m_plan;
+    workspace::ImportPreview m_preview;
+    workspace::ImportResult m_result;
     bool m_lmEvalSeen = false;
     bool m_shownOnce = false;
 };

@@ -18,7 +18,7 @@ QString importedWhen(const std::string& stored)
 }
 
 // Where the runs come from, for the totals and the status bar: the source itself when it is one.
-QString sourcesText(const analysis::ImportPreview& preview)
+QString sourcesText(const workspace::ImportPreview& preview)
 {
     if (preview.batches.size() == 1)
         return QStringLiteral("%1 (%2)").arg(shortSourceName(preview.batches.front().path),
@@ -45,7 +45,7 @@ QString shortSourceName(const std::string& path)
     return parent.isEmpty() || parent == QLatin1String(".") ? info.fileName() : parent + u'/' + info.fileName();
 }
 
-QString batchStatusText(const analysis::BatchPreview& batch)
+QString batchStatusText(const workspace::BatchPreview& batch)
 {
     if (batch.alreadyImported)
         return QStringLiteral("already imported on %1: nothing to do").arg(importedWhen(batch.importedAt));
@@ -59,7 +59,7 @@ QString batchStatusText(const analysis::BatchPreview& batch)
     return parts.isEmpty() ? QStringLiteral("new") : parts.join(QStringLiteral("; "));
 }
 
-QString importTotalsText(const analysis::ImportPreview& preview)
+QString importTotalsText(const workspace::ImportPreview& preview)
 {
     if (preview.batches.empty())
         return QStringLiteral("No runs found.");
@@ -92,7 +92,7 @@ QString importTotalsText(const analysis::ImportPreview& preview)
     return text + u'.';
 }
 
-QString importGroupsText(const analysis::ImportPreview& preview)
+QString importGroupsText(const workspace::ImportPreview& preview)
 {
     QStringList lines;
     for (const auto& line : preview.groupLines) {
@@ -104,7 +104,7 @@ QString importGroupsText(const analysis::ImportPreview& preview)
     return lines.join(u'\n');
 }
 
-QString importResultText(const analysis::ImportResult& result, const analysis::ImportPreview& preview)
+QString importResultText(const workspace::ImportResult& result, const workspace::ImportPreview& preview)
 {
     const QString from = sourcesText(preview);
     if (result.imported == 0)

@@ -4,7 +4,7 @@
 // "3 runs, 41 items from out/results_2026-11-28T10-00-00.json (lm-eval)." The status bar repeats
 // the result's line after the dialog closes.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "store/merge.h"
 
 #include <QString>
@@ -25,13 +25,13 @@ QString shortSourceName(const std::string& path);
 
 // One source's state: "new", "1 run-level only (no per-item results)", "2 runs already here",
 // "already imported on 2026-11-28 10:00: nothing to do".
-QString batchStatusText(const analysis::BatchPreview& batch);
+QString batchStatusText(const workspace::BatchPreview& batch);
 // The totals line: "4 runs, 29 items from 3 sources; 2 run-level only." or why nothing would be imported.
-QString importTotalsText(const analysis::ImportPreview& preview);
+QString importTotalsText(const workspace::ImportPreview& preview);
 // One line per group the runs go to, as previewImport words them, capitalised.
-QString importGroupsText(const analysis::ImportPreview& preview);
+QString importGroupsText(const workspace::ImportPreview& preview);
 // After the import: "Imported 3 runs, 41 items from x/results.json (lm-eval) into group 3".
-QString importResultText(const analysis::ImportResult& result, const analysis::ImportPreview& preview);
+QString importResultText(const workspace::ImportResult& result, const workspace::ImportPreview& preview);
 
 // A merge's dry run, one sentence a line: runs to add, already here, not completed; groups; what is new.
 QString mergeDryRunText(const store::MergeResult& merge, const QString& otherName);

@@ -1,6 +1,6 @@
 #include "dialogs/settingsdialog.h"
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "store/store.h"
 
 #include <QCheckBox>
@@ -107,7 +107,7 @@ SettingsDialog::SettingsDialog(store::Store& store, QWidget* parent, qint64 task
     m_reference->setObjectName(QStringLiteral("referenceMode"));
     m_reference->addItem(tr("Median of the group's runs"), QStringLiteral("median"));
     m_reference->addItem(tr("Mean of the group's runs"), QStringLiteral("mean"));
-    m_reference->setCurrentIndex(analysis::referenceMode(m_store) == stats::ReferenceMode::Mean ? 1 : 0);
+    m_reference->setCurrentIndex(workspace::referenceMode(m_store) == stats::ReferenceMode::Mean ? 1 : 0);
     m_reference->setToolTip(tr("A pinned baseline, where a task has one, replaces this reference"));
     auto* reference = new QGroupBox(tr("Every task"));
     auto* referenceForm = new QFormLayout(reference);
@@ -183,14 +183,14 @@ SettingsDialog::Scope& SettingsDialog::scope(qint64 taskId)
     Scope read;
     try {
         if (taskId == 0) {
-            read.thresholds = analysis::zoneThresholds(m_store);
+            read.thresholds = workspace::zoneThresholds(m_store);
         } else {
-            read.ownThresholds = analysis::taskHasOwnThresholds(m_store, taskId);
+            read.ownThresholds = workspace::taskHasOwnThresholds(m_store, taskId);
             read.thresholds =
-                read.ownThresholds ? analysis::taskZoneThresholds(m_store, taskId) : scope(0).thresholds;
-            read.ownMatters = analysis::taskHasOwnDifferenceThatMatters(m_store, taskId);
+                read.ownThresholds ? workspace::taskZoneThresholds(m_store, taskId) : scope(0).thresholds;
+            read.ownMatters = workspace::taskHasOwnDifferenceThatMatters(m_store, taskId);
             read.matters =
-                read.ownMatters ? analysis::differenceThatMatters(m_store, taskId) : read.thresholds.watch;
+                read.ownMatters ? workspace::differenceThatMatters(m_store, taskId) : read.thresholds.watch;
         }
     } catch (const std::exception&) {
         // A setting edited by hand into nonsense: start from the defaults, which OK writes back.
@@ -289,15 +289,15 @@ void SettingsDialog::accept()
                 if (values == m_read.at(taskId))
                     continue;
                 if (taskId == 0) {
-                    analysis::setZoneThresholds(m_store, values.thresholds);
+                    workspace::setZoneThresholds(m_store, values.thresholds);
                     continue;
                 }
-                analysis::setTaskZoneThresholds(
+                workspace::setTaskZoneThresholds(
                     m_store, taskId, values.ownThresholds ? std::optional(values.thresholds) : std::nullopt);
-                analysis::setDifferenceThatMatters(
+                workspace::setDifferenceThatMatters(
                     m_store, taskId, values.ownMatters ? std::optional(values.matters) : std::nullopt);
             }
-            analysis::setReferenceMode(m_store,
+            workspace::setReferenceMode(m_store,
                                        m_reference->currentData().toString() == QStringLiteral("mean")
                                            ? stats::ReferenceMode::Mean
                                            : stats::ReferenceMode::Median);

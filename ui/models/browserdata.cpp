@@ -1,6 +1,6 @@
 #include "models/browserdata.h"
 
-#include "analysis/describe_params.h"
+#include "workspace/describe_params.h"
 #include "stats/describe.h"
 
 #include <algorithm>
@@ -53,7 +53,7 @@ BrowserData loadBrowserData(const store::Store& store)
     std::set<int64_t> taskIds;
     for (store::GroupRow& row : store.groups()) {
         BrowserGroup group;
-        group.description = analysis::describeParams(row.paramsJson);
+        group.description = workspace::describeParams(row.paramsJson);
         group.countedRuns = static_cast<int>(row.accuracies.size());
         if (!row.accuracies.empty()) {
             const stats::Description description = stats::describe(row.accuracies);

@@ -1,10 +1,10 @@
 #include "pages/comparepage.h"
 
-#include "analysis/describe_params.h"
-#include "analysis/comparison.h"
-#include "analysis/group_data.h"
-#include "analysis/settings.h"
-#include "analysis/verdict.h"
+#include "workspace/describe_params.h"
+#include "workspace/comparison.h"
+#include "workspace/group_data.h"
+#include "workspace/settings.h"
+#include "workspace/verdict.h"
 #include "charts/subjectdeltachart.h"
 #include "dialogs/settingsdialog.h"
 #include "pages/comparetext.h"
@@ -28,7 +28,7 @@ QString groupText(const store::GroupRow& group)
     return QStringLiteral("group %1 · %2 · %3")
         .arg(group.id)
         .arg(QString::fromStdString(group.modelLabel),
-             QString::fromStdString(analysis::describeParams(group.paramsJson)));
+             QString::fromStdString(workspace::describeParams(group.paramsJson)));
 }
 
 // Green for a difference that is real and matters, red for such a regression, a quiet blue-grey
@@ -255,7 +255,7 @@ bool ComparePage::promptShown() const
 void ComparePage::showStoredDelta()
 {
     const QSignalBlocker block(m_delta);
-    m_delta->setValue(analysis::differenceThatMatters(*m_store, m_deltaTask));
+    m_delta->setValue(workspace::differenceThatMatters(*m_store, m_deltaTask));
 }
 
 void ComparePage::onDeltaEdited(double points)
@@ -295,7 +295,7 @@ void ComparePage::recompute()
         const qint64 chosenA = m_a->currentData().toLongLong();
         // The stored value as it is (the CLI keeps more decimals than the box shows), unless the
         // user has just typed another.
-        auto input = analysis::prepareComparison(*m_store, chosenA > 0 ? std::optional<int64_t>(chosenA) : std::nullopt,
+        auto input = workspace::prepareComparison(*m_store, chosenA > 0 ? std::optional<int64_t>(chosenA) : std::nullopt,
                                                  b, m_deltaEdited ? std::optional(m_delta->value()) : std::nullopt);
         m_pinnedRunA = input.options.aIsFixedRun;
         const qint64 groupA = input.a.id;
@@ -356,9 +356,9 @@ void ComparePage::showComparison(stats::Comparison comparison)
 {
     m_result = std::move(comparison);
     const auto& c = *m_result;
-    m_badge->setText(QString::fromStdString(analysis::verdictBadge(c)));
+    m_badge->setText(QString::fromStdString(workspace::verdictBadge(c)));
     m_badge->setStyleSheet(badgeStyle(verdictColor(c.verdict)));
-    m_badge->setToolTip(QString::fromStdString(analysis::verdictWords(c)));
+    m_badge->setToolTip(QString::fromStdString(workspace::verdictWords(c)));
     const comparetext::AnswerLines lines = comparetext::answerLines(c);
     m_beyondNoise->setText(lines.beyondNoise);
     m_matters->setText(lines.matters);

@@ -2,7 +2,7 @@
 // open question, never for a group that cannot be run again here; a click states the cost and
 // asks before anything is queued, and a plan above the app's limit is refused with the reason.
 
-#include "analysis/verdict.h"
+#include "workspace/verdict.h"
 #include "dialogs/settingsdialog.h"
 #include "pages/comparepage.h"
 #include "pages/comparetext.h"
@@ -16,7 +16,7 @@ namespace {
 
 struct RepeatsPlan
 {
-    analysis::MoreRepeats more;
+    workspace::MoreRepeats more;
     std::optional<double> seconds;
 };
 
@@ -24,7 +24,7 @@ struct RepeatsPlan
 // one fixed run), with the time they take.
 std::optional<RepeatsPlan> repeatsPlan(const stats::Comparison& c)
 {
-    const auto more = analysis::moreRepeatsNeeded(c);
+    const auto more = workspace::moreRepeatsNeeded(c);
     if (!more)
         return std::nullopt;
     return RepeatsPlan{*more, c.settle.seconds};

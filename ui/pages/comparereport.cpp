@@ -2,7 +2,7 @@
 // says what the tab and `noisefloor-cli compare` say: the badge, the three answers, the checks,
 // what would settle it, and the subjects with their intervals.
 
-#include "analysis/verdict.h"
+#include "workspace/verdict.h"
 #include "nf/version.h"
 #include "pages/comparepage.h"
 #include "pages/comparetext.h"
@@ -32,7 +32,7 @@ QString ComparePage::markdownReport(const QString& imageFile) const
     if (!m_result)
         return {};
     const auto& c = *m_result;
-    const analysis::VerdictAnswers answers = analysis::verdictAnswers(c);
+    const workspace::VerdictAnswers answers = workspace::verdictAnswers(c);
     QString md;
     md += QStringLiteral("# noisefloor comparison\n\n");
     md += QStringLiteral("- **A**: %1 — %2 runs, mean %3, sd %4\n")
@@ -43,7 +43,7 @@ QString ComparePage::markdownReport(const QString& imageFile) const
               .arg(m_labelB)
               .arg(c.runsB)
               .arg(points(c.meanB), c.sdB ? points(*c.sdB) : QStringLiteral("–"));
-    md += QStringLiteral("**Verdict: %1.**\n\n").arg(text(analysis::verdictBadge(c)));
+    md += QStringLiteral("**Verdict: %1.**\n\n").arg(text(workspace::verdictBadge(c)));
     md += QStringLiteral("Δ B − A = %1 points; difference that matters %2 points.\n\n")
               .arg(signedPoints(c.delta), points(c.deltaUser));
     md +=

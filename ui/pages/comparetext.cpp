@@ -1,6 +1,6 @@
 #include "pages/comparetext.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "common/text.h"
 #include "pages/summarytext.h"
 
@@ -68,7 +68,7 @@ QString runTestName(const stats::Comparison& c)
 
 AnswerLines answerLines(const stats::Comparison& c)
 {
-    const analysis::VerdictAnswers answers = analysis::verdictAnswers(c);
+    const workspace::VerdictAnswers answers = workspace::verdictAnswers(c);
     AnswerLines lines;
     lines.beyondNoise = line(QStringLiteral("Beyond run-to-run noise?"), answers.beyondNoise);
     // The answer opens with "(difference that matters X points)", which completes the question.
@@ -152,7 +152,7 @@ QString repeatsButtonText(int64_t runs, std::optional<double> seconds)
     return text;
 }
 
-QString confirmRepeatsText(const analysis::MoreRepeats& more, qint64 groupA, qint64 groupB,
+QString confirmRepeatsText(const workspace::MoreRepeats& more, qint64 groupA, qint64 groupB,
                            std::optional<double> seconds, const stats::Comparison& c)
 {
     QString text =

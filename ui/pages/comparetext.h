@@ -2,9 +2,9 @@
 
 // The Compare tab's words: each question with its answer, the checks, what would settle it, the
 // details of each test, and what the "more repeats" button and its confirmation say. The answers
-// themselves come from analysis/verdict.h, so the tab says what `noisefloor-cli compare` prints.
+// themselves come from workspace/verdict.h, so the tab says what `noisefloor-cli compare` prints.
 
-#include "analysis/verdict.h"
+#include "workspace/verdict.h"
 #include "stats/compare.h"
 
 #include <QString>
@@ -41,7 +41,7 @@ QString detailsHtml(const stats::Comparison& comparison, const QString& labelA, 
 // "Run 24 more repeats (about 3 min)".
 QString repeatsButtonText(int64_t runs, std::optional<double> seconds);
 // What the confirmation asks: the runs on A and on B, the time, and why.
-QString confirmRepeatsText(const analysis::MoreRepeats& more, qint64 groupA, qint64 groupB,
+QString confirmRepeatsText(const workspace::MoreRepeats& more, qint64 groupA, qint64 groupB,
                            std::optional<double> seconds, const stats::Comparison& comparison);
 // Why a plan of `runs` runs above `limit` is not queued, and what would help instead.
 QString refuseRepeatsText(int64_t runs, int limit, std::optional<double> seconds,

@@ -1,6 +1,6 @@
 #include "pages/historypage.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "charts/historychart.h"
 #include "stats/control_rules.h"
 
@@ -62,7 +62,7 @@ void HistoryPage::setGroups(const std::vector<GroupAnalysis>& groups)
             for (const auto& rule : run.rules)
                 rules << QString::fromStdString(stats::ruleWords(rule));
             const QString z =
-                run.z ? QStringLiteral(", z %1").arg(QString::fromStdString(analysis::fixedText(*run.z, 1)))
+                run.z ? QStringLiteral(", z %1").arg(QString::fromStdString(workspace::fixedText(*run.z, 1)))
                       : QString();
             lines << QStringLiteral("run %1 (group %2, seed %3%4): %5")
                          .arg(run.id)

@@ -1,34 +1,34 @@
 #include "pages/summarytext.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "zonestyle.h"
 
 namespace nf::ui {
 
 QString points(double fraction, int decimals)
 {
-    return QString::fromStdString(analysis::fixedText(fraction * 100.0, decimals));
+    return QString::fromStdString(workspace::fixedText(fraction * 100.0, decimals));
 }
 
 QString signedPoints(double fraction, int decimals)
 {
-    return QString::fromStdString(analysis::signedPointsText(fraction, decimals));
+    return QString::fromStdString(workspace::signedPointsText(fraction, decimals));
 }
 
-// The CLI's formatting (core/analysis/number_text.h), with an en dash for an absent value.
+// The CLI's formatting (core/workspace/number_text.h), with an en dash for an absent value.
 QString intervalPoints(const std::optional<stats::Interval>& range)
 {
-    return QString::fromStdString(analysis::pointsIntervalText(range, "–"));
+    return QString::fromStdString(workspace::pointsIntervalText(range, "–"));
 }
 
 QString optionalNumber(std::optional<double> value, int decimals)
 {
-    return QString::fromStdString(analysis::optionalNumberText(value, decimals, "–"));
+    return QString::fromStdString(workspace::optionalNumberText(value, decimals, "–"));
 }
 
 QString pValueText(std::optional<double> p)
 {
-    return QString::fromStdString(analysis::pValueText(p, "–"));
+    return QString::fromStdString(workspace::pValueText(p, "–"));
 }
 
 QString summaryHtml(const GroupAnalysis& analysis)
@@ -54,7 +54,7 @@ QString summaryHtml(const GroupAnalysis& analysis)
         html += QStringLiteral(" · %1 of %2 items flip (%3%)")
                     .arg(s.flipItems)
                     .arg(s.nItems)
-                    .arg(QString::fromStdString(analysis::fixedText(*s.flipRate * 100.0, 1)));
+                    .arg(QString::fromStdString(workspace::fixedText(*s.flipRate * 100.0, 1)));
     if (s.seQuestion)
         html += QStringLiteral(" · new-questions SE %1").arg(points(*s.seQuestion));
     int counts[4] = {0, 0, 0, 0};

@@ -1,6 +1,6 @@
 #include "window/exports.h"
 
-#include "analysis/export_csv.h"
+#include "workspace/export_csv.h"
 #include "charts/distributionchart.h"
 #include "groupanalysis.h"
 #include "models/browserdata.h"
@@ -61,7 +61,7 @@ QString exportRunsCsv(QWidget* parent, const store::Store* store, const BrowserD
     std::ostringstream csv;
     size_t written = 0;
     try {
-        written = analysis::writeRunsCsv(*store, std::vector<int64_t>(runIds.begin(), runIds.end()), csv);
+        written = workspace::writeRunsCsv(*store, std::vector<int64_t>(runIds.begin(), runIds.end()), csv);
     } catch (const std::exception& e) {
         showErrorBox(parent, QStringLiteral("Export runs"), QString::fromUtf8(e.what()));
         return {};

@@ -24,7 +24,7 @@ struct BrowserData;
 
 QString exportChart(QWidget* parent, ChartWidget* chart);
 // The runs `runIds`, or with none, every run of the groups `groupIds` (those `data` shows), as
-// analysis::writeRunsCsv writes them from `store` (the GUI thread's).
+// workspace::writeRunsCsv writes them from `store` (the GUI thread's).
 QString exportRunsCsv(QWidget* parent, const store::Store* store, const BrowserData& data, QList<qint64> runIds,
                       const QList<qint64>& groupIds);
 // `store` (the GUI thread's) is read for the two groups' chart.

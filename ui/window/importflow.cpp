@@ -1,6 +1,6 @@
 #include "window/importflow.h"
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "dialogs/importdialog.h"
 #include "dialogs/mergedialog.h"
 
@@ -75,7 +75,7 @@ void ImportFlow::importPaths(const QStringList& paths)
     for (const QString& path : paths) {
         // Only a file can be a database; a folder is searched for sources by the import.
         if (QFileInfo(path).isFile() &&
-            analysis::detectFormat(path.toStdString()) == analysis::SourceFormat::NoisefloorDatabase)
+            workspace::detectFormat(path.toStdString()) == workspace::SourceFormat::NoisefloorDatabase)
             m_pendingMerges << path;
         else
             sources << path;

@@ -1,6 +1,6 @@
 #include "window/runbrowserpanel.h"
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "engine/resume_plan.h"
 #include "models/runbrowsermodel.h"
 #include "models/runfilterproxy.h"
@@ -211,7 +211,7 @@ void RunBrowserPanel::showContextMenu(const QPoint& position)
                        [this, groupId] { Q_EMIT pinGroupRequested(groupId); });
         bool pinned = false;
         try {
-            pinned = m_store && analysis::pinForTask(*m_store, taskId);
+            pinned = m_store && workspace::pinForTask(*m_store, taskId);
         } catch (const std::exception&) {
             // An unreadable pin setting: no Remove entry; pinning anew replaces it.
         }

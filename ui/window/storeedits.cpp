@@ -1,6 +1,6 @@
 #include "window/storeedits.h"
 
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 #include "store/store.h"
 #include "window/errorbox.h"
 
@@ -38,19 +38,19 @@ void StoreEdits::setRunNotes(qint64 runId, const QString& notes)
 
 void StoreEdits::pinRun(qint64 runId)
 {
-    if (edit(QStringLiteral("Pin"), [&] { analysis::pinRun(*m_store, runId); }))
+    if (edit(QStringLiteral("Pin"), [&] { workspace::pinRun(*m_store, runId); }))
         Q_EMIT changed(false);
 }
 
 void StoreEdits::pinGroup(qint64 groupId)
 {
-    if (edit(QStringLiteral("Pin"), [&] { analysis::pinGroup(*m_store, groupId); }))
+    if (edit(QStringLiteral("Pin"), [&] { workspace::pinGroup(*m_store, groupId); }))
         Q_EMIT changed(false);
 }
 
 void StoreEdits::unpin(qint64 taskId)
 {
-    edit(QStringLiteral("Unpin"), [&] { analysis::unpinTask(*m_store, taskId); });
+    edit(QStringLiteral("Unpin"), [&] { workspace::unpinTask(*m_store, taskId); });
     Q_EMIT changed(false);
 }
 
@@ -91,7 +91,7 @@ bool StoreEdits::deleteRuns(const QList<qint64>& runIds, bool confirm)
 
 void StoreEdits::setDifferenceThatMatters(qint64 taskId, double points)
 {
-    edit(QStringLiteral("Difference that matters"), [&] { analysis::setDifferenceThatMatters(*m_store, taskId, points); });
+    edit(QStringLiteral("Difference that matters"), [&] { workspace::setDifferenceThatMatters(*m_store, taskId, points); });
 }
 
 } // namespace nf::ui

@@ -3,7 +3,7 @@
 // What the importers of other tools' outputs (LLaMA-Factory, lm-evaluation-harness, noisefloor's
 // own JSONL) produce: runs in the store's terms but without the store, so that reading a file,
 // showing what it holds (`import --dry-run`, the app's summary dialog) and writing it are separate
-// steps. analysis/import.h stores them.
+// steps. workspace/import.h stores them.
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "analysis/export_csv.h"
+#include "workspace/export_csv.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 #include "formats/csv.h"
 #include "store/store.h"
 
@@ -10,7 +10,7 @@
 #include <ostream>
 #include <string>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 using formats::csvField;
 
@@ -66,4 +66,4 @@ void writeItemsCsv(const store::Store& store, const std::vector<store::RunRow>& 
     }
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

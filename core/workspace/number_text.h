@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // printf's %.Nf, except that a value rounding to zero never prints as "-0.00".
 std::string fixedText(double value, int decimals);
@@ -20,4 +20,4 @@ std::string pointsIntervalText(const std::optional<stats::Interval>& interval, c
 // p-values below what four decimals show are written as a bound, never as 0: "< 0.0001".
 std::string pValueText(std::optional<double> p, const std::string& missing = "-");
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -1,4 +1,4 @@
-#include "analysis/group_data.h"
+#include "workspace/group_data.h"
 
 #include "common/error.h"
 #include "env/environment.h"
@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 stats::GroupData loadGroupData(const store::Store& store, int64_t configId)
 {
@@ -141,4 +141,4 @@ std::vector<EnvironmentDifference> environmentDifferences(const store::Store& st
     return differences;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -1,10 +1,10 @@
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 std::string fixedText(double value, int decimals)
 {
@@ -51,4 +51,4 @@ std::string pValueText(std::optional<double> p, const std::string& missing)
     return text == "0.0500" && *p != 0.05 ? fixedText(*p, 5) : text;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -1,9 +1,9 @@
 // Finding and reading the sources of an import: formats from the content, folders searched,
 // globs expanded, the data folder loaded once. Nothing here touches a database.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 
-#include "analysis/import_jsonl.h"
+#include "workspace/import_jsonl.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "formats/importers/llamafactory.h"
@@ -20,7 +20,7 @@
 #include <fstream>
 #include <set>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 namespace fs = std::filesystem;
@@ -274,4 +274,4 @@ ImportPlan planImport(const std::vector<std::string>& paths, const ImportOptions
     return plan;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // The badge: "real regression of 0.44 points, smaller than the 1.00 that matters",
 // "equivalent within 1.00 points", "real improvement of 4.75 points", with ", not shown to hold
@@ -38,4 +38,4 @@ struct MoreRepeats
 };
 std::optional<MoreRepeats> moreRepeatsNeeded(const stats::Comparison& comparison);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

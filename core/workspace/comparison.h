@@ -4,8 +4,8 @@
 // pinned for B's task (a pinned run or group), with one set of checks and messages. The CLI's
 // `compare` and the app's Compare tab call this, then only compute and format.
 
-#include "analysis/group_data.h"
-#include "analysis/settings.h"
+#include "workspace/group_data.h"
+#include "workspace/settings.h"
 #include "stats/types.h"
 #include "store/store.h"
 
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 struct ComparisonInput
 {
@@ -36,4 +36,4 @@ struct ComparisonInput
 ComparisonInput prepareComparison(const store::Store& store, std::optional<int64_t> groupA, int64_t groupB,
                                   std::optional<double> delta);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -12,7 +12,7 @@ class Store;
 struct RunRow;
 } // namespace nf::store
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // One row per run: run, uid, group, model, task, seed, status, accuracy (a fraction, 10
 // significant digits), n_items, n_correct, started_at, finished_at, duration_s, source, tags,
@@ -24,4 +24,4 @@ size_t writeRunsCsv(const store::Store& store, const std::vector<int64_t>& runId
 // pivot it either way. Streams run by run: 100 runs x 14,000 items are never all in memory.
 void writeItemsCsv(const store::Store& store, const std::vector<store::RunRow>& runs, std::ostream& out);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -2,7 +2,7 @@
 
 // Runs in and out of the store in noisefloor's interchange format (formats/runs_jsonl.h).
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 #include "formats/runs_jsonl.h"
 
 #include <cstdint>
@@ -15,7 +15,7 @@ namespace nf::store {
 class Store;
 }
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // Stores every run of the file in one transaction (applyImport of its batch): all or nothing.
 ImportResult importRuns(store::Store& store, const formats::RunsFile& file);
@@ -24,4 +24,4 @@ ImportResult importRuns(store::Store& store, const formats::RunsFile& file);
 void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
                 const std::function<void(const formats::RunRecord&)>& emit);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

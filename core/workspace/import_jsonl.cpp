@@ -1,4 +1,4 @@
-#include "analysis/import_jsonl.h"
+#include "workspace/import_jsonl.h"
 
 #include "common/sha256.h"
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <memory>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 // A run without a uid is known by its content and by how many runs of the same content came
@@ -121,4 +121,4 @@ void addParams(formats::ImportBatch& batch, const std::vector<std::pair<std::str
     }
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -8,7 +8,7 @@ namespace nf::store {
 class Store;
 }
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 struct ItemDifferences
 {
@@ -24,4 +24,4 @@ struct ItemDifferences
 // Pairs the two runs' items by index. Throws nf::InputError when a run does not exist.
 ItemDifferences compareRunItems(const store::Store& store, int64_t original, int64_t reproduction);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

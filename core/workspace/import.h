@@ -17,7 +17,7 @@ namespace nf::store {
 class Store;
 }
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 struct ImportOptions
 {
@@ -88,4 +88,4 @@ struct ImportResult
 // skipped whole. Every stored run records its import (format, path, sha256, other files).
 ImportResult applyImport(store::Store& store, const ImportPlan& plan);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

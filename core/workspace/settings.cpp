@@ -1,4 +1,4 @@
-#include "analysis/settings.h"
+#include "workspace/settings.h"
 
 #include "common/error.h"
 #include "stats/describe.h"
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 constexpr const char* kThresholdsKey = "zones.thresholds";
@@ -227,4 +227,4 @@ std::optional<PinnedReference> pinnedReference(const store::Store& store, int64_
     return PinnedReference{stats::describe(group->accuracies).mean, pin->label()};
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -11,7 +11,7 @@ namespace nf::store {
 class Store;
 }
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // A config group's data for the statistics, read from the aggregates kept in each run's commit
 // (runs, group_items, run_subjects, task_items): never a scan of run_items.
@@ -35,4 +35,4 @@ struct EnvironmentDifference
 std::vector<EnvironmentDifference> environmentDifferences(const store::Store& store, int64_t groupA,
                                                           int64_t groupB);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

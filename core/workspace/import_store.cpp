@@ -1,7 +1,7 @@
 // What an import plan does to a database: previewed without writing, then applied in one
 // transaction.
 
-#include "analysis/import.h"
+#include "workspace/import.h"
 
 #include "common/error.h"
 #include "common/sha256.h"
@@ -13,7 +13,7 @@
 #include <map>
 #include <set>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 std::string filesJson(const formats::ImportSource& source)
@@ -197,4 +197,4 @@ ImportResult applyImport(store::Store& store, const ImportPlan& plan)
     return result;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

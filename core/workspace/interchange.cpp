@@ -1,6 +1,6 @@
-#include "analysis/interchange.h"
+#include "workspace/interchange.h"
 
-#include "analysis/import_jsonl.h"
+#include "workspace/import_jsonl.h"
 
 #include "common/error.h"
 #include "common/sha256.h"
@@ -11,7 +11,7 @@
 #include <map>
 #include <set>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 ImportResult importRuns(store::Store& store, const formats::RunsFile& file)
 {
@@ -101,4 +101,4 @@ void exportRuns(const store::Store& store, const std::vector<int64_t>& groups,
     }
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

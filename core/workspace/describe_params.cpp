@@ -1,4 +1,4 @@
-#include "analysis/describe_params.h"
+#include "workspace/describe_params.h"
 
 #include "engine/settings_json.h"
 
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <set>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 std::string twoDecimals(double value)
@@ -105,4 +105,4 @@ std::string describeParams(const std::string& paramsJson)
     return text;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

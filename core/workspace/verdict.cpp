@@ -1,10 +1,10 @@
-#include "analysis/verdict.h"
+#include "workspace/verdict.h"
 
-#include "analysis/number_text.h"
+#include "workspace/number_text.h"
 
 #include <cmath>
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 std::string pointsOf(double fraction)
@@ -125,4 +125,4 @@ std::optional<MoreRepeats> moreRepeatsNeeded(const stats::Comparison& c)
     return MoreRepeats{c.settle.moreA, c.settle.moreB};
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -1,8 +1,8 @@
-#include "analysis/comparison.h"
+#include "workspace/comparison.h"
 
 #include "common/error.h"
 
-namespace nf::analysis {
+namespace nf::workspace {
 namespace {
 
 store::GroupRow requireGroup(const store::Store& store, int64_t id)
@@ -59,4 +59,4 @@ ComparisonInput prepareComparison(const store::Store& store, std::optional<int64
     return input;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace

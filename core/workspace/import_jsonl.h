@@ -1,7 +1,7 @@
 #pragma once
 
 // noisefloor's own JSONL (formats/runs_jsonl.h) as an import batch, and the changes an import's
-// options make to every batch. Private to the import code (analysis/import*.cpp, interchange.cpp).
+// options make to every batch. Private to the import code (workspace/import*.cpp, interchange.cpp).
 
 #include "formats/importers/imported_run.h"
 #include "formats/runs_jsonl.h"
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // The runs of a parsed file, identities as the JSONL importer has always given them: a model or
 // task without a sha256 is known by its name (and item count and subjects), a run without a uid
@@ -24,4 +24,4 @@ formats::ImportBatch jsonlBatch(const std::filesystem::path& path);
 // numbers, booleans or null are stored as such, anything else as a string.
 void addParams(formats::ImportBatch& batch, const std::vector<std::pair<std::string, std::string>>& params);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -17,7 +17,7 @@ namespace nf::store {
 class Store;
 }
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 // The database's default thresholds (points).
 stats::ZoneThresholds zoneThresholds(const store::Store& store);
@@ -72,4 +72,4 @@ struct PinnedReference
 };
 std::optional<PinnedReference> pinnedReference(const store::Store& store, int64_t taskId);
 
-} // namespace nf::analysis
+} // namespace nf::workspace

@@ -1,4 +1,4 @@
-#include "analysis/reproduction.h"
+#include "workspace/reproduction.h"
 
 #include "common/error.h"
 #include "store/store.h"
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <string>
 
-namespace nf::analysis {
+namespace nf::workspace {
 
 ItemDifferences compareRunItems(const store::Store& store, int64_t original, int64_t reproduction)
 {
@@ -40,4 +40,4 @@ ItemDifferences compareRunItems(const store::Store& store, int64_t original, int
     return differences;
 }
 
-} // namespace nf::analysis
+} // namespace nf::workspace
