@@ -139,9 +139,9 @@ int main(int argc, char** argv)
     std::printf("resident memory with the database open, every tab drawn: %.0f MiB (peak %.0f MiB)\n",
                 bench::statusKiB("VmRSS:") / 1024.0, bench::statusKiB("VmHWM:") / 1024.0);
 
-    // New evaluation asks the engine which GPUs it has: the first time, the app loads
-    // libnoisefloor-engine.so and libtorch's libraries.
-    for (const char* when : {"the first time (loads the engine and libtorch)", "again"}) {
+    // New evaluation asks the engine which GPUs it has: the first time, the app starts loading
+    // libnoisefloor-engine.so and libtorch's libraries on a pool thread.
+    for (const char* when : {"the first time (the engine starts loading in the background)", "again"}) {
         QElapsedTimer timer;
         timer.start();
         nf::ui::NewEvaluationDialog dialog(&window);

@@ -333,6 +333,7 @@ void EvaluationForm::setPlan(const engine::RunPlan& plan)
     m_label->setText(QString::fromStdString(plan.label));
     const auto& config = plan.config;
     m_temperatures->setText(QString::number(config.temperature));
+    m_requestedDevice = QString::fromStdString(config.device);
     m_settings.show(config);
     if (config.lm)
         m_lm->setOptions(*config.lm, QFile::decodeName(plan.tokenizerPath.c_str()));
@@ -395,6 +396,7 @@ void EvaluationForm::chooseTaskFiles(const QString& chooser)
 
 void EvaluationForm::load(const QSettings& settings)
 {
+    m_requestedDevice = settings.value(QStringLiteral("device")).toString();
     m_modelPath->setText(settings.value(QStringLiteral("modelPath")).toString());
     m_adapterPath->setText(settings.value(QStringLiteral("adapterPath")).toString());
     m_modelLabel->setText(settings.value(QStringLiteral("modelLabel")).toString());

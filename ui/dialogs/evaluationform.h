@@ -58,6 +58,8 @@ private:
     QWidget* buildModelBox();
     QWidget* buildDecodingBox();
     QWidget* buildRuntimeBox();
+    // Adds the GPUs the engine sees to the device list (asked off the GUI thread).
+    void addGpus(int count);
     engine::RunPlan base() const;
     // A model folder's summary (empty for a model file); throws nf::InputError naming the field.
     QString checkModel(const QString& path, const QString& adapter, bool mcq) const;
@@ -97,6 +99,7 @@ private:
     QSpinBox* m_batchSize = nullptr;
     QComboBox* m_dtype = nullptr;
     QComboBox* m_device = nullptr;
+    QString m_requestedDevice; // the device a saved form or a plan asked for
     QComboBox* m_input = nullptr;
     QLineEdit* m_normalize = nullptr;
     QFormLayout* m_decodingForm = nullptr;

@@ -4,6 +4,7 @@
 #include "dialogs/evaluationform.h"
 #include "dialogs/languagemodelbox.h"
 #include "engine/engine.h"
+#include "jobs/job.h"
 #include "env/gpu.h"
 
 #include <QCheckBox>
@@ -46,6 +47,19 @@ QWidget* EvaluationForm::buildDecodingBox()
     return box;
 }
 
+void EvaluationForm::addGpus(int count)
+{
+    // A device asked for before the list was complete (a saved form, a plan) is chosen now, unless
+    // the user has chosen one since.
+    const bool keepsRequest = m_device->currentData().toString() == QStringLiteral("auto") && m_requestedDevice.startsWith(u"cuda");
+    for (int i = 0; i < count; ++i)
+        m_device->addItem(
+            QStringLiteral("cuda:%1 (%2)").arg(i).arg(QString::fromStdString(env::describeGpu(i).name)),
+            QStringLiteral("cuda:%1").arg(i));
+    if (const int index = m_device->findData(m_requestedDevice); keepsRequest && index >= 0)
+        m_device->setCurrentIndex(index);
+}
+
 QWidget* EvaluationForm::buildRuntimeBox()
 {
     auto* box = new QGroupBox(tr("Runtime and input"));
@@ -60,17 +74,18 @@ QWidget* EvaluationForm::buildRuntimeBox()
     m_device = new QComboBox;
     m_device->addItem(tr("auto (CUDA when present)"), QStringLiteral("auto"));
     m_device->addItem(tr("cpu"), QStringLiteral("cpu"));
-    // The devices this libtorch can use, named by the driver (no torch header here). Asking loads
-    // the engine (libtorch's libraries, once per process); when it cannot load, Start says why.
-    int gpus = 0;
-    try {
-        gpus = engine::loadEngine().cudaDeviceCount();
-    } catch (const std::exception&) {
-    }
-    for (int i = 0; i < gpus; ++i)
-        m_device->addItem(
-            QStringLiteral("cuda:%1 (%2)").arg(i).arg(QString::fromStdString(env::describeGpu(i).name)),
-            QStringLiteral("cuda:%1").arg(i));
+    // The GPUs this libtorch can use, named by the driver (no torch header here). Asking loads the
+    // engine (libtorch's libraries, about 0.5 s once per process), so it is asked on a pool thread
+    // and the list grows when it answers; when the engine cannot load, Start says why.
+    auto* gpus = new Job<int>(JobBase::Thread::Pool, this);
+    connect(gpus, &JobBase::finished, this, [this, gpus] { addGpus(gpus->takeResult()); });
+    gpus->start([](JobContext&) {
+        try {
+            return engine::loadEngine().cudaDeviceCount();
+        } catch (const std::exception&) {
+            return 0;
+        }
+    });
     m_settings.bind("device", m_device);
     form->addRow(tr("De&vice:"), m_device);
 
