@@ -3,7 +3,8 @@
 // The New-evaluation form's model and adapter fields checked before anything loads: a TorchScript
 // file, or a Hugging Face model folder (config.json and safetensors) with an optional PEFT LoRA
 // adapter folder, read and sized by engine::inspectModelFolder from JSON and safetensors headers
-// only. Cheap enough for the GUI thread.
+// only. Cheap enough for the GUI thread, once the engine that resolves the device has loaded (the
+// form starts loading it when it opens; a check made before it is done waits for it).
 
 #include "engine/config.h"
 
