@@ -1,16 +1,14 @@
 // run, demo and reproduce: the commands that evaluate.
 
-#include "workspace/reproduction.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/paths.h"
 #include "engine/classifier.h"
 #include "engine/demo.h"
+#include "engine/engine.h"
 #include "engine/hf_model.h"
 #include "engine/prompt.h"
 #include "engine/resume_plan.h"
-#include "engine/evaluation_checks.h"
-#include "engine/runner.h"
 #include "engine/stored_plan.h"
 #include "formats/mcq.h"
 #include "formats/task.h"
@@ -18,12 +16,15 @@
 #include "progress.h"
 #include "setting_options.h"
 #include "store/store.h"
+#include "workspace/reproduction.h"
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace nf::cli {
@@ -93,7 +94,8 @@ engine::RunPlan planFrom(const RunOptions& options)
     options.settings.apply(config);
     if (config.lm)
         config.lm->promptTemplate = engine::promptTemplate(config.lm->promptTemplate).name;
-    engine::applyDependentDefaults(config, [&](std::string_view key) { return options.settings.given(std::string(key).c_str()); });
+    engine::applyDependentDefaults(
+        config, [&](std::string_view key) { return options.settings.given(std::string(key).c_str()); });
     plan.seeds = options.seeds.empty() ? engine::seedRange(options.seedStart, options.repeats)
                                        : engine::parseSeedList(options.seeds);
     plan.label = options.label;
@@ -101,15 +103,33 @@ engine::RunPlan planFrom(const RunOptions& options)
     return plan;
 }
 
-// Runs the evaluations, draws progress, and prints what happened; returns the exit code.
-int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluations, ProgressBar& bar)
+// Evaluates the plans through the engine (which loads and checks everything before it writes),
+// draws progress, and returns what ran; `loaded` hears what each plan runs on before the first run.
+engine::RepeatResult evaluate(const GlobalOptions& global, std::vector<engine::RunPlan> plans,
+                              ProgressBar& bar,
+                              const std::function<void(const std::vector<engine::LoadedEvaluation>&)>& loaded)
 {
-    CancelOnInterrupt interrupt;
-    engine::RepeatRunner runner(
-        store, [&](const engine::RunProgress& progress) { bar.update(progress); }, &g_cancel);
-    const auto result = runner.run(evaluations);
+    engine::EvaluationRequest request;
+    request.databasePath = databasePath(global);
+    request.plans = std::move(plans);
+    engine::EvaluationCallbacks callbacks;
+    // Ctrl-C while models load ends the process at once (nothing is written yet); from the first
+    // run on it stops between batches and keeps what completed.
+    std::optional<CancelOnInterrupt> interrupt;
+    callbacks.loaded = [&](const std::vector<engine::LoadedEvaluation>& evaluations) {
+        if (loaded)
+            loaded(evaluations);
+        interrupt.emplace();
+    };
+    callbacks.progress = [&](const engine::RunProgress& progress) { bar.update(progress); };
+    auto result = engine::linkedEngine().evaluate(request, callbacks, &g_cancel);
     bar.finish();
+    return result;
+}
 
+// Prints what the evaluations did; returns the exit code.
+int report(const GlobalOptions& global, const engine::RepeatResult& result)
+{
     std::set<int64_t> groupIds;
     int completed = 0;
     int skipped = 0;
@@ -123,6 +143,7 @@ int runAndReport(store::Store& store, std::vector<engine::Evaluation>& evaluatio
         std::cout << ", " << skipped
                   << " skipped (already completed with that seed; --rerun to run them again)";
     std::cout << ".\n\n";
+    const auto store = openStore(global, store::OpenMode::ReadOnly);
     std::vector<store::GroupRow> groups;
     for (const int64_t id : groupIds)
         if (auto group = store.group(id))
@@ -172,25 +193,21 @@ StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, con
     return stored;
 }
 
-// Throws when the files a stored run used changed since (other bytes give other answers).
-void checkSameFiles(const GlobalOptions& global, const engine::Evaluation& evaluation, const StoredRun& stored)
-{
-    const auto store = openStore(global, store::OpenMode::ReadOnly);
-    engine::checkSameFiles(store, stored.run.configId, evaluation, "run " + std::to_string(stored.run.id));
-}
-
 void addRunOptions(CLI::App* command, RunOptions& options)
 {
-    command->add_option("--model", options.model,
-                        "Hugging Face model folder (config.json + safetensors: Llama, Mistral, Qwen2, Qwen3), or a "
-                        "TorchScript classifier or causal language model (.pt)");
-    command
-        ->add_option("--task", options.task,
-                     "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
-                     "ceval:DIR[:val|dev] or jsonl:FILE");
+    command->add_option(
+        "--model", options.model,
+        "Hugging Face model folder (config.json + safetensors: Llama, Mistral, Qwen2, Qwen3), or a "
+        "TorchScript classifier or causal language model (.pt)");
+    command->add_option(
+        "--task", options.task,
+        "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
+        "ceval:DIR[:val|dev] or jsonl:FILE");
     command->add_option("--resume", options.resume,
                         "Continue an interrupted run (id or uid) where it stopped, with the same draws");
-    command->add_option("--model-label", options.modelLabel, "Name shown for the model (default: the file or folder name, + the adapter folder name)");
+    command->add_option(
+        "--model-label", options.modelLabel,
+        "Name shown for the model (default: the file or folder name, + the adapter folder name)");
     command->add_option("--seeds", options.seeds,
                         "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
     command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
@@ -198,12 +215,14 @@ void addRunOptions(CLI::App* command, RunOptions& options)
     options.settings.add(command, false);
     command->add_option("--label", options.label, "Label stored with each run");
     auto* lm = "Language models (multiple-choice tasks)";
-    command->add_option("--tokenizer", options.tokenizer,
-                        "Hugging Face tokenizer.json (default: the model folder's, or beside the model file)")
+    command
+        ->add_option("--tokenizer", options.tokenizer,
+                     "Hugging Face tokenizer.json (default: the model folder's, or beside the model file)")
         ->group(lm);
-    command->add_option("--adapter", options.adapter,
-                        "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
-                        "the model folder's weights")
+    command
+        ->add_option("--adapter", options.adapter,
+                     "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
+                     "the model folder's weights")
         ->group(lm);
     options.settings.add(command, true, lm);
     command->add_flag("--rerun", options.rerun,
@@ -224,33 +243,35 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             for (const auto* option : run->get_options()) {
                 const auto name = option->get_name();
                 if (option->count() > 0 && name != "--resume" && name != "--tokenizer" && name != "--help")
-                    throw CLI::ValidationError("run --resume: " + name +
-                                               " cannot be given: a resumed run keeps its model, task, config and "
-                                               "seed (only --tokenizer, to point to another copy of its tokenizer)");
+                    throw CLI::ValidationError(
+                        "run --resume: " + name +
+                        " cannot be given: a resumed run keeps its model, task, config and "
+                        "seed (only --tokenizer, to point to another copy of its tokenizer)");
             }
         }
         action = [&global, options] {
-            ProgressBar bar;
-            // Everything is loaded and checked before the database is opened: bad input writes nothing.
-            std::vector<engine::Evaluation> evaluations;
+            // The engine loads and checks everything before it opens the database for writing:
+            // bad input writes nothing.
+            engine::RunPlan plan;
             if (!options->resume.empty()) {
                 // The same plan and checks as the app's "Resume run" (engine/resume_plan.h).
                 const auto store = openStore(global, store::OpenMode::ReadOnly);
                 const auto run = store.findRun(options->resume);
                 if (!run)
                     throw InputError("run '" + options->resume + "' is not in " + store.path().string());
-                evaluations.emplace_back(engine::resumePlanForRun(store, run->id, options->tokenizer));
-                engine::checkResumable(store, evaluations.front());
+                plan = engine::resumePlanForRun(store, run->id, options->tokenizer);
             } else {
                 if (options->model.empty() || options->task.empty())
                     throw InputError("run: --model and --task are required (or --resume RUN)");
-                evaluations.emplace_back(planFrom(*options));
+                plan = planFrom(*options);
             }
-            std::cerr << "device: " << evaluations.front().deviceDescription() << '\n';
-            if (const auto* info = evaluations.front().folderInfo())
-                std::cerr << "model: " << info->summary() << '\n';
-            auto store = openStore(global, store::OpenMode::ReadWrite);
-            return runAndReport(store, evaluations, bar);
+            ProgressBar bar;
+            const auto result = evaluate(global, {std::move(plan)}, bar, [](const auto& loaded) {
+                std::cerr << "device: " << loaded.front().device << '\n';
+                if (!loaded.front().model.empty())
+                    std::cerr << "model: " << loaded.front().model << '\n';
+            });
+            return report(global, result);
         };
     });
 
@@ -277,10 +298,11 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
             else
                 std::cout << "Demo models (cached): " << modelDir.string() << '\n';
 
-            auto evaluations = engine::prepareEvaluations(engine::demoPlans(models, *demoRepeats));
-            std::cout << "Device: " << evaluations.front().deviceDescription() << "\n";
-            auto store = openStore(global, store::OpenMode::ReadWrite);
-            const int code = runAndReport(store, evaluations, bar);
+            const auto result =
+                evaluate(global, engine::demoPlans(models, *demoRepeats), bar, [](const auto& loaded) {
+                    std::cout << "Device: " << loaded.front().device << '\n';
+                });
+            const int code = report(global, result);
             std::cout << "Demo finished in "
                       << fixed(
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
@@ -299,9 +321,10 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     reproduce->add_option("--tokenizer", *reproduceTokenizer,
                           "The tokenizer.json of a language-model run (default: the one it used)");
     auto noPrefixCache = std::make_shared<bool>(false);
-    reproduce->add_flag("--no-prefix-cache", *noPrefixCache,
-                        "Model folders: score every prompt whole, to check that the shared-prefix cache changes "
-                        "no answer");
+    reproduce->add_flag(
+        "--no-prefix-cache", *noPrefixCache,
+        "Model folders: score every prompt whole, to check that the shared-prefix cache changes "
+        "no answer");
     reproduce->callback([&global, &action, runRef, reproduceTokenizer, noPrefixCache] {
         action = [&global, runRef, reproduceTokenizer, noPrefixCache] {
             auto stored = storedRunPlan(global, *runRef, *reproduceTokenizer);
@@ -313,21 +336,13 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                                  ": only a completed run has answers to compare with");
             stored.plan.label = "reproduction of run " + std::to_string(original->id);
             stored.plan.reproduces = original->id;
-            std::vector<engine::Evaluation> evaluations;
-            evaluations.emplace_back(stored.plan);
-            checkSameFiles(global, evaluations.front(), stored);
-
-            auto store = openStore(global, store::OpenMode::ReadWrite);
             ProgressBar bar;
-            CancelOnInterrupt interrupt;
-            engine::RepeatRunner runner(
-                store, [&](const engine::RunProgress& p) { bar.update(p); }, &g_cancel);
-            const auto result = runner.run(evaluations);
-            bar.finish();
+            const auto result = evaluate(global, {stored.plan}, bar, nullptr);
             if (result.cancelled || result.outcomes.empty())
                 return CancelOnInterrupt::exitCode();
             const auto& outcome = result.outcomes.back();
 
+            const auto store = openStore(global, store::OpenMode::ReadOnly);
             const auto differences = workspace::compareRunItems(store, original->id, outcome.runId);
             const auto reproduced = store.run(outcome.runId);
             if (global.json) {
@@ -351,8 +366,9 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
                 else
                     std::cout << "differs: " << differences.predictedDiffer << " of " << differences.items
                               << " items changed their answer; " << differences.itemsDiffer
-                              << " changed answer or p_true (largest p_true change " << differences.maxPTrueChange
-                              << ")" << (differences.sameItems ? "" : "; the two runs did not answer the same items")
+                              << " changed answer or p_true (largest p_true change "
+                              << differences.maxPTrueChange << ")"
+                              << (differences.sameItems ? "" : "; the two runs did not answer the same items")
                               << ".\n";
             }
             return kExitOk;

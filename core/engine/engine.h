@@ -7,8 +7,8 @@
 // Nothing here includes torch.
 
 #include "engine/models.h"
-#include "engine/runtime.h"
 #include "engine/runner.h"
+#include "engine/runtime.h"
 
 #include <atomic>
 #include <cstdint>
@@ -29,10 +29,18 @@ struct EvaluationRequest
     std::vector<int64_t> addsToGroups;
 };
 
+// What a loaded plan runs on, for a front end to show before the first run.
+struct LoadedEvaluation
+{
+    std::string device; // "cpu (2 threads)", "cuda:0 (NVIDIA H100, bf16)"
+    std::string model;  // a Hugging Face folder's architecture, size and memory; empty for a .pt file
+};
+
 struct EvaluationCallbacks
 {
-    // Once every model and task has loaded and been checked against the store, before the first run.
-    std::function<void()> loaded;
+    // Once every model and task has loaded and been checked against the store, before the first
+    // run: one entry per plan.
+    std::function<void(const std::vector<LoadedEvaluation>&)> loaded;
     RepeatRunner::ProgressFn progress;
     RepeatRunner::OutcomeFn outcome;
 };
@@ -52,11 +60,11 @@ public:
     virtual DemoModels ensureDemoModels(const std::filesystem::path& directory,
                                         const TrainProgress& progress) const = 0;
 
-    // Loads every plan's model and task and checks them (a resumed run's, and a group's that a plan
-    // adds to, against the files they were run with) before the database is opened for writing:
-    // a plan that fails to load or check throws nf::InputError and nothing is written. Then runs
-    // every seed as RepeatRunner does, in a Store of its own on `request.databasePath`. `cancel`
-    // is checked after loading and between batches.
+    // Loads every plan's model and task and checks them (a resumed run's, a reproduced run's and a
+    // group's that a plan adds to, against the files they were run with) before anything is
+    // written: a plan that fails to load or check, or a database that cannot be opened, throws
+    // nf::InputError and nothing is written. Then runs every seed as RepeatRunner does, in a Store
+    // of its own on `request.databasePath`. `cancel` is checked after loading and between batches.
     virtual RepeatResult evaluate(const EvaluationRequest& request, const EvaluationCallbacks& callbacks,
                                   const std::atomic<bool>* cancel) const = 0;
 };
@@ -74,7 +82,7 @@ const Engine& loadEngine();
 // ones it was built with, else nullptr. `build` (engineBuild) names the version, the commit and
 // the layout of what crosses the library (the sizes of the structs passed, the C++ library), so
 // that a library of another build or compiler is refused rather than misread.
-inline constexpr int kEngineInterfaceVersion = 1;
+inline constexpr int kEngineInterfaceVersion = 2;
 std::string engineBuild();
 inline constexpr const char* kEngineEntryName = "nf_engine_entry";
 using EngineEntry = const Engine* (*)(int interfaceVersion, const char* build);

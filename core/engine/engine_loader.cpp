@@ -1,5 +1,4 @@
 #include "engine/engine.h"
-
 #include "nf/version.h"
 
 #include <cstdlib>
@@ -42,7 +41,8 @@ const Engine* open()
         // RTLD_LOCAL: the library's own copies of noisefloor's code stay its own.
         void* library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (library == nullptr)
-            throw std::runtime_error("cannot load the engine, which runs evaluations: " + std::string(::dlerror()));
+            throw std::runtime_error("cannot load the engine, which runs evaluations: " +
+                                     std::string(::dlerror()));
         auto* entry = reinterpret_cast<EngineEntry>(::dlsym(library, kEngineEntryName));
         const Engine* engine = nullptr;
         const std::string build = engineBuild();
@@ -50,16 +50,17 @@ const Engine* open()
             engine = entry(kEngineInterfaceVersion, build.c_str());
         if (engine == nullptr) {
             ::dlclose(library);
-            throw std::runtime_error(path.string() + " is not the engine of this build of noisefloor (" + build +
-                                     "): reinstall noisefloor");
+            throw std::runtime_error(path.string() + " is not the engine of this build of noisefloor (" +
+                                     build + "): reinstall noisefloor");
         }
         return engine;
     }
     std::string looked;
     for (const auto& path : paths)
         looked += (looked.empty() ? "" : ", ") + path.string();
-    throw std::runtime_error("the engine, which runs evaluations, is not installed: no " + std::string(kLibrary) +
-                             " at " + looked + " (reinstall noisefloor, or set NF_ENGINE_LIBRARY)");
+    throw std::runtime_error("the engine, which runs evaluations, is not installed: no " +
+                             std::string(kLibrary) + " at " + looked +
+                             " (reinstall noisefloor, or set NF_ENGINE_LIBRARY)");
 }
 
 } // namespace
@@ -68,9 +69,10 @@ std::string engineBuild()
 {
     return std::string(kVersion) + " " + kGitCommit + " layout " + std::to_string(sizeof(RunPlan)) + "/" +
            std::to_string(sizeof(EvalConfig)) + "/" + std::to_string(sizeof(EvaluationRequest)) + "/" +
-           std::to_string(sizeof(EvaluationCallbacks)) + "/" + std::to_string(sizeof(RepeatResult)) + "/" +
-           std::to_string(sizeof(RunOutcome)) + "/" + std::to_string(sizeof(ResolvedDevice)) + "/" +
-           std::to_string(sizeof(DemoModels)) + " libstdc++ " + std::to_string(__GLIBCXX__);
+           std::to_string(sizeof(EvaluationCallbacks)) + "/" + std::to_string(sizeof(LoadedEvaluation)) +
+           "/" + std::to_string(sizeof(RepeatResult)) + "/" + std::to_string(sizeof(RunOutcome)) + "/" +
+           std::to_string(sizeof(ResolvedDevice)) + "/" + std::to_string(sizeof(DemoModels)) + " libstdc++ " +
+           std::to_string(__GLIBCXX__);
 }
 
 const Engine& loadEngine()

@@ -1,13 +1,25 @@
 // The engine as the app reaches it (engine.h): the same runner, checks and demo models as the CLI.
 
+#include "common/error.h"
 #include "engine/engine.h"
-
 #include "engine/evaluation_checks.h"
+#include "engine/hf_model.h"
 #include "engine/runtime.h"
 #include "store/store.h"
 
 namespace nf::engine {
 namespace {
+
+// A database that cannot be opened (not one, read-only, locked past the timeout) is the user's to
+// fix before anything runs: an input error, like a model that does not load.
+store::Store openForWriting(const std::string& path)
+{
+    try {
+        return store::Store(path, store::OpenMode::ReadWrite);
+    } catch (const StoreError& e) {
+        throw InputError(e.what());
+    }
+}
 
 class LinkedEngine final : public Engine
 {
@@ -19,7 +31,8 @@ public:
         return engine::resolveDevice(requested);
     }
 
-    DemoModels ensureDemoModels(const std::filesystem::path& directory, const TrainProgress& progress) const override
+    DemoModels ensureDemoModels(const std::filesystem::path& directory,
+                                const TrainProgress& progress) const override
     {
         return engine::ensureDemoModels(directory, progress);
     }
@@ -33,14 +46,19 @@ public:
             cancelled.cancelled = true;
             return cancelled;
         }
-        store::Store store(request.databasePath);
+        auto store = openForWriting(request.databasePath);
+        std::vector<LoadedEvaluation> loaded;
         for (size_t i = 0; i < evaluations.size(); ++i) {
             checkResumable(store, evaluations[i]);
+            checkReproducible(store, evaluations[i]);
             if (i < request.addsToGroups.size() && request.addsToGroups[i] > 0)
                 checkAddsToGroup(store, request.addsToGroups[i], evaluations[i]);
+            const auto* folder = evaluations[i].folderInfo();
+            loaded.push_back(
+                {evaluations[i].deviceDescription(), folder != nullptr ? folder->summary() : ""});
         }
         if (callbacks.loaded)
-            callbacks.loaded();
+            callbacks.loaded(loaded);
         RepeatRunner runner(store, callbacks.progress, cancel);
         if (callbacks.outcome)
             runner.setOutcomeCallback(callbacks.outcome);

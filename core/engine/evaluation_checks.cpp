@@ -16,12 +16,13 @@ void checkSameFiles(const store::Store& store, int64_t configId, const Evaluatio
                          store.path().string());
     if (evaluation.modelSha256() != store.model(group->modelId).sha256)
         throw InputError(evaluation.plan().modelPath + ": the model " +
-                         (evaluation.folderInfo() == nullptr           ? "file"
+                         (evaluation.folderInfo() == nullptr      ? "file"
                           : evaluation.plan().adapterPath.empty() ? "folder"
                                                                   : "folder or its adapter") +
                          " changed since " + what + " (sha256 differs)");
     if (evaluation.taskSha256() != store.task(group->taskId).sha256)
-        throw InputError(evaluation.taskSpec() + ": the task's data changed since " + what + " (sha256 differs)");
+        throw InputError(evaluation.taskSpec() + ": the task's data changed since " + what +
+                         " (sha256 differs)");
     const auto stored = configFromParamsJson(group->paramsJson);
     const auto& got = evaluation.plan().config.lm;
     if (stored.lm && got && stored.lm->tokenizerSha256 != got->tokenizerSha256)
@@ -53,6 +54,18 @@ void checkResumable(const store::Store& store, const Evaluation& evaluation)
         throw InputError(name + " is not in " + store.path().string() + " any more");
     checkSameFilesAsGroup(store, run->configId, evaluation, name,
                           "resuming would mix its answers with answers of something else");
+}
+
+void checkReproducible(const store::Store& store, const Evaluation& evaluation)
+{
+    const auto& plan = evaluation.plan();
+    if (!plan.reproduces)
+        return;
+    const std::string name = "run " + std::to_string(*plan.reproduces);
+    const auto run = store.run(*plan.reproduces);
+    if (!run)
+        throw InputError(name + " is not in " + store.path().string() + " any more");
+    checkSameFiles(store, run->configId, evaluation, name);
 }
 
 void checkAddsToGroup(const store::Store& store, int64_t groupId, const Evaluation& evaluation)

@@ -36,6 +36,11 @@ void checkSameFilesAsGroup(const store::Store& store, int64_t configId, const Ev
 // nothing for a plan that resumes no run. Throws nf::InputError naming the file.
 void checkResumable(const store::Store& store, const Evaluation& evaluation);
 
+// Checks a loaded evaluation of a plan that reproduces a stored run against that run: the same
+// model, task data and tokenizer (sha256), or the comparison of their answers would compare
+// different things. Does nothing for a plan that reproduces no run. Throws nf::InputError.
+void checkReproducible(const store::Store& store, const Evaluation& evaluation);
+
 // checkSameFilesAsGroup for a plan that adds runs to group `groupId` ("Run N more repeats"): its
 // runs would otherwise start a new group.
 void checkAddsToGroup(const store::Store& store, int64_t groupId, const Evaluation& evaluation);

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <dlfcn.h>
@@ -79,10 +80,10 @@ TEST(EngineLoader, TheLoadedEngineEvaluatesIntoTheDatabaseAsTheLinkedOneDoes)
 
     EvaluationRequest request;
     request.plans = {plan};
-    int loaded = 0;
+    std::vector<std::vector<LoadedEvaluation>> loaded;
     std::vector<int64_t> stored;
     EvaluationCallbacks callbacks;
-    callbacks.loaded = [&] { ++loaded; };
+    callbacks.loaded = [&](const std::vector<LoadedEvaluation>& evaluations) { loaded.push_back(evaluations); };
     callbacks.outcome = [&](const RunOutcome& outcome) { stored.push_back(outcome.runId); };
 
     request.databasePath = (world / "loaded.sqlite").string();
@@ -90,7 +91,14 @@ TEST(EngineLoader, TheLoadedEngineEvaluatesIntoTheDatabaseAsTheLinkedOneDoes)
     request.databasePath = (world / "linked.sqlite").string();
     const auto linked = linkedEngine().evaluate(request, callbacks, nullptr);
 
-    EXPECT_EQ(loaded, 2);
+    // Both say what the plan runs on, before the first run: the CPU, and no folder for a .pt file.
+    ASSERT_EQ(loaded.size(), 2u);
+    for (const auto& evaluations : loaded) {
+        ASSERT_EQ(evaluations.size(), 1u);
+        EXPECT_TRUE(evaluations.front().device.starts_with("cpu")) << evaluations.front().device;
+        EXPECT_EQ(evaluations.front().device, loaded.front().front().device);
+        EXPECT_EQ(evaluations.front().model, "");
+    }
     ASSERT_EQ(viaLibrary.outcomes.size(), 2u);
     ASSERT_EQ(linked.outcomes.size(), 2u);
     EXPECT_EQ(stored.size(), 4u);
@@ -121,4 +129,57 @@ TEST(EngineLoader, BadInputThrowsOutOfTheLibraryAsInputErrorAndWritesNothing)
     request.plans = {plan};
     EXPECT_THROW(loadEngine().evaluate(request, {}, nullptr), nf::InputError);
     EXPECT_FALSE(std::filesystem::exists(world / "runs.sqlite"));
+}
+
+TEST(EngineLoader, ADatabaseThatCannotBeOpenedIsBadInputAndStaysAsItWas)
+{
+    TinyWorld world;
+    RunPlan plan;
+    plan.modelPath = world.model("tiny");
+    plan.taskSpec = world.taskSpec();
+    plan.seeds = {1};
+    const auto notADatabase = world / "notes.sqlite";
+    std::ofstream(notADatabase) << "these are notes, not a database\n";
+    EvaluationRequest request;
+    request.databasePath = notADatabase.string();
+    request.plans = {plan};
+    try {
+        loadEngine().evaluate(request, {}, nullptr);
+        FAIL() << "a file that is not a database was written to";
+    } catch (const nf::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("notes.sqlite"), std::string::npos) << e.what();
+    }
+    std::ifstream in(notADatabase);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "these are notes, not a database\n");
+}
+
+TEST(EngineLoader, AReproductionWithAnotherModelIsRefusedBeforeItRuns)
+{
+    TinyWorld world;
+    RunPlan plan;
+    plan.modelPath = world.model("tiny");
+    plan.taskSpec = world.taskSpec();
+    plan.seeds = {1};
+    EvaluationRequest request;
+    request.databasePath = (world / "runs.sqlite").string();
+    request.plans = {plan};
+    const auto original = loadEngine().evaluate(request, {}, nullptr);
+    ASSERT_EQ(original.outcomes.size(), 1u);
+
+    // The same file name with other weights: the answers would be compared with another model's.
+    request.plans.front().modelPath = world.dropoutModel();
+    request.plans.front().reproduces = original.outcomes.front().runId;
+    bool loaded = false;
+    EvaluationCallbacks callbacks;
+    callbacks.loaded = [&](const std::vector<LoadedEvaluation>&) { loaded = true; };
+    try {
+        loadEngine().evaluate(request, callbacks, nullptr);
+        FAIL() << "a reproduction with another model ran";
+    } catch (const nf::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("changed since run " + std::to_string(original.outcomes.front().runId)),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(loaded);
+    EXPECT_EQ(nf::store::Store(world / "runs.sqlite").runs().size(), 1u);
 }

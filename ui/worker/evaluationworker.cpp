@@ -82,7 +82,8 @@ EvaluationWorker::~EvaluationWorker() = default;
 JobOutcome EvaluationWorker::run(const EvaluationJob& job, JobContext& context)
 {
     try {
-        return evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job, context) : job.plans, context);
+        return evaluate(job, job.kind == EvaluationJob::Kind::Demo ? demoPlans(job, context) : job.plans,
+                        context);
     } catch (const Cancelled&) {
         // Cancelled while training the demo models: nothing was stored.
         JobOutcome outcome;
@@ -136,7 +137,9 @@ JobOutcome EvaluationWorker::evaluate(const EvaluationJob& job, std::vector<engi
     engine::EvaluationCallbacks callbacks;
     // The engine loads and checks every model and task before it opens the database: a wrong
     // model, a missing file, or a resumed run or group whose files changed throws and writes nothing.
-    callbacks.loaded = [&] { reporter.startPhase(QStringLiteral("evaluating")); };
+    callbacks.loaded = [&](const std::vector<engine::LoadedEvaluation>&) {
+        reporter.startPhase(QStringLiteral("evaluating"));
+    };
     callbacks.progress = [&](const engine::RunProgress& run) {
         EvaluationProgress progress;
         progress.runIndex = static_cast<int>(run.runIndex);
