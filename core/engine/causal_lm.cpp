@@ -1,17 +1,13 @@
-#include "engine/causal_lm.h"
+#include "engine/causal_lm_impl.h"
 
 #include "common/error.h"
 #include "engine/draws.h"
-#include "engine/hf_model.h"
 #include "engine/prefix_segments.h"
 #include "engine/prompt.h"
 #include "engine/runtime.h"
 #include "engine/sampling.h"
-#include "engine/torch_glue.h"
 #include "env/environment.h"
 #include "formats/mcq.h"
-
-#include <torch/script.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,21 +16,6 @@
 #include <sstream>
 
 namespace nf::engine {
-namespace {
-
-constexpr const char* kExpectedOutput = "a Tensor[B, T, V] of logits";
-// Items are handed to the store at most this often while a run goes (and when it is cancelled).
-constexpr double kChunkSeconds = 10.0;
-
-// Token ids padded into a batch: ids and mask [B, T] on the CPU, and each prompt's last real
-// position.
-struct PaddedBatch
-{
-    at::Tensor ids;
-    at::Tensor mask;
-    at::Tensor last;
-    int64_t realTokens = 0;
-};
 
 PaddedBatch padBatch(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
 {
@@ -65,6 +46,11 @@ PaddedBatch padBatch(const std::vector<const std::vector<int32_t>*>& prompts, Pa
     return batch;
 }
 
+namespace {
+
+// Items are handed to the store at most this often while a run goes (and when it is cancelled).
+constexpr double kChunkSeconds = 10.0;
+
 // Softmax probability of entry `index` among `count` logits, in double.
 double probabilityOf(const float* logits, int count, int index)
 {
@@ -78,100 +64,6 @@ double probabilityOf(const float* logits, int count, int index)
 }
 
 } // namespace
-
-struct CausalLm::Impl
-{
-    std::string path;
-    EvalConfig config;
-    torch::jit::Module module;
-    // A Hugging Face folder (else the TorchScript module): checked when the CausalLm is made, its
-    // weights loaded at the first forward and freed by releaseWeights(), so that a queue of
-    // evaluations holds one model's weights at a time.
-    bool folder = false;
-    std::string adapter;
-    std::optional<ModelFolderInfo> folderInfo;
-    std::unique_ptr<HfModel> native;
-    std::vector<int32_t> choiceIds;
-    Work work;
-    ResolvedDevice device;
-    c10::Device torchDevice{c10::kCPU};
-    at::ScalarType dtype = at::kFloat;
-    at::Tensor choiceTensor; // the choice ids on the device
-
-    // Logits [B, T, V] of a padded batch, left on the device.
-    at::Tensor forwardLogits(const PaddedBatch& batch)
-    {
-        const auto output =
-            module.forward({batch.ids.to(torchDevice), batch.mask.to(torchDevice)});
-        return outputLogits(output, path, kExpectedOutput);
-    }
-
-    // The choice ids' logits at each prompt's last real token, [B, C] float on the CPU: only that
-    // slice leaves the device.
-    at::Tensor choiceLogits(const PaddedBatch& batch, const at::Tensor& logits)
-    {
-        const auto rows = at::arange(logits.size(0), at::TensorOptions().dtype(at::kLong).device(torchDevice));
-        const auto lastRows = logits.index({rows, batch.last.to(torchDevice)}); // [B, V]
-        return lastRows.index_select(1, choiceTensor).to(at::kCPU, at::kFloat).contiguous();
-    }
-
-    at::Tensor scoreOnce(const std::vector<const std::vector<int32_t>*>& prompts, PaddingSide side)
-    {
-        if (folder) {
-            std::vector<std::span<const int32_t>> sequences;
-            for (const auto* prompt : prompts)
-                sequences.emplace_back(*prompt);
-            auto& model = weights();
-            return model.logits(model.lastHidden(sequences, nullptr), choiceIds);
-        }
-        const auto batch = padBatch(prompts, side);
-        return choiceLogits(batch, forwardLogits(batch));
-    }
-
-    // The choice logits [B, C] (float, CPU) of prompts that each continue `prefix` (null: none)
-    // past its `skip` tokens.
-    at::Tensor scoreBatch(const std::vector<const std::vector<int32_t>*>& prompts, const HfModel::Prefix* prefix,
-                          size_t skip, PaddingSide side)
-    {
-        if (!folder)
-            return scoreOnce(prompts, side);
-        std::vector<std::span<const int32_t>> suffixes;
-        for (const auto* prompt : prompts) {
-            suffixes.emplace_back(prompt->data() + skip, prompt->size() - skip);
-            work.suffixTokens += static_cast<int64_t>(prompt->size() - skip);
-        }
-        auto& model = weights();
-        return model.logits(model.lastHidden(suffixes, prefix), choiceIds);
-    }
-
-    HfModel& weights()
-    {
-        if (!native)
-            native = std::make_unique<HfModel>(path, adapter, config, device);
-        return *native;
-    }
-
-    bool caching() const { return folder && config.prefixCache && config.dropout != DropoutMode::Train; }
-
-    // Largest difference between the choice logits of a prompt alone and padded in a batch: the
-    // prompt less its first 16 tokens, next to the whole prompt (so nothing is longer than a prompt
-    // the run will feed the model).
-    double paddingDifference(const std::vector<int32_t>& prompt, PaddingSide side)
-    {
-        const auto cut = static_cast<std::ptrdiff_t>(std::min<size_t>(16, prompt.size() - 1));
-        const std::vector<int32_t> shorter(prompt.begin() + cut, prompt.end());
-        const auto alone = scoreOnce({&shorter}, side);
-        const auto padded = scoreOnce({&shorter, &prompt}, side);
-        return (alone[0] - padded[0]).abs().max().item<double>();
-    }
-
-    double paddingTolerance(const at::Tensor& reference) const
-    {
-        const double scale = std::max(1.0, reference.abs().max().item<double>());
-        // Half-precision sums in another order (a batch of two) differ by far more than 1e-4.
-        return (config.dtype == DType::Float32 ? 1e-4 : 2e-2) * scale;
-    }
-};
 
 CausalLm::CausalLm(const std::string& path, const std::string& adapter, const EvalConfig& config,
                    int64_t promptTokens)
@@ -439,109 +331,6 @@ std::vector<store::ItemRow> CausalLm::evaluate(const formats::McqTask& task, Pro
         scoreItems(segment, whole, nullptr);
     }
     return pending;
-}
-
-double CausalLm::bareForwardTokensPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
-                                            int repeats, bool attendToPrefix)
-{
-    c10::InferenceMode guard;
-    applyRuntime();
-    const auto& config = d->config;
-    const PaddingSide side = config.lm ? config.lm->paddingSide : PaddingSide::Right;
-    const int64_t n = config.limit > 0 ? std::min<int64_t>(config.limit, task.n()) : task.n();
-    const auto order = runOrder(n, config, seed);
-    int64_t tokens = 0;
-    double seconds = 0;
-    if (d->folder) {
-        std::vector<SegmentTokens> segments;
-        for (auto& items : segmentItems(task, order, d->caching())) {
-            segments.push_back(
-                segmentTokens(buildSegment(std::move(items), prompts, seed, d->caching()), prompts, seed, config.batchSize));
-            tokens += segments.back().tokens();
-        }
-        auto& model = d->weights();
-        const auto started = std::chrono::steady_clock::now();
-        for (int r = 0; r < repeats; ++r)
-            for (const auto& work : segments) {
-                std::shared_ptr<const HfModel::Prefix> prefix;
-                if (!work.prefix.empty()) {
-                    if (attendToPrefix)
-                        prefix = model.computePrefix(work.prefix);
-                    else
-                        model.lastHidden({std::span<const int32_t>(work.prefix)}, nullptr);
-                }
-                for (size_t i = 0; i < work.batches.size(); ++i) {
-                    std::vector<std::span<const int32_t>> spans(work.batches[i].begin(), work.batches[i].end());
-                    model.lastHidden(spans, i < work.cachedBatches ? prefix.get() : nullptr);
-                }
-            }
-        if (d->torchDevice.is_cuda())
-            at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return static_cast<double>(tokens) * repeats / seconds;
-    }
-    struct DeviceBatch
-    {
-        at::Tensor ids;
-        at::Tensor mask;
-    };
-    std::vector<DeviceBatch> batches;
-    for (int64_t start = 0; start < n; start += config.batchSize) {
-        const int64_t count = std::min<int64_t>(config.batchSize, n - start);
-        std::vector<EncodedPrompt> encoded;
-        std::vector<const std::vector<int32_t>*> ids;
-        for (int64_t b = 0; b < count; ++b)
-            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
-        for (const auto& prompt : encoded)
-            ids.push_back(&prompt.ids);
-        const auto batch = padBatch(ids, side);
-        tokens += batch.realTokens;
-        batches.push_back({batch.ids.to(d->torchDevice), batch.mask.to(d->torchDevice)});
-    }
-    const auto started = std::chrono::steady_clock::now();
-    for (int r = 0; r < repeats; ++r)
-        for (const auto& batch : batches)
-            d->module.forward({batch.ids, batch.mask});
-    if (d->torchDevice.is_cuda())
-        at::zeros({1}, at::TensorOptions().device(d->torchDevice)).cpu(); // waits for the queue
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return static_cast<double>(tokens) * repeats / seconds;
-}
-
-double CausalLm::allPositionsItemsPerSecond(const formats::McqTask& task, PromptBuilder& prompts, int64_t seed,
-                                            int batchSize)
-{
-    if (!d->folder)
-        throw InputError(d->path + ": only a model folder can be measured this way");
-    c10::InferenceMode guard;
-    applyRuntime();
-    const int64_t n = d->config.limit > 0 ? std::min<int64_t>(d->config.limit, task.n()) : task.n();
-    const auto order = runOrder(n, d->config, seed);
-    if (d->choiceIds.empty())
-        d->choiceIds = prompts.choiceIds();
-    std::vector<int64_t> choices(d->choiceIds.begin(), d->choiceIds.end());
-    const auto choiceIndex = at::tensor(choices, at::kLong).to(d->torchDevice);
-    const auto started = std::chrono::steady_clock::now();
-    for (int64_t start = 0; start < n; start += batchSize) {
-        const int64_t count = std::min<int64_t>(batchSize, n - start);
-        std::vector<EncodedPrompt> encoded;
-        for (int64_t b = 0; b < count; ++b)
-            encoded.push_back(prompts.build(order[static_cast<size_t>(start + b)], seed));
-        std::vector<std::span<const int32_t>> sequences;
-        std::vector<int64_t> last;
-        for (const auto& prompt : encoded) {
-            sequences.emplace_back(prompt.ids);
-            last.push_back(static_cast<int64_t>(prompt.ids.size()) - 1);
-        }
-        const auto logits = d->weights().allLogits(sequences); // [B, T, V], as LLaMA-Factory's forward
-        const auto rows = at::arange(count, at::TensorOptions().dtype(at::kLong).device(d->torchDevice));
-        const auto picked = logits.index({rows, at::tensor(last, at::kLong).to(d->torchDevice)})
-                                .index_select(1, choiceIndex)
-                                .to(at::kCPU, at::kFloat);
-        (void)picked;
-    }
-    return static_cast<double>(n) /
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 const ModelFolderInfo* CausalLm::folderInfo() const

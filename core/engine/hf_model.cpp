@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "engine/hf_folder.h"
+#include "engine/hf_ops.h"
 #include "engine/torch_glue.h"
 
 #include <ATen/ATen.h>
@@ -19,52 +20,6 @@ using detail::mlpBlockRows;
 using detail::LoraPair;
 using formats::HfModelConfig;
 using formats::SafetensorsSet;
-using formats::TensorDType;
-
-// libtorch's scalar type of a stored dtype.
-at::ScalarType storedScalarType(TensorDType dtype)
-{
-    switch (dtype) {
-    case TensorDType::F16:
-        return at::kHalf;
-    case TensorDType::BF16:
-        return at::kBFloat16;
-    case TensorDType::F32:
-        break;
-    }
-    return at::kFloat;
-}
-
-// A stored tensor as a CPU tensor over the mapped bytes (no copy; never written to).
-at::Tensor mappedTensor(const SafetensorsSet::Entry& entry)
-{
-    const auto bytes = entry.file->bytes(*entry.tensor);
-    auto* data = const_cast<std::byte*>(bytes.data());
-    return at::from_blob(data, entry.tensor->shape, at::TensorOptions().dtype(storedScalarType(entry.tensor->dtype)));
-}
-
-at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
-{
-    auto hidden = x.to(at::kFloat);
-    const auto variance = hidden.pow(2).mean(-1, true);
-    hidden = hidden * at::rsqrt(variance + eps);
-    return weight * hidden.to(x.scalar_type());
-}
-
-at::Tensor rotateHalf(const at::Tensor& x)
-{
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
-// x * cos + rotateHalf(x) * sin, as transformers computes it op by op, into a contiguous tensor
-// with one temporary less than the expression would hold.
-at::Tensor applyRotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin)
-{
-    auto out = at::empty(x.sizes(), x.options());
-    at::mul_out(out, x, cos);
-    return out.add_(rotateHalf(x).mul_(sin));
-}
 
 struct Layer
 {
