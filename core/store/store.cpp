@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -104,6 +105,9 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
 {
     const bool writable = mode == OpenMode::ReadWrite;
     const bool inMemory = path == kMemoryPath;
+    // SQLite would wait on a FIFO for a writer, or read a device without end.
+    if (const std::string kind = inMemory ? std::string() : specialFileKind(path); !kind.empty())
+        throw StoreError(path.string() + " is " + kind + ", not a database file");
     bool created = false;
     if (!inMemory && writable)
         created = checkWritable(path);
