@@ -126,6 +126,14 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
             readOnly(path, " (SQLite could open it for reading only)");
         sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
         d->version = schema::check(db, kSchemaVersion, writable);
+        d->fileVersion = d->version;
+        if (!writable && d->version < kSchemaVersion) {
+            // An older file opened for reading: read through a copy in memory, migrated there; the
+            // file stays as it is (a writer upgrades it).
+            db = db.memoryCopy();
+            schema::migrate(db, kSchemaVersion);
+            d->version = kSchemaVersion;
+        }
         if (writable) {
             db.exec("PRAGMA journal_mode = WAL");
             // In WAL mode NORMAL loses no committed transaction on a process crash, only (rarely) the
@@ -135,7 +143,7 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
         db.exec("PRAGMA foreign_keys = ON");
         if (writable && d->version < kSchemaVersion) {
             schema::migrate(db, kSchemaVersion);
-            d->version = kSchemaVersion;
+            d->version = d->fileVersion = kSchemaVersion;
         }
         created = false; // from here on the file is a valid database worth keeping
         if (writable)
@@ -160,6 +168,11 @@ const std::filesystem::path& Store::path() const
 int Store::schemaVersion() const
 {
     return d->version;
+}
+
+int Store::fileSchemaVersion() const
+{
+    return d->fileVersion;
 }
 
 int64_t Store::ensureModel(const std::string& path, const std::string& sha256, const std::string& kind,
