@@ -34,8 +34,10 @@ std::string databasePath(const GlobalOptions& global);
 // Opens the database named by --db. A database that cannot be opened is bad input (exit 2,
 // nothing written); a store error later, in the middle of a run, is a failure (exit 1).
 store::Store openStore(const GlobalOptions& global, store::OpenMode mode);
-// Opens an existing database read-only; a missing one is bad input that says how to make one.
-store::Store openExisting(const GlobalOptions& global);
+// Opens an existing database read-only; a missing one is bad input that says how to make one. A
+// file of an older schema is upgraded in place when it can be written and `mayUpgrade` (saying so
+// on stderr), else read through a copy upgraded in memory (saying so too).
+store::Store openExisting(const GlobalOptions& global, bool mayUpgrade = true);
 
 // Exit codes shared by every command.
 inline constexpr int kExitOk = 0;

@@ -56,7 +56,7 @@ void addDoctorCommand(CLI::App& app, GlobalOptions& global, Action& action)
                 try {
                     store.emplace(dbPath, store::OpenMode::ReadOnly);
                     dbState = fixed(store->fileSizeBytes() / 1048576.0, 2) + " MiB, schema " +
-                              std::to_string(store->schemaVersion()) + ", " +
+                              std::to_string(store->fileSchemaVersion()) + ", " +
                               std::to_string(store->runs().size()) + " runs";
                 } catch (const StoreError& e) {
                     dbState = std::string("unreadable: ") + e.what();

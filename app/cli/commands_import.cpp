@@ -85,7 +85,7 @@ int runImport(const GlobalOptions& global, ImportArguments& arguments)
     const auto plan = workspace::planImport(arguments.paths, arguments.options);
     // A dry run against a database that does not exist yet previews against an empty one.
     auto store = !arguments.dryRun ? openStore(global, store::OpenMode::ReadWrite)
-                 : std::filesystem::exists(databasePath(global)) ? openExisting(global)
+                 : std::filesystem::exists(databasePath(global)) ? openExisting(global, false)
                                                                  : store::Store(":memory:");
     const auto preview = workspace::previewImport(store, plan);
     if (arguments.dryRun) {

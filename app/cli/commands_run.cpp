@@ -282,6 +282,7 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     demo->add_option("--repeats", *demoRepeats, "Seeded repeats per configuration")->capture_default_str();
     demo->callback([&global, &action, demoRepeats] {
         action = [&global, demoRepeats] {
+            engine::seedRange(1, *demoRepeats); // refused before the models are trained
             const auto start = std::chrono::steady_clock::now();
             ProgressBar bar;
             const auto modelDir = dataDirectory() / "demo";

@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "env/environment.h"
 #include "nf/version.h"
 
@@ -104,6 +105,12 @@ int main(int argc, char** argv)
         return code == 0 ? 0 : nf::cli::kExitBadInput;
     }
     try {
+        // Before a command loads anything: a FIFO as --db would block SQLite's open.
+        if (action) {
+            const auto database = nf::cli::databasePath(global);
+            if (const auto kind = nf::specialFileKind(database); !kind.empty())
+                throw nf::InputError("--db " + database + " is " + kind + ", not a database file");
+        }
         return action ? action() : nf::cli::kExitOk;
     } catch (const nf::InputError& e) {
         std::cerr << "noisefloor-cli: error: " << e.what() << '\n';

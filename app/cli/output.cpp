@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -183,12 +184,30 @@ std::string databasePath(const GlobalOptions& global)
     return global.db.empty() ? defaultDatabasePath().string() : global.db;
 }
 
-store::Store openExisting(const GlobalOptions& global)
+store::Store openExisting(const GlobalOptions& global, bool mayUpgrade)
 {
     const auto path = databasePath(global);
     if (!std::filesystem::exists(path))
         throw InputError(path + ": no database yet (run `noisefloor-cli demo`, `run` or `import` first)");
-    return openStore(global, store::OpenMode::ReadOnly);
+    auto store = openStore(global, store::OpenMode::ReadOnly);
+    const int fileVersion = store.fileSchemaVersion();
+    if (fileVersion == store.schemaVersion())
+        return store;
+    // A file of an older noisefloor: upgraded once where it can be written, so that later reads
+    // need no copy; otherwise read through the copy migrated in memory.
+    if (mayUpgrade) {
+        try {
+            const store::Store upgraded(path, store::OpenMode::ReadWrite);
+            std::cerr << "noisefloor-cli: upgraded " << path << " from schema " << fileVersion << " to "
+                      << store.schemaVersion() << '\n';
+            return openStore(global, store::OpenMode::ReadOnly);
+        } catch (const StoreError&) {
+            // Read-only, or locked by a writer for longer than the busy timeout: read the copy.
+        }
+    }
+    std::cerr << "noisefloor-cli: note: " << path << " has the older schema " << fileVersion
+              << (mayUpgrade ? " and cannot be written" : "") << "; read through a copy upgraded in memory\n";
+    return store;
 }
 
 store::Store openStore(const GlobalOptions& global, store::OpenMode mode)

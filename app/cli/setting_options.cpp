@@ -2,7 +2,6 @@
 
 #include <climits>
 
-#include <algorithm>
 #include <cstring>
 
 namespace nf::cli {
@@ -35,23 +34,6 @@ Parsed initialValue(const engine::Setting& setting)
     return {};
 }
 
-// Before the settings table, an option whose default depends on the model or the template (and is
-// not shown in the help) took a number below 1 (below 0 where 0 is valid: --n-shot) or empty text
-// as asking for that default. Scripts may pass them still.
-bool asksForDefault(const engine::Setting& setting, const Parsed& value)
-{
-    if (setting.optionShowsDefault)
-        return false;
-    if (const auto* text = std::get_if<std::string>(&value))
-        return text->empty();
-    const double lowest = std::min(setting.range.minimum, 1.0);
-    if (const auto* number = std::get_if<int>(&value))
-        return *number < lowest;
-    if (const auto* number = std::get_if<int64_t>(&value))
-        return static_cast<double>(*number) < lowest;
-    return false;
-}
-
 } // namespace
 
 void SettingOptions::add(CLI::App* command, bool languageModel, const char* group)
@@ -81,14 +63,14 @@ bool SettingOptions::given(const char* key) const
 {
     for (const Bound& bound : m_bound)
         if (std::strcmp(bound.setting->key, key) == 0)
-            return bound.option->count() > 0 && !asksForDefault(*bound.setting, bound.value);
+            return bound.option->count() > 0;
     return false;
 }
 
 void SettingOptions::apply(engine::EvalConfig& config) const
 {
     for (const Bound& bound : m_bound) {
-        if (bound.option->count() == 0 || asksForDefault(*bound.setting, bound.value))
+        if (bound.option->count() == 0)
             continue;
         const engine::Setting& setting = *bound.setting;
         const engine::SettingValue value = std::visit(
@@ -104,6 +86,8 @@ void SettingOptions::apply(engine::EvalConfig& config) const
                     return parsed;
             },
             bound.value);
+        // Here, before a model or a task is read, and named as the user typed it.
+        engine::checkSettingValue(setting, value, setting.option);
         setting.set(config, value);
     }
 }

@@ -20,10 +20,11 @@ public:
     // `group` names their section of the help (null: the command's own options).
     void add(CLI::App* command, bool languageModel, const char* group = nullptr);
     // Sets every setting given on the command line; the others keep the config's values.
-    // Throws nf::InputError naming the key for a value the setting does not take.
+    // Throws nf::InputError naming the option for a value outside the setting's range.
     void apply(engine::EvalConfig& config) const;
-    // Whether the option was given a value (0 or "" for an option whose default depends on the
-    // model or the template asks for that default, as it always did).
+    // Whether the option was given. Not giving it is the one way to ask for a default that depends
+    // on the model or the template: a given value out of the setting's range (--batch-size 0,
+    // --n-shot -1, --shots "") is refused, not read as "default".
     bool given(const char* key) const;
 
 private:

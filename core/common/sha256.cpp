@@ -1,6 +1,7 @@
 #include "common/sha256.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 
 #include <openssl/evp.h>
 
@@ -64,6 +65,7 @@ std::string Sha256::hexDigest()
 
 std::string sha256File(const std::filesystem::path& path)
 {
+    requireRegularFile(path, "input");
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!file)
         throw InputError(path.string() + ": cannot be read");

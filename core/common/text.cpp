@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include "common/paths.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -68,6 +70,8 @@ int64_t lineAtByte(std::string_view text, size_t byte)
 
 std::string fileHead(const std::filesystem::path& path, size_t count)
 {
+    if (!specialFileKind(path).empty()) // a FIFO or /proc/kmsg would block the look
+        return {};
     std::ifstream in(path, std::ios::binary);
     std::string head(count, '\0');
     in.read(head.data(), static_cast<std::streamsize>(count));

@@ -4,6 +4,7 @@
 #include "engine/runner.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/sha256.h"
 #include "engine/classifier.h"
 #include "engine/hf_model.h"
@@ -185,6 +186,8 @@ Evaluation::Evaluation(RunPlan plan, LoadedTask task) : d(std::make_unique<Impl>
     // An architecture noisefloor does not run is refused before the task or tokenizer is read.
     if (std::filesystem::is_directory(plan.modelPath))
         formats::readHfConfig(plan.modelPath);
+    else
+        requireRegularFile(plan.modelPath, "model file");
     if (!plan.adapterPath.empty()) {
         if (!std::filesystem::exists(plan.adapterPath))
             throw InputError(plan.adapterPath + ": no such adapter folder");

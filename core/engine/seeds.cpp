@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace nf::engine {
 
@@ -19,6 +20,8 @@ std::vector<int64_t> parseSeedList(const std::string& text)
         if (piece.empty() || ec != std::errc() || ptr != piece.data() + piece.size() || seed < 0)
             throw InputError("seeds: '" + piece + "' in '" + text + "' is not a non-negative integer");
         seeds.push_back(seed);
+        if (static_cast<int64_t>(seeds.size()) > kMaxRepeats)
+            throw InputError("seeds: more than " + std::to_string(kMaxRepeats) + " seeds in one list");
         begin = end + 1;
     }
     return seeds;
@@ -26,10 +29,14 @@ std::vector<int64_t> parseSeedList(const std::string& text)
 
 std::vector<int64_t> seedRange(int64_t start, int64_t count)
 {
-    if (count < 1)
-        throw InputError("repeats: " + std::to_string(count) + " must be at least 1");
+    if (count < 1 || count > kMaxRepeats)
+        throw InputError("--repeats: " + std::to_string(count) + " must be from 1 to " + std::to_string(kMaxRepeats));
     if (start < 0)
-        throw InputError("seed-start: " + std::to_string(start) + " must be non-negative");
+        throw InputError("--seed-start: " + std::to_string(start) + " must be 0 or more");
+    if (start > std::numeric_limits<int64_t>::max() - (count - 1))
+        throw InputError("--seed-start: " + std::to_string(start) + " with " + std::to_string(count) +
+                         " repeats goes past the largest seed, " +
+                         std::to_string(std::numeric_limits<int64_t>::max()));
     std::vector<int64_t> seeds(static_cast<size_t>(count));
     for (int64_t i = 0; i < count; ++i)
         seeds[static_cast<size_t>(i)] = start + i;

@@ -4,8 +4,10 @@
 
 #include <climits>
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 
 namespace nf::engine {
@@ -205,8 +207,9 @@ std::vector<Setting> makeSettings()
          .set = setField<&EvalConfig::dropout>},
         {.key = "batch_size",
          .type = Integer,
-         .range = {.minimum = 1, .maximum = kIntMax, .rule = "must be at least 1"},
-         .formMaximum = 1 << 20,
+         .range = {.minimum = 1,
+                   .maximum = static_cast<double>(kMaxBatchSize),
+                   .rule = "must be from 1 to " + std::to_string(kMaxBatchSize)},
          .option = "--batch-size",
          .help = "Items per forward (default 256 for a classifier, 8 for a language model)",
          .optionShowsDefault = false,
@@ -249,7 +252,10 @@ std::vector<Setting> makeSettings()
         {.key = "threads",
          .type = Integer,
          .scope = SettingScope::Environment,
-         .range = {.minimum = 0, .maximum = kIntMax, .rule = "must be 0 (automatic) or positive"},
+         .range = {.minimum = 0,
+                   .maximum = static_cast<double>(maxThreads()),
+                   .rule = "must be 0 (automatic) or from 1 to " + std::to_string(maxThreads()) +
+                           " (4 per core)"},
          .option = "--threads",
          .help = "torch and OpenBLAS threads (0 = 1 torch thread, OpenBLAS on every core)",
          .get = getField<&EvalConfig::threads>,
@@ -373,6 +379,11 @@ std::vector<Setting> makeSettings()
 }
 
 } // namespace
+
+int64_t maxThreads()
+{
+    return 4 * std::max<int64_t>(1, std::thread::hardware_concurrency());
+}
 
 bool inCanonicalJson(const Setting& setting, const SettingValue& value)
 {

@@ -58,7 +58,7 @@ struct SettingRange
     double minimum = -1e300;
     bool minimumExcluded = false;
     double maximum = 1e300;
-    const char* rule = nullptr; // "must be at least 1": follows "key: value " in the error
+    std::string rule; // "must be from 1 to 65536": follows "key: value " in the error
 };
 
 struct Setting
@@ -120,8 +120,15 @@ const Setting& setting(std::string_view key);
 std::string settingText(const Setting& setting, const SettingValue& value);
 // The text of a value, read as the setting's type; throws nf::InputError naming the key.
 SettingValue parseSettingText(const Setting& setting, const std::string& text);
-// Throws nf::InputError naming the key when the value is outside the setting's range or fails
-// its check.
-void checkSettingValue(const Setting& setting, const SettingValue& value);
+// Throws nf::InputError naming the key (or `name`, where given: the CLI's option) when the value
+// is outside the setting's range or fails its check.
+void checkSettingValue(const Setting& setting, const SettingValue& value, std::string_view name = {});
+
+// The most items per forward: more than any task's split holds (Fashion-MNIST's test split is
+// 10,000 items, MMLU's largest subject 1,534), far below what makes a batch's buffers overflow.
+inline constexpr int64_t kMaxBatchSize = 65536;
+// The most threads --threads takes: 4 per core (hardware_concurrency; at least 4). More only
+// costs memory and time slices, and tens of thousands of threads exhaust the machine.
+int64_t maxThreads();
 
 } // namespace nf::engine

@@ -5,6 +5,7 @@
 #include "engine/settings.h"
 #include "engine/settings_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -83,17 +84,28 @@ SettingValue parseSettingText(const Setting& setting, const std::string& text)
     return {};
 }
 
-void checkSettingValue(const Setting& setting, const SettingValue& value)
+void checkSettingValue(const Setting& setting, const SettingValue& value, std::string_view name)
 {
+    const std::string label(name.empty() ? std::string_view(setting.key) : name);
     if (setting.type == Integer || setting.type == Number) {
         const bool whole = setting.type == Integer;
         const double number = whole ? static_cast<double>(std::get<int64_t>(value)) : std::get<double>(value);
         const auto& range = setting.range;
         const bool aboveMinimum = range.minimumExcluded ? number > range.minimum : number >= range.minimum;
         if (!std::isfinite(number) || !aboveMinimum || !(number <= range.maximum))
-            throw InputError(std::string(setting.key) + ": " +
+            throw InputError(label + ": " +
                              (whole ? std::to_string(std::get<int64_t>(value)) : std::to_string(number)) +
                              " " + range.rule);
+    }
+    if (setting.type == Choice) {
+        const auto& word = std::get<std::string>(value);
+        if (std::find(setting.choices.begin(), setting.choices.end(), word) == setting.choices.end()) {
+            std::string expected;
+            for (const auto& choice : setting.choices)
+                expected += (expected.empty() ? "" : " | ") + choice;
+            throw InputError(label + ": '" + word +
+                             "' is not one of " + expected);
+        }
     }
     if (setting.check)
         setting.check(value);

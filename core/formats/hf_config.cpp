@@ -1,6 +1,7 @@
 #include "formats/hf_config.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/text.h"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@ json readJsonObject(const std::filesystem::path& path)
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error))
         throw InputError(path.string() + ": no such file");
+    requireRegularFile(path, "configuration file");
     if (std::filesystem::file_size(path, error) > kMaxConfigBytes)
         throw InputError(path.string() + ": larger than 16 MB, not a configuration file");
     std::ifstream in(path, std::ios::binary);

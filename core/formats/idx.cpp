@@ -1,6 +1,7 @@
 #include "formats/idx.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 
 #include <climits>
 #include <zlib.h>
@@ -34,6 +35,7 @@ std::vector<uint8_t> readWholeFile(const std::filesystem::path& path)
         throw InputError(where(path) + "no such file");
     if (std::filesystem::is_directory(status))
         throw InputError(where(path) + "is a directory, not an IDX file");
+    requireRegularFile(path, "IDX file");
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!file)
         throw InputError(where(path) + "cannot be read: " + std::strerror(errno));

@@ -1,9 +1,11 @@
 #include "formats/mcq.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/sha256.h"
 #include "common/text.h"
 #include "formats/csv.h"
+#include "formats/tokenizer_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -68,6 +70,7 @@ public:
 
     std::string read(const fs::path& file)
     {
+        requireRegularFile(file, "benchmark file");
         std::ifstream in(file, std::ios::binary);
         if (!in)
             throw InputError(file.string() + ": cannot be read");
@@ -136,6 +139,17 @@ std::array<size_t, 6> columnsOf(const CsvRecord& header, const std::string& file
     return columns;
 }
 
+// A field that goes into prompts must be UTF-8 (a tokenizer takes nothing else): checked as the
+// file is read, so that a bad byte is named by file, line and column before anything is stored.
+void requireUtf8(const std::string& field, const std::string& where, size_t column, const char* name)
+{
+    const size_t bad = tokenizer_detail::invalidUtf8Offset(field);
+    if (bad != std::string::npos)
+        throw InputError(where + "column " + std::to_string(column + 1) + " (" + name +
+                         ") is not valid UTF-8 at byte " + std::to_string(bad) +
+                         " of the field (save the file as UTF-8)");
+}
+
 std::vector<McqItem> readCsvItems(FileLog& log, const fs::path& path, const Layout& layout, int subject)
 {
     const std::string file = path.string();
@@ -159,6 +173,9 @@ std::vector<McqItem> readCsvItems(FileLog& log, const fs::path& path, const Layo
             throw InputError(where + std::to_string(record.fields.size()) + " fields, expected " +
                              std::to_string(width) +
                              (layout.header ? " as in the header" : " (question,A,B,C,D,answer)"));
+        static constexpr const char* kNames[] = {"question", "A", "B", "C", "D"};
+        for (size_t c = 0; c < std::size(kNames); ++c)
+            requireUtf8(record.fields[columns[c]], where, columns[c], kNames[c]);
         McqItem item;
         item.question = record.fields[columns[0]];
         if (trimmed(item.question).empty())
@@ -278,9 +295,13 @@ McqTask loadCsvTask(const std::string& spec, const std::string& kind, std::strin
     task.spec = kind + ":" + task.path + ":" + split;
     for (const auto& entry : fs::directory_iterator(splitDir)) {
         const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() && name.size() > suffix.size() && name.ends_with(suffix)) {
+        // Not only regular files: a FIFO or a device named like a subject is refused by name when read.
+        if (!entry.is_directory() && name.size() > suffix.size() && name.ends_with(suffix)) {
             McqSubject subject;
             subject.key = name.substr(0, name.size() - suffix.size());
+            if (tokenizer_detail::invalidUtf8Offset(subject.key) != std::string::npos)
+                throw InputError(printableExcerpt(entry.path().string(), 200) +
+                                 ": the file name is not valid UTF-8 (it names the subject in prompts)");
             task.subjects.push_back(std::move(subject));
         }
     }
@@ -292,7 +313,7 @@ McqTask loadCsvTask(const std::string& spec, const std::string& kind, std::strin
     FileLog log(dir);
     std::map<std::string, SubjectNames> mapping;
     for (const fs::path& candidate : {root / "mapping.json", root.parent_path() / "mapping.json"}) {
-        if (fs::is_regular_file(candidate)) {
+        if (fs::exists(candidate)) {
             mapping = readMapping(log, candidate);
             break;
         }
@@ -308,7 +329,7 @@ McqTask loadCsvTask(const std::string& spec, const std::string& kind, std::strin
         subject.devFile = devPath.string();
         if (split == "dev")
             subject.dev = items;
-        else if (fs::is_regular_file(devPath))
+        else if (fs::exists(devPath))
             subject.dev = readCsvItems(log, devPath, layout, index);
         subject.firstItem = task.n();
         subject.count = static_cast<int64_t>(items.size());
@@ -373,7 +394,7 @@ McqTask loadJsonlTask(const std::string& spec, const std::string& rest)
     if (rest.empty())
         throw InputError("task '" + spec + "': expected jsonl:FILE");
     const fs::path path = fs::absolute(rest).lexically_normal();
-    if (!fs::is_regular_file(path))
+    if (!fs::exists(path))
         throw InputError("task '" + spec + "': file " + path.string() + " not found");
     const std::string file = path.string();
     FileLog log(path.parent_path());

@@ -1,7 +1,9 @@
 #include "formats/runs_jsonl.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/text.h"
+#include "common/utc_time.h"
 
 #include <climits>
 #include <nlohmann/json.hpp>
@@ -14,6 +16,9 @@ namespace nf::formats {
 namespace {
 
 using nlohmann::json;
+
+// About 31 years: a run's finish time (its start plus this) stays a time the store can write.
+constexpr double kMaxDurationSeconds = 1e9;
 
 class LineError
 {
@@ -100,13 +105,18 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
         error.fail("\"seed\" must be an integer that fits in 64 bits");
     record.seed = seed->get<int64_t>();
     record.startedAt = optionalString(object, "started_at", error);
+    // Checked here, with every other field, before a database is opened (the store would find it
+    // only inside the import's transaction, and never for a uid it already has).
+    if (!record.startedAt.empty() && !isIsoTime(record.startedAt))
+        error.fail("\"started_at\" '" + printableExcerpt(record.startedAt) +
+                   "' is not an ISO-8601 time such as 2026-11-28T04:10:00.123Z (years 1000 to 9000)");
     record.uid = optionalString(object, "uid", error);
     record.label = optionalString(object, "label", error);
     record.modelSha256 = optionalString(object, "model_sha256", error);
     record.taskSha256 = optionalString(object, "task_sha256", error);
     if (const auto duration = object.find("duration_s"); duration != object.end() && !duration->is_null()) {
-        if (!duration->is_number() || duration->get<double>() < 0)
-            error.fail("\"duration_s\" must be a non-negative number");
+        if (!duration->is_number() || !(duration->get<double>() >= 0 && duration->get<double>() <= kMaxDurationSeconds))
+            error.fail("\"duration_s\" must be a number of seconds from 0 to 1e9");
         record.durationSeconds = duration->get<double>();
     }
     if (const auto environment = object.find("environment");
@@ -176,6 +186,7 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
 
 RunsFile readRunsJsonl(const std::filesystem::path& path)
 {
+    requireRegularFile(path, "runs file");
     std::ifstream file(path);
     if (!file)
         throw InputError(path.string() + ": cannot be read");

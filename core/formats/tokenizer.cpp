@@ -5,6 +5,7 @@
 #include "formats/tokenizer.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "formats/tokenizer_impl.h"
 
 #include <algorithm>
@@ -252,6 +253,7 @@ void tokenizer_detail::LoadedTokenizer::encodeText(std::string_view text, std::v
 
 Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
 {
+    requireRegularFile(path, "tokenizer file");
     std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file)
         throw InputError(path.string() + ": cannot read the tokenizer file");

@@ -201,9 +201,6 @@ int check(sqlite::Database& db, int targetVersion, bool writable)
     Identity id = identify(db, targetVersion);
     if (!writable && id.version == 0)
         notOurs(db, "the file is empty");
-    if (!writable && id.version < targetVersion)
-        throw StoreError(db.pathString() + " has schema " + std::to_string(id.version) + ", older than " +
-                         std::to_string(targetVersion) + "; open it once read-write to upgrade it");
     return static_cast<int>(id.version);
 }
 

@@ -12,9 +12,9 @@ namespace nf::store::schema {
 inline constexpr int kApplicationId = 0x4E464C52;
 
 // Checks that the open file is a noisefloor database this program can read (an empty file counts
-// when writable: it is about to be created) and returns its schema version. Throws StoreError
-// naming the file when it is not SQLite, not ours, newer than targetVersion, or, when not
-// writable, empty or too old to read without migrating.
+// when writable: it is about to be created) and returns its schema version, which may be older
+// than targetVersion (to migrate, or to read through a migrated copy). Throws StoreError naming
+// the file when it is not SQLite, not ours, newer than targetVersion, or, when not writable, empty.
 int check(sqlite::Database& db, int targetVersion, bool writable);
 
 // Migrates the file to targetVersion in one IMMEDIATE transaction; an empty file gets the whole

@@ -38,6 +38,20 @@ Database& Database::operator=(Database&& other) noexcept
     return *this;
 }
 
+Database Database::memoryCopy()
+{
+    Database copy(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    copy.m_path = m_path;
+    sqlite3_backup* backup = sqlite3_backup_init(copy.m_db, "main", m_db, "main");
+    if (!backup)
+        copy.fail("cannot copy into memory");
+    const int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE)
+        fail("cannot copy into memory", rc);
+    return copy;
+}
+
 void Database::close() noexcept
 {
     // close_v2 defers the close until the last statement is finalized instead of failing.

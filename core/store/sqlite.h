@@ -29,6 +29,10 @@ public:
     sqlite3* handle() const { return m_db; }
     const std::string& pathString() const { return m_path; }
 
+    // A database in memory holding what this one holds now (SQLite's online backup, which reads a
+    // consistent snapshot, the WAL included); messages still name this one's file.
+    Database memoryCopy();
+
     // Runs one or more statements that return no rows we need.
     void exec(const char* sql);
     // The first column of the first row of a one-value query such as "PRAGMA user_version".

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -104,6 +105,9 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
 {
     const bool writable = mode == OpenMode::ReadWrite;
     const bool inMemory = path == kMemoryPath;
+    // SQLite would wait on a FIFO for a writer, or read a device without end.
+    if (const std::string kind = inMemory ? std::string() : specialFileKind(path); !kind.empty())
+        throw StoreError(path.string() + " is " + kind + ", not a database file");
     bool created = false;
     if (!inMemory && writable)
         created = checkWritable(path);
@@ -122,6 +126,14 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
             readOnly(path, " (SQLite could open it for reading only)");
         sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
         d->version = schema::check(db, kSchemaVersion, writable);
+        d->fileVersion = d->version;
+        if (!writable && d->version < kSchemaVersion) {
+            // An older file opened for reading: read through a copy in memory, migrated there; the
+            // file stays as it is (a writer upgrades it).
+            db = db.memoryCopy();
+            schema::migrate(db, kSchemaVersion);
+            d->version = kSchemaVersion;
+        }
         if (writable) {
             db.exec("PRAGMA journal_mode = WAL");
             // In WAL mode NORMAL loses no committed transaction on a process crash, only (rarely) the
@@ -131,7 +143,7 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
         db.exec("PRAGMA foreign_keys = ON");
         if (writable && d->version < kSchemaVersion) {
             schema::migrate(db, kSchemaVersion);
-            d->version = kSchemaVersion;
+            d->version = d->fileVersion = kSchemaVersion;
         }
         created = false; // from here on the file is a valid database worth keeping
         if (writable)
@@ -156,6 +168,11 @@ const std::filesystem::path& Store::path() const
 int Store::schemaVersion() const
 {
     return d->version;
+}
+
+int Store::fileSchemaVersion() const
+{
+    return d->fileVersion;
 }
 
 int64_t Store::ensureModel(const std::string& path, const std::string& sha256, const std::string& kind,

@@ -161,6 +161,9 @@ public:
 
     const std::filesystem::path& path() const;
     int schemaVersion() const;
+    // The schema of the file itself: older than schemaVersion() where a read-only store reads an
+    // older file through a copy migrated in memory.
+    int fileSchemaVersion() const;
 
     // Rows that identify what is evaluated; each returns the existing id when the same
     // (sha256/hash) is already there.

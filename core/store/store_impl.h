@@ -48,6 +48,7 @@ struct Store::Impl
     std::filesystem::path path;
     sqlite::Database db; // declared before the statements, so it outlives them
     int version = 0;
+    int fileVersion = 0; // the file's own, when `db` is a migrated copy in memory
     ProcessOwner owner;
     std::map<std::string, sqlite::Statement, std::less<>> statements;
     std::unique_ptr<RunLedger> runLedger;

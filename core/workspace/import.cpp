@@ -5,7 +5,9 @@
 
 #include "workspace/import_jsonl.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/text.h"
+#include "common/utc_time.h"
 #include "formats/importers/llamafactory.h"
 #include "formats/importers/lm_eval.h"
 #include "formats/mcq.h"
@@ -27,6 +29,8 @@ namespace fs = std::filesystem;
 
 // How deep a folder given to `import` is searched for sources: out/<model>/<run>/results_x.json.
 constexpr int kSearchDepth = 3;
+// About 31 years: a run's finish time (its start plus this) stays a time the store can write.
+constexpr double kMaxDurationSeconds = 1e9;
 
 // noisefloor's JSONL: the first non-blank line is an object with "model" and "correct" (or
 // "accuracy", a run known only by its score).
@@ -147,6 +151,8 @@ std::vector<Source> sourcesOf(const fs::path& path)
                              std::to_string(kSearchDepth - 1) + " levels below");
         return sources;
     }
+    // Named by the user, a FIFO or a device is refused by name (a folder's search passes them over).
+    requireRegularFile(path, "import source");
     // A glob such as out/* reaches the samples files too: they come with their results file.
     if (format == SourceFormat::Unknown && isSamplesFile(path) && resultsBeside(path))
         return {};
@@ -183,6 +189,20 @@ std::string benchmarkSpec(const std::string& data, const std::string& split)
                                         "C-Eval CSV files, or a spec such as mmlu:DIR)");
 }
 
+// What the store would find only inside the import's transaction (and never for a run it already
+// has), checked for every run of every format before a database is opened.
+void checkTimes(const formats::ImportBatch& batch)
+{
+    for (const formats::ImportedRun& run : batch.runs) {
+        if (!run.startedAt.empty() && !isIsoTime(run.startedAt))
+            throw InputError(run.where + ": start time '" + printableExcerpt(run.startedAt) +
+                             "' is not an ISO-8601 time such as 2026-11-28T04:10:00.123Z (years 1000 to 9000)");
+        if (!(run.durationSeconds >= 0 && run.durationSeconds <= kMaxDurationSeconds))
+            throw InputError(run.where + ": duration " + std::to_string(run.durationSeconds) +
+                             " s is not from 0 to 1e9 seconds");
+    }
+}
+
 } // namespace
 
 SourceFormat detectFormat(const std::string& text)
@@ -191,7 +211,8 @@ SourceFormat detectFormat(const std::string& text)
     std::error_code error;
     if (fs::is_directory(path, error))
         return formats::looksLikeLlamaFactory(path) ? SourceFormat::LlamaFactory : SourceFormat::Unknown;
-    if (!fs::is_regular_file(path, error))
+    // A FIFO, a device or /proc/kmsg is never a source: looking inside would block.
+    if (!fs::is_regular_file(path, error) || !specialFileKind(path).empty())
         return SourceFormat::Unknown;
     const std::string head = fileHead(path, 16);
     if (head.size() == 16 && std::memcmp(head.data(), "SQLite format 3", 16) == 0)
@@ -267,6 +288,7 @@ ImportPlan planImport(const std::vector<std::string>& paths, const ImportOptions
         }
         if (!seen.insert(formats::importKey(batch)).second)
             continue;
+        checkTimes(batch);
         if (!options.params.empty())
             addParams(batch, options.params);
         plan.batches.push_back(std::move(batch));

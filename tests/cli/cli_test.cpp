@@ -110,14 +110,21 @@ TEST(Cli, RunHelpHasAnOptionForEverySettingOfTheTable)
     EXPECT_NE(help.out.find("--batch-size INT "), std::string::npos) << "its default depends on the model";
 }
 
-// Before the settings table, 0 asked for the batch size's default (which depends on the model);
-// scripts may pass it still.
-TEST(Cli, BatchSizeZeroStillAsksForTheDefault)
+// The batch size's default depends on the model: leaving the option out asks for it. A given 0
+// is a mistake (it once asked for the default too), refused before the database is created.
+TEST(Cli, BatchSizeLeftOutIsTheModelsDefaultAndZeroIsRefused)
 {
     TinyWorld world;
     const auto db = (world / "runs.sqlite").string();
-    const auto run = cli(world, {"--db", db, "run", "--model", world.model("tiny"), "--task", world.taskSpec(),
-                                 "--repeats", "1", "--batch-size", "0"});
+    std::vector<std::string> args = {"--db", db, "run", "--model", world.model("tiny"), "--task", world.taskSpec(),
+                                     "--repeats", "1"};
+    auto zero = args;
+    zero.insert(zero.end(), {"--batch-size", "0"});
+    const auto refused = cli(world, zero);
+    EXPECT_EQ(refused.code, 2);
+    EXPECT_EQ(refused.err, "noisefloor-cli: error: --batch-size: 0 must be from 1 to 65536\n");
+    EXPECT_FALSE(std::filesystem::exists(db));
+    const auto run = cli(world, args);
     ASSERT_EQ(run.code, 0) << run.err;
     const auto groups = cli(world, {"--db", db, "--json", "groups"});
     EXPECT_EQ(nlohmann::json::parse(groups.out).at(0)["params"]["batch_size"], 256) << groups.out;

@@ -225,19 +225,34 @@ TEST(CliStats, MalformedLineIsNamedAndNothingFromTheFileIsStored)
         << imported.err;
     EXPECT_FALSE(std::filesystem::exists(db));
 
-    // A failure inside the store's transaction, after earlier lines were written, leaves nothing
-    // either: line 2's start time is not a time.
+    // A start time that is not a time is found as the file is read: no database is created.
     auto late = runLine("m", 2, 10, 5);
     late["started_at"] = "yesterday";
     writeLines(dir / "late.jsonl", {runLine("m", 1, 10, 5).dump(), late.dump()});
-    const auto failed = runCli(dir.path(), {"--db", db, "import", (dir / "late.jsonl").string()});
+    const auto early = runCli(dir.path(), {"--db", db, "import", (dir / "late.jsonl").string()});
+    EXPECT_EQ(early.code, 2);
+    EXPECT_NE(early.err.find("late.jsonl:2: \"started_at\" 'yesterday' is not an ISO-8601 time"),
+              std::string::npos)
+        << early.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+
+    // A failure inside the store's transaction, after earlier lines were written, leaves nothing
+    // either: line 2 names a task the database holds with another number of items.
+    auto known = runLine("m", 1, 10, 5);
+    known["task_sha256"] = "quiz-sha";
+    writeLines(dir / "known.jsonl", {known.dump()});
+    ASSERT_EQ(runCli(dir.path(), {"--db", db, "import", (dir / "known.jsonl").string()}).code, 0);
+    auto clash = runLine("m", 2, 11, 5);
+    clash["task_sha256"] = "quiz-sha";
+    writeLines(dir / "clash.jsonl", {runLine("n", 1, 10, 5, "exam").dump(), clash.dump()});
+    const auto failed = runCli(dir.path(), {"--db", db, "import", (dir / "clash.jsonl").string()});
     EXPECT_EQ(failed.code, 2);
-    EXPECT_NE(failed.err.find("late.jsonl:2: run start time 'yesterday' is not an ISO-8601 time"),
+    EXPECT_NE(failed.err.find("clash.jsonl:2: task \"quiz\" is already in the database with 10 items"),
               std::string::npos)
         << failed.err;
     nf::store::Store store(db, nf::store::OpenMode::ReadOnly);
-    EXPECT_TRUE(store.runs().empty());
-    EXPECT_TRUE(store.groups().empty());
+    EXPECT_EQ(store.runs().size(), 1u);
+    EXPECT_EQ(store.groups().size(), 1u);
 
     writeLines(dir / "mixed.jsonl", {runLine("m", 1, 10, 5).dump(), runLine("m", 2, 11, 5).dump()});
     const auto mixed = runCli(dir.path(), {"--db", db, "import", (dir / "mixed.jsonl").string()});

@@ -69,7 +69,7 @@ TEST(SettingsTable, ValuesReadAsTheyAreTypedAndNameTheKey)
 TEST(SettingsTable, RangesGiveTheMessagesValidateAlwaysGave)
 {
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("batch_size"), int64_t{0}); }),
-              "batch_size: 0 must be at least 1");
+              "batch_size: 0 must be from 1 to 65536");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("top_p"), 1.5); }),
               "top_p: 1.500000 must be in (0, 1]");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("max_length"), int64_t{7}); }),
@@ -82,7 +82,8 @@ TEST(SettingsTable, RangesGiveTheMessagesValidateAlwaysGave)
     EXPECT_EQ(errorMessage([&] { validate(config); }), "n_shot: -1 must be 0 or more");
     config.lm.reset();
     config.threads = -2;
-    EXPECT_EQ(errorMessage([&] { validate(config); }), "threads: -2 must be 0 (automatic) or positive");
+    EXPECT_EQ(errorMessage([&] { validate(config); }),
+              "threads: -2 must be 0 (automatic) or from 1 to " + std::to_string(maxThreads()) + " (4 per core)");
 }
 
 TEST(SettingsTable, ASettingAddedLaterLeavesStoredGroupsTheirBytes)

@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "core/error_message.h"
 #include "engine/runner.h"
 #include "fixture.h"
 #include "store/store.h"
@@ -6,8 +7,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 using namespace nf::engine;
 using nf::test::TinyWorld;
+using nf::test::errorMessage;
 
 namespace {
 
@@ -148,4 +152,15 @@ TEST(SeedList, ParsesCommaSeparatedSeedsAndNamesBadOnes)
     EXPECT_THROW(parseSeedList("1,x"), nf::InputError);
     EXPECT_EQ(seedRange(5, 3), (std::vector<int64_t>{5, 6, 7}));
     EXPECT_THROW(seedRange(1, 0), nf::InputError);
+}
+
+TEST(SeedRange, StaysWithinRepeatsAndTheLargestSeed)
+{
+    constexpr int64_t kLargest = std::numeric_limits<int64_t>::max();
+    EXPECT_EQ(seedRange(kLargest - 2, 3), (std::vector<int64_t>{kLargest - 2, kLargest - 1, kLargest}));
+    EXPECT_EQ(errorMessage([] { seedRange(kLargest, 3); }),
+              "--seed-start: 9223372036854775807 with 3 repeats goes past the largest seed, 9223372036854775807");
+    EXPECT_EQ(errorMessage([] { seedRange(1, kMaxRepeats + 1); }), "--repeats: 100001 must be from 1 to 100000");
+    EXPECT_EQ(errorMessage([] { seedRange(1, 0); }), "--repeats: 0 must be from 1 to 100000");
+    EXPECT_EQ(errorMessage([] { seedRange(-1, 2); }), "--seed-start: -1 must be 0 or more");
 }

@@ -25,7 +25,7 @@ TEST(SettingWidgets, TakeNameRangeDefaultAndTooltipFromTheTable)
     EXPECT_EQ(batch->objectName(), QStringLiteral("batchSize"));
     EXPECT_EQ(batch->value(), engine::kClassifierBatchSize);
     EXPECT_EQ(batch->minimum(), 1);
-    EXPECT_EQ(batch->maximum(), 1 << 20);
+    EXPECT_EQ(batch->maximum(), engine::kMaxBatchSize) << "the range the CLI takes";
     EXPECT_EQ(batch->toolTip().toStdString(), engine::setting("batch_size").help);
     std::unique_ptr<QDoubleSpinBox> topP(widgets.doubleSpinBox("top_p", 2, 0.05));
     EXPECT_DOUBLE_EQ(topP->minimum(), 0.01) << "above the excluded 0 by one step";

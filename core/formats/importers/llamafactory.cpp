@@ -1,6 +1,7 @@
 #include "formats/importers/llamafactory.h"
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/sha256.h"
 #include "common/text.h"
 #include "common/utc_time.h"
@@ -28,6 +29,7 @@ constexpr double kAverageTolerancePoints = 0.01;
 
 std::string readWhole(const fs::path& path)
 {
+    requireRegularFile(path, "LLaMA-Factory file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path.string() + ": cannot be read");
@@ -120,6 +122,7 @@ std::string runUid(const fs::path& dir, const LlamaFactoryOptions& options, cons
 
 LlamaFactoryScores readLlamaFactoryLog(const fs::path& path)
 {
+    requireRegularFile(path, "LLaMA-Factory log");
     std::ifstream in(path);
     if (!in)
         throw InputError(path.string() + ": cannot be read");

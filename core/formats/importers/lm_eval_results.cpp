@@ -1,5 +1,6 @@
 #include "formats/importers/lm_eval_results.h"
 
+#include "common/paths.h"
 #include "common/text.h"
 #include "common/sha256.h"
 
@@ -91,6 +92,7 @@ ResultsFile readResultsFile(const fs::path& given)
 {
     ResultsFile file;
     file.path = fs::absolute(given).lexically_normal();
+    requireRegularFile(file.path, "lm-eval results file");
     std::ifstream in(file.path, std::ios::binary);
     if (!in)
         throw InputError(file.path.string() + ": cannot be read");

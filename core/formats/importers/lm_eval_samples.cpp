@@ -2,6 +2,7 @@
 
 #include "common/text.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/sha256.h"
 
 #include <nlohmann/json.hpp>
@@ -230,6 +231,7 @@ struct FileCloser
 std::string readSamples(const std::filesystem::path& path, const std::string& metric,
                         const std::function<void(const SampleLine&)>& onLine)
 {
+    requireRegularFile(path, "lm-eval samples file");
     std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file)
         throw InputError(path.string() + ": cannot be read");
