@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "store/ledger.h"
+#include "store/merge_check.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -52,11 +53,14 @@ int checkOther(const std::filesystem::path& other, const std::filesystem::path& 
         // "writable": an older schema is fine here (the merge reads its missing columns as their
         // defaults), so the only version left to refuse is 0, an empty file.
         version = schema::check(probe, Store::kSchemaVersion, true);
+        if (version == 0)
+            refuse(other, "is not a noisefloor database (the file is empty)");
+        // Before anything is written here: a damaged source is named as such, never reported
+        // later as this database failing in the middle of copying from it.
+        checkSourceIntegrity(probe, other);
     } catch (const StoreError& e) {
         throw InputError(e.what()); // not SQLite, another program's, newer: the message names the file
     }
-    if (version == 0)
-        refuse(other, "is not a noisefloor database (the file is empty)");
     return version;
 }
 
@@ -179,6 +183,7 @@ MergeResult Merger::run()
     // later row); the foreign keys are checked at the commit instead.
     m_db.exec("PRAGMA defer_foreign_keys = ON");
     planRuns();
+    checkSourceRuns(m_db, m_other); // a dry run checks the same
 
     sqlite::Statement& runs = statement(
         std::string("SELECT m.seq, r.id, r.uid, r.config_id, r.env_id, r.seed, "
@@ -467,8 +472,16 @@ MergeResult mergeDatabase(Store& into, const std::filesystem::path& other, bool 
         throw StoreError(into.path().string() + " has schema " + std::to_string(into.schemaVersion()) +
                          "; open it read-write once to upgrade it before merging into it");
     const int version = checkOther(other, into.path());
-    Merger merger(into.path(), other, version, dryRun);
-    return merger.run();
+    try {
+        Merger merger(into.path(), other, version, dryRun);
+        return merger.run();
+    } catch (const StoreError&) {
+        // SQLite names the connection's own file (this database) also when the page it could not
+        // read was the source's: damage the checks above could not see, or the file changed
+        // since. Checked again, a damaged source is named; otherwise this database failed.
+        checkOther(other, into.path());
+        throw;
+    }
 }
 
 } // namespace nf::store

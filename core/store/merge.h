@@ -32,9 +32,13 @@ struct MergeResult
 // sha256/hash, config groups by params_hash, runs by uid, so merging twice adds nothing. All in
 // one transaction: the database is unchanged when anything fails. Streams the other database run
 // by run; memory does not grow with its size. dryRun: computes the same result, writes nothing.
+// Before anything is written (dry run too) the other file passes SQLite's integrity check and
+// every run it would bring adds up: counts recomputed from its items, accuracy and p_true within
+// [0, 1], correct 0 or 1 (merge_check.h); one that does not refuses the whole merge.
 // Throws InputError naming `other` when it is missing, not a noisefloor database, newer than this
-// program, damaged, or this very database; StoreError when this database fails. Opens its own
-// connection to into.path() (not ":memory:"), so `into` must not hold a transaction open.
+// program, damaged, holds runs that do not add up (named by uid, with the reason), or is this very
+// database; StoreError when this database fails. Opens its own connection to into.path() (not
+// ":memory:"), so `into` must not hold a transaction open.
 MergeResult mergeDatabase(Store& into, const std::filesystem::path& other, bool dryRun = false);
 
 } // namespace nf::store

@@ -66,4 +66,19 @@ bool isProcessGone(int64_t pid, std::optional<int64_t> startTicks)
     return now && *now != *startTicks;
 }
 
+bool isOwnerGone(const RecordedOwner& owner, const std::string& thisHost)
+{
+    // Pids are only comparable within one host and pid namespace (see currentProcess).
+    if (thisHost.empty() || owner.host != thisHost || !owner.pid)
+        return false;
+    return isProcessGone(*owner.pid, owner.startTicks);
+}
+
+RunStatus displayedStatus(RunStatus stored, const RecordedOwner& owner, const std::string& thisHost)
+{
+    if (stored == RunStatus::Running && isOwnerGone(owner, thisHost))
+        return RunStatus::Interrupted;
+    return stored;
+}
+
 } // namespace nf::store

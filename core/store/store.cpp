@@ -338,14 +338,15 @@ int Store::recoverInterrupted()
     {
         // Read outside a write transaction: opening a store must not queue behind a long commit
         // when there is nothing to recover.
+        // The same decision as the status readers show (displayedStatus).
         sqlite::Use select(
             d->cached("SELECT id, owner_pid, owner_start FROM runs "
                       "WHERE status = 'running' AND owner_host = ?1 AND owner_pid IS NOT NULL"));
         select->bind(1, d->owner.host);
         while (select->step()) {
-            int64_t pid = select->int64At(1);
-            if (isProcessGone(pid, select->optionalInt64At(2)))
-                gone.push_back({select->int64At(0), pid});
+            const RecordedOwner owner{d->owner.host, select->int64At(1), select->optionalInt64At(2)};
+            if (isOwnerGone(owner, d->owner.host))
+                gone.push_back({select->int64At(0), *owner.pid});
         }
     }
     if (gone.empty())

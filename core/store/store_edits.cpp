@@ -56,6 +56,9 @@ void Store::setRunHidden(int64_t runId, bool hidden)
 
 void Store::deleteRun(int64_t runId)
 {
+    // A run the browser shows as interrupted (its process gone since this store opened) is
+    // recorded as such first, so that it can be deleted as shown.
+    recoverInterrupted();
     sqlite::Transaction transaction(d->db);
     d->ledger().remove(runId);
     transaction.commit();

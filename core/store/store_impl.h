@@ -19,10 +19,11 @@
 
 namespace nf::store {
 
-// Columns read by Store::Impl::readRun, in its order.
+// Columns read by Store::Impl::readRun, in its order (the owner's, for the status it shows).
 inline constexpr const char* kRunColumns =
     "id, uid, config_id, env_id, seed, status, label, started_at, finished_at, n_items, n_correct, "
-    "accuracy, duration_s, notes, tags, source, reproduces, hidden, import_id";
+    "accuracy, duration_s, notes, tags, source, reproduces, hidden, import_id, owner_host, owner_pid, "
+    "owner_start";
 
 // ISO-8601 UTC with milliseconds: "2026-11-28T04:10:00.123Z".
 std::string utcNowIso();
@@ -36,8 +37,9 @@ struct Store::Impl
     // Every change of a run's status and of the aggregates goes through it (see ledger.h).
     RunLedger& ledger() { return *runLedger; }
 
-    // The row a statement selecting kRunColumns is on.
-    static RunRow readRun(const sqlite::Statement& statement);
+    // The row a statement selecting kRunColumns is on, with the status readers show
+    // (displayedStatus: a `running` run whose process here is gone reads as interrupted).
+    RunRow readRun(const sqlite::Statement& statement) const;
 
     // An imported run's start (given, or now) and finish times, normalised to ours: {started, finished}.
     std::pair<std::string, std::string> importedTimes(const std::string& startedAt, double durationSeconds);

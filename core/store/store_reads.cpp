@@ -54,7 +54,7 @@ const std::string kCountedRuns = std::string(kCountedRunsSql) + " AND accuracy I
 
 } // namespace
 
-RunRow Store::Impl::readRun(const sqlite::Statement& select)
+RunRow Store::Impl::readRun(const sqlite::Statement& select) const
 {
     RunRow run;
     run.id = select.int64At(0);
@@ -67,7 +67,8 @@ RunRow Store::Impl::readRun(const sqlite::Statement& select)
     // The schema's CHECK allows only the known words.
     if (!known)
         throw StoreError("run " + std::to_string(run.id) + " has an unknown status '" + status + "'");
-    run.status = *known;
+    run.status = displayedStatus(
+        *known, {select.textAt(19), select.optionalInt64At(20), select.optionalInt64At(21)}, owner.host);
     run.label = select.textAt(6);
     run.startedAt = select.textAt(7);
     run.finishedAt = select.textAt(8);
@@ -92,11 +93,14 @@ std::optional<int64_t> Store::findCompletedRun(int64_t configId, int64_t seed) c
 std::vector<RunRow> Store::runs(const RunFilter& filter) const
 {
     // Only the conditions asked for, so that SQLite can use the (config_id, seed) and status indexes.
+    // A run shown as interrupted may still be stored as running (its process is gone, no writer
+    // has recorded it yet): those are selected too, and the shown status decides below.
     std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1";
     if (filter.configId)
         sql += " AND config_id = ?1";
     if (filter.status)
-        sql += " AND status = ?2";
+        sql +=
+            filter.status == RunStatus::Interrupted ? " AND status IN (?2, 'running')" : " AND status = ?2";
     sql += " ORDER BY started_at, id";
     sqlite::Use select(d->cached(sql));
     if (filter.configId)
@@ -104,8 +108,11 @@ std::vector<RunRow> Store::runs(const RunFilter& filter) const
     if (filter.status)
         select->bind(2, toString(*filter.status));
     std::vector<RunRow> rows;
-    while (select->step())
-        rows.push_back(Impl::readRun(*select));
+    while (select->step()) {
+        RunRow row = d->readRun(*select);
+        if (!filter.status || row.status == *filter.status)
+            rows.push_back(std::move(row));
+    }
     return rows;
 }
 
@@ -152,7 +159,7 @@ std::optional<RunRow> Store::run(int64_t id) const
     select->bind(1, id);
     if (!select->step())
         return std::nullopt;
-    return Impl::readRun(*select);
+    return d->readRun(*select);
 }
 
 std::vector<ItemRow> Store::runItems(int64_t runId) const

@@ -18,6 +18,8 @@ void Store::appendRunItems(int64_t runId, const std::vector<ItemRow>& items)
 
 std::vector<ItemRow> Store::resumeRun(int64_t runId)
 {
+    // As shown: a run whose process went since this store opened is interrupted, not running.
+    recoverInterrupted();
     sqlite::Transaction transaction(d->db);
     auto done = d->ledger().reopen(runId, d->owner, utcNowIso());
     transaction.commit();

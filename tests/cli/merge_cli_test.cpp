@@ -3,13 +3,16 @@
 
 #include "cli/cli_runner.h"
 #include "core/scratch_dir.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -70,6 +73,33 @@ void makeLaptop(const std::filesystem::path& file)
     Store store(file);
     addRun(store, 1, 5, "b0000000000000000000000000000001", 6);
     addRun(store, 1, 4, "c0000000000000000000000000000005", 5);
+}
+
+std::string bytesOf(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A merge of `server` into `laptop`, dry run and not: refused as bad input (exit 2) naming the
+// server and never the laptop, whose file is not written. Returns the last message.
+std::string refusedMerge(const ScratchDir& dir, const std::string& laptop, const std::string& server)
+{
+    const std::string before = bytesOf(laptop);
+    std::string err;
+    for (const bool dryRun : {true, false}) {
+        std::vector<std::string> args = {"--db", laptop, "merge", server};
+        if (dryRun)
+            args.push_back("--dry-run");
+        const auto refused = runCli(dir.path(), args);
+        EXPECT_EQ(refused.code, 2) << refused.err;
+        EXPECT_CONTAINS(refused.err, server);
+        EXPECT_EQ(refused.err.find(laptop), std::string::npos) << refused.err;
+        EXPECT_EQ(refused.out, "");
+        EXPECT_EQ(bytesOf(laptop), before);
+        err = refused.err;
+    }
+    return err;
 }
 
 } // namespace
@@ -180,6 +210,48 @@ TEST(CliMerge, BadInputExitsWithTwoAndNamesTheFile)
     const auto noArgument = runCli(dir.path(), {"--db", laptop, "merge"});
     EXPECT_EQ(noArgument.code, 2);
 
+    Store store(laptop, OpenMode::ReadOnly);
+    EXPECT_EQ(store.runs().size(), 2u);
+}
+
+TEST(CliMerge, ADamagedSourceExitsWithTwoNamingItAndTheDatabaseIsUntouched)
+{
+    ScratchDir dir;
+    const auto server = (dir / "server.sqlite").string();
+    const auto laptop = (dir / "laptop.sqlite").string();
+    makeServer(server);
+    makeLaptop(laptop);
+    // The first page, past the 100-byte file header, overwritten: the schema SQLite reads from it
+    // is gone. This used to be reported as the laptop's database being malformed (exit 1).
+    std::string bytes = bytesOf(server);
+    const size_t pageSize =
+        (static_cast<unsigned char>(bytes[16]) << 8) | static_cast<unsigned char>(bytes[17]);
+    for (size_t at = 100; at < pageSize; ++at)
+        bytes[at] = static_cast<char>(0xa5 ^ (at & 0xff));
+    std::ofstream(server, std::ios::binary | std::ios::trunc) << bytes;
+
+    const std::string err = refusedMerge(dir, laptop, server);
+    EXPECT_EQ(err.find("failed:"), std::string::npos) << err;
+    Store store(laptop, OpenMode::ReadOnly);
+    EXPECT_EQ(store.runs().size(), 2u);
+}
+
+TEST(CliMerge, ASourceWhoseRunsDoNotAddUpExitsWithTwoNamingTheRun)
+{
+    ScratchDir dir;
+    const auto server = (dir / "server.sqlite").string();
+    const auto laptop = (dir / "laptop.sqlite").string();
+    makeServer(server);
+    makeLaptop(laptop);
+    {
+        // 10 items stored, 25 claimed.
+        sqlite::Database db(server, SQLITE_OPEN_READWRITE);
+        db.exec("UPDATE runs SET n_items = 25 WHERE uid = 'a0000000000000000000000000000002'");
+    }
+
+    const std::string err = refusedMerge(dir, laptop, server);
+    EXPECT_CONTAINS(err, "1 run does not add up, so nothing was merged");
+    EXPECT_CONTAINS(err, "run a0000000000000000000000000000002: n_items says 25 but 10 items are stored");
     Store store(laptop, OpenMode::ReadOnly);
     EXPECT_EQ(store.runs().size(), 2u);
 }

@@ -8,6 +8,7 @@
 #include "dialogs/importdialog.h"
 #include "dialogs/mergedialog.h"
 #include "pages/comparepage.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 #include "window_fixture.h"
 #include "window/mainwindow.h"
@@ -25,6 +26,8 @@
 #include <QUrl>
 
 #include <gtest/gtest.h>
+
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -350,6 +353,24 @@ TEST_F(WindowImport, MergingTheOpenDatabaseIntoItselfIsRefusedInTheDialog)
     ASSERT_NE(dialog, nullptr);
     EXPECT_TRUE(dialog->errorText().contains(QStringLiteral("is the database open here")));
     EXPECT_FALSE(dialog->findChild<QPushButton*>(QStringLiteral("mergeButton"))->isEnabled());
+}
+
+TEST_F(WindowImport, ASourceWhoseRunsDoNotAddUpIsNamedByTheDryRunAndMergeStaysDisabled)
+{
+    ASSERT_TRUE(window.openDatabase(qpath(dir / "here.sqlite")));
+    {
+        store::sqlite::Database other(fixture.path(), SQLITE_OPEN_READWRITE);
+        other.exec("UPDATE runs SET accuracy = -0.5 WHERE id = (SELECT min(id) FROM runs WHERE status = 'completed')");
+    }
+    window.mergeDatabaseFile(qpath(fixture.path()));
+    QPointer<MergeDialog> dialog = openDialog<MergeDialog>(window);
+    ASSERT_FALSE(dialog.isNull());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !dialog->busy(); }, 30000));
+    const QString error = dialog->errorText();
+    EXPECT_TRUE(error.contains(qpath(fixture.path()))) << error.toStdString();
+    EXPECT_TRUE(error.contains(QStringLiteral("its accuracy -0.5 is not a fraction in [0, 1]"))) << error.toStdString();
+    EXPECT_FALSE(dialog->findChild<QPushButton*>(QStringLiteral("mergeButton"))->isEnabled());
+    EXPECT_TRUE(window.store()->runs().empty());
 }
 
 TEST_F(WindowImport, ImportedGroupsOfferNoRepeatsTheyCannotRun)

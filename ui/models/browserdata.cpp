@@ -76,4 +76,16 @@ BrowserData loadBrowserData(const store::Store& store)
     return data;
 }
 
+bool runningRunsChanged(const store::Store& store, const BrowserData& data)
+{
+    for (const store::RunRow& shown : data.runs) {
+        if (shown.status != store::RunStatus::Running)
+            continue;
+        const auto now = store.run(shown.id);
+        if (!now || now->status != store::RunStatus::Running)
+            return true;
+    }
+    return false;
+}
+
 } // namespace nf::ui

@@ -37,4 +37,8 @@ struct BrowserData
 
 BrowserData loadBrowserData(const store::Store& store);
 
+// True when a run `data` shows as running reads otherwise now. A process killed mid-run commits
+// nothing (the file's data_version stays), so the poll asks after the runs it shows running.
+bool runningRunsChanged(const store::Store& store, const BrowserData& data);
+
 } // namespace nf::ui

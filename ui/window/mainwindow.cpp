@@ -312,7 +312,7 @@ void MainWindow::pollDataVersion()
     if (!m_store)
         return;
     try {
-        if (m_store->dataVersion() != m_dataVersion)
+        if (m_store->dataVersion() != m_dataVersion || runningRunsChanged(*m_store, m_browser->browserData()))
             refresh();
     } catch (const std::exception&) {
         // A busy database: the next tick tries again.
