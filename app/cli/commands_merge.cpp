@@ -108,16 +108,26 @@ private:
     std::filesystem::path m_path;
 };
 
-// A dry run writes nothing where the user points: an existing database is opened read-only (a
-// schema upgrade is a write too), and one not made yet is stood in for by an empty one in a
-// temporary folder.
+// A dry run writes nothing where the user points: an existing database is opened read-only, one
+// of an older schema is stood in for by an upgraded copy in a temporary folder (an upgrade is a
+// write too, and the merge writes into the schema it knows), and one not made yet by an empty one.
 store::Store openTarget(const GlobalOptions& global, bool dryRun, ScratchFolder& scratch)
 {
     if (!dryRun)
         return openStore(global, store::OpenMode::ReadWrite);
     std::error_code ec;
-    if (std::filesystem::exists(databasePath(global), ec))
-        return openExisting(global);
+    const std::filesystem::path path = databasePath(global);
+    if (std::filesystem::exists(path, ec)) {
+        auto existing = openExisting(global, /*mayUpgrade=*/false);
+        if (existing.fileSchemaVersion() == store::Store::kSchemaVersion)
+            return existing;
+        GlobalOptions copy = global;
+        copy.db = (scratch.make() / path.filename()).string();
+        for (const char* suffix : {"", "-wal"})
+            if (std::filesystem::exists(path.string() + suffix, ec))
+                std::filesystem::copy_file(path.string() + suffix, copy.db + suffix);
+        return openStore(copy, store::OpenMode::ReadWrite);
+    }
     GlobalOptions empty = global;
     empty.db = (scratch.make() / "empty.sqlite").string();
     return openStore(empty, store::OpenMode::ReadWrite);

@@ -84,6 +84,18 @@ SettingValue parseSettingText(const Setting& setting, const std::string& text)
     return {};
 }
 
+namespace {
+
+// A number as a person typed it: 1.5, not to_string's 1.500000.
+std::string shortestText(double number)
+{
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, number).ptr;
+    return std::string(text, end);
+}
+
+} // namespace
+
 void checkSettingValue(const Setting& setting, const SettingValue& value, std::string_view name)
 {
     const std::string label(name.empty() ? std::string_view(setting.key) : name);
@@ -94,8 +106,8 @@ void checkSettingValue(const Setting& setting, const SettingValue& value, std::s
         const bool aboveMinimum = range.minimumExcluded ? number > range.minimum : number >= range.minimum;
         if (!std::isfinite(number) || !aboveMinimum || !(number <= range.maximum))
             throw InputError(label + ": " +
-                             (whole ? std::to_string(std::get<int64_t>(value)) : std::to_string(number)) +
-                             " " + range.rule);
+                             (whole ? std::to_string(std::get<int64_t>(value)) : shortestText(number)) + " " +
+                             range.rule);
     }
     if (setting.type == Choice) {
         const auto& word = std::get<std::string>(value);

@@ -83,7 +83,8 @@ bool looksLikeRunsJsonl(const fs::path& path)
             continue;
         TopLevelKeys top;
         formats::JsonFailure failure;
-        formats::saxParseJsonInput(text, top, failure);
+        if (!formats::saxParseJsonInput(text, top, failure) && top.object && path.extension() == ".jsonl")
+            return true; // a .jsonl line refused before its "model" key: the reader names why
         return top.object && top.keys.contains("model") &&
                (top.keys.contains("correct") || top.keys.contains("accuracy"));
     }

@@ -311,7 +311,7 @@ TEST(CliInput, BadInputGetsOneLineExitCodeTwoAndWritesNothing)
          "idx:" + (world / "short.idx").string() + "," + (world / "labels.idx.gz").string(),
          "short.idx"},
         {{"--decoding", "sample", "--temperature", "0"}, tiny, world.taskSpec(), "temperature"},
-        {{"--decoding", "sample", "--top-p", "1.5"}, tiny, world.taskSpec(), "top_p"},
+        {{"--decoding", "sample", "--top-p", "1.5"}, tiny, world.taskSpec(), "--top-p: 1.5 must be in (0, 1]"},
         {{"--dropout", "train"}, tiny, world.taskSpec(), "Dropout"},
     };
     for (const auto& c : cases) {

@@ -135,6 +135,9 @@ TEST_F(ImportCli, HostileJsonIsOneBoundedLineExitTwoAndNoDatabase)
     const std::vector<Case> cases = {
         {"deep/runs.jsonl", run + R"("config": {}})" + "\n" + run + R"("config": )" + deep + "}\n",
          ":2: arrays and objects nested deeper than 256 levels"},
+        // As export writes a line (keys in alphabetical order): the nesting comes before "model".
+        {"first/runs.jsonl", R"({"accuracy": 0.5, "config": )" + deep + R"(, "correct": [1], "model": "m"})" + "\n",
+         ":1: arrays and objects nested deeper than 256 levels"},
         {"env/runs.jsonl", run + R"("config": {}, "environment": {"e": [[[)" + deep + "]]]}}\n",
          ":1: arrays and objects nested deeper than 256 levels"},
         {"number/runs.jsonl", run + R"("config": {"lr": 1E400}})" + "\n",

@@ -166,6 +166,22 @@ TEST(CliMerge, DryRunSaysWhatItWouldMergeAndWritesNothing)
     EXPECT_FALSE(std::filesystem::exists(fresh));
 }
 
+TEST(CliMerge, ADryRunIntoAnOlderSchemaLeavesItAsItWas)
+{
+    ScratchDir dir;
+    const auto server = (dir / "server.sqlite").string();
+    makeServer(server);
+    const auto old = dir / "old.sqlite";
+    std::filesystem::copy_file(std::filesystem::path(NF_TEST_DATA_DIR) / "store-v1.sqlite", old);
+    const auto before = bytesOf(old);
+
+    const auto dry = runCli(dir.path(), {"--db", old.string(), "merge", server, "--dry-run"});
+    ASSERT_EQ(dry.code, 0) << dry.err;
+    EXPECT_CONTAINS(dry.out, "dry run: nothing was written");
+    // An upgrade of its schema would be a write too.
+    EXPECT_EQ(bytesOf(old), before);
+}
+
 TEST(CliMerge, JsonReportsEveryCount)
 {
     ScratchDir dir;

@@ -3,6 +3,7 @@
 #include "core/error_message.h"
 #include "core/scratch_dir.h"
 #include "formats/importers/lm_eval.h"
+#include "formats/importers/lm_eval_config.h"
 #include "formats/mcq.h"
 
 #include <gtest/gtest.h>
@@ -513,6 +514,15 @@ TEST(LmEvalImport, ReadsLinesLongerThanTheReadBuffer)
     writeText(arc, out);
     const ImportBatch batch = read(folder / kMmluSmall.filename());
     EXPECT_EQ(runNamed(batch, "arc_easy").correct, (std::vector<uint8_t>{1, 1, 0, 1}));
+}
+
+TEST(LmEvalImport, ADateOutsideTheYearsAStoreReadsIsUnknownLikeAMissingOne)
+{
+    using nf::formats::lmeval::startedAt;
+    EXPECT_EQ(startedAt(nlohmann::json{{"date", 1700000000.5}}), "2023-11-14T22:13:20Z");
+    EXPECT_EQ(startedAt(nlohmann::json{{"date", 1e300}}), "");
+    EXPECT_EQ(startedAt(nlohmann::json{{"date", -1e300}}), "");
+    EXPECT_EQ(startedAt(nlohmann::json::object()), "");
 }
 
 TEST(LmEvalImport, LooksLikeResultsFilesOnly)

@@ -71,7 +71,7 @@ TEST(SettingsTable, RangesGiveTheMessagesValidateAlwaysGave)
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("batch_size"), int64_t{0}); }),
               "batch_size: 0 must be from 1 to 65536");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("top_p"), 1.5); }),
-              "top_p: 1.500000 must be in (0, 1]");
+              "top_p: 1.5 must be in (0, 1]");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("max_length"), int64_t{7}); }),
               "max_length: 7 must be at least 8 tokens");
     EXPECT_EQ(errorMessage([] { checkSettingValue(setting("device"), std::string("tpu")); }),

@@ -6,6 +6,7 @@
 #include "core/error_message.h"
 #include "engine/causal_lm.h"
 #include "engine/hf_model.h"
+#include "engine/settings.h"
 #include "engine/prompt.h"
 #include "formats/mcq.h"
 #include "formats/tokenizer.h"
@@ -358,8 +359,13 @@ TEST(HfFolder, McDropoutWithoutDropoutInTheModelIsRefused)
 TEST(HfFolder, ARunThatWillNotFitIsRefusedBeforeItStarts)
 {
     TinyLmWorld world;
-    auto huge = plan(world, folder(world, "qwen3"), {1});
-    huge.config.batchSize = 1'000'000'000;
+    // The largest batch size allowed, of a model whose attention is wide (4 heads of 2,048): one
+    // batch needs over 100 GB of activations.
+    TinyHfModelSpec wide;
+    wide.layers = 1;
+    wide.headDim = 2048;
+    auto huge = plan(world, folder(world, "wide", wide), {1});
+    huge.config.batchSize = nf::engine::kMaxBatchSize;
     const auto message = refusal(huge);
     EXPECT_CONTAINS(message, "does not fit: Qwen3ForCausalLM");
     EXPECT_CONTAINS(message, "free");

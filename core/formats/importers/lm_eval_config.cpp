@@ -319,7 +319,12 @@ std::string startedAt(const json& root)
     const json& date = member(root, "date");
     if (!date.is_number())
         return {};
-    return isoUtc(static_cast<std::time_t>(date.get<double>()));
+    // Seconds since 1970 within the years 1000-9000 that the store reads; a value outside them is
+    // no time anyone ran (and past time_t's range its conversion is undefined): unknown, as absent.
+    const double seconds = date.get<double>();
+    if (!(seconds >= -30'610'224'000.0 && seconds <= 221'845'392'000.0))
+        return {};
+    return isoUtc(static_cast<std::time_t>(seconds));
 }
 
 double durationSeconds(const json& root)
