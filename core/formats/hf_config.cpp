@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "formats/json_input.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,15 +30,7 @@ json readJsonObject(const std::filesystem::path& path)
     std::ostringstream buffer;
     buffer << in.rdbuf();
     const std::string text = buffer.str();
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::exception& e) {
-        const auto* parse = dynamic_cast<const json::parse_error*>(&e);
-        const size_t byte = parse ? parse->byte : 0;
-        throw InputError(path.string() + ":" + std::to_string(lineAtByte(text, byte > 0 ? byte - 1 : 0)) +
-                         ": not valid JSON");
-    }
+    const json document = parseJsonInput(withoutByteOrderMark(text), {path.string()});
     if (!document.is_object())
         throw InputError(path.string() + ": expected a JSON object");
     return document;
@@ -68,8 +61,8 @@ public:
         }
         const auto& value = m_object.at(key);
         if (!value.is_number_integer() || value.get<int64_t>() < minimum)
-            throw InputError(m_file + ": \"" + key + "\" must be an integer of at least " + std::to_string(minimum) +
-                             ", not " + value.dump());
+            throw InputError(m_file + ": \"" + key + "\" must be an integer of at least " +
+                             std::to_string(minimum) + ", not " + printableExcerpt(value.dump()));
         return value.get<int64_t>();
     }
 
@@ -147,7 +140,7 @@ std::string whyNot(const std::string& name, const json& config)
 RopeScaling readRopeScaling(const json& spec, const std::string& file, const char* key)
 {
     if (!spec.is_object())
-        throw InputError(file + ": \"" + key + "\" must be an object, not " + spec.dump());
+        throw InputError(file + ": \"" + key + "\" must be an object, not " + printableExcerpt(spec.dump()));
     const Keys keys(spec, file + ": " + key);
     RopeScaling rope;
     std::string type = keys.text("rope_type", keys.text("type", "default"));
@@ -165,8 +158,9 @@ RopeScaling readRopeScaling(const json& spec, const std::string& file, const cha
         if (rope.highFreqFactor <= rope.lowFreqFactor)
             throw InputError(file + ": " + key + ": high_freq_factor must be above low_freq_factor");
     } else {
-        throw InputError(file + ": " + key + " of type \"" + type +
-                         "\" is not supported (noisefloor applies default, linear and llama3 rotary scaling)");
+        throw InputError(
+            file + ": " + key + " of type \"" + printableExcerpt(type) +
+            "\" is not supported (noisefloor applies default, linear and llama3 rotary scaling)");
     }
     if (!(rope.factor > 0))
         throw InputError(file + ": " + key + ": factor must be positive");
@@ -220,7 +214,8 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
     config.architectureName = document["architectures"][0].get<std::string>();
     const auto architecture = architectureFromName(config.architectureName);
     if (!architecture)
-        throw InputError(file + ": " + whyNot(config.architectureName, document) + ". Supported: " + supported +
+        throw InputError(file + ": " + whyNot(printableExcerpt(config.architectureName), document) +
+                         ". Supported: " + supported +
                          "; other models can be exported to TorchScript (docs/export-model.md)");
     config.architecture = *architecture;
 
@@ -230,13 +225,13 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
         if (quantization.is_object() && quantization.contains("quant_method") &&
             quantization["quant_method"].is_string())
             method = quantization["quant_method"].get<std::string>();
-        throw InputError(file + ": the model is quantized (quantization_config: " + method +
+        throw InputError(file + ": the model is quantized (quantization_config: " + printableExcerpt(method) +
                          "); noisefloor runs unquantized F32, F16 and BF16 weights only");
     }
     const std::string activation = keys.text("hidden_act", "silu");
     if (activation != "silu")
-        throw InputError(file + ": \"hidden_act\" is \"" + activation + "\"; " + config.architectureName +
-                         " runs with silu only");
+        throw InputError(file + ": \"hidden_act\" is \"" + printableExcerpt(activation) + "\"; " +
+                         printableExcerpt(config.architectureName) + " runs with silu only");
 
     config.vocabSize = keys.integer("vocab_size");
     config.hiddenSize = keys.integer("hidden_size");
@@ -426,15 +421,17 @@ LoraConfig readLoraConfig(const std::filesystem::path& folder)
 
     const std::string type = keys.text("peft_type", "LORA");
     if (type != "LORA")
-        throw InputError(file + ": peft_type " + type + " is not supported (noisefloor merges LORA adapters)");
+        throw InputError(file + ": peft_type " + printableExcerpt(type) +
+                         " is not supported (noisefloor merges LORA adapters)");
     if (keys.boolean("fan_in_fan_out", false))
         throw InputError(file + ": \"fan_in_fan_out\": true (GPT-2 style Conv1D weights) is not supported");
     if (keys.boolean("use_dora", false))
         throw InputError(file + ": \"use_dora\": true (DoRA) is not supported; noisefloor merges plain LoRA");
     if (keys.has("modules_to_save") &&
         !(document["modules_to_save"].is_array() && document["modules_to_save"].empty()))
-        throw InputError(file + ": \"modules_to_save\" " + document["modules_to_save"].dump(-1).substr(0, 200) +
-                         " is not supported: the adapter replaces whole modules, which noisefloor does not load");
+        throw InputError(
+            file + ": \"modules_to_save\" " + printableExcerpt(document["modules_to_save"].dump(-1)) +
+            " is not supported: the adapter replaces whole modules, which noisefloor does not load");
     for (const char* pattern : {"rank_pattern", "alpha_pattern"})
         if (keys.has(pattern) && !(document[pattern].is_object() && document[pattern].empty()))
             throw InputError(file + ": a per-module \"" + std::string(pattern) + "\" is not supported");

@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "common/text.h"
 #include "formats/csv.h"
+#include "formats/json_input.h"
 
 #include <nlohmann/json.hpp>
 
@@ -110,7 +111,8 @@ int answerIndex(const std::string& text, int choices, const std::string& where)
 {
     const std::string letter = trimmed(text);
     if (letter.size() != 1 || letter[0] < 'A' || letter[0] >= 'A' + choices)
-        throw InputError(where + "answer '" + text + "' is not one of " + lettersUpTo(choices));
+        throw InputError(where + "answer '" + printableExcerpt(text) + "' is not one of " +
+                         lettersUpTo(choices));
     return letter[0] - 'A';
 }
 
@@ -185,12 +187,10 @@ struct SubjectNames
 std::map<std::string, SubjectNames> readMapping(FileLog& log, const fs::path& path)
 {
     const std::string file = path.string();
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(log.read(path));
-    } catch (const nlohmann::json::parse_error& error) {
-        throw InputError(file + ": invalid JSON: " + error.what());
-    }
+    const std::string text = log.read(path);
+    JsonSource source{file};
+    source.invalid = "invalid JSON";
+    const nlohmann::json json = parseJsonInput(withoutByteOrderMark(text), source);
     if (!json.is_object())
         throw InputError(file + ": expected an object of subjects");
     std::map<std::string, SubjectNames> mapping;
@@ -206,7 +206,7 @@ std::map<std::string, SubjectNames> readMapping(FileLog& log, const fs::path& pa
             names = {value[0].get<std::string>(), value[1].get<std::string>(), value[2].get<std::string>()};
         } else {
             throw InputError(
-                file + ": subject '" + key +
+                file + ": subject '" + printableExcerpt(key) +
                 "': expected {\"name\": ..., \"category\": ...} or [name, Chinese name, category]");
         }
         mapping.emplace(key, std::move(names));
@@ -319,14 +319,12 @@ McqTask loadCsvTask(const std::string& spec, const std::string& kind, std::strin
     return task;
 }
 
-McqItem jsonlItem(const std::string& line, const std::string& where, std::string& subject)
+McqItem jsonlItem(const std::string& line, const std::string& file, int64_t lineNumber, std::string& subject)
 {
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& error) {
-        throw InputError(where + "invalid JSON: " + error.what());
-    }
+    const std::string where = lineRef(file, lineNumber);
+    JsonSource source{file, lineNumber, "line"};
+    source.invalid = "invalid JSON";
+    nlohmann::json json = parseJsonInput(line, source);
     if (!json.is_object())
         throw InputError(where + "expected an object {\"question\", \"choices\", \"answer\"}");
     for (const char* key : {"question", "choices", "answer"}) {
@@ -395,7 +393,7 @@ McqTask loadJsonlTask(const std::string& spec, const std::string& rest)
         if (trimmed(line).empty())
             continue;
         std::string subject;
-        McqItem item = jsonlItem(line, lineRef(file, lineNumber), subject);
+        McqItem item = jsonlItem(line, file, lineNumber, subject);
         item.file = file;
         item.line = lineNumber;
         bySubject[subject].push_back(std::move(item));

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "formats/json_input.h"
 
 #include <climits>
 #include <nlohmann/json.hpp>
@@ -65,7 +66,7 @@ std::vector<T> optionalArray(const json& object, const char* key, size_t expecte
         const auto value = convert((*found)[i]);
         if (!value)
             error.fail(std::string("\"") + key + "\" must be an array of " + what + ", item " +
-                       std::to_string(i) + " is " + (*found)[i].dump());
+                       std::to_string(i) + " is " + printableExcerpt((*found)[i].dump()));
         values.push_back(*value);
     }
     return values;
@@ -74,12 +75,7 @@ std::vector<T> optionalArray(const json& object, const char* key, size_t expecte
 RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem::path& path)
 {
     const LineError error(path, line);
-    json object;
-    try {
-        object = json::parse(text);
-    } catch (const json::parse_error& e) {
-        error.fail(std::string("not valid JSON (") + e.what() + ")");
-    }
+    const json object = parseJsonInput(text, {path.string(), line, "line"});
     if (!object.is_object())
         error.fail("each line must be a JSON object, one run");
 
@@ -144,7 +140,7 @@ RunRecord parseLine(const std::string& text, int64_t line, const std::filesystem
             record.correct.push_back(static_cast<uint8_t>(value.get<int64_t>()));
         else
             error.fail("\"correct\" must be an array of 0/1 (or true/false), item " + std::to_string(i) +
-                       " is " + value.dump());
+                       " is " + printableExcerpt(value.dump()));
     }
     const size_t n = record.correct.size();
     record.subjects = optionalArray<std::string>(object, "subjects", n, error, "strings", [](const json& v) {
@@ -206,20 +202,22 @@ RunsFile readRunsJsonl(const std::filesystem::path& path)
         if (!run.uid.empty()) {
             const auto [seen, added] = lineOfUid.try_emplace(run.uid, run.line);
             if (!added)
-                error.fail("uid \"" + run.uid + "\" is already used on line " + std::to_string(seen->second));
+                error.fail("uid \"" + printableExcerpt(run.uid) + "\" is already used on line " +
+                           std::to_string(seen->second));
         }
         if (run.accuracy)
             continue; // a run-level run fixes nothing about its task's items
         const auto [first, added] = firstOfTask.try_emplace(run.task, &run);
         if (!added && run.correct.size() != first->second->correct.size())
-            error.fail("task \"" + run.task + "\" has " + std::to_string(first->second->correct.size()) +
-                       " items on line " + std::to_string(first->second->line) + " but " +
-                       std::to_string(run.correct.size()) + " here");
+            error.fail("task \"" + printableExcerpt(run.task) + "\" has " +
+                       std::to_string(first->second->correct.size()) + " items on line " +
+                       std::to_string(first->second->line) + " but " + std::to_string(run.correct.size()) +
+                       " here");
         if (run.subjects.empty())
             continue;
         const auto [named, firstNamed] = subjectsOfTask.try_emplace(run.task, &run);
         if (!firstNamed && run.subjects != named->second->subjects)
-            error.fail("task \"" + run.task + "\" has other subjects than on line " +
+            error.fail("task \"" + printableExcerpt(run.task) + "\" has other subjects than on line " +
                        std::to_string(named->second->line));
     }
     for (auto& run : result.runs)

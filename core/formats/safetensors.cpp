@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "formats/json_input.h"
 #include "formats/safetensors_detail.h"
 
 #include <nlohmann/json.hpp>
@@ -30,10 +31,10 @@ using nlohmann::json;
 
 using detail::kMaxHeaderBytes;
 // A header or index nests 3 levels; the bound keeps a hostile file's nesting from costing more.
-constexpr size_t kMaxJsonDepth = 64;
+constexpr size_t kMaxHeaderDepth = 64;
 
-// JSON parsed with nlohmann's SAX parser into a value, refusing what the DOM parser would accept
-// silently or at any cost: nesting past kMaxJsonDepth, and one key twice in an object (the DOM
+// JSON parsed through saxParseJsonInput (nesting bounded by kMaxHeaderDepth, numbers in range) into
+// a value, refusing what the DOM parser would accept silently: one key twice in an object (the DOM
 // keeps the last, other readers the first).
 class StrictJsonBuilder final : public nlohmann::json_sax<json>
 {
@@ -41,9 +42,8 @@ public:
     // `tensorKeys`: the top-level object's keys name tensors (a safetensors header).
     StrictJsonBuilder(json& root, bool tensorKeys) : m_root(root), m_tensorKeys(tensorKeys) {}
 
-    // Why the text was refused, in words that quote none of it past a short excerpt.
+    // Why the handler refused the text, in words that quote none of it past a short excerpt.
     const std::string& failure() const { return m_failure; }
-    size_t failureByte() const { return m_failureByte; }
 
     bool null() override { return add(json(nullptr)); }
     bool boolean(bool value) override { return add(json(value)); }
@@ -69,10 +69,9 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception&) override
+    // Not called: saxParseJsonInput reports syntax errors.
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override
     {
-        m_failure = "is not valid JSON";
-        m_failureByte = position;
         return false;
     }
 
@@ -99,10 +98,6 @@ private:
     }
     bool open(json&& container)
     {
-        if (m_open.size() >= kMaxJsonDepth) {
-            m_failure = "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-            return false;
-        }
         m_open.push_back(place(std::move(container)));
         return true;
     }
@@ -116,7 +111,6 @@ private:
     std::vector<json*> m_open; // the containers being filled, innermost last
     std::string m_key;
     std::string m_failure;
-    size_t m_failureByte = 0;
     bool m_tensorKeys = false;
 };
 
@@ -162,11 +156,24 @@ json detail::parseStrictJson(std::string_view text, std::string& failure, bool t
 {
     json root;
     StrictJsonBuilder builder(root, tensorKeys);
-    if (json::sax_parse(text.begin(), text.end(), &builder))
+    JsonFailure refused;
+    if (saxParseJsonInput(text, builder, refused, kMaxHeaderDepth))
         return root;
-    failure = builder.failure().empty() ? "is not valid JSON" : builder.failure();
-    if (builder.failureByte() > 0)
-        failure += " (at byte " + std::to_string(builder.failureByte()) + ")";
+    switch (refused.kind) {
+    case JsonFailure::Kind::Handler:
+        failure = builder.failure();
+        return {};
+    case JsonFailure::Kind::TooDeep:
+        failure = "nests deeper than " + std::to_string(kMaxHeaderDepth) + " levels";
+        return {};
+    case JsonFailure::Kind::NumberOutOfRange:
+        failure = "is not valid JSON: " + refused.detail;
+        break;
+    default:
+        failure = "is not valid JSON";
+    }
+    if (refused.byte > 0)
+        failure += " (at byte " + std::to_string(refused.byte) + ")";
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "formats/tokenizer_json.h"
 
-#include <stdexcept>
+#include "common/error.h"
+#include "formats/json_input.h"
 
 namespace nf::formats::tokenizer_detail {
 namespace {
@@ -13,8 +14,6 @@ class Handler : public nlohmann::json_sax<json>
 {
 public:
     explicit Handler(TokenizerJson& out) : m_out(out) {}
-
-    const std::string& error() const { return m_error; }
 
     bool null() override { return scalar(json(), -1); }
     bool boolean(bool value) override { return scalar(json(value), -1); }
@@ -58,9 +57,9 @@ public:
     bool end_object() override { return close(); }
     bool end_array() override { return close(); }
 
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override
+    // Not called: saxParseJsonInput reports syntax errors in its own words.
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override
     {
-        m_error = e.what();
         return false;
     }
 
@@ -202,17 +201,17 @@ private:
 
     TokenizerJson& m_out;
     std::vector<Frame> m_frames;
-    std::string m_error;
 };
 
 } // namespace
 
-TokenizerJson parseTokenizerJson(std::string_view text)
+TokenizerJson parseTokenizerJson(std::string_view text, const std::string& origin)
 {
     TokenizerJson out;
     Handler handler(out);
-    if (!json::sax_parse(text.begin(), text.end(), &handler))
-        throw std::invalid_argument(handler.error());
+    JsonFailure failure;
+    if (!saxParseJsonInput(text, handler, failure))
+        throw InputError(jsonFailureMessage(failure, text, {origin}));
     return out;
 }
 

@@ -25,7 +25,8 @@ struct TokenizerJson
     std::string badEntry;
 };
 
-// Throws std::invalid_argument with the parser's message when the text is not JSON.
-TokenizerJson parseTokenizerJson(std::string_view text);
+// InputError "<origin>:<line>: not valid JSON (...)" when the text is not JSON or passes the
+// limits of formats/json_input.h.
+TokenizerJson parseTokenizerJson(std::string_view text, const std::string& origin);
 
 } // namespace nf::formats::tokenizer_detail

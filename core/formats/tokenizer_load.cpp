@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
 #include "formats/tokenizer_impl.h"
 #include "formats/tokenizer_json.h"
 
@@ -79,7 +80,7 @@ public:
             for (const json& inner : n["normalizers"])
                 normalizer(inner, out);
         else
-            unsupported("normalizer type '" + type + "'");
+            unsupported("normalizer type '" + printableExcerpt(type) + "'");
     }
 
     void preTokenizer(const json& p, std::vector<PreTokenizerStep>& out) const
@@ -98,7 +99,7 @@ public:
         } else if (type == "Split") {
             const std::string behavior = p.value("behavior", std::string());
             if (behavior != "Isolated")
-                unsupported("pre_tokenizer Split with behavior '" + behavior + "'");
+                unsupported("pre_tokenizer Split with behavior '" + printableExcerpt(behavior) + "'");
             if (flag(p, "invert", false))
                 unsupported("pre_tokenizer Split with invert true");
             const json pattern = p.value("pattern", json());
@@ -112,11 +113,11 @@ public:
                 else
                     fail("pre_tokenizer Split has no pattern {\"Regex\": ...} or {\"String\": ...}");
             } catch (const std::invalid_argument& e) {
-                fail("pre_tokenizer Split pattern does not compile: " + std::string(e.what()));
+                fail("pre_tokenizer Split pattern does not compile: " + printableExcerpt(e.what(), 160));
             }
             out.push_back(std::move(step));
         } else {
-            unsupported("pre_tokenizer type '" + type + "'");
+            unsupported("pre_tokenizer type '" + printableExcerpt(type) + "'");
         }
     }
 
@@ -146,7 +147,7 @@ public:
             before.push_back(specialPair(p, "cls", type));
             after.push_back(specialPair(p, "sep", type));
         } else {
-            unsupported("post_processor type '" + type + "'");
+            unsupported("post_processor type '" + printableExcerpt(type) + "'");
         }
         prefix.insert(prefix.begin(), before.begin(), before.end());
         suffix.insert(suffix.end(), after.begin(), after.end());
@@ -156,7 +157,7 @@ public:
     {
         const auto it = p.find(key);
         if (it == p.end() || !it->is_array() || it->size() != 2 || !(*it)[1].is_number_integer())
-            fail("post_processor " + type + " has no \"" + key + "\": [token, id]");
+            fail("post_processor " + printableExcerpt(type) + " has no \"" + key + "\": [token, id]");
         return (*it)[1].get<int32_t>();
     }
 
@@ -176,12 +177,12 @@ public:
                 const std::string name = piece["SpecialToken"].value("id", std::string());
                 const auto token = specials.find(name);
                 if (token == specials.end() || !token->contains("ids") || !(*token)["ids"].is_array())
-                    fail("post_processor TemplateProcessing: special token '" + name +
+                    fail("post_processor TemplateProcessing: special token '" + printableExcerpt(name) +
                          "' is not in its special_tokens");
                 for (const json& id : (*token)["ids"])
                     (seenSequence ? after : before).push_back(id.get<int32_t>());
             } else {
-                unsupported("post_processor TemplateProcessing piece " + piece.dump());
+                unsupported("post_processor TemplateProcessing piece " + printableExcerpt(piece.dump()));
             }
         }
         if (!seenSequence)
@@ -194,7 +195,7 @@ public:
             return false;
         const std::string type = typeOf(p, "decoder");
         if (type != "ByteLevel")
-            unsupported("decoder type '" + type + "'");
+            unsupported("decoder type '" + printableExcerpt(type) + "'");
         return true;
     }
 
@@ -209,16 +210,16 @@ void readModel(const Reader& reader, const TokenizerJson& file, LoadedTokenizer&
     const json& model = file.root["model"];
     const std::string type = reader.typeOf(model, "model");
     if (type != "BPE")
-        reader.unsupported("model type '" + type + "'");
+        reader.unsupported("model type '" + printableExcerpt(type) + "'");
     const json dropout = model.value("dropout", json());
     if (!dropout.is_null() && !(dropout.is_number() && dropout.get<double>() == 0.0))
-        reader.unsupported("model dropout " + dropout.dump());
+        reader.unsupported("model dropout " + printableExcerpt(dropout.dump()));
     if (reader.flag(model, "byte_fallback", false))
         reader.unsupported("model byte_fallback true");
     for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
         const json affix = model.value(key, json());
         if (!affix.is_null() && !(affix.is_string() && affix.get<std::string>().empty()))
-            reader.unsupported(std::string("model ") + key + " " + affix.dump());
+            reader.unsupported(std::string("model ") + key + " " + printableExcerpt(affix.dump()));
     }
     d.bpe.ignoreMerges = reader.flag(model, "ignore_merges", false);
     d.bpe.fuseUnk = reader.flag(model, "fuse_unk", false);
@@ -229,7 +230,8 @@ void readModel(const Reader& reader, const TokenizerJson& file, LoadedTokenizer&
     d.tokenOf.reserve(file.vocab->size() + 1024);
     for (const auto& [token, id] : *file.vocab) {
         if (id < 0 || id >= INT32_MAX)
-            reader.fail("model.vocab: the id of '" + token + "' is not a non-negative integer");
+            reader.fail("model.vocab: the id of '" + printableExcerpt(token) +
+                        "' is not a non-negative integer");
         const auto index = static_cast<size_t>(id);
         d.vocab.insert(token, static_cast<int32_t>(index));
         if (index >= d.tokenOf.size()) {
@@ -248,7 +250,8 @@ void readModel(const Reader& reader, const TokenizerJson& file, LoadedTokenizer&
     if (unk.is_string()) {
         d.bpe.unkId = d.vocab.find(unk.get<std::string>());
         if (!d.bpe.unkId)
-            reader.fail("model.unk_token '" + unk.get<std::string>() + "' is not in the vocabulary");
+            reader.fail("model.unk_token '" + printableExcerpt(unk.get<std::string>()) +
+                        "' is not in the vocabulary");
     }
     if (d.bpe.ignoreMerges) {
         d.bpe.vocabBytes.reserve(d.vocab.size());
@@ -269,7 +272,8 @@ void readModel(const Reader& reader, const TokenizerJson& file, LoadedTokenizer&
     auto idOf = [&](const std::string& token, size_t rank) {
         const auto id = d.vocab.find(token);
         if (!id)
-            reader.fail("model.merges[" + std::to_string(rank) + "]: '" + token + "' is not in the vocabulary");
+            reader.fail("model.merges[" + std::to_string(rank) + "]: '" + printableExcerpt(token) +
+                        "' is not in the vocabulary");
         return *id;
     };
     std::string merged;
@@ -373,12 +377,7 @@ void loadTokenizer(std::string_view text, const std::string& origin, LoadedToken
     d->serial = ++serials;
     const Reader reader(d->origin);
 
-    TokenizerJson file;
-    try {
-        file = parseTokenizerJson(text);
-    } catch (const std::invalid_argument& e) {
-        reader.fail(std::string("not valid JSON: ") + e.what());
-    }
+    const TokenizerJson file = parseTokenizerJson(text, d->origin);
     const json& root = file.root;
     if (!root.is_object())
         reader.fail("not a tokenizer.json (the top level is not an object)");

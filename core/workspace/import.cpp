@@ -3,22 +3,23 @@
 
 #include "workspace/import.h"
 
-#include "workspace/import_jsonl.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "formats/importers/llamafactory.h"
 #include "formats/importers/lm_eval.h"
+#include "formats/json_input.h"
 #include "formats/mcq.h"
+#include "workspace/import_jsonl.h"
 
 #include <nlohmann/json.hpp>
-
-#include <glob.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <fstream>
 #include <set>
+
+#include <glob.h>
 
 namespace nf::workspace {
 namespace {
@@ -27,6 +28,42 @@ namespace fs = std::filesystem;
 
 // How deep a folder given to `import` is searched for sources: out/<model>/<run>/results_x.json.
 constexpr int kSearchDepth = 3;
+
+// The keys of a JSON text's top-level object, as far as the text can be read: a line that the
+// reader will refuse (nested too deep, a number out of range) is still told as JSONL, so that the
+// refusal names its file and line.
+struct TopLevelKeys final : nlohmann::json_sax<nlohmann::json>
+{
+    int depth = 0;
+    bool object = false;
+    std::set<std::string> keys;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override
+    {
+        object = object || depth == 0;
+        ++depth;
+        return true;
+    }
+    bool start_array(std::size_t) override { return depth++ > 0; }
+    bool end_object() override { return --depth, true; }
+    bool end_array() override { return --depth, true; }
+    bool key(string_t& name) override
+    {
+        if (depth == 1)
+            keys.insert(name);
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override
+    {
+        return false;
+    }
+};
 
 // noisefloor's JSONL: the first non-blank line is an object with "model" and "correct" (or
 // "accuracy", a run known only by its score).
@@ -40,9 +77,11 @@ bool looksLikeRunsJsonl(const fs::path& path)
         first = false;
         if (text.find_first_not_of(" \t\r") == std::string::npos)
             continue;
-        const auto object = nlohmann::json::parse(text, nullptr, false);
-        return object.is_object() && object.contains("model") &&
-               (object.contains("correct") || object.contains("accuracy"));
+        TopLevelKeys top;
+        formats::JsonFailure failure;
+        formats::saxParseJsonInput(text, top, failure);
+        return top.object && top.keys.contains("model") &&
+               (top.keys.contains("correct") || top.keys.contains("accuracy"));
     }
     return false;
 }

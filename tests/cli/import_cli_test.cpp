@@ -6,8 +6,10 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
 
 namespace nf {
 namespace {
@@ -111,6 +113,54 @@ TEST_F(ImportCli, BadInputIsOneMessageExitTwoAndNothingWritten)
     EXPECT_EQ(badParam.code, 2);
     EXPECT_NE(badParam.err.find("--param n_shot: expected KEY=VALUE"), std::string::npos) << badParam.err;
     EXPECT_EQ(runCount(), 1u);
+}
+
+// Reproducers of issue 15: hostile JSON is refused in one short line naming the file and line,
+// exit 2, and no database appears (deep nesting used to overflow the stack, 1E400 came out as the
+// parser library's exception with exit 1, a 500 KB key as a 500 KB line).
+TEST_F(ImportCli, HostileJsonIsOneBoundedLineExitTwoAndNoDatabase)
+{
+    std::string deep;
+    for (int i = 0; i < 100'000; ++i)
+        deep += "{\"a\": ";
+    deep += "1" + std::string(100'000, '}');
+    const std::string run = R"({"model": "m", "task": "t", "seed": 1, "correct": [1, 0], )";
+    const std::string huge(500'000, 'k');
+    struct Case
+    {
+        std::string file;
+        std::string text;
+        std::string start; // of the message, after the file
+    };
+    const std::vector<Case> cases = {
+        {"deep/runs.jsonl", run + R"("config": {}})" + "\n" + run + R"("config": )" + deep + "}\n",
+         ":2: arrays and objects nested deeper than 256 levels"},
+        {"env/runs.jsonl", run + R"("config": {}, "environment": {"e": [[[)" + deep + "]]]}}\n",
+         ":1: arrays and objects nested deeper than 256 levels"},
+        {"number/runs.jsonl", run + R"("config": {"lr": 1E400}})" + "\n",
+         ":1: the number 1E400 in \"config.lr\""},
+        {"lm-eval/results_2024-01-01T00-00-00.json",
+         R"({"results": {}, "configs": {}, "config": )" + deep + "}",
+         ":1: arrays and objects nested deeper than 256 levels"},
+        {"lm-eval-number/results_2024-01-01T00-00-00.json",
+         "{\"results\": {\"arc\": {\n\"acc,none\": -1e309}}, \"configs\": {}}", ":2: the number -1e309 in"},
+        {"llamafactory/results.json", R"({"abstract_algebra": {"0": "A"}, "x": {")" + huge + R"(": "A"}})",
+         ": \"x\" row \"kkkk"},
+    };
+    for (const Case& c : cases) {
+        const fs::path path = dir / c.file;
+        fs::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary) << c.text;
+        if (c.file.starts_with("llamafactory"))
+            std::ofstream(path.parent_path() / "results.log") << "        Average: 50.00\n";
+        const auto result = cli({"import", path.string()});
+        EXPECT_EQ(result.code, 2) << c.file << ": " << result.err.substr(0, 300);
+        EXPECT_EQ(result.err.rfind("noisefloor-cli: error: " + path.string() + c.start, 0), 0u)
+            << result.err.substr(0, 300);
+        EXPECT_LT(result.err.size(), 300u) << c.file;
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err.substr(0, 300);
+        EXPECT_FALSE(fs::exists(db)) << c.file;
+    }
 }
 
 } // namespace

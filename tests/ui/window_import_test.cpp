@@ -134,6 +134,23 @@ TEST(ImportDialog, AnInvalidFileIsNamedInTheDialogAndImportIsDisabled)
     EXPECT_EQ(sourceRow(dialog), nullptr);
 }
 
+// Messages are bounded where they are made (core quotes a file's content only through
+// printableExcerpt): the dialog shows the same short line the CLI prints for a 500 KB key.
+TEST(ImportDialog, AHugeKeyIsShownAsABoundedExcerpt)
+{
+    WindowFixture fixture;
+    ScratchDir dir;
+    std::ofstream(dir / "results.json")
+        << R"({"abstract_algebra": {"0": "A"}, "x": {")" << std::string(500'000, 'k') << "\x7f\": \"A\"}}";
+    std::ofstream(dir / "results.log") << "        Average: 50.00\n";
+    ImportDialog dialog(qpath(fixture.path()), {qpath(dir.path())});
+    ASSERT_TRUE(waitForPlan(dialog));
+    const QString error = dialog.errorText();
+    EXPECT_TRUE(error.contains(QStringLiteral("results.json: \"x\" row \"kkk"))) << error.toStdString();
+    EXPECT_LT(error.size(), 300) << error.size();
+    EXPECT_FALSE(error.contains(QChar(0x7f)));
+}
+
 TEST(ImportDialog, ATruncatedLlamaFactoryResultsFileIsNamed)
 {
     WindowFixture fixture;

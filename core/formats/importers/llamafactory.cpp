@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "common/text.h"
 #include "common/utc_time.h"
+#include "formats/json_input.h"
 #include "formats/mcq.h"
 
 #include <nlohmann/json.hpp>
@@ -61,25 +62,23 @@ struct Prediction
 std::vector<std::pair<std::string, std::vector<Prediction>>> readPredictions(const fs::path& path,
                                                                              const std::string& bytes)
 {
-    json document;
     const std::string_view text = withoutByteOrderMark(bytes);
-    try {
-        document = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw InputError(path.string() + ":" + std::to_string(lineAtByte(text, e.byte)) + ": invalid JSON" +
-                         (e.byte > text.size() ? " (the file ends early: truncated?)" : ""));
-    }
+    JsonSource source{path.string()};
+    source.invalid = "invalid JSON";
+    const json document = parseJsonInput(text, source);
     if (!document.is_object() || document.empty())
         throw InputError(path.string() + ": expected an object of subjects, each mapping row indices to "
                                          "predicted letters ({\"abstract_algebra\": {\"0\": \"B\", ...}})");
     std::vector<std::pair<std::string, std::vector<Prediction>>> subjects;
     for (const auto& [subject, rows] : document.items()) {
         if (!rows.is_object())
-            throw InputError(path.string() + ": \"" + subject + "\" must map row indices to letters");
+            throw InputError(path.string() + ": \"" + printableExcerpt(subject) +
+                             "\" must map row indices to letters");
         std::vector<Prediction> predictions;
         predictions.reserve(rows.size());
         for (const auto& [row, letter] : rows.items()) {
-            const std::string where = path.string() + ": \"" + subject + "\" row \"" + row + "\"";
+            const std::string where = path.string() + ": \"" + printableExcerpt(subject) + "\" row \"" +
+                                      printableExcerpt(row) + "\"";
             if (row.empty() || row.size() > 9 || row.find_first_not_of("0123456789") != std::string::npos)
                 throw InputError(where + ": a row index must be a non-negative integer");
             if (!letter.is_string())
@@ -141,7 +140,8 @@ LlamaFactoryScores readLlamaFactoryLog(const fs::path& path)
         const double score = std::strtod(number_text.c_str(), &end);
         if (number_text.empty() || end != number_text.c_str() + number_text.size() || !std::isfinite(score) ||
             score < 0 || score > 100)
-            throw InputError(where + ": \"" + number_text + "\" is not a score between 0 and 100");
+            throw InputError(where + ": \"" + printableExcerpt(number_text) +
+                             "\" is not a score between 0 and 100");
         if (name == "Average")
             scores.average = score;
         else
@@ -240,24 +240,26 @@ ImportBatch readLlamaFactory(const fs::path& saveDirOrFile, const LlamaFactoryOp
         for (const auto& [key, rows] : predictions) {
             const auto found = subjectsByKey.find(key);
             if (found == subjectsByKey.end())
-                throw InputError(resultsJson.string() + ": subject \"" + key + "\" is not in " + data.spec + " (" +
-                                 std::to_string(data.subjects.size()) +
+                throw InputError(resultsJson.string() + ": subject \"" + printableExcerpt(key) +
+                                 "\" is not in " + data.spec + " (" + std::to_string(data.subjects.size()) +
                                  " subjects): is this the data folder and split the run used?");
             const McqSubject& subject = *found->second;
             ++subjectsCovered;
             for (const Prediction& prediction : rows) {
-                const std::string where =
-                    resultsJson.string() + ": \"" + key + "\" row \"" + std::to_string(prediction.row) + "\"";
+                const std::string where = resultsJson.string() + ": \"" + printableExcerpt(key) +
+                                          "\" row \"" + std::to_string(prediction.row) + "\"";
                 if (prediction.row >= subject.count)
-                    throw InputError(where + ": " + data.spec + " has " + std::to_string(subject.count) + " " +
-                                     data.split + " rows for " + key + " (0 to " + std::to_string(subject.count - 1) +
+                    throw InputError(where + ": " + data.spec + " has " + std::to_string(subject.count) +
+                                     " " + data.split + " rows for " + printableExcerpt(key) + " (0 to " +
+                                     std::to_string(subject.count - 1) +
                                      "): is this the data folder and split the run used?");
                 const int64_t index = subject.firstItem + prediction.row;
                 const McqItem& item = data.items[static_cast<size_t>(index)];
                 const int choices = static_cast<int>(item.choices.size());
                 if (prediction.letter.size() != 1 || prediction.letter[0] < 'A' ||
                     prediction.letter[0] >= 'A' + choices)
-                    throw InputError(where + ": \"" + prediction.letter + "\" is not one of the item's letters A to " +
+                    throw InputError(where + ": \"" + printableExcerpt(prediction.letter) +
+                                     "\" is not one of the item's letters A to " +
                                      std::string(1, choiceLetter(choices - 1)));
                 if (answered[static_cast<size_t>(index)] >= 0)
                     throw InputError(where + ": the row appears twice");

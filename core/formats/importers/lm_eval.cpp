@@ -1,11 +1,12 @@
 #include "formats/importers/lm_eval.h"
 
-#include "common/text.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
 #include "formats/importers/lm_eval_config.h"
 #include "formats/importers/lm_eval_results.h"
 #include "formats/importers/lm_eval_samples.h"
+#include "formats/json_input.h"
 #include "formats/mcq.h"
 
 #include <nlohmann/json.hpp>
@@ -36,23 +37,25 @@ void matchData(Benchmark& benchmark, const ResultsFile& file, const McqTask& dat
     for (Leaf& leaf : benchmark.leaves) {
         const auto found = subjects.find(leaf.subject);
         if (found == subjects.end())
-            file.fail("results." + leaf.task,
-                      "subject " + leaf.subject + " is not in the data folder " + data.path);
+            file.fail("results." + printableExcerpt(leaf.task), "subject " + printableExcerpt(leaf.subject) +
+                                                                    " is not in the data folder " +
+                                                                    data.path);
         leaf.dataSubject = found->second;
         const int64_t count = found->second->count;
         const bool originalDiffers = leaf.original >= 0 && leaf.original != count;
         const bool effectiveDiffers =
             leaf.effective > count || (!limited && leaf.effective >= 0 && leaf.effective != count);
         if (originalDiffers || effectiveDiffers)
-            file.fail("n-samples." + leaf.task,
+            file.fail("n-samples." + printableExcerpt(leaf.task),
                       std::to_string(originalDiffers ? leaf.original : leaf.effective) +
-                          " documents, but subject " + leaf.subject + " in the data folder " + data.path +
-                          " has " + std::to_string(count));
+                          " documents, but subject " + printableExcerpt(leaf.subject) +
+                          " in the data folder " + data.path + " has " + std::to_string(count));
         subjects.erase(found);
     }
     if (!subjects.empty())
-        file.fail("results", benchmark.name + " has no subtask for subject " + subjects.begin()->first +
-                                 " of the data folder " + data.path);
+        file.fail("results", printableExcerpt(benchmark.name) + " has no subtask for subject " +
+                                 printableExcerpt(subjects.begin()->first) + " of the data folder " +
+                                 data.path);
 }
 
 // "3", "D" or the choice's text, as the index of a choice.
@@ -91,17 +94,18 @@ void checkDocIds(std::vector<Entry>& entries, int64_t expected, const std::strin
     std::stable_sort(entries.begin(), entries.end(),
                      [](const Entry& a, const Entry& b) { return a.docId < b.docId; });
     if (entries.empty())
-        throw InputError(where + ": no line for filter " + filter);
+        throw InputError(where + ": no line for filter " + printableExcerpt(filter));
     const int64_t count = expected >= 0 ? expected : entries.back().docId + 1;
     auto missing = [&](size_t docId) {
-        return InputError(where + ": doc_id " + std::to_string(docId) + " is missing for filter " + filter +
-                          " (" + std::to_string(count) + " documents expected)");
+        return InputError(where + ": doc_id " + std::to_string(docId) + " is missing for filter " +
+                          printableExcerpt(filter) + " (" + std::to_string(count) + " documents expected)");
     };
     for (size_t k = 0; k < entries.size(); ++k) {
         if (k > 0 && entries[k].docId == entries[k - 1].docId)
             throw InputError(where + ":" + std::to_string(entries[k].line) + ": doc_id " +
-                             std::to_string(entries[k].docId) + " appears twice for filter " + filter +
-                             " (also on line " + std::to_string(entries[k - 1].line) + ")");
+                             std::to_string(entries[k].docId) + " appears twice for filter " +
+                             printableExcerpt(filter) + " (also on line " +
+                             std::to_string(entries[k - 1].line) + ")");
         if (entries[k].docId != static_cast<int64_t>(k))
             throw missing(k);
     }
@@ -132,14 +136,15 @@ void readLeafSamples(Leaf& leaf, const Benchmark& benchmark, const ResultsFile& 
             if (!sample.hasDocId)
                 fail("no \"doc_id\"");
             if (sample.docId < 0 || (bound >= 0 && sample.docId >= bound))
-                fail("doc_id " + std::to_string(sample.docId) + " is outside 0.." +
-                     std::to_string(bound - 1) +
-                     (leaf.effective >= 0 ? " (n-samples." + leaf.task + ".effective in " + file.name() + ")"
-                                          : " (subject " + leaf.subject + " of the data folder)"));
+                fail(
+                    "doc_id " + std::to_string(sample.docId) + " is outside 0.." + std::to_string(bound - 1) +
+                    (leaf.effective >= 0
+                         ? " (n-samples." + printableExcerpt(leaf.task) + ".effective in " + file.name() + ")"
+                         : " (subject " + printableExcerpt(leaf.subject) + " of the data folder)"));
             if (!sample.hasMetric)
                 fail("no \"" + options.metric + "\" value");
             if (!sample.metric || (*sample.metric != 0.0 && *sample.metric != 1.0))
-                fail(options.metric + " is " + sample.metricText +
+                fail(options.metric + " is " + printableExcerpt(sample.metricText) +
                      ": only 0 or 1 can be imported as an item's result");
             if (leaf.dataSubject) {
                 const McqSubject& subject = *leaf.dataSubject;
@@ -147,8 +152,8 @@ void readLeafSamples(Leaf& leaf, const Benchmark& benchmark, const ResultsFile& 
                     options.data->items[static_cast<size_t>(subject.firstItem + sample.docId)];
                 const auto index = targetIndex(sample.target, item);
                 if (!index)
-                    fail("target \"" + sample.target + "\" is not a choice of " + item.file + ":" +
-                         std::to_string(item.line));
+                    fail("target \"" + printableExcerpt(sample.target) + "\" is not a choice of " +
+                         item.file + ":" + std::to_string(item.line));
                 if (*index != item.answer)
                     fail(std::string("target ") + choiceLetter(*index) + ", but " + item.file + ":" +
                          std::to_string(item.line) + " answers " + choiceLetter(item.answer) +
@@ -162,8 +167,8 @@ void readLeafSamples(Leaf& leaf, const Benchmark& benchmark, const ResultsFile& 
     checkDocIds(entries, leaf.effective, where, benchmark.filter);
     if (leaf.effective < 0 && leaf.dataSubject && !limited && static_cast<int64_t>(entries.size()) != bound)
         throw InputError(where + ": " + std::to_string(entries.size()) + " documents, but subject " +
-                         leaf.subject + " in the data folder " + options.data->path + " has " +
-                         std::to_string(bound));
+                         printableExcerpt(leaf.subject) + " in the data folder " + options.data->path +
+                         " has " + std::to_string(bound));
     leaf.correct.resize(entries.size());
     leaf.predicted.resize(entries.size());
     for (size_t k = 0; k < entries.size(); ++k) {
@@ -176,7 +181,7 @@ void readLeafSamples(Leaf& leaf, const Benchmark& benchmark, const ResultsFile& 
         throw InputError(where + ": the mean " + options.metric + " of its " +
                          std::to_string(leaf.correct.size()) + " documents is " + std::to_string(mean) +
                          ", but " + file.name() + " reports " + std::to_string(leaf.reported) + " for " +
-                         leaf.task + ": the samples do not belong to these results");
+                         printableExcerpt(leaf.task) + ": the samples do not belong to these results");
 }
 
 // Without the data folder a benchmark is identified by its subtasks and their sizes, so that
@@ -319,7 +324,8 @@ bool looksLikeLmEvalResults(const fs::path& path)
             return false;
         }
     } keys;
-    json::sax_parse(withoutByteOrderMark(head), &keys, json::input_format_t::json, /*strict=*/false);
+    JsonFailure failure; // a head cut off mid-value ends the keys, it is not an error here
+    saxParseJsonInput(withoutByteOrderMark(head), keys, failure, kMaxJsonDepth, /*strict=*/false);
     if (!keys.object || !keys.top.contains("results"))
         return false;
     for (const char* key : {"config", "configs", "group_subtasks", "n-shot", "versions"})
@@ -348,8 +354,8 @@ ImportBatch readLmEval(const fs::path& resultsFile, const LmEvalOptions& options
     if (chosen.empty()) {
         const auto present = metricsPresent(file);
         throw InputError(file.path.string() + ": no task reports " + options.metric +
-                         (options.filter.empty() ? "" : "," + options.filter) +
-                         "; metrics present: " + (present.empty() ? std::string("none") : joined(present)));
+                         (options.filter.empty() ? "" : "," + options.filter) + "; metrics present: " +
+                         (present.empty() ? std::string("none") : printableExcerpt(joined(present))));
     }
 
     const bool limited = !member(member(file.root, "config"), "limit").is_null();
@@ -390,9 +396,10 @@ ImportBatch readLmEval(const fs::path& resultsFile, const LmEvalOptions& options
             (leaf.samples.empty() ? withoutSamples : withSamples) = &leaf;
         }
         if (withSamples && withoutSamples)
-            throw InputError(file.path.string() + ": " + benchmark.name +
-                             " has samples files for some subtasks but not for " + withoutSamples->task +
-                             " (samples_" + withoutSamples->task + "_<date>.jsonl)");
+            throw InputError(file.path.string() + ": " + printableExcerpt(benchmark.name) +
+                             " has samples files for some subtasks but not for " +
+                             printableExcerpt(withoutSamples->task) + " (samples_" +
+                             printableExcerpt(withoutSamples->task) + "_<date>.jsonl)");
         for (Leaf& leaf : benchmark.leaves) {
             if (!leaf.samples.empty())
                 readLeafSamples(leaf, benchmark, file, options, limited, batch.source);

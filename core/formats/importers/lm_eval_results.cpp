@@ -1,7 +1,8 @@
 #include "formats/importers/lm_eval_results.h"
 
-#include "common/text.h"
 #include "common/sha256.h"
+#include "common/text.h"
+#include "formats/json_input.h"
 
 #include <algorithm>
 #include <fstream>
@@ -19,10 +20,10 @@ std::map<std::string, std::vector<std::string>> groupChildren(const ResultsFile&
     if (subtasks.is_object()) {
         for (const auto& [group, list] : subtasks.items()) {
             if (!list.is_array())
-                file.fail("group_subtasks." + group, "is not a list of task names");
+                file.fail("group_subtasks." + printableExcerpt(group), "is not a list of task names");
             for (const json& child : list) {
                 if (!child.is_string())
-                    file.fail("group_subtasks." + group, "is not a list of task names");
+                    file.fail("group_subtasks." + printableExcerpt(group), "is not a list of task names");
                 children[group].push_back(child.get<std::string>());
             }
         }
@@ -96,13 +97,7 @@ ResultsFile readResultsFile(const fs::path& given)
         throw InputError(file.path.string() + ": cannot be read");
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     file.sha256 = sha256Hex(bytes);
-    const std::string_view text = withoutByteOrderMark(bytes);
-    try {
-        file.root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw InputError(file.path.string() + ":" + std::to_string(lineAtByte(text, e.byte)) +
-                         ": not valid JSON (" + e.what() + ")");
-    }
+    file.root = parseJsonInput(withoutByteOrderMark(bytes), {file.path.string()});
     if (!file.root.is_object() || !member(file.root, "results").is_object())
         throw InputError(file.path.string() + ": has no \"results\" object: not an lm-eval results file");
     return file;
@@ -127,7 +122,8 @@ std::vector<Benchmark> benchmarks(const ResultsFile& file)
         const std::string prefix = name + "_";
         for (const std::string& task : tasks) {
             if (!file.results().contains(task))
-                file.fail("group_subtasks." + name, task + " has no entry in \"results\"");
+                file.fail("group_subtasks." + printableExcerpt(name),
+                          printableExcerpt(task) + " has no entry in \"results\"");
             Leaf leaf;
             leaf.task = task;
             leaf.subject = group && task.starts_with(prefix) && task.size() > prefix.size()
@@ -174,8 +170,8 @@ std::map<std::string, fs::path> samplesFiles(const ResultsFile& file)
             continue;
         const std::string task = name.substr(8, name.size() - 8 - suffix.size());
         if (!file.results().contains(task))
-            throw InputError(entry.path().string() + ": task " + task + " is not in " + file.name() +
-                             " (a samples file of another evaluation?)");
+            throw InputError(entry.path().string() + ": task " + printableExcerpt(task) + " is not in " +
+                             file.name() + " (a samples file of another evaluation?)");
         files[task] = entry.path();
     }
     return files;
@@ -211,20 +207,25 @@ bool chooseFilter(Benchmark& benchmark, const ResultsFile& file, const LmEvalOpt
         return false;
     const std::string key = options.metric + "," + (options.filter.empty() ? "<filter>" : options.filter);
     if (without)
-        file.fail("results." + without->task, "group " + benchmark.name + " mixes tasks: " + with->task +
-                                                  " reports " + key + ", " + without->task + " does not");
+        file.fail("results." + printableExcerpt(without->task),
+                  "group " + printableExcerpt(benchmark.name) +
+                      " mixes tasks: " + printableExcerpt(with->task) + " reports " + key + ", " +
+                      printableExcerpt(without->task) + " does not");
     if (!options.filter.empty()) {
         benchmark.filter = options.filter;
     } else if (filters.size() == 1) {
         benchmark.filter = *filters.begin();
     } else {
-        file.fail("results." + with->task, benchmark.name + " reports " + options.metric +
-                                               " under the filters " + joined(filters) + ": choose one");
+        file.fail("results." + printableExcerpt(with->task),
+                  printableExcerpt(benchmark.name) + " reports " + options.metric + " under the filters " +
+                      printableExcerpt(joined(filters)) + ": choose one");
     }
     for (const Leaf& leaf : benchmark.leaves) {
         if (!file.results()[leaf.task].contains(options.metric + "," + benchmark.filter))
-            file.fail("results." + leaf.task, "group " + benchmark.name + " mixes tasks: " + leaf.task +
-                                                  " has no " + options.metric + "," + benchmark.filter);
+            file.fail("results." + printableExcerpt(leaf.task),
+                      "group " + printableExcerpt(benchmark.name) +
+                          " mixes tasks: " + printableExcerpt(leaf.task) + " has no " + options.metric + "," +
+                          printableExcerpt(benchmark.filter));
     }
     return true;
 }
@@ -241,13 +242,17 @@ void checkSameKind(const Benchmark& benchmark, const ResultsFile& file)
     const Leaf& first = benchmark.leaves.front();
     for (const Leaf& leaf : benchmark.leaves) {
         if (shots(leaf) != shots(first))
-            file.fail("n-shot." + leaf.task, "group " + benchmark.name + " mixes tasks: " + first.task +
-                                                 " is " + shots(first).dump() + "-shot, " + leaf.task + " " +
-                                                 shots(leaf).dump() + "-shot");
+            file.fail("n-shot." + printableExcerpt(leaf.task),
+                      "group " + printableExcerpt(benchmark.name) +
+                          " mixes tasks: " + printableExcerpt(first.task) + " is " +
+                          printableExcerpt(shots(first).dump()) + "-shot, " + printableExcerpt(leaf.task) +
+                          " " + printableExcerpt(shots(leaf).dump()) + "-shot");
         if (outputType(leaf) != outputType(first))
-            file.fail("configs." + leaf.task + ".output_type",
-                      "group " + benchmark.name + " mixes tasks: " + first.task + " is " +
-                          outputType(first).dump() + ", " + leaf.task + " " + outputType(leaf).dump());
+            file.fail("configs." + printableExcerpt(leaf.task) + ".output_type",
+                      "group " + printableExcerpt(benchmark.name) +
+                          " mixes tasks: " + printableExcerpt(first.task) + " is " +
+                          printableExcerpt(outputType(first).dump()) + ", " + printableExcerpt(leaf.task) +
+                          " " + printableExcerpt(outputType(leaf).dump()));
     }
 }
 

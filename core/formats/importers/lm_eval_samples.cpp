@@ -1,8 +1,9 @@
 #include "formats/importers/lm_eval_samples.h"
 
-#include "common/text.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
+#include "formats/json_input.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,7 @@ using nlohmann::json;
 // Thrown inside a line and turned into "file:line: not valid JSON (why)" by the caller.
 struct SyntaxError
 {
-    const char* why;
+    std::string why;
 };
 
 // Walks one line's top-level object. Values the importer needs are handed back as their text;
@@ -144,10 +145,14 @@ private:
 
 json parseValue(std::string_view text)
 {
-    json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded())
-        throw SyntaxError{"a value cannot be parsed"};
-    return value;
+    JsonFailure failure;
+    auto value = tryParseJsonInput(text, failure);
+    if (!value)
+        throw SyntaxError{failure.kind == JsonFailure::Kind::Syntax ||
+                                  failure.kind == JsonFailure::Kind::Truncated
+                              ? std::string("a value cannot be parsed")
+                              : jsonFailureText(failure, {})};
+    return std::move(*value);
 }
 
 std::optional<double> asNumber(const json& value)

@@ -1,0 +1,68 @@
+#pragma once
+
+// The one way JSON from a user's file is parsed (runs JSONL, importers' results files, mapping.json,
+// config.json, tokenizer.json, safetensors headers): nlohmann's parser behind limits a hostile file
+// cannot get past, and messages in our own words that quote the file only as a bounded excerpt.
+//
+// - Nesting deeper than a limit is refused while it is read, before a value that deep exists:
+//   nlohmann's dump(), comparison and copy recurse, and 100,000 levels overflow the stack.
+// - A number out of a double's range (1E400) is an input error naming its key, not the library's
+//   out_of_range exception.
+// - A syntax error says what is wrong ("the file ends early: truncated?") and where, never the
+//   library's "[json.exception.parse_error.101] ... last read: ..." text.
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nf::formats {
+
+// Far deeper than any real file (a tokenizer.json or lm-eval config nests under 10 levels), far
+// shallower than what the recursion of dump() can take.
+inline constexpr size_t kMaxJsonDepth = 256;
+
+// Why a text was refused.
+struct JsonFailure
+{
+    enum class Kind { None, Syntax, Truncated, TooDeep, NumberOutOfRange, Handler };
+    Kind kind = Kind::None;
+    size_t byte = 0;    // 1-based position in the text where it was found (0: unknown)
+    std::string detail; // in our words, quoting at most a bounded excerpt of the text; empty for Handler
+};
+
+// Where a text comes from, for messages "<path>:<line>: <what>".
+struct JsonSource
+{
+    std::string path;
+    int64_t firstLine = 1;                  // the file's line the text starts on (a JSONL line's number)
+    std::string unit = "file";              // "the file ends early", "the line ends early"
+    std::string invalid = "not valid JSON"; // how a syntax error is introduced
+    size_t maxDepth = kMaxJsonDepth;
+};
+
+// The text as a value; InputError "<path>:<line>: ..." when it is not JSON, nests deeper than
+// source.maxDepth or holds a number out of range.
+nlohmann::json parseJsonInput(std::string_view text, const JsonSource& source);
+
+// The same without throwing: the value, or nothing with `failure` set.
+std::optional<nlohmann::json> tryParseJsonInput(std::string_view text, JsonFailure& failure,
+                                                size_t maxDepth = kMaxJsonDepth);
+
+// SAX parsing through the same limits: `handler` sees the events of a text that stays within
+// them; false with `failure` set when the text was refused, by the limits or by `handler`
+// returning false (Kind::Handler: the handler knows why). `strict` false: text after the value
+// is not an error.
+bool saxParseJsonInput(std::string_view text, nlohmann::json_sax<nlohmann::json>& handler,
+                       JsonFailure& failure, size_t maxDepth = kMaxJsonDepth, bool strict = true);
+
+// "<path>:<line>: <what>" for a failure in `text` (not Kind::Handler).
+std::string jsonFailureMessage(const JsonFailure& failure, std::string_view text, const JsonSource& source);
+
+// What the failure says after "<path>:<line>: ": "not valid JSON (...)", "nests deeper than ...".
+std::string jsonFailureText(const JsonFailure& failure, const JsonSource& source);
+
+} // namespace nf::formats
