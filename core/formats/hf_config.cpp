@@ -272,6 +272,8 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
     }
     if (!(config.ropeTheta > 0))
         throw InputError(file + ": \"rope_theta\" must be positive");
+    if (!(config.rmsNormEps > 0)) // RMSNorm divides by sqrt(mean(x^2) + eps)
+        throw InputError(file + ": \"rms_norm_eps\" must be positive");
 
     switch (config.architecture) {
     case HfArchitecture::Llama:
