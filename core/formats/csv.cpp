@@ -113,7 +113,8 @@ std::vector<CsvRecord> parseCsv(std::string_view text, const std::string& origin
 
 std::string csvField(std::string_view text)
 {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
+    // A leading byte order mark is quoted too: at the start of a file parseCsv would skip it.
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos && !text.starts_with(kByteOrderMark))
         return std::string(text);
     std::string quoted = "\"";
     for (const char c : text) {

@@ -238,6 +238,12 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
     config.vocabSize = keys.integer("vocab_size");
     config.hiddenSize = keys.integer("hidden_size");
     config.layers = keys.integer("num_hidden_layers");
+    // Each layer is a dozen tensors the engine lists and checks before loading: a count no real
+    // model has (the largest have a few hundred) must not make that list exhaust memory.
+    constexpr int64_t kMaxLayers = 4096;
+    if (config.layers > kMaxLayers)
+        throw InputError(file + ": \"num_hidden_layers\" is " + std::to_string(config.layers) + "; at most " +
+                         std::to_string(kMaxLayers) + " are supported");
     config.heads = keys.integer("num_attention_heads");
     config.kvHeads = keys.integer("num_key_value_heads", config.heads);
     config.intermediateSize = keys.integer("intermediate_size");
@@ -274,6 +280,8 @@ HfModelConfig readHfConfig(const std::filesystem::path& folder)
     }
     if (!(config.ropeTheta > 0))
         throw InputError(file + ": \"rope_theta\" must be positive");
+    if (!(config.rmsNormEps > 0)) // RMSNorm divides by sqrt(mean(x^2) + eps)
+        throw InputError(file + ": \"rms_norm_eps\" must be positive");
 
     switch (config.architecture) {
     case HfArchitecture::Llama:

@@ -68,7 +68,8 @@ public:
     size_t read(uint8_t* out, size_t count)
     {
         const size_t n = std::min(count, m_bytes.size() - m_offset);
-        std::memcpy(out, m_bytes.data() + m_offset, n);
+        if (n > 0) // an empty array's data() may be null, which memcpy must not get even for 0 bytes
+            std::memcpy(out, m_bytes.data() + m_offset, n);
         m_offset += n;
         return n;
     }

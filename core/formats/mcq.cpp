@@ -335,6 +335,8 @@ McqTask loadCsvTask(const std::string& spec, const std::string& kind, std::strin
         subject.count = static_cast<int64_t>(items.size());
         std::move(items.begin(), items.end(), std::back_inserter(task.items));
     }
+    if (task.items.empty())
+        throw InputError(splitDir.string() + ": no questions in the <subject>" + suffix + " files");
     task.label = kind + ":" + split + subjectsLabel(task.subjects.size());
     task.sha256 = log.sha256();
     return task;

@@ -27,6 +27,8 @@ public:
 
     bool string(string_t& value) override
     {
+        if (m_frames.empty()) // the whole file is one string: no containers to look into
+            return scalar(json(std::move(value)), -1);
         Frame& top = m_frames.back();
         switch (top.kind) {
         case Kind::Merges: {

@@ -2,13 +2,16 @@
 // fixed number of deterministic mutations of them. Not coverage-guided like libFuzzer, but it
 // needs no clang and runs in every CI build. Any exception out of the target, or a crash, fails.
 //
-//   <name>_fuzz_driver [--iterations N] [--seed S]  seeds, then N mutations from random seed S
-//                                                   (N: NF_FUZZ_ITERATIONS, a twentieth under ASan)
+//   <name>_fuzz_driver [--iterations N] [--seed S] [--regressions DIR]
+//                       the files in DIR (inputs that once failed; none when DIR is missing),
+//                       the seeds, then N mutations from random seed S
+//                       (N: NF_FUZZ_ITERATIONS, a twentieth under ASan)
 //   <name>_fuzz_driver FILE...                      the target on each file (a failure to replay)
 //   <name>_fuzz_driver --write-corpus DIR           the seeds as files, and DIR.dict: libFuzzer's start
 
 #include "fuzz/fuzz_target.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -361,9 +364,33 @@ int replay(const std::vector<std::string>& files)
     return failures ? 1 : 0;
 }
 
-int fuzz(uint64_t iterations, uint64_t seed)
+// The inputs saved under `folder` after they made the target fail, each run once; a missing
+// folder has none.
+bool replayRegressions(const std::filesystem::path& folder, size_t& count)
+{
+    std::error_code error;
+    if (folder.empty() || !std::filesystem::is_directory(folder, error))
+        return true;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.is_regular_file())
+            files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        std::ifstream in(file, std::ios::binary);
+        const std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!runOne(input, ("regression " + file.filename().string()).c_str(), count++))
+            return false;
+    }
+    return true;
+}
+
+int fuzz(uint64_t iterations, uint64_t seed, const std::filesystem::path& regressions)
 {
     const auto start = std::chrono::steady_clock::now();
+    size_t replayed = 0;
+    if (!replayRegressions(regressions, replayed))
+        return 1;
     const std::vector<std::string> seeds = nf::fuzz::seeds();
     const std::vector<std::string> dictionary = nf::fuzz::dictionary();
     if (seeds.empty() || dictionary.empty()) {
@@ -391,8 +418,8 @@ int fuzz(uint64_t iterations, uint64_t seed)
         }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s: %zu seeds and %llu mutated inputs in %.1f s, no failure\n", NF_FUZZ_NAME, seeds.size(),
-                static_cast<unsigned long long>(iterations), seconds);
+    std::printf("%s: %zu regression inputs, %zu seeds and %llu mutated inputs in %.1f s, no failure\n",
+                NF_FUZZ_NAME, replayed, seeds.size(), static_cast<unsigned long long>(iterations), seconds);
     return 0;
 }
 
@@ -402,6 +429,7 @@ int main(int argc, char** argv)
 {
     uint64_t iterations = NF_FUZZ_ITERATIONS / kSlowdown;
     uint64_t seed = 1;
+    std::filesystem::path regressions;
     std::vector<std::string> files;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -410,10 +438,13 @@ int main(int argc, char** argv)
             iterations = std::strtoull(argv[++i], nullptr, 10);
         } else if (arg == "--seed" && hasValue) {
             seed = std::strtoull(argv[++i], nullptr, 10);
+        } else if (arg == "--regressions" && hasValue) {
+            regressions = argv[++i];
         } else if (arg == "--write-corpus" && hasValue) {
             return writeCorpus(argv[++i]);
         } else if (arg.starts_with("-")) {
-            std::fprintf(stderr, "usage: %s [--iterations N] [--seed S] | FILE... | --write-corpus DIR\n",
+            std::fprintf(stderr,
+                         "usage: %s [--iterations N] [--seed S] [--regressions DIR] | FILE... | --write-corpus DIR\n",
                          argv[0]);
             return 2;
         } else {
@@ -421,5 +452,5 @@ int main(int argc, char** argv)
         }
     }
     saveInputsOnCrash();
-    return files.empty() ? fuzz(iterations, seed) : replay(files);
+    return files.empty() ? fuzz(iterations, seed, regressions) : replay(files);
 }

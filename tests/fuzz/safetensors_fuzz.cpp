@@ -1,13 +1,11 @@
 // parseSafetensorsHeader on arbitrary bytes: it must accept them or refuse them with an
 // nf::InputError whose message is short and printable; an accepted header must keep the promises
 // the engine relies on (offsets inside the file, sizes matching shapes, no overlap).
-#include "common/error.h"
-#include "common/text.h"
 #include "formats/safetensors.h"
+#include "fuzz/fuzz_support.h"
 #include "fuzz/fuzz_target.h"
 
 #include <cstring>
-#include <limits>
 #include <span>
 #include <stdexcept>
 
@@ -41,16 +39,6 @@ void checkHeader(const SafetensorsHeader& header, uint64_t fileSize)
             furthest = std::max(furthest, tensor.end);
         previous = &tensor;
     }
-}
-
-// A message a user can read on one line: bounded, valid UTF-8, no control characters.
-void checkMessage(const std::string& message)
-{
-    if (message.size() > 2000)
-        throw std::logic_error("an error message of " + std::to_string(message.size()) + " bytes");
-    if (nf::printableExcerpt(message, std::numeric_limits<size_t>::max()) != message)
-        throw std::logic_error("an error message with control characters or broken UTF-8: " +
-                               nf::printableExcerpt(message, 300));
 }
 
 template <typename T> std::vector<std::byte> bytesOf(const std::vector<T>& values)
@@ -113,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     try {
         checkHeader(nf::formats::parseSafetensorsHeader(bytes, size, "fuzz.safetensors"), size);
     } catch (const nf::InputError& error) {
-        checkMessage(error.what());
+        nf::fuzz::checkMessage(error.what());
     }
     return 0;
 }

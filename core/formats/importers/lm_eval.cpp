@@ -274,6 +274,11 @@ ImportedRun makeRun(const Benchmark& benchmark, const ResultsFile& file, const L
             run.runLevelAccuracy = olderGroups[key].get<double>();
         else
             run.runLevelAccuracy = weightedSum / static_cast<double>(weights);
+        // A run-level run is stored as an accuracy: a score outside [0, 1] (a perplexity, a
+        // percentage, a damaged file) would read as one.
+        if (!(*run.runLevelAccuracy >= 0 && *run.runLevelAccuracy <= 1))
+            file.fail(printableExcerpt(benchmark.name) + ": " + printableExcerpt(key),
+                      std::to_string(*run.runLevelAccuracy) + " is not a fraction from 0 to 1");
         run.runLevelItems = total;
     }
     return run;
