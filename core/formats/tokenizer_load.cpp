@@ -20,6 +20,9 @@ using namespace tokenizer_detail;
 
 namespace {
 
+// How far past the number of model.vocab's entries an id may be (gaps that added tokens fill).
+constexpr int64_t kIdSlack = 65536;
+
 // GPT-2's pre-tokenizer regex, the one ByteLevel uses when use_regex is true.
 constexpr const char* kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
@@ -228,10 +231,17 @@ void readModel(const Reader& reader, const TokenizerJson& file, LoadedTokenizer&
         reader.fail("model.vocab is missing or not an object");
     d.vocab.reserve(file.vocab->size());
     d.tokenOf.reserve(file.vocab->size() + 1024);
+    // Ids are dense in real vocabularies, with room for the added tokens that fill gaps; one far
+    // past the entries would size every table by it (gigabytes for an id near 2^31).
+    const int64_t idLimit = static_cast<int64_t>(file.vocab->size()) + kIdSlack;
     for (const auto& [token, id] : *file.vocab) {
         if (id < 0 || id >= INT32_MAX)
             reader.fail("model.vocab: the id of '" + printableExcerpt(token) +
                         "' is not a non-negative integer");
+        if (id >= idLimit)
+            reader.fail("model.vocab: the id " + std::to_string(id) + " of '" + printableExcerpt(token) +
+                        "' is far past the vocabulary's " + std::to_string(file.vocab->size()) +
+                        " entries (ids go up to " + std::to_string(idLimit - 1) + ")");
         const auto index = static_cast<size_t>(id);
         d.vocab.insert(token, static_cast<int32_t>(index));
         if (index >= d.tokenOf.size()) {

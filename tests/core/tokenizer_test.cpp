@@ -176,6 +176,13 @@ TEST(Tokenizer, NamesTheEntryOfAMalformedVocabularyOrMergeList)
     file["model"]["vocab"]["x"] = "1";
     EXPECT_EQ(errorMessage([&] { load(file); }),
               "<test>: model.vocab: the id of 'x' is not a non-negative integer");
+    // An id far past the entries would size every table by it (gigabytes near 2^31).
+    file = byteLevelJson(kMerges);
+    file["model"]["vocab"]["x"] = 2'000'000'000;
+    const auto entries = file["model"]["vocab"].size();
+    EXPECT_EQ(errorMessage([&] { load(file); }),
+              "<test>: model.vocab: the id 2000000000 of 'x' is far past the vocabulary's " +
+                  std::to_string(entries) + " entries (ids go up to " + std::to_string(entries + 65535) + ")");
     file["model"].erase("vocab");
     EXPECT_EQ(errorMessage([&] { load(file); }), "<test>: model.vocab is missing or not an object");
 }
