@@ -1,12 +1,27 @@
 #include "store/sqlite.h"
 
 #include "common/error.h"
+#include "store/lock_holders.h"
 
 #include <sqlite3.h>
 
 #include <utility>
 
 namespace nf::store::sqlite {
+namespace {
+
+// For a wait on another connection's lock that ran out: who holds it, so that the user knows which
+// program to finish or close ("" for any other failure).
+std::string busyDetail(const std::string& path, int rc)
+{
+    if ((rc & 0xff) != SQLITE_BUSY)
+        return {};
+    const auto holders = lockHolders(path);
+    return " (waited past the busy timeout; held by " + (holders.empty() ? std::string("another connection") : holders) +
+           ")";
+}
+
+} // namespace
 
 Database::Database(const std::filesystem::path& path, int flags) : m_path(path.string())
 {
@@ -67,7 +82,8 @@ void Database::exec(const char* sql)
     if (rc != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw StoreError(m_path + ": " + message + " (in: " + std::string(sql).substr(0, 60) + ")");
+        throw StoreError(m_path + ": " + message + " (in: " + std::string(sql).substr(0, 60) + ")" +
+                         busyDetail(m_path, rc));
     }
 }
 
@@ -99,14 +115,15 @@ int Database::errorCode() const
 
 void Database::fail(std::string_view context) const
 {
-    throw StoreError(m_path + ": " + std::string(context) + ": " + sqlite3_errmsg(m_db));
+    throw StoreError(m_path + ": " + std::string(context) + ": " + sqlite3_errmsg(m_db) +
+                     busyDetail(m_path, sqlite3_extended_errcode(m_db)));
 }
 
 void Database::fail(std::string_view context, int rc) const
 {
     // The connection's message describes the last call only when it is the one that failed.
     const char* message = sqlite3_extended_errcode(m_db) == rc ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
-    throw StoreError(m_path + ": " + std::string(context) + ": " + message);
+    throw StoreError(m_path + ": " + std::string(context) + ": " + message + busyDetail(m_path, rc));
 }
 
 Statement::Statement(Database& db, std::string_view sql) : m_db(&db)

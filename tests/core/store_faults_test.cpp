@@ -13,9 +13,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <csignal>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -301,6 +305,38 @@ TEST_P(StoreFaults, ARunWhoseCommitFailsAtAnyWriteIsNotHalfStoredAndTheNextOneCo
     }
     EXPECT_GT(failures, 0);
     RecordProperty("commits_failed", failures);
+}
+
+// A writer whose busy wait runs out says who holds the lock, as another program would hold it.
+TEST(StoreLocks, AWaitThatRunsOutNamesTheProcessHoldingTheLock)
+{
+    nf::test::ScratchDir dir;
+    const auto path = dir / "runs.sqlite";
+    { store::Store created(path); }
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        store::sqlite::Database holder(path, SQLITE_OPEN_READWRITE);
+        holder.exec("BEGIN IMMEDIATE");
+        (void)!::write(ready[1], "x", 1);
+        ::pause();
+        _exit(0);
+    }
+    char signal = 0;
+    ASSERT_EQ(::read(ready[0], &signal, 1), 1);
+    store::sqlite::Database waiter(path, SQLITE_OPEN_READWRITE);
+    sqlite3_busy_timeout(waiter.handle(), 100);
+    std::string message;
+    try {
+        waiter.exec("BEGIN IMMEDIATE");
+    } catch (const nf::StoreError& e) {
+        message = e.what();
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    EXPECT_NE(message.find("held by process " + std::to_string(child) + " ("), std::string::npos) << message;
+    EXPECT_NE(message.find("nf_store_faults_test"), std::string::npos) << message;
 }
 
 INSTANTIATE_TEST_SUITE_P(IoErrorAndFullDisk, StoreFaults, testing::Values(SQLITE_IOERR_WRITE, SQLITE_FULL),
