@@ -173,71 +173,6 @@ private:
     JsonFailure m_failure;
 };
 
-// A value built from SAX events as nlohmann's own DOM parser builds it (a key given twice keeps
-// its last value).
-class ValueBuilder final : public nlohmann::json_sax<json>
-{
-public:
-    explicit ValueBuilder(json& root) : m_root(root) {}
-
-    bool null() override { return add(json(nullptr)); }
-    bool boolean(bool value) override { return add(json(value)); }
-    bool number_integer(number_integer_t value) override { return add(json(value)); }
-    bool number_unsigned(number_unsigned_t value) override { return add(json(value)); }
-    bool number_float(number_float_t value, const string_t&) override { return add(json(value)); }
-    bool string(string_t& value) override { return add(json(std::move(value))); }
-    bool binary(binary_t& value) override { return add(json::binary(std::move(value))); }
-    bool start_object(std::size_t) override { return open(json::object()); }
-    bool start_array(std::size_t) override { return open(json::array()); }
-    bool end_object() override { return close(); }
-    bool end_array() override { return close(); }
-    bool key(string_t& name) override
-    {
-        m_key = std::move(name);
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override
-    {
-        return false;
-    }
-
-private:
-    json* place(json&& value)
-    {
-        if (m_open.empty()) {
-            m_root = std::move(value);
-            return &m_root;
-        }
-        json& parent = *m_open.back();
-        if (parent.is_object()) {
-            json& slot = parent[m_key];
-            slot = std::move(value);
-            return &slot;
-        }
-        parent.push_back(std::move(value));
-        return &parent.back();
-    }
-    bool add(json&& value)
-    {
-        place(std::move(value));
-        return true;
-    }
-    bool open(json&& container)
-    {
-        m_open.push_back(place(std::move(container)));
-        return true;
-    }
-    bool close()
-    {
-        m_open.pop_back();
-        return true;
-    }
-
-    json& m_root;
-    std::vector<json*> m_open; // the containers being filled, innermost last
-    std::string m_key;
-};
-
 } // namespace
 
 bool saxParseJsonInput(std::string_view text, nlohmann::json_sax<json>& handler, JsonFailure& failure,
@@ -256,10 +191,52 @@ bool saxParseJsonInput(std::string_view text, nlohmann::json_sax<json>& handler,
     return false;
 }
 
+JsonValueBuilder::JsonValueBuilder(json& root) : m_root(root) {}
+
+bool JsonValueBuilder::key(string_t& name)
+{
+    m_key = std::move(name);
+    return true;
+}
+
+json* JsonValueBuilder::place(json&& value)
+{
+    if (m_open.empty()) {
+        m_root = std::move(value);
+        return &m_root;
+    }
+    json& parent = *m_open.back();
+    if (parent.is_object()) {
+        json& slot = parent[m_key];
+        slot = std::move(value);
+        return &slot;
+    }
+    parent.push_back(std::move(value));
+    return &parent.back();
+}
+
+bool JsonValueBuilder::add(json&& value)
+{
+    place(std::move(value));
+    return true;
+}
+
+bool JsonValueBuilder::open(json&& container)
+{
+    m_open.push_back(place(std::move(container)));
+    return true;
+}
+
+bool JsonValueBuilder::close()
+{
+    m_open.pop_back();
+    return true;
+}
+
 std::optional<json> tryParseJsonInput(std::string_view text, JsonFailure& failure, size_t maxDepth)
 {
     json root;
-    ValueBuilder builder(root);
+    JsonValueBuilder builder(root);
     if (!saxParseJsonInput(text, builder, failure, maxDepth))
         return std::nullopt;
     return root;

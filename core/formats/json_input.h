@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nf::formats {
 
@@ -64,5 +65,44 @@ std::string jsonFailureMessage(const JsonFailure& failure, std::string_view text
 
 // What the failure says after "<path>:<line>: ": "not valid JSON (...)", "nests deeper than ...".
 std::string jsonFailureText(const JsonFailure& failure, const JsonSource& source);
+
+// A value built from SAX events as nlohmann's own DOM parser builds it (a key given twice keeps
+// its last value): the handler tryParseJsonInput gives saxParseJsonInput. A reader that refuses
+// more (a key twice) overrides key(), looking at the object being filled.
+class JsonValueBuilder : public nlohmann::json_sax<nlohmann::json>
+{
+public:
+    explicit JsonValueBuilder(nlohmann::json& root);
+
+    bool null() override { return add(nlohmann::json(nullptr)); }
+    bool boolean(bool value) override { return add(nlohmann::json(value)); }
+    bool number_integer(number_integer_t value) override { return add(nlohmann::json(value)); }
+    bool number_unsigned(number_unsigned_t value) override { return add(nlohmann::json(value)); }
+    bool number_float(number_float_t value, const string_t&) override { return add(nlohmann::json(value)); }
+    bool string(string_t& value) override { return add(nlohmann::json(std::move(value))); }
+    bool binary(binary_t& value) override { return add(nlohmann::json::binary(std::move(value))); }
+    bool start_object(std::size_t) override { return open(nlohmann::json::object()); }
+    bool start_array(std::size_t) override { return open(nlohmann::json::array()); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+    bool key(string_t& name) override;
+    // Not called: saxParseJsonInput reports syntax errors itself.
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override { return false; }
+
+protected:
+    // The object or array being filled (innermost), and how many are open.
+    const nlohmann::json& filling() const { return *m_open.back(); }
+    size_t openCount() const { return m_open.size(); }
+
+private:
+    nlohmann::json* place(nlohmann::json&& value);
+    bool add(nlohmann::json&& value);
+    bool open(nlohmann::json&& container);
+    bool close();
+
+    nlohmann::json& m_root;
+    std::vector<nlohmann::json*> m_open; // the containers being filled, innermost last
+    std::string m_key;
+};
 
 } // namespace nf::formats

@@ -36,80 +36,27 @@ constexpr size_t kMaxHeaderDepth = 64;
 // JSON parsed through saxParseJsonInput (nesting bounded by kMaxHeaderDepth, numbers in range) into
 // a value, refusing what the DOM parser would accept silently: one key twice in an object (the DOM
 // keeps the last, other readers the first).
-class StrictJsonBuilder final : public nlohmann::json_sax<json>
+class StrictJsonBuilder final : public JsonValueBuilder
 {
 public:
     // `tensorKeys`: the top-level object's keys name tensors (a safetensors header).
-    StrictJsonBuilder(json& root, bool tensorKeys) : m_root(root), m_tensorKeys(tensorKeys) {}
+    StrictJsonBuilder(json& root, bool tensorKeys) : JsonValueBuilder(root), m_tensorKeys(tensorKeys) {}
 
     // Why the handler refused the text, in words that quote none of it past a short excerpt.
     const std::string& failure() const { return m_failure; }
 
-    bool null() override { return add(json(nullptr)); }
-    bool boolean(bool value) override { return add(json(value)); }
-    bool number_integer(number_integer_t value) override { return add(json(value)); }
-    bool number_unsigned(number_unsigned_t value) override { return add(json(value)); }
-    bool number_float(number_float_t value, const string_t&) override { return add(json(value)); }
-    bool string(string_t& value) override { return add(json(std::move(value))); }
-    bool binary(binary_t& value) override { return add(json::binary(std::move(value))); }
-    bool start_object(std::size_t) override { return open(json::object()); }
-    bool start_array(std::size_t) override { return open(json::array()); }
-    bool end_object() override { return close(); }
-    bool end_array() override { return close(); }
-
     bool key(string_t& value) override
     {
-        if (m_open.back()->contains(value)) {
-            m_failure = m_tensorKeys && m_open.size() == 1 && value != "__metadata__"
+        if (filling().contains(value)) {
+            m_failure = m_tensorKeys && openCount() == 1 && value != "__metadata__"
                             ? "lists " + tensorRef(value) + " twice"
                             : "has the key " + quotedExcerpt(value) + " twice in one object";
             return false;
         }
-        m_key = std::move(value);
-        return true;
-    }
-
-    // Not called: saxParseJsonInput reports syntax errors.
-    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override
-    {
-        return false;
+        return JsonValueBuilder::key(value);
     }
 
 private:
-    json* place(json&& value)
-    {
-        if (m_open.empty()) {
-            m_root = std::move(value);
-            return &m_root;
-        }
-        json& parent = *m_open.back();
-        if (parent.is_object()) {
-            json& slot = parent[m_key];
-            slot = std::move(value);
-            return &slot;
-        }
-        parent.push_back(std::move(value));
-        return &parent.back();
-    }
-    bool add(json&& value)
-    {
-        place(std::move(value));
-        return true;
-    }
-    bool open(json&& container)
-    {
-        m_open.push_back(place(std::move(container)));
-        return true;
-    }
-    bool close()
-    {
-        m_open.pop_back();
-        return true;
-    }
-
-    json& m_root;
-    std::vector<json*> m_open; // the containers being filled, innermost last
-    std::string m_key;
     std::string m_failure;
     bool m_tensorKeys = false;
 };
