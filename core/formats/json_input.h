@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,6 +104,50 @@ private:
     nlohmann::json& m_root;
     std::vector<nlohmann::json*> m_open; // the containers being filled, innermost last
     std::string m_key;
+};
+
+// The keys of a JSON text's objects as far as the text can be read, without building anything:
+// how a reader tells a format by its top-level keys, also from the head of a large file or a line
+// it will refuse. onKey hears every key with its depth (1: the top-level object's).
+class JsonKeyScanner : public nlohmann::json_sax<nlohmann::json>
+{
+public:
+    // Whether the text is an object (a top-level array stops the scan), and its keys.
+    bool isObject() const { return m_object; }
+    const std::set<std::string>& topKeys() const { return m_top; }
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override
+    {
+        m_object = m_object || m_depth == 0;
+        ++m_depth;
+        return true;
+    }
+    bool start_array(std::size_t) override { return m_depth++ > 0; }
+    bool end_object() override { return --m_depth, true; }
+    bool end_array() override { return --m_depth, true; }
+    bool key(string_t& name) override
+    {
+        if (m_depth == 1)
+            m_top.insert(name);
+        onKey(m_depth, name);
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override { return false; }
+
+protected:
+    virtual void onKey(int, const std::string&) {}
+
+private:
+    int m_depth = 0;
+    bool m_object = false;
+    std::set<std::string> m_top;
 };
 
 } // namespace nf::formats

@@ -33,42 +33,6 @@ constexpr int kSearchDepth = 3;
 // About 31 years: a run's finish time (its start plus this) stays a time the store can write.
 constexpr double kMaxDurationSeconds = 1e9;
 
-// The keys of a JSON text's top-level object, as far as the text can be read: a line that the
-// reader will refuse (nested too deep, a number out of range) is still told as JSONL, so that the
-// refusal names its file and line.
-struct TopLevelKeys final : nlohmann::json_sax<nlohmann::json>
-{
-    int depth = 0;
-    bool object = false;
-    std::set<std::string> keys;
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return true; }
-    bool start_object(std::size_t) override
-    {
-        object = object || depth == 0;
-        ++depth;
-        return true;
-    }
-    bool start_array(std::size_t) override { return depth++ > 0; }
-    bool end_object() override { return --depth, true; }
-    bool end_array() override { return --depth, true; }
-    bool key(string_t& name) override
-    {
-        if (depth == 1)
-            keys.insert(name);
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override
-    {
-        return false;
-    }
-};
-
 // noisefloor's JSONL: the first non-blank line is an object with "model" and "correct" (or
 // "accuracy", a run known only by its score).
 bool looksLikeRunsJsonl(const fs::path& path)
@@ -81,12 +45,14 @@ bool looksLikeRunsJsonl(const fs::path& path)
         first = false;
         if (text.find_first_not_of(" \t\r") == std::string::npos)
             continue;
-        TopLevelKeys top;
+        // Read as far as it can be: a line the reader will refuse (nested too deep, a number out of
+        // range) is still told as JSONL, so that the refusal names its file and line.
+        formats::JsonKeyScanner top;
         formats::JsonFailure failure;
-        if (!formats::saxParseJsonInput(text, top, failure) && top.object && path.extension() == ".jsonl")
+        if (!formats::saxParseJsonInput(text, top, failure) && top.isObject() && path.extension() == ".jsonl")
             return true; // a .jsonl line refused before its "model" key: the reader names why
-        return top.object && top.keys.contains("model") &&
-               (top.keys.contains("correct") || top.keys.contains("accuracy"));
+        return top.isObject() && top.topKeys().contains("model") &&
+               (top.topKeys().contains("correct") || top.topKeys().contains("accuracy"));
     }
     return false;
 }

@@ -293,48 +293,24 @@ bool looksLikeLmEvalResults(const fs::path& path)
         return false;
 
     // Top-level keys of a possibly cut-off object: the sax parser reports them until the text ends.
-    struct Keys : json::json_sax_t
+    struct Keys final : JsonKeyScanner
     {
-        int depth = 0;
-        bool object = false;
-        std::set<std::string> top;
         bool scoreKey = false; // a "metric,filter" key inside "results"
         std::string topKey;
-        bool null() override { return true; }
-        bool boolean(bool) override { return true; }
-        bool number_integer(number_integer_t) override { return true; }
-        bool number_unsigned(number_unsigned_t) override { return true; }
-        bool number_float(number_float_t, const string_t&) override { return true; }
-        bool string(string_t&) override { return true; }
-        bool binary(binary_t&) override { return true; }
-        bool start_object(std::size_t) override
-        {
-            object = object || depth == 0;
-            ++depth;
-            return true;
-        }
-        bool end_object() override { return --depth > 0; }
-        bool start_array(std::size_t) override { return depth++ > 0; }
-        bool end_array() override { return --depth > 0; }
-        bool key(string_t& name) override
+        void onKey(int depth, const std::string& name) override
         {
             if (depth == 1)
-                top.insert(topKey = name);
+                topKey = name;
             else if (depth == 3 && topKey == "results" && name.find(',') != std::string::npos)
                 scoreKey = true;
-            return true;
-        }
-        bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override
-        {
-            return false;
         }
     } keys;
     JsonFailure failure; // a head cut off mid-value ends the keys, it is not an error here
     saxParseJsonInput(withoutByteOrderMark(head), keys, failure, kMaxJsonDepth, /*strict=*/false);
-    if (!keys.object || !keys.top.contains("results"))
+    if (!keys.isObject() || !keys.topKeys().contains("results"))
         return false;
     for (const char* key : {"config", "configs", "group_subtasks", "n-shot", "versions"})
-        if (keys.top.contains(key))
+        if (keys.topKeys().contains(key))
             return true;
     return keys.scoreKey;
 }
