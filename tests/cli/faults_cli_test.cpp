@@ -6,6 +6,7 @@
 
 #include "cli/cli_runner.h"
 #include "engine/fixture.h"
+#include "core/integrity_check.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -64,15 +65,6 @@ int waitFor(pid_t child)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
-std::string integrity(const std::string& path)
-{
-    store::sqlite::Database db(path, SQLITE_OPEN_READONLY);
-    store::sqlite::Statement check(db, "PRAGMA integrity_check");
-    std::string result;
-    while (check.step())
-        result += check.textAt(0);
-    return result;
-}
 
 struct Census
 {
@@ -163,7 +155,7 @@ KillFigures killLoop(const std::string& db, int times, double longest, const std
         ::kill(child, SIGKILL);
         figures.kills += waitFor(child) == -SIGKILL;
         if (std::filesystem::exists(db)) {
-            figures.notOk += integrity(db) != "ok";
+            figures.notOk += nf::test::integrityCheck(db) != "ok";
             const auto now = census(db);
             for (const auto& uid : seen)
                 figures.lost += now.completed.count(uid) == 0;
@@ -263,7 +255,7 @@ TEST_P(KillDuring, OneHundredMomentsLoseNoCompletedRunAndHalveNone)
     reset();
     ASSERT_EQ(waitFor(spawn(world, NF_CLI_PATH, args, "last")), 0) << readFile(world / "last.err");
     EXPECT_EQ(census(db).completed.size(), 42u);
-    EXPECT_EQ(integrity(db), "ok");
+    EXPECT_EQ(nf::test::integrityCheck(db), "ok");
 }
 
 INSTANTIATE_TEST_SUITE_P(HardFaults, KillDuring, testing::Values("import", "merge"),
@@ -329,7 +321,7 @@ TEST(HardFaults, AFullDiskFailsTheRunWithOneLineKeepsEveryEarlierRunAndTheNextRu
     EXPECT_EQ(result.err.find('\n', result.err.find("noisefloor-cli:")), result.err.size() - 1) << result.err;
     EXPECT_NE(result.err.find("full"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find(db), std::string::npos) << result.err;
-    EXPECT_EQ(integrity(db), "ok");
+    EXPECT_EQ(nf::test::integrityCheck(db), "ok");
 
     std::filesystem::remove(filler);
     const auto after = census(db);
@@ -338,7 +330,7 @@ TEST(HardFaults, AFullDiskFailsTheRunWithOneLineKeepsEveryEarlierRunAndTheNextRu
     result = nf::test::runCli(world.dir(), runArgs(world, model, db, 10, 5));
     ASSERT_EQ(result.code, 0) << result.err;
     EXPECT_EQ(census(db).completed.size(), after.completed.size() + 5);
-    EXPECT_EQ(integrity(db), "ok");
+    EXPECT_EQ(nf::test::integrityCheck(db), "ok");
 }
 
 TEST(HardFaults, FourWritersAtOnceLoseNoRunMakeNoDuplicateOriginalAndNeverSayLocked)
@@ -369,7 +361,7 @@ TEST(HardFaults, FourWritersAtOnceLoseNoRunMakeNoDuplicateOriginalAndNeverSayLoc
             EXPECT_EQ(err.find("locked"), std::string::npos) << names[i] << ": " << err;
             EXPECT_EQ(err.find("busy"), std::string::npos) << names[i] << ": " << err;
         }
-        EXPECT_EQ(integrity(db), "ok");
+        EXPECT_EQ(nf::test::integrityCheck(db), "ok");
         const auto held = census(db);
         EXPECT_EQ(held.halfRuns, 0);
         store::Store shared(db, store::OpenMode::ReadOnly);

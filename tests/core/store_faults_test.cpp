@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "core/scratch_dir.h"
+#include "core/integrity_check.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -209,15 +210,6 @@ World setUp(store::Store& db)
     return world;
 }
 
-std::string integrity(const std::filesystem::path& path)
-{
-    store::sqlite::Database db(path, SQLITE_OPEN_READONLY);
-    store::sqlite::Statement check(db, "PRAGMA integrity_check");
-    std::string result;
-    while (check.step())
-        result += check.textAt(0);
-    return result;
-}
 
 // Every completed run has all its items and counts that agree with them; the group's per-item
 // aggregates are the sums over its completed runs' items.
@@ -284,7 +276,7 @@ TEST_P(StoreFaults, ARunWhoseCommitFailsAtAnyWriteIsNotHalfStoredAndTheNextOneCo
             writes = g_writesSeen;
             g_writesLeft = -1;
         }
-        EXPECT_EQ(integrity(path), "ok");
+        EXPECT_EQ(nf::test::integrityCheck(path), "ok");
         {
             store::Store db(path);
             const auto first = db.run(before);
@@ -297,7 +289,7 @@ TEST_P(StoreFaults, ARunWhoseCommitFailsAtAnyWriteIsNotHalfStoredAndTheNextOneCo
             EXPECT_EQ(db.run(next)->status, store::RunStatus::Completed);
             expectNoHalfRun(db, world.config, "after the next run");
         }
-        EXPECT_EQ(integrity(path), "ok");
+        EXPECT_EQ(nf::test::integrityCheck(path), "ok");
         // Once the commit made fewer writes than the one chosen to fail, every write has been failed once.
         if (committed && writes < failAt)
             break;
