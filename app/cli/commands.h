@@ -28,6 +28,8 @@ void addCompareCommand(CLI::App& app, GlobalOptions& global, Action& action); //
 void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action); // import
 void addTokenizeCommand(CLI::App& app, GlobalOptions& global, Action& action); // tokenize
 void addMergeCommand(CLI::App& app, GlobalOptions& global, Action& action); // merge
+void addClusterCommands(CLI::App& app, GlobalOptions& global,
+                        Action& action); // submit, jobs, collect, cancel
 
 std::string databasePath(const GlobalOptions& global);
 

@@ -14,7 +14,7 @@
 #include "formats/task.h"
 #include "output.h"
 #include "progress.h"
-#include "setting_options.h"
+#include "run_options.h"
 #include "store/store.h"
 #include "workspace/reproduction.h"
 
@@ -61,47 +61,6 @@ struct CancelOnInterrupt
     // 128 + the signal, as a shell reports a process ended by it (130 for Ctrl-C).
     static int exitCode() { return 128 + (g_signal.load() ? g_signal.load() : SIGINT); }
 };
-
-struct RunOptions
-{
-    std::string model;
-    std::string modelLabel;
-    std::string task;
-    std::string seeds;
-    int64_t seedStart = 1;
-    int64_t repeats = 5;
-    SettingOptions settings; // decoding, runtime and prompt: engine/settings.h
-    std::string resume;
-    std::string label;
-    bool rerun = false;
-    std::string tokenizer; // a language model's
-    std::string adapter;
-};
-
-engine::RunPlan planFrom(const RunOptions& options)
-{
-    engine::RunPlan plan;
-    plan.modelPath = options.model;
-    plan.modelLabel = options.modelLabel;
-    plan.taskSpec = options.task;
-    plan.tokenizerPath = options.tokenizer;
-    plan.adapterPath = options.adapter;
-    auto& config = plan.config;
-    // A language model's knob given for an image task makes its config a language model's, an
-    // error that the evaluation reports.
-    if (formats::isMcqSpec(options.task) || !options.tokenizer.empty())
-        config.lm.emplace();
-    options.settings.apply(config);
-    if (config.lm)
-        config.lm->promptTemplate = engine::promptTemplate(config.lm->promptTemplate).name;
-    engine::applyDependentDefaults(
-        config, [&](std::string_view key) { return options.settings.given(std::string(key).c_str()); });
-    plan.seeds = options.seeds.empty() ? engine::seedRange(options.seedStart, options.repeats)
-                                       : engine::parseSeedList(options.seeds);
-    plan.label = options.label;
-    plan.rerun = options.rerun;
-    return plan;
-}
 
 // Evaluates the plans through the engine (which loads and checks everything before it writes),
 // draws progress, and returns what ran; `loaded` hears what each plan runs on before the first run.
@@ -191,42 +150,6 @@ StoredRun storedRunPlan(const GlobalOptions& global, const std::string& ref, con
         stored.plan.adapterPath = engine::recordedAdapter(store, *run);
     }
     return stored;
-}
-
-void addRunOptions(CLI::App* command, RunOptions& options)
-{
-    command->add_option(
-        "--model", options.model,
-        "Hugging Face model folder (config.json + safetensors: Llama, Mistral, Qwen2, Qwen3), or a "
-        "TorchScript classifier or causal language model (.pt)");
-    command->add_option(
-        "--task", options.task,
-        "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
-        "ceval:DIR[:val|dev] or jsonl:FILE");
-    command->add_option("--resume", options.resume,
-                        "Continue an interrupted run (id or uid) where it stopped, with the same draws");
-    command->add_option(
-        "--model-label", options.modelLabel,
-        "Name shown for the model (default: the file or folder name, + the adapter folder name)");
-    command->add_option("--seeds", options.seeds,
-                        "Comma-separated seeds, e.g. 1,2,3 (overrides --seed-start/--repeats)");
-    command->add_option("--seed-start", options.seedStart, "First seed")->capture_default_str();
-    command->add_option("--repeats", options.repeats, "Number of seeded repeats")->capture_default_str();
-    options.settings.add(command, false);
-    command->add_option("--label", options.label, "Label stored with each run");
-    auto* lm = "Language models (multiple-choice tasks)";
-    command
-        ->add_option("--tokenizer", options.tokenizer,
-                     "Hugging Face tokenizer.json (default: the model folder's, or beside the model file)")
-        ->group(lm);
-    command
-        ->add_option("--adapter", options.adapter,
-                     "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
-                     "the model folder's weights")
-        ->group(lm);
-    options.settings.add(command, true, lm);
-    command->add_flag("--rerun", options.rerun,
-                      "Run seeds that already completed again, stored as reproductions");
 }
 
 } // namespace

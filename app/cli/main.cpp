@@ -90,6 +90,7 @@ int main(int argc, char** argv)
     nf::cli::addStatsCommands(app, global, action);
     nf::cli::addImportCommand(app, global, action);
     nf::cli::addMergeCommand(app, global, action);
+    nf::cli::addClusterCommands(app, global, action);
     nf::cli::addTokenizeCommand(app, global, action);
 #ifndef NF_CLI_READS_ONLY
     nf::cli::addDoctorCommand(app, global, action);

@@ -3,6 +3,8 @@
 
 #include "engine/runner.h"
 
+#include "engine/plan_check.h"
+
 #include "common/error.h"
 #include "common/paths.h"
 #include "common/sha256.h"
@@ -20,16 +22,6 @@
 #include <map>
 
 namespace nf::engine {
-
-LoadedTask loadTask(const std::string& spec)
-{
-    LoadedTask task;
-    if (formats::isMcqSpec(spec))
-        task.mcq = std::make_shared<const formats::McqTask>(formats::loadMcqTask(spec));
-    else
-        task.image = std::make_shared<const formats::ImageTask>(formats::loadImageTask(spec));
-    return task;
-}
 
 struct Evaluation::Impl
 {
@@ -100,25 +92,9 @@ struct Evaluation::Impl
 
     void loadLanguageModel()
     {
+        checkLanguageModelPlan(plan, *task.mcq);
         auto& config = plan.config;
-        if (!config.lm)
-            config.lm = LanguageModelOptions{};
-        if (config.normalizeMean || config.input == InputLayout::Flat)
-            throw InputError(plan.taskSpec + ": a multiple-choice task has no images; --input and --normalize are "
-                                             "for image tasks");
-        if (task.mcq->n() == 0)
-            throw InputError(task.mcq->spec + ": no questions in it");
         const bool folder = formats::isHfModelFolder(plan.modelPath);
-        if (plan.tokenizerPath.empty())
-            plan.tokenizerPath = ((folder ? std::filesystem::path(plan.modelPath)
-                                          : std::filesystem::path(plan.modelPath).parent_path()) /
-                                  "tokenizer.json")
-                                     .string();
-        if (!std::filesystem::exists(plan.tokenizerPath))
-            throw InputError(plan.tokenizerPath + ": no such file (a language model needs its Hugging Face "
-                                                  "tokenizer.json: give it with --tokenizer)");
-        // Recorded with the run (its environment), so resume and reproduce find it from anywhere.
-        plan.tokenizerPath = std::filesystem::absolute(plan.tokenizerPath).lexically_normal().string();
         tokenizer = std::make_shared<const formats::Tokenizer>(formats::Tokenizer::fromFile(plan.tokenizerPath));
         config.lm->tokenizerSha256 = tokenizer->sha256();
         PromptOptions options;
@@ -136,9 +112,6 @@ struct Evaluation::Impl
             const int64_t step = std::max<int64_t>(1, n / 256);
             for (int64_t idx = 0; idx < n; idx += step)
                 longest = std::max<int64_t>(longest, static_cast<int64_t>(prompts->build(idx, 0).ids.size()));
-        } else if (!plan.adapterPath.empty()) {
-            throw InputError(plan.adapterPath + ": a LoRA adapter applies to a Hugging Face model folder, not to "
-                                                "a TorchScript file (" + plan.modelPath + ")");
         }
         lm = std::make_unique<CausalLm>(plan.modelPath, plan.adapterPath, config, longest);
         if (const auto* info = lm->folderInfo())
@@ -151,14 +124,7 @@ struct Evaluation::Impl
 
     void loadClassifier()
     {
-        if (plan.config.lm)
-            throw InputError(plan.taskSpec + ": an image task has no prompts; --template, --n-shot, --shots, "
-                                             "--max-length and --padding-side are for multiple-choice tasks");
-        if (std::filesystem::is_directory(plan.modelPath))
-            throw InputError(plan.modelPath + ": a model folder is a language model; an image task (" + plan.taskSpec +
-                             ") takes a TorchScript classifier file");
-        if (!plan.adapterPath.empty())
-            throw InputError(plan.adapterPath + ": a LoRA adapter is for a language model folder, not a classifier");
+        checkClassifierPlan(plan);
         classifier = std::make_unique<Classifier>(plan.modelPath, plan.config);
         classifier->checkAgainst(*task.image);
         taskSpec = task.image->spec;
@@ -171,35 +137,7 @@ Evaluation::Evaluation(RunPlan plan) : Evaluation(std::move(plan), LoadedTask{})
 
 Evaluation::Evaluation(RunPlan plan, LoadedTask task) : d(std::make_unique<Impl>())
 {
-    validate(plan.config);
-    if (plan.seeds.empty())
-        throw InputError("seeds: at least one seed is needed");
-    if (!std::filesystem::exists(plan.modelPath))
-        throw InputError(plan.modelPath + ": no such file or folder");
-    plan.modelPath = std::filesystem::absolute(plan.modelPath).lexically_normal().string();
-    // A folder named with a trailing slash is the same folder (and has the same label).
-    if (plan.modelPath.size() > 1 && plan.modelPath.back() == '/')
-        plan.modelPath.pop_back();
-    if (std::filesystem::is_directory(plan.modelPath) && !formats::isHfModelFolder(plan.modelPath))
-        throw InputError(plan.modelPath + ": a folder without config.json; a model is a Hugging Face folder (" +
-                         "config.json and safetensors weights) or a TorchScript file");
-    // An architecture noisefloor does not run is refused before the task or tokenizer is read.
-    if (std::filesystem::is_directory(plan.modelPath))
-        formats::readHfConfig(plan.modelPath);
-    else
-        requireRegularFile(plan.modelPath, "model file");
-    if (!plan.adapterPath.empty()) {
-        if (!std::filesystem::exists(plan.adapterPath))
-            throw InputError(plan.adapterPath + ": no such adapter folder");
-        plan.adapterPath = std::filesystem::absolute(plan.adapterPath).lexically_normal().string();
-        if (plan.adapterPath.size() > 1 && plan.adapterPath.back() == '/')
-            plan.adapterPath.pop_back();
-    }
-    if (plan.modelLabel.empty()) {
-        plan.modelLabel = std::filesystem::path(plan.modelPath).filename().string();
-        if (!plan.adapterPath.empty())
-            plan.modelLabel += " + " + std::filesystem::path(plan.adapterPath).filename().string();
-    }
+    normalizePlan(plan);
     d->task = (task.image || task.mcq) ? std::move(task) : loadTask(plan.taskSpec);
     d->plan = std::move(plan);
     if (d->task.mcq)

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <dlfcn.h>
 #include <link.h>
@@ -269,6 +270,16 @@ Snapshot hostSnapshot()
     for (const char* name :
          {"CUBLAS_WORKSPACE_CONFIG", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES"})
         snapshot.set(std::string("env.") + name, environmentVariable(name));
+    // A run made by a Slurm array task (`noisefloor-cli submit --slurm`): which node, job and task.
+    if (const char* job = std::getenv("SLURM_JOB_ID"); job && *job) {
+        snapshot.set("slurm.job_id", job);
+        for (const auto& [key, name] : {std::pair{"slurm.array_job_id", "SLURM_ARRAY_JOB_ID"},
+                                        std::pair{"slurm.array_task_id", "SLURM_ARRAY_TASK_ID"},
+                                        std::pair{"slurm.node", "SLURMD_NODENAME"},
+                                        std::pair{"slurm.cluster", "SLURM_CLUSTER_NAME"}})
+            if (const char* value = std::getenv(name); value && *value)
+                snapshot.set(key, value);
+    }
     return snapshot;
 }
 
@@ -283,7 +294,7 @@ bool canChangeResults(const std::string& key, const DevicesUsed& devices)
     static const std::set<std::string> cudaOnly = {
         "gpu.name", "gpu.driver", "determinism.cudnn_deterministic", "determinism.cudnn_benchmark",
         "determinism.tf32_cublas", "determinism.tf32_cudnn", "env.CUBLAS_WORKSPACE_CONFIG"};
-    if (never.count(key))
+    if (never.count(key) || key.rfind("slurm.", 0) == 0)
         return false;
     // Runs of unknown device (imports) could have used either.
     const bool cpu = devices.cpu || devices.unknown;

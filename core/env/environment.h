@@ -51,7 +51,8 @@ private:
 
 // The parts of the snapshot that need no torch: noisefloor version and commit, BLAS, OpenMP
 // threads, CPU, OS and kernel, hostname, and the variables CUBLAS_WORKSPACE_CONFIG,
-// OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, CUDA_VISIBLE_DEVICES ("(unset)" when unset). The engine
+// OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, CUDA_VISIBLE_DEVICES ("(unset)" when unset), and in a Slurm
+// job its job, array job and task ids, node and cluster (slurm.*). The engine
 // adds libtorch's version, threads, device and determinism flags.
 Snapshot hostSnapshot();
 
@@ -67,7 +68,7 @@ struct DevicesUsed
 // difference in it is worth a warning next to a comparison: the BLAS library, its core and
 // threads, the CPU model and torch's intra-op threads on the CPU; cuDNN/cuBLAS versions, GPU,
 // TF32 and determinism flags and CUBLAS_WORKSPACE_CONFIG on CUDA; libtorch's version, device,
-// dtype and noisefloor's version everywhere. Never: the host name, OS, kernel, core count, the
+// dtype and noisefloor's version everywhere. Never: the host name, the Slurm job (slurm.*), OS, kernel, core count, the
 // build's commit, the tokenizer's path, inter-op threads and the raw thread variables (their
 // effect is in the recorded thread counts). A key this list does not know (an import's) counts.
 bool canChangeResults(const std::string& key, const DevicesUsed& devices);

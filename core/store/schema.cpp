@@ -138,6 +138,34 @@ CREATE TABLE imports(
 ALTER TABLE runs ADD COLUMN import_id INTEGER REFERENCES imports(id);
 )sql";
 
+// Version 5: submissions to a cluster scheduler (`noisefloor-cli submit --slurm`) and the shards
+// (one per array task) already collected from each, so that collecting again skips them.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE jobs(
+    id           INTEGER PRIMARY KEY,
+    scheduler    TEXT NOT NULL,
+    array_id     TEXT NOT NULL,
+    collect_id   TEXT NOT NULL DEFAULT '',
+    shards_dir   TEXT NOT NULL,
+    plan_json    TEXT NOT NULL,
+    n_tasks      INTEGER NOT NULL,
+    n_runs       INTEGER NOT NULL,
+    state        TEXT NOT NULL,
+    detail       TEXT NOT NULL DEFAULT '',
+    submitted_at TEXT NOT NULL,
+    finished_at  TEXT
+);
+CREATE TABLE job_shards(
+    job_id       INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    task         INTEGER NOT NULL,
+    exit_code    INTEGER,
+    runs_added   INTEGER NOT NULL,
+    collected_at TEXT NOT NULL,
+    PRIMARY KEY(job_id, name)
+) WITHOUT ROWID;
+)sql";
+
 struct Migration
 {
     int fromVersion;
@@ -151,6 +179,7 @@ constexpr Migration kMigrations[] = {
     {1, kSchemaV2},
     {2, kSchemaV3},
     {3, kSchemaV4},
+    {4, kSchemaV5},
 };
 
 [[noreturn]] void notOurs(const sqlite::Database& db, const std::string& why)

@@ -131,6 +131,35 @@ struct NewRun
     std::string notes;
 };
 
+// A submission of repeats to a cluster scheduler: one array task per seed (or chunk of seeds),
+// each writing its own shard database into `shardsDir`, merged here by collecting.
+struct JobRow
+{
+    int64_t id = 0;
+    std::string scheduler = "slurm";
+    std::string arrayId;   // the scheduler's id of the array job
+    std::string collectId; // the dependent job that collects the shards ('' when none)
+    std::string shardsDir; // this submission's own folder
+    std::string planJson;  // what was submitted: model, task, settings, seeds per task, resources
+    int64_t nTasks = 0;
+    int64_t nRuns = 0;     // seeds submitted
+    std::string state;     // as last seen (cluster/jobs.h): queued, running, finished, cancelled, ...
+    std::string detail;    // a line about the state: failed tasks, the last error
+    std::string submittedAt;
+    std::string finishedAt; // empty while it has not finished
+};
+
+// A shard of a job already collected: merging it again would add nothing.
+struct JobShardRow
+{
+    int64_t jobId = 0;
+    std::string name; // its folder's name in the job's shards folder
+    int64_t task = 0; // the array task it came from
+    std::optional<int64_t> exitCode;
+    int64_t runsAdded = 0;
+    std::string collectedAt;
+};
+
 struct RunFilter
 {
     std::optional<int64_t> configId;
@@ -145,7 +174,7 @@ enum class OpenMode { ReadWrite, ReadOnly };
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (creating the file and its folder in ReadWrite mode), migrates to kSchemaVersion and
     // marks as interrupted the runs left `running` by a process of this host that is gone.
@@ -258,6 +287,18 @@ public:
     };
     // Of the runs that count for the statistics (completed, reproductions excluded), in run order.
     std::vector<SubjectCount> runSubjects(int64_t configId) const;
+
+    // Cluster submissions, newest last. addJob returns the new id; a job's id is never reused.
+    int64_t addJob(const JobRow& job);
+    std::vector<JobRow> jobs() const;
+    std::optional<JobRow> job(int64_t id) const;
+    // Throws InputError for a job that does not exist.
+    void setJobState(int64_t id, const std::string& state, const std::string& detail,
+                     const std::string& finishedAt);
+    void setJobCollectId(int64_t id, const std::string& collectId);
+    std::vector<JobShardRow> jobShards(int64_t jobId) const;
+    // Records a collected shard (once: a second record of the same name is ignored).
+    void addJobShard(const JobShardRow& shard);
 
     std::optional<std::string> setting(const std::string& key) const;
     void setSetting(const std::string& key, const std::string& value);
