@@ -159,7 +159,9 @@ std::string lastErrorLine(const fs::path& log)
     return last.empty() ? std::string() : printableExcerpt(trim(last), 300);
 }
 
-// A Slurm state word as one of ours, for a task that left no shard.
+// A Slurm state word as one of ours, for a task that left no shard: waiting, going, cancelled
+// before it ran (or killed before it could save one), out of time, or "lost": ended (FAILED,
+// OUT_OF_MEMORY, NODE_FAIL, even COMPLETED) without the shard its script saves last.
 std::string fromSlurm(const std::string& word)
 {
     static const std::set<std::string> waiting = {"PENDING",     "REQUEUED",  "REQUEUE_HOLD",  "REQUEUE_FED",
@@ -169,8 +171,11 @@ std::string fromSlurm(const std::string& word)
         return "pending";
     if (going.count(word))
         return "running";
-    return "lost"; // ended (COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, ...) without a
-                   // shard
+    if (word == "CANCELLED")
+        return "cancelled";
+    if (word == "TIMEOUT" || word == "DEADLINE")
+        return "timeout";
+    return "lost";
 }
 
 struct SlurmTask
