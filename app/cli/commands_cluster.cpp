@@ -127,6 +127,16 @@ int runSubmit(const GlobalOptions& global, SubmitOptions options)
     return kExitOk;
 }
 
+// jobs, collect and cancel write (the state they see, the shards they merge) but never make a
+// database: one not made yet is bad input that says how to make one.
+store::Store openForJobs(const GlobalOptions& global)
+{
+    std::error_code ec;
+    if (!fs::exists(databasePath(global), ec))
+        openExisting(global); // throws, saying so
+    return openStore(global, store::OpenMode::ReadWrite);
+}
+
 std::string label(const store::JobRow& job)
 {
     const auto plan = nlohmann::json::parse(job.planJson, nullptr, false);
@@ -167,7 +177,7 @@ nlohmann::json statusJson(const cluster::JobStatus& status)
 int runJobs(const GlobalOptions& global, int64_t jobId)
 {
     // Writes the state it sees, for when the scheduler has forgotten the job.
-    auto store = openStore(global, store::OpenMode::ReadWrite);
+    auto store = openForJobs(global);
     std::vector<store::JobRow> jobs;
     if (jobId > 0) {
         const auto job = store.job(jobId);
@@ -229,7 +239,10 @@ int runJobs(const GlobalOptions& global, int64_t jobId)
 
 int runCollect(const GlobalOptions& global, int64_t jobId)
 {
-    auto store = openStore(global, store::OpenMode::ReadWrite);
+    auto store = openForJobs(global);
+    if (const auto filesystem = cluster::networkFilesystem(store.path()); !filesystem.empty())
+        std::cerr << "noisefloor-cli: warning: " << store.path().string() << " is on a network filesystem ("
+                  << filesystem << "): collect only where no other machine has it open (docs/cluster.md)\n";
     std::vector<int64_t> ids;
     if (jobId > 0) {
         ids.push_back(jobId);
@@ -330,7 +343,7 @@ void addClusterCommands(CLI::App& app, GlobalOptions& global, Action& action)
     cancel->add_option("JOB", *cancelId, "A submission's id")->required();
     cancel->callback([&global, &action, cancelId] {
         action = [&global, cancelId] {
-            auto store = openStore(global, store::OpenMode::ReadWrite);
+            auto store = openForJobs(global);
             cluster::cancel(store, *cancelId);
             std::cout << "Cancelled job " << *cancelId << " (Slurm array " << store.job(*cancelId)->arrayId
                       << "); its collect job still merges what completed.\n";

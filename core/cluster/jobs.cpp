@@ -18,6 +18,8 @@
 #include <set>
 #include <sstream>
 
+#include <sys/vfs.h>
+
 namespace nf::cluster {
 namespace {
 
@@ -286,7 +288,14 @@ SubmitResult submit(store::Store& store, Submission submission, const fs::path& 
         fs::remove_all(submission.shardsDir, ec);
         throw;
     }
-    job.id = store.addJob(job);
+    try {
+        job.id = store.addJob(job);
+    } catch (const StoreError& e) {
+        // The array runs anyway: say where its shards go, so they can still be merged.
+        throw StoreError(std::string(e.what()) + " (Slurm array " + job.arrayId +
+                         " was queued; its shards go to " + job.shardsDir +
+                         ": `noisefloor-cli merge` each task-*/shard.sqlite)");
+    }
     result.collectScript = collectScript(submission, job.id);
     const auto collectPath = submission.shardsDir / "collect.sbatch";
     try {
@@ -492,12 +501,45 @@ CollectResult collect(store::Store& store, int64_t jobId)
     return result;
 }
 
+std::string networkFilesystem(const fs::path& path)
+{
+    std::error_code ec;
+    const auto existing = fs::exists(path, ec) ? path : path.parent_path();
+    struct statfs info
+    {};
+    if (::statfs(existing.c_str(), &info) != 0)
+        return {};
+    switch (static_cast<unsigned long>(info.f_type)) {
+    case 0x6969UL:
+        return "nfs";
+    case 0x0BD00BD0UL:
+        return "lustre";
+    case 0x47504653UL:
+        return "gpfs";
+    case 0x19830326UL:
+        return "beegfs";
+    case 0x00C36400UL:
+        return "cephfs";
+    case 0xFF534D42UL:
+    case 0xFE534D42UL:
+    case 0x517BUL:
+        return "cifs";
+    case 0x65735546UL:
+        return "fuse";
+    default:
+        return {};
+    }
+}
+
 void cancel(store::Store& store, int64_t jobId)
 {
     const auto job = store.job(jobId);
     if (!job)
         throw InputError("job " + std::to_string(jobId) + " is not in " + store.path().string() +
                          " (`noisefloor-cli jobs` lists the submissions)");
+    if (const auto status = jobStatus(store, *job); status.schedulerAnswered && status.ended())
+        throw InputError("job " + std::to_string(jobId) + " has ended (" + status.summary() +
+                         "): nothing to cancel");
     const auto result = runCommand({"scancel", job->arrayId});
     if (!result.ok())
         throw InputError("scancel " + job->arrayId + " refused: " + printableExcerpt(result.lastLine(), 300));

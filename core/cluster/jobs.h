@@ -97,9 +97,14 @@ struct CollectResult
 // for the next collect; the others are merged.
 CollectResult collect(store::Store& store, int64_t jobId);
 
+// The network filesystem `path` (a file, or the folder it would be made in) is on ("nfs",
+// "lustre", "gpfs", "beegfs", "cephfs", "cifs", "fuse"), or empty on a local one. SQLite's WAL
+// needs every connection on one machine: collect warns before writing a database on one.
+std::string networkFilesystem(const std::filesystem::path& path);
+
 // scancel on the array: running tasks store the run in flight as cancelled and leave their shard;
-// the collect job still runs. Records the job as cancelled. Throws nf::InputError when scancel
-// refuses (its message).
+// the collect job still runs. Records the job as cancelled. Throws nf::InputError when every task
+// has ended already, or scancel refuses (its message).
 void cancel(store::Store& store, int64_t jobId);
 
 } // namespace nf::cluster
