@@ -52,9 +52,17 @@ engine::RunPlan planFromArguments(const std::vector<std::string>& arguments)
     RunOptions options;
     CLI::App run{"", "run"};
     addRunOptions(&run, options);
-    std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+    std::vector<const char*> argv = {"run"};
+    for (const auto& argument : arguments)
+        argv.push_back(argument.c_str());
     try {
-        run.parse(reversed);
+        run.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const CLI::ExtrasError&) {
+        std::string extras;
+        for (const auto& extra : run.remaining())
+            extras += (extras.empty() ? "" : " ") + extra;
+        throw InputError("submit: after --: not what `run` takes: " + extras +
+                         " (noisefloor-cli run --help)");
     } catch (const CLI::ParseError& e) {
         throw InputError(std::string("submit: the run options after --: ") + e.what());
     }
@@ -100,12 +108,26 @@ int runSubmit(const GlobalOptions& global, SubmitOptions options)
         throw InputError(
             "submit --slurm: sbatch is not on the PATH (submit from a Slurm login node; --dry-run "
             "prints the scripts anywhere)");
-    // A dry run writes nothing: a database not made yet is stood in for by an empty one.
+    // A dry run writes nothing: a database not made yet is stood in for by an empty one. A
+    // submission that sbatch refuses leaves nothing either: neither a database nor a shards folder
+    // made for it.
     std::error_code ec;
-    auto store = !options.dryRun                       ? openStore(global, store::OpenMode::ReadWrite)
-                 : fs::exists(submission.database, ec) ? openExisting(global)
-                                                       : store::Store(":memory:");
-    const auto result = cluster::submit(store, submission, shardsRoot, options.dryRun);
+    const bool databaseExisted = fs::exists(submission.database, ec);
+    const bool shardsExisted = fs::exists(shardsRoot, ec);
+    cluster::SubmitResult result;
+    try {
+        auto store = !options.dryRun   ? openStore(global, store::OpenMode::ReadWrite)
+                     : databaseExisted ? openExisting(global)
+                                       : store::Store(":memory:");
+        result = cluster::submit(store, submission, shardsRoot, options.dryRun);
+    } catch (const InputError&) {
+        if (!databaseExisted)
+            for (const char* suffix : {"", "-wal", "-shm"})
+                fs::remove(submission.database.string() + suffix, ec);
+        if (!shardsExisted && fs::is_empty(shardsRoot, ec))
+            fs::remove(shardsRoot, ec);
+        throw;
+    }
     const auto& job = result.job;
     if (options.dryRun) {
         std::cout << "# job.sbatch\n"
@@ -121,7 +143,7 @@ int runSubmit(const GlobalOptions& global, SubmitOptions options)
         std::cout << ", collect job " << job.collectId << " after it";
     std::cout << ".\nShards: " << job.shardsDir << "\n";
     if (job.collectId.empty())
-        std::cerr << "noisefloor-cli: warning: " << store.job(job.id)->detail << '\n';
+        std::cerr << "noisefloor-cli: warning: " << job.detail << '\n';
     std::cout << "Watch: noisefloor-cli jobs " << job.id << "    Collect now: noisefloor-cli collect "
               << job.id << "    Cancel: noisefloor-cli cancel " << job.id << '\n';
     return kExitOk;

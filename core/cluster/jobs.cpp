@@ -91,7 +91,8 @@ std::string planJson(const Submission& submission)
 }
 
 // sbatch --parsable prints "ID" or "ID;CLUSTER".
-std::string submitScript(const std::vector<std::string>& options, const fs::path& script)
+std::string submitScript(const std::vector<std::string>& options, const fs::path& script,
+                         const std::string& what)
 {
     std::vector<std::string> argv = {"sbatch", "--parsable"};
     argv.insert(argv.end(), options.begin(), options.end());
@@ -99,7 +100,7 @@ std::string submitScript(const std::vector<std::string>& options, const fs::path
     const auto result = runCommand(argv);
     const auto id = trim(result.out.substr(0, result.out.find(';')));
     if (!result.ok() || id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
-        throw InputError("sbatch refused " + script.string() + ": " +
+        throw InputError("sbatch refused " + what + ": " +
                          printableExcerpt(result.lastLine().empty()
                                               ? "exit " + std::to_string(result.exitCode)
                                               : result.lastLine(),
@@ -283,7 +284,7 @@ SubmitResult submit(store::Store& store, Submission submission, const fs::path& 
     const auto arrayPath = submission.shardsDir / "job.sbatch";
     writeFile(arrayPath, result.arrayScript);
     try {
-        job.arrayId = submitScript({}, arrayPath);
+        job.arrayId = submitScript({}, arrayPath, "the job array");
     } catch (...) {
         fs::remove_all(submission.shardsDir, ec);
         throw;
@@ -300,8 +301,8 @@ SubmitResult submit(store::Store& store, Submission submission, const fs::path& 
     const auto collectPath = submission.shardsDir / "collect.sbatch";
     try {
         writeFile(collectPath, result.collectScript);
-        job.collectId =
-            submitScript({"--dependency=afterany:" + job.arrayId, "--kill-on-invalid-dep=yes"}, collectPath);
+        job.collectId = submitScript({"--dependency=afterany:" + job.arrayId, "--kill-on-invalid-dep=yes"},
+                                     collectPath, "the collect job");
         store.setJobCollectId(job.id, job.collectId);
     } catch (const std::exception& e) {
         job.detail = std::string("no collect job (") + e.what() + "): run `noisefloor-cli collect " +
