@@ -123,6 +123,20 @@ TEST_F(SlurmCli, FourSeedsLandAsTheRunsALocalRunMakesAndCollectingTwiceAddsNothi
     EXPECT_FALSE(fs::exists(m_dir / "shards dir ü"));
     EXPECT_FALSE(fs::exists(m_db)) << "a dry run makes no database";
 
+    // Refused before anything is queued, with run's message; or by sbatch, in its words: either
+    // way nothing is left behind.
+    auto missing = runOptions("1,2,3,4");
+    missing[1] = (m_dir / "no such.pt").string();
+    const auto badModel = submit({}, missing);
+    EXPECT_EQ(badModel.code, 2);
+    EXPECT_CONTAINS(badModel.err, "no such.pt: no such file or folder");
+    const auto badPartition = submit({"--partition", "nope"}, runOptions("1,2,3,4"));
+    EXPECT_EQ(badPartition.code, 2);
+    EXPECT_CONTAINS(badPartition.err, "sbatch refused the job array: ");
+    EXPECT_CONTAINS(badPartition.err, "Invalid partition");
+    EXPECT_FALSE(fs::exists(m_db));
+    EXPECT_FALSE(fs::exists(m_dir / "shards dir ü"));
+
     const auto submitted = submit({"--partition", "debug", "--time", "0:10:00"}, runOptions("1,2,3,4"));
     ASSERT_EQ(submitted.code, 0) << submitted.err;
     EXPECT_CONTAINS(submitted.out, "Submitted job 1 to Slurm: array ");
@@ -177,6 +191,9 @@ TEST_F(SlurmCli, FourSeedsLandAsTheRunsALocalRunMakesAndCollectingTwiceAddsNothi
     EXPECT_EQ(itemsBySeed(m_db).size(), 4u);
     EXPECT_EQ(store.runs().size(), 4u);
     EXPECT_EQ(nf::test::integrityCheck(m_db), "ok");
+    const auto late = cli({"--db", m_db, "cancel", "1"});
+    EXPECT_EQ(late.code, 2);
+    EXPECT_CONTAINS(late.err, "job 1 has ended (4 completed): nothing to cancel");
 }
 
 // One task is handed a model path that does not exist (by a launcher that rewrites --model for
