@@ -382,6 +382,38 @@ TEST_F(Collect, StatesComeFromSqueueWhileTheSchedulerHoldsTheTasks)
     EXPECT_EQ(m_store->job(m_job)->state, "cancelled");
 }
 
+// Once the controller has forgotten the array, sacct (where the cluster keeps accounting) still
+// knows how its tasks ended.
+TEST_F(Collect, StatesComeFromSacctOnceTheControllerHasForgottenTheJob)
+{
+    const auto bin = m_dir / "bin";
+    fs::create_directories(bin);
+    writeExecutable(bin / "squeue",
+                    "#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n");
+    writeExecutable(bin / "sacct",
+                    "#!/bin/sh\n"
+                    "printf '41_0|COMPLETED|0:0|n1\\n41_1|CANCELLED by 0|0:15|n2\\n"
+                    "41_2|OUT_OF_MEMORY|0:125|n3\\n41_3|TIMEOUT|0:0|n4\\n41|RUNNING|0:0|n1\\n'\n");
+    {
+        store::Store one(shard(0, 0) / "shard.sqlite");
+        addRun(one, 1, 6);
+    }
+    const char* path = std::getenv("PATH");
+    const std::string saved = path ? path : "";
+    ::setenv("PATH", (bin.string() + ":/usr/bin:/bin").c_str(), 1);
+    const auto status = cluster::jobStatus(*m_store, *m_store->job(m_job));
+    ::setenv("PATH", saved.c_str(), 1);
+    EXPECT_TRUE(status.schedulerAnswered);
+    EXPECT_EQ(status.tasks[0].state, "completed");
+    EXPECT_EQ(status.tasks[1].state, "cancelled");
+    EXPECT_EQ(status.tasks[1].node, "n2");
+    EXPECT_EQ(status.tasks[2].state, "lost") << "killed before it saved its shard";
+    EXPECT_EQ(status.tasks[2].slurmState, "OUT_OF_MEMORY");
+    EXPECT_EQ(status.tasks[3].state, "timeout");
+    EXPECT_EQ(status.state, "finished");
+    EXPECT_EQ(status.summary(), "1 completed, 1 cancelled, 1 lost, 1 timeout; 1 shard to collect");
+}
+
 TEST(ClusterJobs, TheJobsTableKeepsSubmissionsAndCollectedShards)
 {
     store::Store store(":memory:");
