@@ -50,10 +50,12 @@ protected:
     fs::path database() const { return m_data / "runs.sqlite"; }
 
     // What a finished array task leaves: its seeds run into a shard database of its own, and
-    // the status file the job script writes.
+    // the status file the job script writes, renamed into place whole as the script does (a
+    // poll may come at any moment).
     void leaveShard(int64_t task, int64_t seed)
     {
-        const fs::path folder = fs::path(m_job.shardsDir) / ("task-" + std::to_string(task));
+        const std::string name = "task-" + std::to_string(task);
+        const fs::path folder = fs::path(m_job.shardsDir) / (".partial-" + name);
         fs::create_directories(folder);
         {
             store::Store shard(folder / "shard.sqlite");
@@ -65,6 +67,7 @@ protected:
             ASSERT_EQ(runner.run(evaluations).outcomes.size(), 1u);
         }
         std::ofstream(folder / "status") << "task=" << task << "\nexit_code=0\nnode=node1\n";
+        fs::rename(folder, fs::path(m_job.shardsDir) / name);
     }
 
     bool openWindow(MainWindow& window)
