@@ -278,7 +278,7 @@ QString RunBrowserModel::filterText(const Node& node) const
         parts << fromStd(m_data.models[node.dataIndex].path);
     } else if (node.kind == Kind::Task) {
         parts << fromStd(m_data.tasks[node.dataIndex].path);
-    } else {
+    } else if (node.kind == Kind::Job || node.kind == Kind::PendingRun) {
         parts << jobFilterText(node);
     }
     return parts.join(QLatin1Char('\n')).toLower();
