@@ -54,6 +54,16 @@ ClusterPoll pollJobs(JobContext& context, const std::vector<int64_t>& jobIds)
     return poll;
 }
 
+// What the browser shows of a status: a poll that changes none of it needs no refresh.
+std::string shownState(const cluster::JobStatus& status)
+{
+    std::string text = status.state + "|" + status.summary();
+    for (const auto& task : status.tasks)
+        text += "|" + task.state + "," + task.slurmState + "," + task.node + "," + task.message + "," +
+                task.shard + (task.collected ? ",c" : "");
+    return text;
+}
+
 } // namespace
 
 ClusterWatch::ClusterWatch(QWidget* window)
@@ -132,8 +142,12 @@ void ClusterWatch::pollNow()
 void ClusterWatch::onPolled()
 {
     const ClusterPoll poll = m_poll->takeResult();
-    for (const auto& status : poll.statuses)
+    bool differs = false;
+    for (const auto& status : poll.statuses) {
+        const auto before = m_statuses.find(status.job.id);
+        differs = differs || before == m_statuses.end() || shownState(before->second) != shownState(status);
         m_statuses[status.job.id] = status;
+    }
     if (!poll.problems.empty()) {
         QStringList lines;
         for (const auto& line : poll.problems)
@@ -146,7 +160,8 @@ void ClusterWatch::onPolled()
                                      .arg(poll.runsAdded)
                                      .arg(poll.shardsMerged));
     }
-    Q_EMIT changed();
+    if (differs)
+        Q_EMIT changed();
     scheduleNext();
 }
 
