@@ -98,6 +98,12 @@ void EvaluationForm::setAdapterPath(const QString& path)
     m_adapterPath->setText(path);
 }
 
+void EvaluationForm::setOnThisMachine(bool onThisMachine)
+{
+    m_onThisMachine = onThisMachine;
+    m_summaryTimer->start();
+}
+
 bool EvaluationForm::isMcqTask() const
 {
     return formats::isMcqSpec(taskSpec().toStdString());
@@ -272,7 +278,7 @@ QString EvaluationForm::checkModel(const QString& path, const QString& adapter, 
                            "classifier for an image task")
                 .arg(QDir::toNativeSeparators(path))
                 .toStdString());
-    return checkModelFields(path, adapter, runtimeConfig(true));
+    return checkModelFields(path, adapter, runtimeConfig(true), m_onThisMachine);
 }
 
 engine::RunPlan EvaluationForm::base() const

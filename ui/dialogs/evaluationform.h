@@ -44,6 +44,9 @@ public:
     void setPlan(const engine::RunPlan& plan);
     void setModelPath(const QString& path);
     void setAdapterPath(const QString& path);
+    // False when the plans run elsewhere (a cluster): a model folder is then not checked against
+    // this machine's device and memory.
+    void setOnThisMachine(bool onThisMachine);
     // Whether the task field holds a multiple-choice task (mmlu:, cmmlu:, ceval:, jsonl:).
     bool isMcqTask() const;
 
@@ -107,6 +110,7 @@ private:
     SettingWidgets m_settings; // the fields of the decoding and runtime boxes
     LanguageModelBox* m_lm = nullptr;
     bool m_mcqShown = false;
+    bool m_onThisMachine = true;
     QString m_taskBeforeChooser; // restored when choosing files is cancelled
 };
 

@@ -39,7 +39,7 @@ int64_t promptTokensFor(const engine::EvalConfig& config)
 }
 
 QString checkModelFields(const QString& modelPath, const QString& adapterPath,
-                         const engine::EvalConfig& config)
+                         const engine::EvalConfig& config, bool onThisMachine)
 {
     if (modelPath.isEmpty())
         fail(QStringLiteral(
@@ -60,7 +60,7 @@ QString checkModelFields(const QString& modelPath, const QString& adapterPath,
                                 "TorchScript file (%1); clear the adapter or choose the base model's folder")
                      .arg(model.fileName()));
     }
-    if (!model.isDir())
+    if (!model.isDir() || !onThisMachine)
         return {};
 
     const auto info = engine::inspectModelFolder(QFile::encodeName(modelPath).toStdString(),

@@ -25,7 +25,9 @@ int64_t promptTokensFor(const engine::EvalConfig& config);
 // nf::InputError naming the field: "Model: ..." (empty, a folder without config.json, one that
 // does not fit the device's free memory), "Model not found: /path", "Adapter folder not found:
 // /path", "Adapter: ..." (with a TorchScript file), or the engine's message naming the file and key.
+// `onThisMachine` false (a cluster submission): the paths only, not the folder against this
+// machine's device, which the run will not use (checkPlanFiles checks the weights off the GUI thread).
 QString checkModelFields(const QString& modelPath, const QString& adapterPath,
-                         const engine::EvalConfig& config);
+                         const engine::EvalConfig& config, bool onThisMachine = true);
 
 } // namespace nf::ui

@@ -1,9 +1,12 @@
 #include "dialogs/newevaluationdialog.h"
 
 #include "common/error.h"
+#include "dialogs/clusterbox.h"
+#include "dialogs/clustersubmission.h"
 #include "dialogs/evaluationform.h"
 #include "dialogs/formtext.h"
 #include "dialogs/modelcheck.h"
+#include "jobs/job.h"
 #include "worker/evaluationworker.h"
 
 #include <QDialogButtonBox>
@@ -74,20 +77,40 @@ NewEvaluationDialog::NewEvaluationDialog(QWidget* parent) : QDialog(parent)
     QSettings settings;
     settings.beginGroup(kSettingsGroup);
     m_form->load(settings);
+    m_where = new ClusterBox;
+    m_where->setObjectName(QStringLiteral("runOnBox"));
+    m_where->load(settings);
+    connect(m_where, &ClusterBox::targetChanged, this, &NewEvaluationDialog::onTargetChanged);
+    m_submit = new Job<std::vector<store::JobRow>>(JobBase::Thread::Pool, this);
+    connect(m_submit, &JobBase::finished, this, [this] {
+        m_submitted = m_submit->takeResult();
+        QSettings settings;
+        settings.beginGroup(kSettingsGroup);
+        m_form->save(settings);
+        m_where->save(settings);
+        QDialog::accept();
+    });
+    connect(m_submit, &JobBase::failed, this, [this](const QString& message) {
+        setSubmitting(false);
+        showInputError(tr("Cannot submit to Slurm"), message);
+    });
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     m_start = buttons->button(QDialogButtonBox::Ok);
     m_start->setText(tr("Start"));
     m_start->setObjectName(QStringLiteral("startButton"));
-    buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel = buttons->button(QDialogButtonBox::Cancel);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &NewEvaluationDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &NewEvaluationDialog::reject);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_form);
+    layout->addWidget(m_where);
     layout->addWidget(buildQueueBox(), 1);
     layout->addWidget(buttons);
     updateQueueButtons();
+    onTargetChanged(m_where->onCluster());
 }
 
 NewEvaluationDialog::~NewEvaluationDialog() = default;
@@ -150,8 +173,55 @@ void NewEvaluationDialog::setPlan(const engine::RunPlan& plan)
     m_form->setPlan(plan);
 }
 
+void NewEvaluationDialog::setDatabasePath(const QString& path)
+{
+    m_databasePath = path;
+    m_where->setDatabasePath(path);
+}
+
+void NewEvaluationDialog::onTargetChanged(bool onCluster)
+{
+    m_form->setOnThisMachine(!onCluster);
+    m_start->setText(onCluster ? tr("Submit") : tr("Start"));
+    m_start->setToolTip(onCluster
+                            ? tr("Check the model and task here, then queue one Slurm job array per config")
+                            : QString());
+}
+
+void NewEvaluationDialog::setSubmitting(bool submitting)
+{
+    m_start->setEnabled(!submitting);
+    m_cancel->setEnabled(!submitting);
+    m_where->setEnabled(!submitting);
+    m_start->setText(submitting ? tr("Submitting…") : m_where->onCluster() ? tr("Submit") : tr("Start"));
+}
+
+void NewEvaluationDialog::startSubmission()
+{
+    ClusterRequest request;
+    try {
+        if (m_databasePath.isEmpty())
+            throw InputError("no database is open to record the submission in");
+        request.slurm = m_where->slurmOptions();
+    } catch (const std::exception& e) {
+        showInputError(tr("Cannot submit to Slurm"), QString::fromStdString(e.what()));
+        return;
+    }
+    request.plans = plans();
+    request.database =
+        QFile::encodeName(QDir::cleanPath(QFileInfo(m_databasePath).absoluteFilePath())).toStdString();
+    request.shardsRoot = QFile::encodeName(m_where->shardsRoot()).toStdString();
+    setSubmitting(true);
+    m_submit->setDatabasePath(m_databasePath);
+    // checkPlanFiles reads the task and a model folder's headers, and sbatch may take a while.
+    m_submit->start(
+        [request](JobContext& context) { return nf::ui::submitToCluster(context.store(), request); });
+}
+
 void NewEvaluationDialog::accept()
 {
+    if (m_submit->busy())
+        return;
     try {
         if (m_queued.empty()) {
             m_form->plans();
@@ -167,12 +237,19 @@ void NewEvaluationDialog::accept()
             }
         }
     } catch (const std::exception& e) {
-        showInputError(tr("Cannot start the evaluation"), QString::fromStdString(e.what()));
+        showInputError(m_where->onCluster() ? tr("Cannot submit to Slurm")
+                                            : tr("Cannot start the evaluation"),
+                       QString::fromStdString(e.what()));
+        return;
+    }
+    if (m_where->onCluster()) {
+        startSubmission();
         return;
     }
     QSettings settings;
     settings.beginGroup(kSettingsGroup);
     m_form->save(settings);
+    m_where->save(settings);
     QDialog::accept();
 }
 

@@ -5,9 +5,12 @@
 // (two checkpoints, say) that then run one after another. Start checks what can be checked here
 // (files exist, fields parse, engine::validate, a model folder's headers and whether it fits the
 // device's free memory); the worker finds the rest (a model whose output does not fit the task)
-// and reports it as a failed job.
+// and reports it as a failed job. "Run on: Slurm cluster" (ClusterBox) turns Start into Submit:
+// the plans are checked as `run` checks them and submitted as job arrays off the GUI thread, and
+// the dialog closes once they are queued (or names what was refused).
 
 #include "engine/runner.h"
+#include "store/store.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -22,7 +25,9 @@ QT_END_NAMESPACE
 
 namespace nf::ui {
 
+class ClusterBox;
 class EvaluationForm;
+template <typename Result> class Job;
 
 class NewEvaluationDialog : public QDialog
 {
@@ -38,6 +43,12 @@ public:
     QString jobTitle() const;
     // Fills the form from a plan (model, labels, task, config, seeds): "Run N more repeats".
     void setPlan(const engine::RunPlan& plan);
+    // The database the runs go to: a cluster submission is recorded there and its shards go
+    // beside it by default.
+    void setDatabasePath(const QString& path);
+    // Accepted after a submission: the jobs queued on the cluster (none when the runs go to this
+    // computer's queue).
+    const std::vector<store::JobRow>& submittedJobs() const { return m_submitted; }
 
 public Q_SLOTS:
     // Starts nothing and stays open, with a warning naming the problem, while the input is bad.
@@ -52,6 +63,9 @@ private:
     void addToQueue();
     void removeFromQueue();
     void updateQueueButtons();
+    void onTargetChanged(bool onCluster);
+    void startSubmission();
+    void setSubmitting(bool submitting);
     // Non-blocking (QMessageBox::open): the dialog stays usable and tests can find the box.
     void showInputError(const QString& title, const QString& message);
 
@@ -60,6 +74,11 @@ private:
     QLabel* m_queueHint = nullptr;
     QPushButton* m_remove = nullptr;
     QPushButton* m_start = nullptr;
+    QPushButton* m_cancel = nullptr;
+    ClusterBox* m_where = nullptr;
+    Job<std::vector<store::JobRow>>* m_submit = nullptr;
+    QString m_databasePath;
+    std::vector<store::JobRow> m_submitted;
     QPointer<QMessageBox> m_errorBox;
     std::vector<engine::RunPlan> m_queued; // one per row of m_queue
 };

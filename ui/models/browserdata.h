@@ -4,6 +4,7 @@
 // one model/task lookup per distinct id) so that a refresh stays well under 100 ms at 1,000 runs.
 // Plain data, read on the GUI thread at each refresh and handed to RunBrowserModel::setBrowserData.
 
+#include "models/pendingjobs.h"
 #include "store/store.h"
 
 #include <cstdint>
@@ -28,6 +29,7 @@ struct BrowserData
     std::vector<store::TaskRow> tasks;   // that have at least one group, by label then id
     std::vector<BrowserGroup> groups;    // by id
     std::vector<store::RunRow> runs;     // every run, hidden ones included, in start order
+    std::vector<PendingJob> jobs;        // cluster submissions whose runs are not all in (by id)
 
     const store::ModelRow* findModel(int64_t id) const;
     const store::TaskRow* findTask(int64_t id) const;
@@ -35,6 +37,7 @@ struct BrowserData
     const store::RunRow* findRun(int64_t id) const;
 };
 
+// Everything but `jobs`, whose states the window polls off the GUI thread (loadPendingJobs).
 BrowserData loadBrowserData(const store::Store& store);
 
 // True when a run `data` shows as running reads otherwise now. A process killed mid-run commits

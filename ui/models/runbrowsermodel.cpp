@@ -1,8 +1,8 @@
 #include "models/runbrowsermodel.h"
 
+#include "models/browsertext.h"
 #include "models/statusicons.h"
 
-#include <QDateTime>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
@@ -11,11 +11,6 @@
 
 namespace nf::ui {
 namespace {
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromStdString(text);
-}
 
 // The stored word ("completed", ...), as StatusRole and the status column give it.
 QString statusWord(store::RunStatus status)
@@ -26,12 +21,6 @@ QString statusWord(store::RunStatus status)
 QString points(double value)
 {
     return QString::number(value, 'f', 2);
-}
-
-QString localTime(const std::string& iso)
-{
-    const QDateTime time = QDateTime::fromString(fromStd(iso), Qt::ISODateWithMs);
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : fromStd(iso);
 }
 
 } // namespace
@@ -54,16 +43,10 @@ void RunBrowserModel::buildNodes()
     m_topLevel.clear();
     m_runNode.clear();
     m_groupNode.clear();
+    m_jobNode.clear();
 
-    auto addNode = [this](Node node, int parent) {
-        const int id = static_cast<int>(m_nodes.size());
-        std::vector<int>& siblings = parent < 0 ? m_topLevel : m_nodes[static_cast<size_t>(parent)].children;
-        node.parent = parent;
-        node.row = static_cast<int>(siblings.size());
-        siblings.push_back(id);
-        m_nodes.push_back(std::move(node));
-        return id;
-    };
+    // Submissions on the cluster first: what is still coming is what the eye looks for.
+    buildJobNodes();
 
     // Runs of each group in start order (m_data.runs is), and the latest start per group.
     std::map<int64_t, std::vector<size_t>> runsOfGroup;
@@ -129,6 +112,17 @@ void RunBrowserModel::buildNodes()
             }
         }
     }
+}
+
+int RunBrowserModel::addNode(Node node, int parent)
+{
+    const int id = static_cast<int>(m_nodes.size());
+    std::vector<int>& siblings = parent < 0 ? m_topLevel : m_nodes[static_cast<size_t>(parent)].children;
+    node.parent = parent;
+    node.row = static_cast<int>(siblings.size());
+    siblings.push_back(id);
+    m_nodes.push_back(std::move(node));
+    return id;
 }
 
 void RunBrowserModel::fillRunTexts(Node& node) const
@@ -204,8 +198,12 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const
         return isRun && index.column() == NotesColumn ? fromStd(run->notes)
                                                       : node->text[static_cast<size_t>(index.column())];
     case Qt::DecorationRole:
-        return isRun && index.column() == NameColumn ? QVariant(runStatusIcon(statusWord(run->status)))
-                                                     : QVariant();
+        if (index.column() != NameColumn)
+            return {};
+        if (node->kind == Kind::PendingRun)
+            return runStatusIcon(
+                fromStd(pendingStatusWord(m_data.jobs[node->dataIndex].status.tasks[node->taskIndex].state)));
+        return isRun ? QVariant(runStatusIcon(statusWord(run->status))) : QVariant();
     case Qt::ToolTipRole:
         return toolTip(*node);
     case Qt::TextAlignmentRole:
@@ -233,6 +231,10 @@ QVariant RunBrowserModel::data(const QModelIndex& index, int role) const
         return node->kind == Kind::Group || isRun ? QVariant(node->groupId) : QVariant();
     case RunIdRole:
         return isRun ? QVariant(node->id) : QVariant();
+    case JobIdRole:
+        if (node->kind != Kind::Job && node->kind != Kind::PendingRun)
+            return {};
+        return QVariant::fromValue<qint64>(m_data.jobs[node->dataIndex].job.id);
     case StatusRole:
         return isRun ? QVariant(statusWord(run->status)) : QVariant();
     case HiddenRole:
@@ -250,9 +252,11 @@ QVariant RunBrowserModel::sortKey(const Node& node, int column) const
 {
     switch (column) {
     case NameColumn:
-        // Models and tasks by name; groups and runs by id, so "run 10" follows "run 9".
-        return node.kind == Kind::Model || node.kind == Kind::Task ? QVariant(node.text[NameColumn].toLower())
-                                                                   : QVariant(node.id);
+        // Models, tasks and jobs by name (one type among siblings); groups and runs by id, so
+        // "run 10" follows "run 9".
+        return node.kind == Kind::Group || node.kind == Kind::Run || node.kind == Kind::PendingRun
+                   ? QVariant(node.id)
+                   : QVariant(node.text[NameColumn].toLower());
     case AccuracyColumn:
         return node.accuracySortKey;
     case StartedColumn:
@@ -274,6 +278,8 @@ QString RunBrowserModel::filterText(const Node& node) const
         parts << fromStd(m_data.models[node.dataIndex].path);
     } else if (node.kind == Kind::Task) {
         parts << fromStd(m_data.tasks[node.dataIndex].path);
+    } else if (node.kind == Kind::Job || node.kind == Kind::PendingRun) {
+        parts << jobFilterText(node);
     }
     return parts.join(QLatin1Char('\n')).toLower();
 }
@@ -328,6 +334,9 @@ QString RunBrowserModel::toolTip(const Node& node) const
             text += QStringLiteral("\nNotes: ") + fromStd(run.notes);
         return text;
     }
+    case Kind::Job:
+    case Kind::PendingRun:
+        return jobToolTip(node);
     }
     return {};
 }
@@ -397,6 +406,14 @@ QModelIndex RunBrowserModel::indexForGroup(qint64 groupId) const
     return createIndex(m_nodes[static_cast<size_t>(*it)].row, 0, static_cast<quintptr>(*it));
 }
 
+QModelIndex RunBrowserModel::indexForJob(qint64 jobId) const
+{
+    auto it = m_jobNode.constFind(jobId);
+    if (it == m_jobNode.constEnd())
+        return {};
+    return createIndex(m_nodes[static_cast<size_t>(*it)].row, 0, static_cast<quintptr>(*it));
+}
+
 RunBrowserModel::Kind RunBrowserModel::kindOf(const QModelIndex& index)
 {
     return static_cast<Kind>(index.data(KindRole).toInt());
@@ -416,6 +433,10 @@ QString RunBrowserModel::nodeKey(const QModelIndex& index)
         return QStringLiteral("group:%1").arg(id);
     case Kind::Run:
         return QStringLiteral("run:%1").arg(id);
+    case Kind::Job:
+        return QStringLiteral("job:%1").arg(id);
+    case Kind::PendingRun:
+        return QStringLiteral("pending:%1/%2").arg(index.data(JobIdRole).toLongLong()).arg(id);
     }
     return {};
 }
@@ -429,6 +450,18 @@ QModelIndex RunBrowserModel::indexForNodeKey(const QString& key) const
         return indexForRun(rest.toLongLong());
     if (kind == u"group")
         return indexForGroup(rest.toLongLong());
+    if (kind == u"job")
+        return indexForJob(rest.toLongLong());
+    if (kind == u"pending") {
+        const qsizetype slash = rest.indexOf(QLatin1Char('/'));
+        const QModelIndex job = indexForJob(rest.left(slash).toLongLong());
+        for (int row = 0; slash > 0 && row < rowCount(job); ++row) {
+            const QModelIndex task = index(row, 0, job);
+            if (task.data(IdRole).toLongLong() == rest.mid(slash + 1).toLongLong())
+                return task;
+        }
+        return {};
+    }
     const qsizetype slash = rest.indexOf(QLatin1Char('/'));
     const qint64 modelId = (slash < 0 ? rest : rest.left(slash)).toLongLong();
     for (int top : m_topLevel) {

@@ -1,6 +1,8 @@
 #pragma once
 
-// The run browser's tree: models -> tasks -> config groups -> runs, fed in bulk from BrowserData.
+// The run browser's tree: models -> tasks -> config groups -> runs, fed in bulk from BrowserData,
+// and above them the cluster submissions whose runs are not all in: job -> one pending row per
+// array task (its seeds and its state), which go as the task's shard is collected into runs.
 // A refresh resets the model; ids are stable across refreshes, so the window keeps selection and
 // expansion by node keys (nodeKey / indexForNodeKey, or saveTreeState / restoreTreeState in
 // treestate.h). Tags and notes of runs are editable here; the model only updates its own copy and
@@ -40,8 +42,9 @@ public:
         HiddenRole,              // bool, on run rows
         SortRole,                // raw value to sort by: numbers for accuracy and ids, ISO text for times
         FilterTextRole,          // lower-case text a filter matches: every column plus ids and uid
+        JobIdRole,               // qint64 id of the cluster submission, on job and pending rows
     };
-    enum class Kind { Model, Task, Group, Run };
+    enum class Kind { Model, Task, Group, Run, Job, PendingRun };
     Q_ENUM(Kind)
 
     explicit RunBrowserModel(QObject* parent = nullptr);
@@ -59,12 +62,14 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
-    // Column 0 index of that run or group, invalid when it is not in the model.
+    // Column 0 index of that run, group or cluster job, invalid when it is not in the model.
     QModelIndex indexForRun(qint64 runId) const;
     QModelIndex indexForGroup(qint64 groupId) const;
+    QModelIndex indexForJob(qint64 jobId) const;
 
-    // A key naming a row across refreshes ("model:1", "task:1/2", "group:5", "run:12"). Reads the
-    // roles only, so it works on a proxy's index too; empty for an invalid index.
+    // A key naming a row across refreshes ("model:1", "task:1/2", "group:5", "run:12", "job:3",
+    // "pending:3/0": job 3's array task 0). Reads the roles only, so it works on a proxy's index
+    // too; empty for an invalid index.
     static QString nodeKey(const QModelIndex& index);
     QModelIndex indexForNodeKey(const QString& key) const;
 
@@ -86,12 +91,18 @@ private:
         qint64 taskId = 0;
         qint64 groupId = 0;
         size_t dataIndex = 0; // into m_data's vector of the node's kind
+        size_t taskIndex = 0; // a pending row's task in its job's status
         std::array<QString, NUM_COLUMNS> text;
         QVariant accuracySortKey;
         QString startedSortKey; // ISO-8601 UTC; a group's is its latest run's
     };
 
     void buildNodes();
+    int addNode(Node node, int parent);
+    // The cluster submissions' rows (runbrowsermodel_jobs.cpp).
+    void buildJobNodes();
+    QString jobToolTip(const Node& node) const;
+    QString jobFilterText(const Node& node) const;
     const Node* nodeOf(const QModelIndex& index) const;
     QVariant sortKey(const Node& node, int column) const;
     QString filterText(const Node& node) const;
@@ -103,6 +114,7 @@ private:
     std::vector<int> m_topLevel;
     QHash<qint64, int> m_runNode;
     QHash<qint64, int> m_groupNode;
+    QHash<qint64, int> m_jobNode;
 };
 
 } // namespace nf::ui

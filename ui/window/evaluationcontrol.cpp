@@ -7,7 +7,6 @@
 #include "window/errorbox.h"
 #include "worker/evaluationqueue.h"
 #include "worker/evaluationworker.h"
-#include "engine/resume_plan.h"
 
 #include <QAction>
 #include <QLabel>
@@ -63,6 +62,7 @@ void EvaluationControl::openDatabase(const QString& path, const store::Store* st
     m_demoRunning = false;
     m_welcome->resetProgress();
     m_store = store;
+    m_databasePath = path;
     m_queue = new EvaluationQueue(path, this);
     connect(m_queue, &EvaluationQueue::progress, this, &EvaluationControl::onProgress);
     connect(m_queue, &EvaluationQueue::runStored, this, &EvaluationControl::runStored);
@@ -94,7 +94,22 @@ void EvaluationControl::newEvaluation()
 {
     auto* dialog = new NewEvaluationDialog(m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setDatabasePath(m_databasePath);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (const auto& jobs = dialog->submittedJobs(); !jobs.empty()) {
+            QList<qint64> ids;
+            QStringList arrays;
+            for (const auto& job : jobs) {
+                ids << job.id;
+                arrays << QString::fromStdString(job.arrayId);
+            }
+            m_statusText->setText(
+                QStringLiteral("%1: submitted to Slurm (array %2); the runs appear as their "
+                               "shards are collected")
+                    .arg(dialog->jobTitle(), arrays.join(QStringLiteral(", "))));
+            Q_EMIT clusterJobsSubmitted(ids);
+            return;
+        }
         EvaluationJob job;
         job.kind = EvaluationJob::Kind::Plans;
         job.plans = dialog->plans();

@@ -3,7 +3,8 @@
 // The main window's evaluations: the queue on the open database, the jobs the user starts (the
 // demo, New evaluation, resuming a run, more repeats of a group), and what the status bar shows of
 // them (what runs, its progress and the whole job's, items/s and ETA, Cancel). The welcome page
-// shows a demo's progress while the database is empty.
+// shows a demo's progress while the database is empty. New evaluation may instead submit the runs
+// to a Slurm cluster (clusterJobsSubmitted; ClusterWatch follows them).
 
 #include <QList>
 #include <QObject>
@@ -59,6 +60,8 @@ Q_SIGNALS:
     // A job ended; `groups` it added runs to; `demo`: it was the demo.
     void jobFinished(const QList<qint64>& groups, bool demo);
     void jobFailed(const QString& title, const QString& message);
+    // New evaluation submitted these jobs to Slurm (recorded in the database).
+    void clusterJobsSubmitted(const QList<qint64>& jobIds);
 
 private:
     void enqueue(EvaluationJob job);
@@ -71,6 +74,7 @@ private:
     QStackedWidget* m_stack;
     WelcomePage* m_welcome;
     const store::Store* m_store = nullptr;
+    QString m_databasePath;
     EvaluationQueue* m_queue = nullptr;
     QLabel* m_statusText;
     QProgressBar* m_runBar;

@@ -7,6 +7,7 @@
 #include "pages/historypage.h"
 #include "pages/welcomepage.h"
 #include "store/store.h"
+#include "window/clusterwatch.h"
 #include "window/errorbox.h"
 #include "window/evaluationcontrol.h"
 #include "window/exports.h"
@@ -16,13 +17,13 @@
 #include "window/tabpages.h"
 
 #include <QCloseEvent>
+#include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QDropEvent>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -57,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     buildLayout();
     buildActions();
+    connectClusterWatch();
     restoreWindowState();
     // Files and folders dropped anywhere on the window are imported (databases merged).
     setAcceptDrops(true);
@@ -131,6 +133,27 @@ void MainWindow::buildLayout()
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_splitter);
     setCentralWidget(m_stack);
+}
+
+void MainWindow::connectClusterWatch()
+{
+    m_cluster = new ClusterWatch(this);
+    connect(m_cluster, &ClusterWatch::changed, this, &MainWindow::refresh);
+    connect(m_cluster, &ClusterWatch::collected, this,
+            [this](const QList<qint64>& groups, const QString& message) {
+                statusBar()->showMessage(message, 15000);
+                showLanded(groups, false);
+            });
+    connect(m_cluster, &ClusterWatch::problem, this, [this](const QString& message) { announce(message); });
+    connect(m_evaluations, &EvaluationControl::clusterJobsSubmitted, this, [this] {
+        refresh();
+        m_browser->expandGroups(); // the new job's pending rows
+        m_cluster->pollNow();
+    });
+    connect(m_browser, &RunBrowserPanel::cancelJobRequested, m_cluster,
+            [this](qint64 id) { m_cluster->cancelJob(id); });
+    connect(m_browser, &RunBrowserPanel::pollJobsRequested, m_cluster, &ClusterWatch::pollNow);
+    connect(m_browser, &RunBrowserPanel::dismissJobRequested, m_cluster, &ClusterWatch::dismissJob);
 }
 
 void MainWindow::buildActions()
@@ -239,6 +262,7 @@ bool MainWindow::openDatabase(const QString& path, QString* error, bool remember
         return false;
     }
     m_evaluations->openDatabase(path, opened.get()); // waits for a run in flight to be stored as cancelled
+    m_cluster->openDatabase(path, opened.get());
     m_store = std::move(opened);
     m_browser->setStore(m_store.get());
     m_edits->setStore(m_store.get());
@@ -288,12 +312,13 @@ void MainWindow::refresh()
     try {
         const qint64 version = m_store->dataVersion();
         data = loadBrowserData(*m_store);
+        data.jobs = m_cluster->pendingJobs();
         m_dataVersion = version; // only after a good read, so a busy database is read again next tick
     } catch (const std::exception& e) {
         m_evaluations->showStatus(QStringLiteral("Could not read the database: ") + QString::fromUtf8(e.what()));
         return;
     }
-    const bool empty = data.runs.empty();
+    const bool empty = data.runs.empty() && data.jobs.empty();
     const qint64 loaded = clock.nsecsElapsed();
     // Runs hidden, deleted or filtered away by this refresh leave the selection.
     const QList<qint64> runs = m_browser->setBrowserData(std::move(data));
@@ -365,7 +390,7 @@ HistoryPage* MainWindow::historyPage() const
 
 bool MainWindow::backgroundWorkPending() const
 {
-    return m_pages->busy();
+    return m_pages->busy() || m_cluster->polling();
 }
 
 void MainWindow::showLanded(const QList<qint64>& groups, bool evenOverASelection)

@@ -19,6 +19,7 @@ class Store;
 
 namespace nf::ui {
 
+class ClusterWatch;
 class ComparePage;
 class DistributionPage;
 class EvaluationControl;
@@ -31,7 +32,8 @@ class TabPages;
 class WelcomePage;
 
 // Coordinates: the run browser on the left (RunBrowserPanel), one page per tab on the right
-// (TabPages), the evaluations (EvaluationControl), imports and merges (ImportFlow), edits of the
+// (TabPages), the evaluations (EvaluationControl) and cluster submissions (ClusterWatch), imports and
+// merges (ImportFlow), edits of the
 // store (StoreEdits) and the store of the GUI thread. It routes the pages' intent signals and holds
 // what is selected (SelectionState); it does not compute: the statistics live in core/, the drawing
 // in the pages and charts.
@@ -51,6 +53,8 @@ public:
     QString databasePath() const;
     store::Store* store() const { return m_store.get(); }
     EvaluationQueue* evaluations() const;
+    // The cluster submissions shown in the browser (tests poll it now rather than wait).
+    ClusterWatch* clusterWatch() const { return m_cluster; }
 
     void selectGroups(const QList<qint64>& groupIds);
     void selectRun(qint64 runId);
@@ -59,7 +63,7 @@ public:
     ComparePage* comparePage() const;
     DistributionPage* distributionPage() const;
     HistoryPage* historyPage() const;
-    // True while a comparison or a table is still being computed in the background.
+    // True while a comparison or a table is still being computed in the background, or Slurm asked.
     bool backgroundWorkPending() const;
     // Rereads the browser and the selected groups from the store.
     void refresh();
@@ -89,6 +93,7 @@ protected:
 private:
     void buildLayout();
     void buildActions();
+    void connectClusterWatch();
     void restoreWindowState();
     // Asks whether to stop the evaluation running, if one is.
     bool confirmStopEvaluation(const QString& question);
@@ -111,6 +116,7 @@ private:
     RunBrowserPanel* m_browser = nullptr;
     TabPages* m_pages = nullptr;
     EvaluationControl* m_evaluations = nullptr;
+    ClusterWatch* m_cluster = nullptr;
     ImportFlow* m_imports = nullptr;
     StoreEdits* m_edits = nullptr;
     QTimer* m_poll = nullptr;

@@ -113,15 +113,18 @@ void RunBrowserPanel::onViewSelectionChanged()
         return;
     QList<qint64> groups;
     QList<qint64> runs;
+    QString jobDetails;
     for (const auto& proxyIndex : m_view->selectionModel()->selectedRows(0)) {
         const QModelIndex index = m_proxy->mapToSource(proxyIndex);
         const auto kind = RunBrowserModel::kindOf(index);
+        if (kind == RunBrowserModel::Kind::Job || kind == RunBrowserModel::Kind::PendingRun)
+            jobDetails = index.data(Qt::ToolTipRole).toString();
         if (kind == RunBrowserModel::Kind::Run) {
             runs << index.data(RunBrowserModel::RunIdRole).toLongLong();
             groups << index.data(RunBrowserModel::GroupIdRole).toLongLong();
         } else if (kind == RunBrowserModel::Kind::Group) {
             groups << index.data(RunBrowserModel::GroupIdRole).toLongLong();
-        } else {
+        } else if (kind == RunBrowserModel::Kind::Model || kind == RunBrowserModel::Kind::Task) {
             // A model or a task stands for every group under it.
             const qint64 id = index.data(RunBrowserModel::IdRole).toLongLong();
             for (const auto& group : browserData().groups)
@@ -131,6 +134,8 @@ void RunBrowserPanel::onViewSelectionChanged()
     }
     if (!runs.isEmpty())
         showRunDetails(runs.back());
+    else if (!jobDetails.isEmpty())
+        m_details->setText(jobDetails.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
     Q_EMIT selectionChanged(groups, runs);
 }
 
@@ -192,6 +197,8 @@ void RunBrowserPanel::showContextMenu(const QPoint& position)
     const QModelIndex index = m_proxy->mapToSource(proxyIndex);
     const auto kind = RunBrowserModel::kindOf(index);
     QMenu menu(this);
+    if (kind == RunBrowserModel::Kind::Job || kind == RunBrowserModel::Kind::PendingRun)
+        addJobActions(menu, index);
     if (kind == RunBrowserModel::Kind::Run || kind == RunBrowserModel::Kind::Group) {
         const qint64 groupId = index.data(RunBrowserModel::GroupIdRole).toLongLong();
         const qint64 taskId = index.data(RunBrowserModel::TaskIdRole).toLongLong();
@@ -237,6 +244,32 @@ void RunBrowserPanel::showContextMenu(const QPoint& position)
     }
     if (!menu.isEmpty())
         menu.exec(m_view->viewport()->mapToGlobal(position));
+}
+
+void RunBrowserPanel::addJobActions(QMenu& menu, const QModelIndex& index)
+{
+    const qint64 jobId = index.data(RunBrowserModel::JobIdRole).toLongLong();
+    const auto* job = [&]() -> const PendingJob* {
+        for (const auto& pending : browserData().jobs)
+            if (pending.job.id == jobId)
+                return &pending;
+        return nullptr;
+    }();
+    if (!job)
+        return;
+    const bool ended = job->polled && job->status.ended();
+    if (!ended && job->job.state != "cancelled")
+        menu.addAction(QStringLiteral("Cancel Slurm job %1 (scancel)…").arg(jobId), this,
+                       [this, jobId] { Q_EMIT cancelJobRequested(jobId); })
+            ->setObjectName(QStringLiteral("cancelJobAction"));
+    menu.addAction(QStringLiteral("Ask Slurm now and collect new shards"), this,
+                   [this] { Q_EMIT pollJobsRequested(); });
+    // A job still running would come back as its tasks report; one that has ended stays only to
+    // show what went wrong, until the user has seen it.
+    if (ended || job->job.state == "cancelled")
+        menu.addAction(QStringLiteral("Remove job %1 from the list").arg(jobId), this,
+                       [this, jobId] { Q_EMIT dismissJobRequested(jobId); })
+            ->setObjectName(QStringLiteral("dismissJobAction"));
 }
 
 } // namespace nf::ui

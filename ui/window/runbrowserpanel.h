@@ -1,6 +1,7 @@
 #pragma once
 
-// The main window's left side: the filter, the run browser (models > tasks > groups > runs), and
+// The main window's left side: the filter, the run browser (models > tasks > groups > runs, and the
+// cluster jobs whose runs are still coming), and
 // the details of the run selected last. It reads nothing itself: the window hands it each read of
 // the store (setBrowserData), and it reports the user's selection and the intents of its context
 // menu as signals, which the window routes.
@@ -14,6 +15,8 @@ QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QModelIndex;
 class QPoint;
 class QTreeView;
 QT_END_NAMESPACE
@@ -69,10 +72,15 @@ Q_SIGNALS:
     void compareRequested();
     void runsHiddenRequested(const QList<qint64>& runIds, bool hidden);
     void deleteRunsRequested(const QList<qint64>& runIds);
+    // On a cluster job or one of its pending rows.
+    void cancelJobRequested(qint64 jobId);
+    void pollJobsRequested();
+    void dismissJobRequested(qint64 jobId);
 
 private:
     void onViewSelectionChanged();
     void showContextMenu(const QPoint& position);
+    void addJobActions(QMenu& menu, const QModelIndex& index);
 
     const SelectionState& m_selection;
     const store::Store* m_store = nullptr;
