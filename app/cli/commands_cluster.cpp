@@ -161,10 +161,8 @@ store::Store openForJobs(const GlobalOptions& global)
 
 std::string label(const store::JobRow& job)
 {
-    const auto plan = nlohmann::json::parse(job.planJson, nullptr, false);
-    if (!plan.is_object())
-        return {};
-    return plan.value("model_label", std::string()) + " on " + plan.value("task", std::string());
+    const auto plan = cluster::jobPlan(job);
+    return plan.modelLabel + " on " + plan.task;
 }
 
 nlohmann::json statusJson(const cluster::JobStatus& status)

@@ -136,6 +136,10 @@ std::vector<ShardFolder> shardFolders(const fs::path& shardsDir)
         while (std::getline(status, line))
             if (const auto eq = line.find('='); eq != std::string::npos)
                 folder.status[line.substr(0, eq)] = line.substr(eq + 1);
+        // The script writes the status last before renaming the folder into place: a folder
+        // without its exit code is not a whole shard (one copied by hand, still arriving).
+        if (!folder.status.count("exit_code"))
+            continue;
         folders.push_back(std::move(folder));
     }
     std::sort(folders.begin(), folders.end(), [](const ShardFolder& a, const ShardFolder& b) {
@@ -312,6 +316,27 @@ SubmitResult submit(store::Store& store, Submission submission, const fs::path& 
     return result;
 }
 
+JobPlan jobPlan(const store::JobRow& job)
+{
+    JobPlan plan;
+    const auto json = nlohmann::json::parse(job.planJson, nullptr, false);
+    if (!json.is_object())
+        return plan;
+    if (const auto label = json.find("model_label"); label != json.end() && label->is_string())
+        plan.modelLabel = label->get<std::string>();
+    if (const auto task = json.find("task"); task != json.end() && task->is_string())
+        plan.task = task->get<std::string>();
+    if (const auto seeds = json.find("seeds"); seeds != json.end() && seeds->is_array())
+        for (const auto& task : *seeds) {
+            auto& taskSeeds = plan.taskSeeds.emplace_back();
+            if (task.is_array())
+                for (const auto& seed : task)
+                    if (seed.is_number_integer())
+                        taskSeeds.push_back(seed.get<int64_t>());
+        }
+    return plan;
+}
+
 std::string JobStatus::summary() const
 {
     std::vector<std::string> parts;
@@ -341,15 +366,12 @@ JobStatus jobStatus(const store::Store& store, const store::JobRow& job)
 {
     JobStatus status;
     status.job = job;
-    const auto plan = nlohmann::json::parse(job.planJson, nullptr, false);
+    const auto plan = jobPlan(job);
     for (int64_t i = 0; i < job.nTasks; ++i) {
         TaskStatus task;
         task.task = i;
-        if (plan.is_object() && plan.contains("seeds") && plan["seeds"].is_array() &&
-            static_cast<int64_t>(plan["seeds"].size()) > i)
-            for (const auto& seed : plan["seeds"][static_cast<size_t>(i)])
-                if (seed.is_number_integer())
-                    task.seeds.push_back(seed.get<int64_t>());
+        if (i < static_cast<int64_t>(plan.taskSeeds.size()))
+            task.seeds = plan.taskSeeds[static_cast<size_t>(i)];
         status.tasks.push_back(std::move(task));
     }
     const auto squeue = job.arrayId.empty() ? std::nullopt : askSqueue(job.arrayId);

@@ -36,6 +36,16 @@ struct SubmitResult
 SubmitResult submit(store::Store& store, Submission submission, const std::filesystem::path& shardsRoot,
                     bool dryRun);
 
+// What a submission's recorded plan says, for showing it: the model's label, the task, and the
+// seeds of each array task. Fields it cannot read stay empty.
+struct JobPlan
+{
+    std::string modelLabel;
+    std::string task;
+    std::vector<std::vector<int64_t>> taskSeeds;
+};
+JobPlan jobPlan(const store::JobRow& job);
+
 // One array task as far as anyone can tell.
 struct TaskStatus
 {

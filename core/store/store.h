@@ -297,7 +297,8 @@ public:
                      const std::string& finishedAt);
     void setJobCollectId(int64_t id, const std::string& collectId);
     std::vector<JobShardRow> jobShards(int64_t jobId) const;
-    // Records a collected shard (once: a second record of the same name is ignored).
+    // Records a collected shard. Once: the app and the collect job may collect at the same time,
+    // and the second record of a shard is ignored (its merge added nothing: runs match by uid).
     void addJobShard(const JobShardRow& shard);
 
     std::optional<std::string> setting(const std::string& key) const;

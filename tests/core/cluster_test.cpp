@@ -292,6 +292,12 @@ TEST_F(Collect, CompletedRunsComeInOnceAFailedTaskIsNamedAndADamagedShardWaits)
     std::ofstream(m_shards / "logs" / "task-2.log")
         << "device: cpu\nnoisefloor-cli: error: /no/model.pt: no such file or folder\n";
     std::ofstream(shard(3, 0) / "shard.sqlite") << std::string(8192, 'x');
+    // A folder still arriving (copied by hand, no status yet) is not a shard: left for later.
+    fs::create_directories(m_shards / "task-1.r1");
+    {
+        store::Store arriving(m_shards / "task-1.r1" / "shard.sqlite");
+        addRun(arriving, 5, 3);
+    }
 
     const auto first = cluster::collect(*m_store, m_job);
     EXPECT_EQ(first.shardsMerged, 3);

@@ -1,8 +1,7 @@
 #include "models/pendingjobs.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace nf::ui {
@@ -12,18 +11,15 @@ constexpr const char* kDismissedKey = "browser.dismissed_jobs";
 
 // A task's state before the first poll, from what the store knows: the shards collected.
 cluster::JobStatus statusFromStore(const store::JobRow& job, const std::vector<store::JobShardRow>& shards,
-                                   const nlohmann::json& plan)
+                                   const cluster::JobPlan& plan)
 {
     cluster::JobStatus status;
     status.job = job;
     for (int64_t i = 0; i < job.nTasks; ++i) {
         cluster::TaskStatus task;
         task.task = i;
-        if (plan.is_object() && plan.contains("seeds") && plan["seeds"].is_array() &&
-            static_cast<int64_t>(plan["seeds"].size()) > i)
-            for (const auto& seed : plan["seeds"][static_cast<size_t>(i)])
-                if (seed.is_number_integer())
-                    task.seeds.push_back(seed.get<int64_t>());
+        if (i < static_cast<int64_t>(plan.taskSeeds.size()))
+            task.seeds = plan.taskSeeds[static_cast<size_t>(i)];
         // The last shard of the task (a requeued task leaves more than one).
         const store::JobShardRow* shard = nullptr;
         for (const auto& row : shards)
@@ -70,13 +66,11 @@ std::vector<PendingJob> loadPendingJobs(const store::Store& store,
         const auto shards = store.jobShards(job.id);
         if (allCollected(job, shards))
             continue;
-        const auto plan = nlohmann::json::parse(job.planJson, nullptr, false);
+        const auto plan = cluster::jobPlan(job);
         PendingJob entry;
         entry.job = job;
-        if (plan.is_object()) {
-            entry.modelLabel = plan.value("model_label", std::string());
-            entry.task = plan.value("task", std::string());
-        }
+        entry.modelLabel = plan.modelLabel;
+        entry.task = plan.task;
         if (const auto found = polled.find(job.id); found != polled.end()) {
             entry.status = found->second;
             entry.status.job = job; // the row as it reads now (state recorded since the poll)
