@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -246,10 +247,12 @@ int runJobs(const GlobalOptions& global, int64_t jobId)
         std::string seeds;
         for (const int64_t seed : task.seeds)
             seeds += (seeds.empty() ? "" : ",") + std::to_string(seed);
+        // Slurm's word where it says more than ours ("lost (OUT_OF_MEMORY)", not "running (RUNNING)").
+        std::string word = task.state;
+        std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
+        const bool saysMore = !task.slurmState.empty() && task.slurmState != word && task.state != "completed";
         table.addRow(
-            {std::to_string(task.task), seeds,
-             task.state +
-                 (task.slurmState.empty() || task.state == "completed" ? "" : " (" + task.slurmState + ")"),
+            {std::to_string(task.task), seeds, task.state + (saysMore ? " (" + task.slurmState + ")" : ""),
              task.node, task.exitCode ? std::to_string(*task.exitCode) : "-",
              task.shard.empty() ? "-" : task.shard + (task.collected ? " (collected)" : ""), task.message});
     }
