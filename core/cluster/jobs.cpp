@@ -115,6 +115,7 @@ struct ShardFolder
     int64_t task = -1;
     fs::path path;
     std::map<std::string, std::string> status;
+    std::optional<int> exitCode; // the status file's exit_code, when it reads as one
 };
 
 std::vector<ShardFolder> shardFolders(const fs::path& shardsDir)
@@ -138,8 +139,12 @@ std::vector<ShardFolder> shardFolders(const fs::path& shardsDir)
                 folder.status[line.substr(0, eq)] = line.substr(eq + 1);
         // The script writes the status last before renaming the folder into place: a folder
         // without its exit code is not a whole shard (one copied by hand, still arriving).
-        if (!folder.status.count("exit_code"))
+        const auto code = folder.status.find("exit_code");
+        if (code == folder.status.end())
             continue;
+        if (!code->second.empty() && code->second.size() < 4 &&
+            code->second.find_first_not_of("0123456789") == std::string::npos)
+            folder.exitCode = std::stoi(code->second);
         folders.push_back(std::move(folder));
     }
     std::sort(folders.begin(), folders.end(), [](const ShardFolder& a, const ShardFolder& b) {
@@ -409,9 +414,8 @@ JobStatus jobStatus(const store::Store& store, const store::JobRow& job)
             };
             if (!value("node").empty())
                 task.node = value("node");
-            const auto code = value("exit_code");
-            if (!code.empty() && code.find_first_not_of("0123456789") == std::string::npos && code.size() < 4)
-                task.exitCode = std::stoi(code);
+            if (folder.exitCode)
+                task.exitCode = folder.exitCode;
             if (task.exitCode == 0)
                 task.state = "completed";
             else if (task.slurmState == "TIMEOUT")
@@ -488,10 +492,7 @@ CollectResult collect(store::Store& store, int64_t jobId)
         row.jobId = jobId;
         row.name = folder.name;
         row.task = folder.task;
-        if (const auto it = folder.status.find("exit_code");
-            it != folder.status.end() && !it->second.empty() && it->second.size() < 4 &&
-            it->second.find_first_not_of("0123456789") == std::string::npos)
-            row.exitCode = std::stoi(it->second);
+        row.exitCode = folder.exitCode;
         const auto database = folder.path / "shard.sqlite";
         if (fs::exists(database, ec)) {
             try {
@@ -520,7 +521,8 @@ CollectResult collect(store::Store& store, int64_t jobId)
         ++result.shardsMerged;
     }
     result.groups.assign(groups.begin(), groups.end());
-    recordStatus(store, jobStatus(store, *store.job(jobId)));
+    result.status = jobStatus(store, *store.job(jobId));
+    recordStatus(store, result.status);
     return result;
 }
 

@@ -100,6 +100,7 @@ struct CollectResult
     int64_t runsNotCompleted = 0; // cancelled or interrupted runs in the shards: not merged
     std::vector<int64_t> groups;
     std::vector<std::string> problems; // shards that could not be merged, with why
+    JobStatus status;                  // the job as it stands after collecting (recorded)
 };
 
 // Merges every shard of the job not collected yet (those of tasks still running are not there

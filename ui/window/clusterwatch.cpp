@@ -38,7 +38,7 @@ ClusterPoll pollJobs(JobContext& context, const std::vector<int64_t>& jobIds)
                     groups.insert(collected.groups.begin(), collected.groups.end());
                     for (const auto& problem : collected.problems)
                         poll.problems.push_back("job " + std::to_string(id) + ": " + problem);
-                    status = cluster::jobStatus(store, *store.job(id));
+                    status = collected.status;
                 } catch (const std::exception& e) {
                     // Another collect at the same moment (the collect job), a busy database:
                     // the next poll tries again.
