@@ -331,12 +331,14 @@ void addClusterCommands(CLI::App& app, GlobalOptions& global, Action& action)
                        "Another sbatch option for both jobs, e.g. --sbatch-arg=--account=lab (repeatable)");
     submit->add_option("--shards", options->shards,
                        "Folder for the shards, on storage every node and this machine see (default: shards/ "
-                       "beside the database)");
+                       "beside the database)")
+        ->type_name("DIR");
     submit->add_option("--launcher", options->cluster.launcher,
                        "Words before the CLI on the nodes, e.g. \"apptainer exec --nv noisefloor.sif\"");
     submit->add_option(
         "--cli", options->cluster.cli,
-        "The noisefloor-cli the nodes run (default: this one; inside the container with --launcher)");
+        "The noisefloor-cli the nodes run (default: this one; inside the container with --launcher)")
+        ->type_name("FILE");
     submit->add_flag("--dry-run", options->dryRun, "Print the two scripts; submit nothing");
     submit->add_option("RUN-OPTIONS", options->runOptions, "After --: the options `run` takes")->required();
     submit->callback(

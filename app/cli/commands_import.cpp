@@ -132,11 +132,14 @@ void addImportCommand(CLI::App& app, GlobalOptions& global, Action& action)
         "import", "Import runs from LLaMA-Factory (save_dir), lm-evaluation-harness (results_<date>.json with its "
                   "samples files) or noisefloor JSONL; the format is detected from the content (docs/formats.md). "
                   "All or nothing");
-    import->add_option("PATH", arguments->paths, "Files, folders (searched 3 levels down) or globs")->required();
+    import->add_option("PATH", arguments->paths, "Files, folders (searched 3 levels down) or globs")
+        ->type_name("PATH")
+        ->required();
     import->add_option("--data", arguments->options.data,
                        "The benchmark data folder the run used (MMLU, CMMLU, C-Eval; or mmlu:DIR...): scores "
                        "LLaMA-Factory's results.json per item; for lm-eval, checks the items and joins the task "
-                       "of noisefloor's own runs on that folder");
+                       "of noisefloor's own runs on that folder")
+        ->type_name("DIR");
     import->add_option("--split", arguments->options.split, "The data split evaluated (default: test; val for C-Eval)");
     import->add_option("--metric", arguments->options.metric, "lm-eval metric giving per-item correctness")
         ->default_str("acc");

@@ -189,7 +189,9 @@ void addMergeCommand(CLI::App& app, GlobalOptions& global, Action& action)
     auto* merge = app.add_subcommand(
         "merge", "Bring the completed runs of another noisefloor database (a GPU server's) into this one: "
                  "matched by hashes and run uids, so merging twice adds nothing; all or nothing");
-    merge->add_option("OTHER", options->other, "The other database file (read, never written)")->required();
+    merge->add_option("OTHER", options->other, "The other database file (read, never written)")
+        ->type_name("FILE")
+        ->required();
     merge->add_flag("--dry-run", options->dryRun, "Show what would be merged; write nothing");
     merge->callback(
         [&global, &action, options] { action = [&global, options] { return runMerge(global, *options); }; });

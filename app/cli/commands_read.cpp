@@ -273,7 +273,8 @@ void addReadCommands(CLI::App& app, GlobalOptions& global, Action& action)
                      "json | jsonl (noisefloor's interchange format, see docs/formats.md) | csv")
         ->check(CLI::IsMember({"json", "jsonl", "csv"}))
         ->capture_default_str();
-    exportCommand->add_option("--out", exportOptions->out, "Output file (default: standard output)");
+    exportCommand->add_option("--out", exportOptions->out, "Output file (default: standard output)")
+        ->type_name("FILE");
     exportCommand->add_option("--group", exportOptions->groups, "Only these config groups");
     exportCommand->add_option("--status", exportOptions->status, "Run status to export, or all")
         ->capture_default_str();

@@ -243,7 +243,8 @@ void addRunCommands(CLI::App& app, GlobalOptions& global, Action& action)
     reproduce->add_option("RUN", *runRef, "Run id or uid")->required();
     auto reproduceTokenizer = std::make_shared<std::string>();
     reproduce->add_option("--tokenizer", *reproduceTokenizer,
-                          "The tokenizer.json of a language-model run (default: the one it used)");
+                          "The tokenizer.json of a language-model run (default: the one it used)")
+        ->type_name("FILE");
     auto noPrefixCache = std::make_shared<bool>(false);
     reproduce->add_flag(
         "--no-prefix-cache", *noPrefixCache,

@@ -107,6 +107,7 @@ void addTokenizeCommand(CLI::App& app, GlobalOptions&, Action& action)
         "tokenize", "Print the token ids of UTF-8 text on stdin under a Hugging Face tokenizer.json, "
                     "space-separated on one line (--decode: the text of ids)");
     tokenize->add_option("--tokenizer", options->tokenizer, "The tokenizer.json (byte-level BPE)")
+        ->type_name("FILE")
         ->required();
     tokenize->add_flag("--lines", options->lines,
                        "Encode each input line (without its \\n) on its own; one output line each");

@@ -1,6 +1,9 @@
 // noisefloor-cli: headless seeded evaluation repeats for GPU servers, scripts and CI.
 
 #include "commands.h"
+#ifndef NF_CLI_READS_ONLY
+#include "cli_docs.h"
+#endif
 #include "common/error.h"
 #include "common/paths.h"
 #include "env/environment.h"
@@ -78,7 +81,8 @@ int main(int argc, char** argv)
     app.set_version_flag("--version",
                          std::string("noisefloor ") + nf::kVersion + " (" + nf::kGitCommit + ")");
     nf::cli::GlobalOptions global;
-    app.add_option("--db", global.db, "SQLite database (default: $XDG_DATA_HOME/noisefloor/runs.sqlite)");
+    app.add_option("--db", global.db, "SQLite database (default: $XDG_DATA_HOME/noisefloor/runs.sqlite)")
+        ->type_name("FILE");
     app.add_flag("--json", global.json,
                  "Machine-readable output on read commands (accuracies as fractions 0-1)");
 
@@ -94,6 +98,8 @@ int main(int argc, char** argv)
     nf::cli::addTokenizeCommand(app, global, action);
 #ifndef NF_CLI_READS_ONLY
     nf::cli::addDoctorCommand(app, global, action);
+    // Last: they describe the whole tree above.
+    nf::cli::addDocsCommands(app, action);
 #else
     if (!answeredHere(app, argc, argv))
         return runEngine(argv);

@@ -38,7 +38,8 @@ void addRunOptions(CLI::App* command, RunOptions& options)
     command->add_option(
         "--model", options.model,
         "Hugging Face model folder (config.json + safetensors: Llama, Mistral, Qwen2, Qwen3), or a "
-        "TorchScript classifier or causal language model (.pt)");
+        "TorchScript classifier or causal language model (.pt)")
+        ->type_name("PATH");
     command->add_option(
         "--task", options.task,
         "fashion-mnist[:test|train], idx:IMAGES,LABELS, mmlu:DIR[:test|val|dev], cmmlu:DIR[:test|dev], "
@@ -58,11 +59,13 @@ void addRunOptions(CLI::App* command, RunOptions& options)
     command
         ->add_option("--tokenizer", options.tokenizer,
                      "Hugging Face tokenizer.json (default: the model folder's, or beside the model file)")
+        ->type_name("FILE")
         ->group(lm);
     command
         ->add_option("--adapter", options.adapter,
                      "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) merged into "
                      "the model folder's weights")
+        ->type_name("DIR")
         ->group(lm);
     options.settings.add(command, true, lm);
     command->add_flag("--rerun", options.rerun,

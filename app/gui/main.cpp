@@ -6,9 +6,12 @@
 #include "window/mainwindow.h"
 #include "window/screenshot.h"
 #include "window/tabs.h"
+#include "workspace/import.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
 
@@ -35,6 +38,12 @@ struct Options
         parser.addHelpOption();
         parser.addVersionOption();
         parser.addOptions({db, screenshot, tab, select, size});
+        parser.addPositionalArgument(
+            QStringLiteral("FILE"),
+            QStringLiteral("A noisefloor database to open (instead of --db), or runs to import into the database: "
+                           "LLaMA-Factory save_dirs, lm-evaluation-harness results, noisefloor JSONL, other "
+                           "noisefloor databases to merge"),
+            QStringLiteral("[FILE...]"));
     }
 };
 
@@ -48,6 +57,35 @@ bool asksForHelpOrVersion(int argc, char** argv)
             return true;
     }
     return false;
+}
+
+// `noisefloor FILE...` (the desktop entry's %F): the first noisefloor database names the database
+// to open when --db does not; every other file is imported into it (a database is merged). A file
+// that does not exist is refused by name, with exit code 2, before any window opens (in a dialog
+// too unless `quiet`: started from a file manager, nobody reads stderr).
+bool splitFileArguments(const QStringList& files, bool quiet, QString* database, QStringList* imports)
+{
+    auto refuse = [quiet](const QString& message) {
+        std::fprintf(stderr, "noisefloor: %s\n", qPrintable(message));
+        if (!quiet)
+            QMessageBox::critical(nullptr, QStringLiteral("noisefloor"), message);
+        return false;
+    };
+    for (const QString& file : files) {
+        const QFileInfo info(file);
+        if (!info.exists())
+            return refuse(QStringLiteral("%1: no such file or folder").arg(file));
+        const bool isDatabase = info.isFile() && nf::workspace::detectFormat(file.toStdString()) ==
+                                                     nf::workspace::SourceFormat::NoisefloorDatabase;
+        if (isDatabase && database->isEmpty())
+            *database = info.absoluteFilePath();
+        else
+            *imports << info.absoluteFilePath();
+    }
+    if (quiet && !imports->isEmpty())
+        return refuse(QStringLiteral("--screenshot renders one database; %1 is not one to open (import it first)")
+                          .arg(imports->front()));
+    return true;
 }
 
 } // namespace
@@ -67,7 +105,11 @@ int main(int argc, char** argv)
         parser.process(core); // prints and exits
     }
     QApplication app(argc, argv);
-    QApplication::setDesktopFileName(QStringLiteral("noisefloor"));
+    // The desktop entry's name without .desktop: Wayland compositors and docks match the window to it.
+    QApplication::setDesktopFileName(QStringLiteral(NF_APP_ID));
+    // The installed theme's icon where there is one (hicolor, or a theme's own), else the bundled SVG.
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral(NF_APP_ID), QIcon(QStringLiteral(":/noisefloor/noisefloor.svg"))));
 
     QCommandLineParser parser;
     options.addTo(parser);
@@ -79,6 +121,9 @@ int main(int argc, char** argv)
     const auto& [db, screenshot, tab, select, size] = options;
 
     QString path = parser.value(db);
+    QStringList imports;
+    if (!splitFileArguments(parser.positionalArguments(), parser.isSet(screenshot), &path, &imports))
+        return 2;
     if (path.isEmpty())
         path = QSettings().value(QStringLiteral("database/last")).toString();
     if (path.isEmpty())
@@ -121,5 +166,7 @@ int main(int argc, char** argv)
         }
     }
     window.show();
+    if (!imports.isEmpty())
+        window.importPaths(imports); // the import dialog, as for files dropped on the window
     return app.exec();
 }

@@ -47,7 +47,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     registerResources();
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/noisefloor/noisefloor.svg")));
     m_refreshSoon = new QTimer(this);
     m_refreshSoon->setSingleShot(true);
     m_refreshSoon->setInterval(50);

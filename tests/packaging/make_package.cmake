@@ -1,0 +1,16 @@
+# ctest's PackageBuild: CPack's .deb of BUILD_DIR into OUT, unpacked into OUT/root.
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND cpack --config ${BUILD_DIR}/CPackConfig.cmake -G DEB -B ${OUT}
+                RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "cpack failed (${failed})")
+endif()
+file(GLOB packages ${OUT}/noisefloor_*.deb)
+list(LENGTH packages count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "expected one noisefloor_*.deb in ${OUT}, found: ${packages}")
+endif()
+execute_process(COMMAND dpkg-deb -x ${packages} ${OUT}/root RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "dpkg-deb -x ${packages} failed (${failed})")
+endif()
