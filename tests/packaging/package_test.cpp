@@ -133,7 +133,7 @@ TEST_F(Package, HoldsBothProgramsTheDesktopFilesAndAManPagePerCommand)
         "./usr/bin/noisefloor",
         "./usr/bin/noisefloor-cli",
         "./usr/libexec/noisefloor/noisefloor-engine",
-        "./usr/lib/noisefloor/libnoisefloor-engine.so",
+        "./usr/" NF_ENGINE_INSTALL_DIR "/libnoisefloor-engine.so",
         "./usr/share/applications/" + kId + ".desktop",
         "./usr/share/metainfo/" + kId + ".metainfo.xml",
         "./usr/share/mime/packages/" + kId + ".xml",
@@ -170,6 +170,11 @@ TEST_F(Package, ControlFileNamesLibtorchQtAndOpenBlas)
                                 "libsqlite3-0 (", "libopenblas0-pthread | libopenblas0"})
         EXPECT_NE(depends.find(package), std::string::npos)
             << package << " missing from Depends: " << depends;
+    // No maintainer script: nothing to run at install, and nothing dpkg keeps once it is removed
+    // (a postrm would hold the package in the "rc" state until a purge).
+    const Result info = sh("dpkg-deb -I " + shellQuote(m_deb.string()));
+    for (const char* script : {"preinst", "postinst", "prerm", "postrm"})
+        EXPECT_EQ(info.out.find(script), std::string::npos) << script << " in " << info.out;
     const auto description = lines(field("Description"));
     ASSERT_GE(description.size(), 4u) << "a summary line and a paragraph";
     EXPECT_NE(description[0].find("noise"), std::string::npos);
@@ -351,7 +356,7 @@ TEST_F(Package, ProgramsRunFromTheInstalledLayout)
 
     // The engine the desktop program loads to evaluate: every symbol it needs resolves.
     const Result engine =
-        sh("ldd -r " + shellQuote((kRoot / "usr/lib/noisefloor/libnoisefloor-engine.so").string()));
+        sh("ldd -r " + shellQuote((kRoot / "usr" / NF_ENGINE_INSTALL_DIR / "libnoisefloor-engine.so").string()));
     EXPECT_EQ(engine.code, 0) << engine.err;
     EXPECT_EQ(engine.out.find("not found"), std::string::npos) << engine.out;
     EXPECT_EQ((engine.out + engine.err).find("undefined symbol"), std::string::npos)
