@@ -1,0 +1,213 @@
+// Light or dark: the decision (requested scheme, the desktop's answer, the platform's palette),
+// the palettes applied and restored.
+
+#include "core/scratch_dir.h"
+#include "form_fixture.h"
+#include "window/appearance.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QDBusVariant>
+#include <QSettings>
+#include <QStyle>
+#include <QWidget>
+#include <cmath>
+
+namespace nf::ui {
+namespace {
+
+// WCAG 2 relative luminance and contrast ratio.
+double luminance(const QColor& color)
+{
+    const auto channel = [](double c) {
+        return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) +
+           0.0722 * channel(color.blueF());
+}
+
+double contrast(const QColor& a, const QColor& b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+TEST(AppearanceDecision, EachRequestAgainstEachDesktopAnswerAndPlatformPalette)
+{
+    using C = ColorScheme;
+    using D = DesktopScheme;
+    struct Case
+    {
+        C requested;
+        D desktop;
+        bool platformDark;
+        bool dark;
+    };
+    const Case cases[] = {
+        // An explicit choice wins over the desktop and the platform.
+        {C::Light, D::NoPreference, false, false},
+        {C::Light, D::NoPreference, true, false},
+        {C::Light, D::Dark, false, false},
+        {C::Light, D::Dark, true, false},
+        {C::Light, D::Light, false, false},
+        {C::Light, D::Light, true, false},
+        {C::Dark, D::NoPreference, false, true},
+        {C::Dark, D::NoPreference, true, true},
+        {C::Dark, D::Dark, false, true},
+        {C::Dark, D::Dark, true, true},
+        {C::Dark, D::Light, false, true},
+        {C::Dark, D::Light, true, true},
+        // Following the desktop: a dark platform palette is kept; else the desktop's word.
+        {C::System, D::NoPreference, false, false},
+        {C::System, D::NoPreference, true, true},
+        {C::System, D::Dark, false, true},
+        {C::System, D::Dark, true, true},
+        {C::System, D::Light, false, false},
+        {C::System, D::Light, true, true},
+    };
+    for (const Case& c : cases)
+        EXPECT_EQ(wantsDark(c.requested, c.desktop, c.platformDark), c.dark)
+            << "requested " << colorSchemeKey(c.requested).toStdString() << ", desktop " << int(c.desktop)
+            << ", platform dark " << c.platformDark;
+}
+
+TEST(AppearanceDecision, ThePortalsAnswerThenGtkTheme)
+{
+    EXPECT_EQ(desktopSchemeFrom(1u, {}), DesktopScheme::Dark);
+    EXPECT_EQ(desktopSchemeFrom(2u, {}), DesktopScheme::Light);
+    EXPECT_EQ(desktopSchemeFrom(0u, {}), DesktopScheme::NoPreference);
+    EXPECT_EQ(desktopSchemeFrom(std::nullopt, {}), DesktopScheme::NoPreference);
+    // GTK_THEME speaks where the portal does not.
+    EXPECT_EQ(desktopSchemeFrom(std::nullopt, QStringLiteral("Adwaita:dark")), DesktopScheme::Dark);
+    EXPECT_EQ(desktopSchemeFrom(0u, QStringLiteral("Adwaita:dark")), DesktopScheme::Dark);
+    EXPECT_EQ(desktopSchemeFrom(std::nullopt, QStringLiteral("Adwaita")), DesktopScheme::NoPreference);
+    EXPECT_EQ(desktopSchemeFrom(std::nullopt, QStringLiteral("Adwaita-dark")), DesktopScheme::NoPreference);
+    // The portal's own answer wins over it.
+    EXPECT_EQ(desktopSchemeFrom(2u, QStringLiteral("Adwaita:dark")), DesktopScheme::Light);
+}
+
+TEST(AppearanceDecision, ThePortalsValueIsReadThroughItsVariants)
+{
+    const auto wrapped = [](const QVariant& value) { return QVariant::fromValue(QDBusVariant(value)); };
+    EXPECT_EQ(portalColorScheme(QVariant(1u)), 1u);
+    EXPECT_EQ(portalColorScheme(wrapped(QVariant(2u))), 2u);
+    // Read answers a variant inside a variant.
+    EXPECT_EQ(portalColorScheme(wrapped(wrapped(QVariant(1u)))), 1u);
+    EXPECT_EQ(portalColorScheme(wrapped(QVariant(QStringLiteral("dark")))), std::nullopt);
+    EXPECT_EQ(portalColorScheme(QVariant()), std::nullopt);
+}
+
+TEST(AppearanceDecision, ColorSchemeNamesAndTheOptionsError)
+{
+    EXPECT_EQ(parseColorScheme(QStringLiteral("dark")), ColorScheme::Dark);
+    EXPECT_EQ(parseColorScheme(QStringLiteral("Light")), ColorScheme::Light);
+    EXPECT_EQ(parseColorScheme(QStringLiteral("SYSTEM")), ColorScheme::System);
+    EXPECT_EQ(parseColorScheme(QStringLiteral("auto")), std::nullopt);
+    EXPECT_EQ(parseColorScheme(QString()), std::nullopt);
+    QString error;
+    EXPECT_FALSE(startAppearance(QStringLiteral("blue"), &error));
+    EXPECT_EQ(error, QStringLiteral("--color-scheme: 'blue' is not one of system|light|dark"));
+}
+
+TEST(AppearancePalette, DarkSetsEveryRoleOfEveryGroupReadably)
+{
+    const QPalette p = darkPalette();
+    for (const auto group : {QPalette::Active, QPalette::Inactive, QPalette::Disabled})
+        for (int role = 0; role < QPalette::NColorRoles; ++role) {
+            if (role != QPalette::NoRole) {
+                EXPECT_TRUE(p.isBrushSet(group, QPalette::ColorRole(role)))
+                    << "group " << group << " role " << role;
+            }
+        }
+    EXPECT_TRUE(isDarkPalette(p));
+    EXPECT_GE(contrast(p.color(QPalette::Text), p.color(QPalette::Base)), 7.0);
+    EXPECT_GE(contrast(p.color(QPalette::WindowText), p.color(QPalette::Window)), 7.0);
+    EXPECT_GE(contrast(p.color(QPalette::ButtonText), p.color(QPalette::Button)), 4.5);
+    EXPECT_GE(contrast(p.color(QPalette::HighlightedText), p.color(QPalette::Highlight)), 4.5);
+    EXPECT_GE(contrast(p.color(QPalette::ToolTipText), p.color(QPalette::ToolTipBase)), 4.5);
+    EXPECT_GE(contrast(p.color(QPalette::Link), p.color(QPalette::Base)), 4.5);
+    EXPECT_GE(contrast(p.color(QPalette::PlaceholderText), p.color(QPalette::Base)), 4.5);
+    // Disabled text is dimmer than enabled, yet still there.
+    EXPECT_LT(contrast(p.color(QPalette::Disabled, QPalette::Text), p.color(QPalette::Base)),
+              contrast(p.color(QPalette::Active, QPalette::Text), p.color(QPalette::Base)));
+    EXPECT_GE(contrast(p.color(QPalette::Disabled, QPalette::WindowText), p.color(QPalette::Window)), 3.0);
+}
+
+class AppearanceApply : public ::testing::Test
+{
+protected:
+    void SetUp() override { test::useScratchSettings(m_settings.path()); }
+    void TearDown() override { Appearance::instance().start(ColorScheme::Light); }
+
+    test::ScratchDir m_settings;
+};
+
+TEST_F(AppearanceApply, DarkGivesADarkPaletteAndLightRestoresThePlatformsOwn)
+{
+    Appearance& appearance = Appearance::instance();
+    const QPalette platform = appearance.platformPalette();
+    if (isDarkPalette(platform))
+        GTEST_SKIP() << "the platform's palette is dark here (a dark platform theme): nothing to restore";
+    const QString platformStyle = appearance.platformStyle();
+
+    appearance.start(ColorScheme::Dark);
+    EXPECT_TRUE(appearance.isDark());
+    const QPalette dark = QApplication::palette();
+    EXPECT_LT(dark.color(QPalette::Window).lightness(), 80);
+    EXPECT_LT(dark.color(QPalette::Base).lightness(), 80);
+    EXPECT_GT(dark.color(QPalette::Text).lightness(), 200);
+    EXPECT_GT(dark.color(QPalette::WindowText).lightness(), 200);
+    EXPECT_EQ(dark.color(QPalette::Disabled, QPalette::Text),
+              darkPalette().color(QPalette::Disabled, QPalette::Text));
+    QWidget widget;
+    EXPECT_EQ(widget.palette().color(QPalette::Base), dark.color(QPalette::Base));
+
+    appearance.start(ColorScheme::Light);
+    EXPECT_FALSE(appearance.isDark());
+    const QPalette light = QApplication::palette();
+    for (const auto group : {QPalette::Active, QPalette::Inactive, QPalette::Disabled})
+        for (int role = 0; role < QPalette::NColorRoles; ++role)
+            EXPECT_EQ(light.color(group, QPalette::ColorRole(role)),
+                      platform.color(group, QPalette::ColorRole(role)))
+                << "group " << group << " role " << role;
+    EXPECT_EQ(QApplication::style()->name().toLower(), platformStyle.toLower());
+}
+
+TEST_F(AppearanceApply, TheCommandLinesChoiceIsNotSavedTheMenusIs)
+{
+    Appearance& appearance = Appearance::instance();
+    appearance.start(ColorScheme::Dark); // --color-scheme dark
+    EXPECT_FALSE(QSettings().contains(QStringLiteral("appearance/colorScheme")));
+    appearance.choose(ColorScheme::Light); // View > Appearance > Light
+    EXPECT_EQ(QSettings().value(QStringLiteral("appearance/colorScheme")).toString(),
+              QStringLiteral("light"));
+    appearance.choose(ColorScheme::Dark);
+    appearance.start(std::nullopt); // the next launch, without the option
+    EXPECT_EQ(appearance.scheme(), ColorScheme::Dark);
+    EXPECT_TRUE(appearance.isDark());
+    appearance.start(ColorScheme::Light); // the option overrides the saved choice
+    EXPECT_FALSE(appearance.isDark());
+    EXPECT_EQ(QSettings().value(QStringLiteral("appearance/colorScheme")).toString(), QStringLiteral("dark"));
+}
+
+TEST_F(AppearanceApply, FollowingTheDesktopSwitchesWhenItsAnswerChanges)
+{
+    Appearance& appearance = Appearance::instance();
+    if (isDarkPalette(appearance.platformPalette()))
+        GTEST_SKIP() << "the platform's palette is dark here: following the desktop keeps it";
+    appearance.choose(ColorScheme::System);
+    appearance.setDesktopScheme(DesktopScheme::Dark);
+    EXPECT_TRUE(appearance.isDark());
+    EXPECT_TRUE(isDarkPalette(QApplication::palette()));
+    appearance.setDesktopScheme(DesktopScheme::Light);
+    EXPECT_FALSE(appearance.isDark());
+    EXPECT_FALSE(isDarkPalette(QApplication::palette()));
+    // An explicit choice no longer listens.
+    appearance.choose(ColorScheme::Light);
+    appearance.setDesktopScheme(DesktopScheme::Dark);
+    EXPECT_FALSE(appearance.isDark());
+}
+
+} // namespace
+} // namespace nf::ui
