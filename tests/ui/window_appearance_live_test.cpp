@@ -9,6 +9,7 @@
 #include "window/mainwindow.h"
 #include "window/screenshot.h"
 #include "window_fixture.h"
+#include "zonestyle.h"
 
 #include <gtest/gtest.h>
 
@@ -42,6 +43,14 @@ protected:
     test::ScratchDir m_settings;
 };
 
+QColor runColour(const MainWindow& window, int64_t runId)
+{
+    for (const auto& run : window.distributionPage()->chart()->plottedRuns())
+        if (run.runId == runId)
+            return run.color;
+    return {};
+}
+
 TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
 {
     WindowFixture fixture;
@@ -57,6 +66,9 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
     auto* chartView =
         window.distributionPage()->chart()->findChild<QGraphicsView*>(QStringLiteral("chartView"));
     ASSERT_NE(chartView, nullptr);
+    const int64_t suspicious = fixture.runsA[4]; // +5.5 points: suspicious (window_test.cpp)
+    ASSERT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, light));
+    ASSERT_NE(zoneColor(stats::Zone::Suspicious, light), zoneColor(stats::Zone::Suspicious, dark));
 
     auto* toDark = window.findChild<QAction*>(QStringLiteral("appearance_dark"));
     auto* toLight = window.findChild<QAction*>(QStringLiteral("appearance_light"));
@@ -66,15 +78,17 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
     EXPECT_TRUE(toDark->isChecked());
     EXPECT_FALSE(toLight->isChecked());
     EXPECT_EQ(QSettings().value(QStringLiteral("appearance/colorScheme")).toString(), QStringLiteral("dark"));
-    // The chart rebuilt its background for the dark Base.
+    // The chart rebuilt its background, its points and its legend for the dark Base.
     ASSERT_TRUE(
         QTest::qWaitFor([&] { return chartView->backgroundBrush().color() == dark.color(QPalette::Base); }));
+    EXPECT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, dark));
     const QImage drawn = window.distributionPage()->chart()->renderImage(QSize(400, 300));
     EXPECT_LT(QColor(drawn.pixel(2, 2)).lightness(), 80) << "the chart's corner is drawn light on dark";
 
     toLight->trigger();
     ASSERT_TRUE(
         QTest::qWaitFor([&] { return chartView->backgroundBrush().color() == light.color(QPalette::Base); }));
+    EXPECT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, light));
 }
 
 TEST_F(AppearanceLive, TheScreenshotIsTakenInTheSchemeApplied)

@@ -1,9 +1,10 @@
 // Light or dark: the decision (requested scheme, the desktop's answer, the platform's palette),
-// the palettes applied and restored.
+// the palettes applied and restored, and the zone colours' contrast on both.
 
 #include "core/scratch_dir.h"
 #include "form_fixture.h"
 #include "window/appearance.h"
+#include "zonestyle.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +12,17 @@
 #include <QDBusVariant>
 #include <QSettings>
 #include <QStyle>
+#include <QStyleFactory>
 #include <QWidget>
+#include <array>
 #include <cmath>
+#include <memory>
 
 namespace nf::ui {
 namespace {
+
+constexpr std::array kZones{stats::Zone::Normal, stats::Zone::Watch, stats::Zone::Elevated,
+                            stats::Zone::Suspicious};
 
 // WCAG 2 relative luminance and contrast ratio.
 double luminance(const QColor& color)
@@ -31,6 +38,46 @@ double contrast(const QColor& a, const QColor& b)
 {
     const double la = luminance(a), lb = luminance(b);
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// CIE L*a*b* (D65) and the CIE76 difference: about 2.3 is just noticeable side by side.
+std::array<double, 3> lab(const QColor& color)
+{
+    const auto lin = [](double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    const double r = lin(color.redF()), g = lin(color.greenF()), b = lin(color.blueF());
+    const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    const auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116.0; };
+    return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+}
+
+double deltaE(const QColor& a, const QColor& b)
+{
+    const auto p = lab(a), q = lab(b);
+    return std::hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}
+
+// A translucent band as it shows over the chart's Base.
+QColor over(const QColor& band, const QColor& base)
+{
+    const double a = band.alphaF();
+    return QColor::fromRgbF(float(a * band.redF() + (1 - a) * base.redF()),
+                            float(a * band.greenF() + (1 - a) * base.greenF()),
+                            float(a * band.blueF() + (1 - a) * base.blueF()));
+}
+
+struct NamedPalette
+{
+    const char* name;
+    QPalette palette;
+};
+
+// Light whatever the platform gives: Fusion's own palette; dark: noisefloor's.
+std::vector<NamedPalette> bothPalettes()
+{
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    return {{"light", fusion->standardPalette()}, {"dark", darkPalette()}};
 }
 
 TEST(AppearanceDecision, EachRequestAgainstEachDesktopAnswerAndPlatformPalette)
@@ -207,6 +254,53 @@ TEST_F(AppearanceApply, FollowingTheDesktopSwitchesWhenItsAnswerChanges)
     appearance.choose(ColorScheme::Light);
     appearance.setDesktopScheme(DesktopScheme::Dark);
     EXPECT_FALSE(appearance.isDark());
+}
+
+TEST(ZoneColours, MarksStandOutFromTheBaseOnLightAndDark)
+{
+    for (const auto& [name, palette] : bothPalettes()) {
+        const QColor base = palette.color(QPalette::Base);
+        for (const stats::Zone zone : kZones) {
+            // Graphical objects need 3:1 against what they are drawn on (WCAG 2.1, 1.4.11).
+            EXPECT_GE(contrast(zoneColor(zone, palette), base), 3.0)
+                << name << " " << zoneName(zone).toStdString() << " "
+                << zoneColor(zone, palette).name().toStdString();
+        }
+    }
+}
+
+TEST(ZoneColours, KeepTheirHueOrderGreenYellowOrangeRed)
+{
+    for (const auto& [name, palette] : bothPalettes()) {
+        const auto hue = [&](stats::Zone zone) { return zoneColor(zone, palette).hslHueF() * 360.0; };
+        EXPECT_GT(hue(stats::Zone::Normal), 90.0) << name;
+        EXPECT_LT(hue(stats::Zone::Normal), 160.0) << name;
+        EXPECT_GT(hue(stats::Zone::Watch), 40.0) << name;
+        EXPECT_LT(hue(stats::Zone::Watch), 62.0) << name;
+        EXPECT_GT(hue(stats::Zone::Elevated), 15.0) << name;
+        EXPECT_LT(hue(stats::Zone::Elevated), 40.0) << name;
+        EXPECT_LT(hue(stats::Zone::Suspicious), 12.0) << name;
+        // The bands keep the hue of their marks.
+        for (const stats::Zone zone : kZones)
+            EXPECT_LT(std::abs(zoneBandColor(zone, palette).hslHueF() * 360.0 - hue(zone)), 12.0)
+                << name << " " << zoneName(zone).toStdString();
+    }
+}
+
+TEST(ZoneColours, BandsAreSeenOnTheBaseAndTellEachOtherApart)
+{
+    for (const auto& [name, palette] : bothPalettes()) {
+        const QColor base = palette.color(QPalette::Base);
+        std::vector<QColor> shown;
+        for (const stats::Zone zone : kZones) {
+            shown.push_back(over(zoneBandColor(zone, palette), base));
+            EXPECT_GE(deltaE(shown.back(), base), 8.0) << name << " " << zoneName(zone).toStdString();
+        }
+        for (size_t i = 0; i < shown.size(); ++i)
+            for (size_t j = i + 1; j < shown.size(); ++j)
+                EXPECT_GE(deltaE(shown[i], shown[j]), 5.0) << name << " " << zoneName(kZones[i]).toStdString()
+                                                           << " vs " << zoneName(kZones[j]).toStdString();
+    }
 }
 
 } // namespace

@@ -59,10 +59,15 @@ DistributionPage::DistributionPage(QWidget* parent)
 void DistributionPage::setGroups(const std::vector<GroupAnalysis>& groups)
 {
     m_chart->setGroups(groups);
+    showSummaries();
+}
+
+void DistributionPage::showSummaries()
+{
     QString html;
-    for (const auto& group : groups)
-        html += summaryHtml(group) + QStringLiteral("<br><br>");
-    if (groups.empty())
+    for (const auto& group : m_chart->groups())
+        html += summaryHtml(group, palette()) + QStringLiteral("<br><br>");
+    if (html.isEmpty())
         html = QStringLiteral("Select one or more config groups (or runs) in the browser on the left.");
     m_summary->setText(html);
 }

@@ -34,6 +34,8 @@ Q_SIGNALS:
     void runClicked(qint64 runId);
 
 private:
+    void showSummaries();
+
     DistributionChart* m_chart;
     QComboBox* m_style;
     QCheckBox* m_zoom;
