@@ -63,6 +63,23 @@ QColor zoneBandColor(stats::Zone zone, const QPalette& palette)
     return color;
 }
 
+QColor zoneTextColor(stats::Zone zone, const QPalette& palette)
+{
+    const bool dark =
+        palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+    switch (zone) {
+    case stats::Zone::Normal:
+        return dark ? QColor(0x56, 0xd3, 0x64) : QColor(0x17, 0x73, 0x3a);
+    case stats::Zone::Watch:
+        return dark ? QColor(0xe3, 0xc4, 0x40) : QColor(0x7d, 0x66, 0x08);
+    case stats::Zone::Elevated:
+        return dark ? QColor(0xf0, 0xa0, 0x50) : QColor(0xa3, 0x4a, 0x06);
+    case stats::Zone::Suspicious:
+        return dark ? QColor(0xff, 0x7b, 0x72) : QColor(0xb3, 0x26, 0x1e);
+    }
+    return {};
+}
+
 QColor zoneColor(stats::Zone zone)
 {
     return zoneColor(zone, QGuiApplication::palette());

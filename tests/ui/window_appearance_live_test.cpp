@@ -4,6 +4,7 @@
 #include "charts/distributionchart.h"
 #include "core/scratch_dir.h"
 #include "form_fixture.h"
+#include "pages/comparepage.h"
 #include "pages/distributionpage.h"
 #include "window/appearance.h"
 #include "window/mainwindow.h"
@@ -20,6 +21,7 @@
 #include <QDBusVariant>
 #include <QGraphicsView>
 #include <QImage>
+#include <QLabel>
 #include <QSettings>
 #include <QTest>
 #include <QThread>
@@ -65,7 +67,14 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
     const QPalette dark = darkPalette();
     auto* chartView =
         window.distributionPage()->chart()->findChild<QGraphicsView*>(QStringLiteral("chartView"));
+    auto* summary = window.distributionPage()->findChild<QLabel*>(QStringLiteral("distributionSummary"));
+    auto* warning = window.comparePage()->findChild<QLabel*>(QStringLiteral("environmentWarning"));
+    auto* prompt = window.comparePage()->findChild<QLabel*>(QStringLiteral("comparePrompt"));
     ASSERT_NE(chartView, nullptr);
+    ASSERT_NE(summary, nullptr);
+    ASSERT_NE(warning, nullptr);
+    ASSERT_NE(prompt, nullptr);
+    const QString lightPrompt = prompt->text();
     const int64_t suspicious = fixture.runsA[4]; // +5.5 points: suspicious (window_test.cpp)
     ASSERT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, light));
     ASSERT_NE(zoneColor(stats::Zone::Suspicious, light), zoneColor(stats::Zone::Suspicious, dark));
@@ -78,10 +87,16 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
     EXPECT_TRUE(toDark->isChecked());
     EXPECT_FALSE(toLight->isChecked());
     EXPECT_EQ(QSettings().value(QStringLiteral("appearance/colorScheme")).toString(), QStringLiteral("dark"));
-    // The chart rebuilt its background, its points and its legend for the dark Base.
+    // The chart rebuilt its background, its points and its legend for the dark Base; the summary's
+    // rich text and the Compare page's warning were recoloured too.
     ASSERT_TRUE(
         QTest::qWaitFor([&] { return chartView->backgroundBrush().color() == dark.color(QPalette::Base); }));
     EXPECT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, dark));
+    EXPECT_TRUE(summary->text().contains(zoneColor(stats::Zone::Normal, dark).name()))
+        << summary->text().toStdString();
+    EXPECT_FALSE(summary->text().contains(zoneColor(stats::Zone::Normal, light).name()));
+    EXPECT_EQ(warning->palette().color(QPalette::WindowText), zoneTextColor(stats::Zone::Elevated, dark));
+    EXPECT_NE(prompt->text(), lightPrompt) << "the Compare prompt's muted hint kept its light colour";
     const QImage drawn = window.distributionPage()->chart()->renderImage(QSize(400, 300));
     EXPECT_LT(QColor(drawn.pixel(2, 2)).lightness(), 80) << "the chart's corner is drawn light on dark";
 
@@ -89,6 +104,8 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
     ASSERT_TRUE(
         QTest::qWaitFor([&] { return chartView->backgroundBrush().color() == light.color(QPalette::Base); }));
     EXPECT_EQ(runColour(window, suspicious), zoneColor(stats::Zone::Suspicious, light));
+    EXPECT_TRUE(summary->text().contains(zoneColor(stats::Zone::Normal, light).name()));
+    EXPECT_EQ(warning->palette().color(QPalette::WindowText), zoneTextColor(stats::Zone::Elevated, light));
 }
 
 TEST_F(AppearanceLive, TheScreenshotIsTakenInTheSchemeApplied)

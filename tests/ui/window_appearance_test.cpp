@@ -265,6 +265,9 @@ TEST(ZoneColours, MarksStandOutFromTheBaseOnLightAndDark)
             EXPECT_GE(contrast(zoneColor(zone, palette), base), 3.0)
                 << name << " " << zoneName(zone).toStdString() << " "
                 << zoneColor(zone, palette).name().toStdString();
+            // Text in a zone's hue (errors, warnings) needs 4.5:1 against the window.
+            EXPECT_GE(contrast(zoneTextColor(zone, palette), palette.color(QPalette::Window)), 4.5)
+                << name << " " << zoneName(zone).toStdString();
         }
     }
 }

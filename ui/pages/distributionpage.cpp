@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -70,6 +71,14 @@ void DistributionPage::showSummaries()
     if (html.isEmpty())
         html = QStringLiteral("Select one or more config groups (or runs) in the browser on the left.");
     m_summary->setText(html);
+}
+
+void DistributionPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The zone dots in the summaries are coloured in their HTML, which a new palette does not reach.
+    if (event->type() == QEvent::PaletteChange)
+        showSummaries();
 }
 
 void DistributionPage::setHighlightedRun(qint64 runId)

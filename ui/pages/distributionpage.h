@@ -33,6 +33,9 @@ public:
 Q_SIGNALS:
     void runClicked(qint64 runId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void showSummaries();
 
