@@ -256,6 +256,45 @@ TEST_F(AppearanceApply, FollowingTheDesktopSwitchesWhenItsAnswerChanges)
     EXPECT_FALSE(appearance.isDark());
 }
 
+// A platform theme that already gives a dark palette (qt6ct, -platformtheme): stood in for by an
+// application palette set before the appearance first looks, so this case runs alone in its
+// process (ctest's Appearance.OnADarkPlatform).
+TEST(AppearanceDarkPlatform, IsKeptAndLightIsAskedForExplicitly)
+{
+    if (qEnvironmentVariable("NF_TEST_DARK_PLATFORM") != QLatin1String("1"))
+        GTEST_SKIP() << "needs a process of its own: ctest runs it as Appearance.OnADarkPlatform";
+    test::ScratchDir settings;
+    test::useScratchSettings(settings.path());
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette platform = fusion->standardPalette();
+    platform.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+    platform.setColor(QPalette::WindowText, QColor(0xdd, 0xdd, 0xdd));
+    platform.setColor(QPalette::Base, QColor(0x10, 0x10, 0x10));
+    platform.setColor(QPalette::Text, QColor(0xdd, 0xdd, 0xdd));
+    QApplication::setPalette(platform);
+    Appearance& appearance = Appearance::instance();
+    ASSERT_TRUE(isDarkPalette(appearance.platformPalette()));
+
+    // Following the desktop, or asked for dark, the platform's own dark palette stays.
+    for (const ColorScheme scheme : {ColorScheme::System, ColorScheme::Dark}) {
+        appearance.start(scheme);
+        EXPECT_TRUE(appearance.isDark());
+        EXPECT_EQ(QApplication::palette().color(QPalette::Window), QColor(0x20, 0x20, 0x20))
+            << colorSchemeKey(scheme).toStdString();
+    }
+    // Light is Fusion's light palette, not the platform's dark one.
+    appearance.start(ColorScheme::Light);
+    EXPECT_FALSE(appearance.isDark());
+    EXPECT_FALSE(isDarkPalette(QApplication::palette()));
+    EXPECT_EQ(QApplication::palette().color(QPalette::Window),
+              fusion->standardPalette().color(QPalette::Window));
+    EXPECT_EQ(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+    // And back: the platform's palette as it was.
+    appearance.start(ColorScheme::System);
+    EXPECT_EQ(QApplication::palette().color(QPalette::Window), QColor(0x20, 0x20, 0x20));
+    EXPECT_EQ(QApplication::palette().color(QPalette::Base), QColor(0x10, 0x10, 0x10));
+}
+
 TEST(ZoneColours, MarksStandOutFromTheBaseOnLightAndDark)
 {
     for (const auto& [name, palette] : bothPalettes()) {

@@ -16,6 +16,7 @@
 #include <QStyleFactory>
 #include <QStyleOption>
 #include <array>
+#include <memory>
 
 namespace nf::ui {
 
@@ -218,7 +219,8 @@ Appearance& Appearance::instance()
 }
 
 Appearance::Appearance()
-    : m_platformPalette(QApplication::palette()), m_platformStyle(QApplication::style()->name())
+    : m_platformPalette(QApplication::palette()), m_platformStyle(QApplication::style()->name()),
+      m_paletteWasSet(QCoreApplication::testAttribute(Qt::AA_SetPalette))
 {
     m_desktop = desktopSchemeFrom(std::nullopt, gtkTheme());
     m_dark = isDarkPalette(m_platformPalette);
@@ -332,13 +334,15 @@ void Appearance::apply()
     }
     if (platformFits) {
         // An empty palette hands the application back to the platform's (Qt 6 resolves an
-        // application palette without explicit roles against the theme and the style).
-        QApplication::setPalette(QPalette());
+        // application palette without explicit roles against the theme and the style), which
+        // then follows the theme's own changes; one set before us is set again as it was.
+        QApplication::setPalette(m_paletteWasSet ? m_platformPalette : QPalette());
     } else if (dark) {
         QApplication::setPalette(darkPalette());
     } else {
-        // Light asked for on a dark platform: Fusion's own light palette.
-        QApplication::setPalette(QApplication::style()->standardPalette());
+        // Light asked for on a dark platform: Fusion's own light palette, whatever the style's is.
+        const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(fusion->standardPalette());
     }
     m_dark = dark;
     Q_EMIT applied(dark);

@@ -98,9 +98,9 @@ private:
 
     QPalette m_platformPalette;
     QString m_platformStyle;
+    bool m_paletteWasSet = false; // an application palette was set before (not the platform's)
     DrawnBy m_drawnBy = DrawnBy::Platform;
     ColorScheme m_scheme = ColorScheme::System;
-    std::optional<uint> m_portalValue;
     DesktopScheme m_desktop = DesktopScheme::NoPreference;
     bool m_dark = false;
     bool m_watching = false;
