@@ -2,6 +2,7 @@
 
 #include "workspace/number_text.h"
 
+#include <QGuiApplication>
 #include <QStringList>
 #include <QVector>
 #include <algorithm>
@@ -9,26 +10,84 @@
 
 namespace nf::ui {
 
-QColor zoneColor(stats::Zone zone)
+namespace {
+
+// What the charts draw on: the Base, with Text on it.
+bool darkBase(const QPalette& palette)
+{
+    return palette.color(QPalette::Base).lightness() < palette.color(QPalette::Text).lightness();
+}
+
+struct ZoneShade
+{
+    QColor mark;
+    QColor band; // the band's hue; its alpha is set apart
+};
+
+// Green, yellow, orange, red on both. On white, the watch yellow that reads as yellow is too pale
+// for a mark (2:1), so marks take a darker gold and the band keeps the bright hue.
+ZoneShade zoneShade(stats::Zone zone, bool dark)
 {
     switch (zone) {
     case stats::Zone::Normal:
-        return QColor(0x2e, 0x9d, 0x4f);
+        return dark ? ZoneShade{QColor(0x3f, 0xb9, 0x50), QColor(0x3f, 0xb9, 0x50)}
+                    : ZoneShade{QColor(0x2e, 0x9d, 0x4f), QColor(0x2e, 0x9d, 0x4f)};
     case stats::Zone::Watch:
-        return QColor(0xd4, 0xb1, 0x06);
+        return dark ? ZoneShade{QColor(0xd4, 0xb1, 0x06), QColor(0xd4, 0xb1, 0x06)}
+                    : ZoneShade{QColor(0xad, 0x8a, 0x00), QColor(0xd4, 0xb1, 0x06)};
     case stats::Zone::Elevated:
-        return QColor(0xe8, 0x71, 0x0a);
+        return dark ? ZoneShade{QColor(0xf0, 0x88, 0x3e), QColor(0xf0, 0x80, 0x30)}
+                    : ZoneShade{QColor(0xe8, 0x71, 0x0a), QColor(0xe8, 0x71, 0x0a)};
     case stats::Zone::Suspicious:
-        return QColor(0xd6, 0x2a, 0x2a);
+        return dark ? ZoneShade{QColor(0xf8, 0x51, 0x49), QColor(0xf8, 0x51, 0x49)}
+                    : ZoneShade{QColor(0xd6, 0x2a, 0x2a), QColor(0xd6, 0x2a, 0x2a)};
     }
     return {};
 }
 
+} // namespace
+
+QColor zoneColor(stats::Zone zone, const QPalette& palette)
+{
+    return zoneShade(zone, darkBase(palette)).mark;
+}
+
+QColor zoneBandColor(stats::Zone zone, const QPalette& palette)
+{
+    const bool dark = darkBase(palette);
+    QColor color = zoneShade(zone, dark).band;
+    if (dark)
+        color.setAlpha(zone == stats::Zone::Normal ? 64 : 58);
+    else
+        color.setAlpha(zone == stats::Zone::Normal ? 46 : 38);
+    return color;
+}
+
+QColor zoneTextColor(stats::Zone zone, const QPalette& palette)
+{
+    const bool dark =
+        palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+    switch (zone) {
+    case stats::Zone::Normal:
+        return dark ? QColor(0x56, 0xd3, 0x64) : QColor(0x17, 0x73, 0x3a);
+    case stats::Zone::Watch:
+        return dark ? QColor(0xe3, 0xc4, 0x40) : QColor(0x7d, 0x66, 0x08);
+    case stats::Zone::Elevated:
+        return dark ? QColor(0xf0, 0xa0, 0x50) : QColor(0xa3, 0x4a, 0x06);
+    case stats::Zone::Suspicious:
+        return dark ? QColor(0xff, 0x7b, 0x72) : QColor(0xb3, 0x26, 0x1e);
+    }
+    return {};
+}
+
+QColor zoneColor(stats::Zone zone)
+{
+    return zoneColor(zone, QGuiApplication::palette());
+}
+
 QColor zoneBandColor(stats::Zone zone)
 {
-    QColor color = zoneColor(zone);
-    color.setAlpha(zone == stats::Zone::Normal ? 46 : 38);
-    return color;
+    return zoneBandColor(zone, QGuiApplication::palette());
 }
 
 QString zoneName(stats::Zone zone)

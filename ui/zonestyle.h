@@ -7,13 +7,24 @@
 #include "stats/types.h"
 
 #include <QColor>
+#include <QPalette>
 #include <QString>
 #include <vector>
 
 namespace nf::ui {
 
+// The colour of a zone's marks (points, legend keys, the dots in the summaries) drawn on this
+// palette's Base: the same hues on light and dark, each at least 3:1 against the Base (lighter on a
+// dark one), so that a point's zone is seen on either.
+QColor zoneColor(stats::Zone zone, const QPalette& palette);
+// The same hue, translucent, for the shaded bands behind the points: stronger on a dark Base,
+// where a faint tint of a colour vanishes.
+QColor zoneBandColor(stats::Zone zone, const QPalette& palette);
+// The zone's hue for text on this palette's Window (an error line in red, a warning in amber):
+// at least 4.5:1 against it, light or dark.
+QColor zoneTextColor(stats::Zone zone, const QPalette& palette);
+// On the application's palette.
 QColor zoneColor(stats::Zone zone);
-// The same hue, translucent, for the shaded bands behind the points.
 QColor zoneBandColor(stats::Zone zone);
 QString zoneName(stats::Zone zone);    // "normal", "watch", "elevated", "suspicious"
 QString zoneMeaning(stats::Zone zone); // "ordinary experimental error", ...

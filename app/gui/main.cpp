@@ -3,6 +3,7 @@
 #include "common/paths.h"
 #include "env/environment.h"
 #include "nf/version.h"
+#include "window/appearance.h"
 #include "window/mainwindow.h"
 #include "window/screenshot.h"
 #include "window/tabs.h"
@@ -31,13 +32,17 @@ struct Options
                               QStringLiteral("GROUPS")};
     QCommandLineOption size{QStringLiteral("size"), QStringLiteral("Window size for --screenshot (1400x860)"),
                             QStringLiteral("WxH"), QStringLiteral("1400x860")};
+    QCommandLineOption colorScheme{
+        QStringLiteral("color-scheme"),
+        QStringLiteral("system|light|dark for this launch (default: View > Appearance, else the desktop's)"),
+        QStringLiteral("SCHEME")};
 
     void addTo(QCommandLineParser& parser) const
     {
         parser.setApplicationDescription(QStringLiteral("Is this difference real, or run-to-run noise?"));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({db, screenshot, tab, select, size});
+        parser.addOptions({db, screenshot, tab, select, size, colorScheme});
         parser.addPositionalArgument(
             QStringLiteral("FILE"),
             QStringLiteral("A noisefloor database to open (instead of --db), or runs to import into the database: "
@@ -118,7 +123,12 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "noisefloor: %s\n", qPrintable(parser.errorText()));
         return 2;
     }
-    const auto& [db, screenshot, tab, select, size] = options;
+    const auto& [db, screenshot, tab, select, size, colorScheme] = options;
+    // Before any window exists, so that the first frame (or the screenshot) has its colours.
+    if (QString problem; !nf::ui::startAppearance(parser.value(colorScheme), &problem)) {
+        std::fprintf(stderr, "noisefloor: %s\n", qPrintable(problem));
+        return 2;
+    }
 
     QString path = parser.value(db);
     QStringList imports;

@@ -189,12 +189,13 @@ TEST(DistributionChart, BackgroundFollowsTheWidgetPalette)
 
     const QImage image = chart.renderImage(QSize(400, 300));
     EXPECT_EQ(image.pixelColor(2, 2).rgb(), QColor(30, 31, 34).rgb());
-    // The group's points are still drawn in their zone colours on the dark background.
+    // The group's points are still drawn in their zone colours, those for a dark background.
     for (const auto& run : chart.plottedRuns())
-        EXPECT_TRUE(run.color == nf::ui::zoneColor(nf::stats::Zone::Normal) ||
-                    run.color == nf::ui::zoneColor(nf::stats::Zone::Watch) ||
-                    run.color == nf::ui::zoneColor(nf::stats::Zone::Elevated) ||
-                    run.color == nf::ui::zoneColor(nf::stats::Zone::Suspicious));
+        EXPECT_TRUE(run.color == nf::ui::zoneColor(nf::stats::Zone::Normal, dark) ||
+                    run.color == nf::ui::zoneColor(nf::stats::Zone::Watch, dark) ||
+                    run.color == nf::ui::zoneColor(nf::stats::Zone::Elevated, dark) ||
+                    run.color == nf::ui::zoneColor(nf::stats::Zone::Suspicious, dark))
+            << run.color.name().toStdString();
 }
 
 TEST(DistributionChart, HoverShowsTheRunsNumbers)

@@ -164,13 +164,16 @@ TEST_F(FolderDialogTest, AnAdapterWithATorchScriptFileIsNamedAndBlocksStart)
     EXPECT_TRUE(settledSummary(dialog, expected).startsWith(expected));
     EXPECT_TRUE(summaryIsError(dialog));
     EXPECT_EQ(field<QLabel>(dialog, "modelSummary")->palette().color(QPalette::WindowText),
-              zoneColor(stats::Zone::Suspicious));
+              zoneTextColor(stats::Zone::Suspicious, dialog.palette()));
     EXPECT_TRUE(startError(dialog).startsWith(expected));
     EXPECT_EQ(accepted.count(), 0);
 
     // Cleared, the adapter is none: the file alone has nothing to describe and starts.
     field<QLineEdit>(dialog, "adapterPath")->clear();
     EXPECT_TRUE(summaryHides(dialog));
+    // No longer an error, the summary is back in the dialog's own text colour.
+    EXPECT_EQ(field<QLabel>(dialog, "modelSummary")->palette().color(QPalette::WindowText),
+              dialog.palette().color(QPalette::WindowText));
     field<QPushButton>(dialog, "startButton")->click();
     EXPECT_EQ(accepted.count(), 1);
 }

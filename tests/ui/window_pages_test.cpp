@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <QCheckBox>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QTest>
 
@@ -46,7 +47,7 @@ TEST(SummaryText, SaysFirstThatAGroupsZonesAreInNoiseUnits)
 {
     const GroupAnalysis small = smallTaskGroup();
     ASSERT_EQ(small.summary->zones.unit, stats::ZoneUnit::Noise);
-    const QString html = summaryHtml(small);
+    const QString html = summaryHtml(small, QGuiApplication::palette());
     EXPECT_TRUE(
         html.startsWith(QStringLiteral("<b>Zones in noise units</b> for group 7: one item of 25 weighs "
                                        "4.00 points, more than the watch threshold of 1.00 (1 unit = ")))
@@ -55,7 +56,7 @@ TEST(SummaryText, SaysFirstThatAGroupsZonesAreInNoiseUnits)
         << "the noise units replace that note";
     EXPECT_FALSE(html.contains(QStringLiteral("-0.00")));
 
-    const QString big = summaryHtml(bigTaskGroup());
+    const QString big = summaryHtml(bigTaskGroup(), QGuiApplication::palette());
     EXPECT_TRUE(big.startsWith(QStringLiteral("<b>group 6"))) << big.toStdString();
     EXPECT_TRUE(big.contains(QStringLiteral("(zones at ±1.00, 3.00, 5.00 points)"))) << big.toStdString();
 }

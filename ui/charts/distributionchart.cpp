@@ -255,7 +255,7 @@ void DistributionChart::addLegend()
     const QColor text = palette().color(QPalette::Text);
     QVector<charts::LegendEntry> entries;
     for (stats::Zone zone : kZones)
-        entries.push_back({Key::Dot, zoneColor(zone), charts::zoneLegendText(zone, m_groups)});
+        entries.push_back({Key::Dot, zoneColor(zone, palette()), charts::zoneLegendText(zone, m_groups)});
     // The reference as the groups have it: the database's mode, or the pin of their task.
     for (const GroupAnalysis& group : m_groups) {
         if (!charts::referencePoints(group))
@@ -306,7 +306,7 @@ void DistributionChart::addZoneBands(const QVector<Slot>& slots, const QValueAxi
     // Accuracies lie within 0-100: no shading beyond, where no run can be.
     const double floor = m_zoom ? y->min() : std::max(y->min(), 0.0);
     const double ceiling = m_zoom ? y->max() : std::min(y->max(), 100.0);
-    m_bands = charts::zoneBandSeries(bandSlots, floor, ceiling);
+    m_bands = charts::zoneBandSeries(bandSlots, floor, ceiling, palette());
     for (const charts::ZoneBandSeries& band : m_bands)
         chart()->addSeries(band.series);
 }
@@ -374,11 +374,11 @@ void DistributionChart::addRuns(const QVector<Slot>& slots)
     const QColor base = palette().color(QPalette::Base);
     for (stats::Zone zone : kZones) {
         const QImage marker =
-            charts::markerImage(charts::MarkerGlyph::Circle, markerSize, zoneColor(zone), base);
+            charts::markerImage(charts::MarkerGlyph::Circle, markerSize, zoneColor(zone, palette()), base);
         const auto scatters = charts::splitIntoSeries(points[static_cast<size_t>(zone)], [&] {
             auto* series = new QScatterSeries;
             charts::useLightMarker(series, marker, markerSize);
-            series->setColor(zoneColor(zone));
+            series->setColor(zoneColor(zone, palette()));
             series->setBorderColor(base);
             return series;
         });

@@ -47,6 +47,7 @@ public:
     ~DistributionChart() override;
 
     void setGroups(const std::vector<GroupAnalysis>& groups);
+    const std::vector<GroupAnalysis>& groups() const { return m_groups; }
     void setStyle(Style style);
     Style style() const;
     // Each run as its deviation in points from its group's reference, every group on one axis

@@ -210,7 +210,7 @@ void HistoryChart::addBands(double reference, double left, double right, double 
             return;
         auto* band = charts::areaOf({{left, hi}, {right, hi}}, {{left, lo}, {right, lo}});
         band->setPen(Qt::NoPen);
-        band->setBrush(zoneBandColor(zone));
+        band->setBrush(zoneBandColor(zone, palette()));
         chart()->addSeries(band);
         chart()->legend()->markers(band).value(0)->setVisible(false);
         m_shaded.push_back({zone, lo, hi});
@@ -318,11 +318,12 @@ void HistoryChart::addRuns(double left, double right)
             const auto z = static_cast<size_t>(zone);
             if (points[z].isEmpty())
                 continue;
-            const QImage image = charts::markerImage(marker.glyph, m_markerSize, zoneColor(zone), base);
+            const QImage image =
+                charts::markerImage(marker.glyph, m_markerSize, zoneColor(zone, palette()), base);
             m_scatters += charts::splitIntoSeries(points[z], [&] {
                 auto* series = new QScatterSeries;
                 charts::useLightMarker(series, image, m_markerSize);
-                series->setColor(zoneColor(zone));
+                series->setColor(zoneColor(zone, palette()));
                 series->setBorderColor(base);
                 return series;
             });
@@ -339,7 +340,7 @@ void HistoryChart::addRuns(double left, double right)
         auto* key = new QScatterSeries;
         key->setName(charts::zoneLegendText(zone, m_groups).toHtmlEscaped());
         key->setMarkerSize(9);
-        key->setColor(zoneColor(zone));
+        key->setColor(zoneColor(zone, palette()));
         key->setBorderColor(base);
         chart()->addSeries(key);
     }
@@ -349,7 +350,7 @@ void HistoryChart::addRuns(double left, double right)
         // Colour and pen draw the legend's key; the light marker draws the points. A ring around
         // the point, not much bigger than it, so that many flags do not cover the chart.
         const double flagSize = m_markerSize * 1.7 + 3;
-        const QColor red = zoneColor(stats::Zone::Suspicious);
+        const QColor red = zoneColor(stats::Zone::Suspicious, palette());
         charts::useLightMarker(
             flags.series,
             charts::markerImage(charts::MarkerGlyph::Square, flagSize, Qt::transparent, red, 1.6), flagSize);

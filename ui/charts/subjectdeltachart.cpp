@@ -247,8 +247,8 @@ void SubjectDeltaChart::rebuild()
     // (zero in the other), so it stays centred on its row and takes its set's colour.
     auto* gains = new QBarSet(QStringLiteral("B better"));
     auto* losses = new QBarSet(QStringLiteral("A better"));
-    gains->setColor(zoneColor(stats::Zone::Normal));
-    losses->setColor(zoneColor(stats::Zone::Suspicious));
+    gains->setColor(zoneColor(stats::Zone::Normal, palette()));
+    losses->setColor(zoneColor(stats::Zone::Suspicious, palette()));
     gains->setBorderColor(Qt::transparent);
     losses->setBorderColor(Qt::transparent);
     // The axis keys categories by text, so it gets indices; the names are drawn by CategoryLabels.

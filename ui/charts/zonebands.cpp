@@ -56,7 +56,8 @@ QString tickLabelFormat(double step)
     return QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f");
 }
 
-QVector<ZoneBandSeries> zoneBandSeries(const QVector<ZoneBandSlot>& slots, double floor, double ceiling)
+QVector<ZoneBandSeries> zoneBandSeries(const QVector<ZoneBandSlot>& slots, double floor, double ceiling,
+                                       const QPalette& palette)
 {
     using Span = std::optional<std::pair<double, double>>;
     QVector<ZoneBandSeries> bands;
@@ -74,7 +75,7 @@ QVector<ZoneBandSeries> zoneBandSeries(const QVector<ZoneBandSlot>& slots, doubl
         }
         auto* area = areaOf(upper, lower);
         area->setPen(Qt::NoPen);
-        QColor color = zoneBandColor(zone);
+        QColor color = zoneBandColor(zone, palette);
         color.setAlphaF(static_cast<float>(color.alphaF() * strength));
         area->setBrush(color);
         bands.push_back({area, zone});

@@ -11,6 +11,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAreaSeries;
+class QPalette;
 QT_END_NAMESPACE
 
 namespace nf::ui::charts {
@@ -49,7 +50,8 @@ struct ZoneBandSeries
 // slots together, the slots joined through zero-height stretches at `floor`: normal, watch and
 // elevated in full, and the suspicious band only a strip past its threshold that fades out, so
 // that slots far apart do not paint the plot red between them. Clamped to [floor, ceiling].
-QVector<ZoneBandSeries> zoneBandSeries(const QVector<ZoneBandSlot>& slots, double floor, double ceiling);
+QVector<ZoneBandSeries> zoneBandSeries(const QVector<ZoneBandSlot>& slots, double floor, double ceiling,
+                                       const QPalette& palette);
 
 // The stretch of a band over one slot, read back from the series as drawn.
 struct ZoneBandSpan

@@ -1,5 +1,7 @@
 #include "dialogs/benchmarkdialog.h"
 
+#include "zonetext.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -81,7 +83,7 @@ BenchmarkFolderDialog::BenchmarkFolderDialog(QWidget* parent) : QDialog(parent)
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("benchmarkError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b3261e"));
+    setZoneTextColor(m_error, stats::Zone::Suspicious);
     m_error->hide();
 
     auto* folderRow = new QHBoxLayout;

@@ -6,7 +6,7 @@
 #include "dialogs/modelcheck.h"
 #include "engine/config.h"
 #include "formats/mcq.h"
-#include "zonestyle.h"
+#include "zonetext.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -366,10 +366,7 @@ void EvaluationForm::updateModelSummary()
     }
     m_modelSummary->setText(text);
     m_modelSummary->setProperty("error", error);
-    QPalette colours = palette();
-    if (error)
-        colours.setColor(QPalette::WindowText, zoneColor(stats::Zone::Suspicious));
-    m_modelSummary->setPalette(colours);
+    setZoneTextColor(m_modelSummary, error ? std::optional(stats::Zone::Suspicious) : std::nullopt);
     m_modelForm->setRowVisible(m_modelSummary, !text.isEmpty());
     fitSummaryHeight();
 }

@@ -1,6 +1,6 @@
 #include "dialogs/workfooter.h"
 
-#include "zonestyle.h"
+#include "zonetext.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -18,9 +18,7 @@ WorkFooter makeWorkFooter(QDialog* dialog, const QString& prefix, const QString&
     footer.error->setObjectName(prefix + QStringLiteral("Error"));
     footer.error->setWordWrap(true);
     footer.error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = footer.error->palette();
-    errorPalette.setColor(QPalette::WindowText, zoneColor(stats::Zone::Suspicious));
-    footer.error->setPalette(errorPalette);
+    setZoneTextColor(footer.error, stats::Zone::Suspicious);
     footer.error->hide();
 
     footer.busyBar = new QProgressBar;

@@ -8,9 +8,11 @@
 #include "charts/subjectdeltachart.h"
 #include "dialogs/settingsdialog.h"
 #include "pages/comparetext.h"
+#include "zonetext.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -134,7 +136,7 @@ ComparePage::ComparePage(QWidget* parent)
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_environment->setWordWrap(true);
-    m_environment->setStyleSheet(QStringLiteral("QLabel { color: #b45309; }"));
+    setZoneTextColor(m_environment, stats::Zone::Elevated);
     m_environment->hide();
     m_more->hide();
 
@@ -328,16 +330,36 @@ void ComparePage::clearResult(const QString& message)
     m_badge->clear();
     m_more->hide();
     m_subjects->setDeltas({});
-    QString text = QStringLiteral("<p style='font-size:13pt'><b>%1</b></p>").arg(kPrompt.toHtmlEscaped());
-    if (!message.isEmpty())
-        text += QStringLiteral("<p>%1</p>").arg(message.toHtmlEscaped());
-    text +=
-        QStringLiteral("<p style='color:gray'>Ctrl-click a second group in the browser: the group selected "
-                       "last is B, the candidate; the one before it A, the baseline.</p>");
-    m_prompt->setText(text);
+    m_promptMessage = message;
+    showPrompt();
     m_resultPanel->hide();
     m_prompt->show();
     Q_EMIT comparisonFinished();
+}
+
+void ComparePage::showPrompt()
+{
+    QString text = QStringLiteral("<p style='font-size:13pt'><b>%1</b></p>").arg(kPrompt.toHtmlEscaped());
+    if (!m_promptMessage.isEmpty())
+        text += QStringLiteral("<p>%1</p>").arg(m_promptMessage.toHtmlEscaped());
+    // The hint muted, two thirds of the way from the window to its text: readable on light and dark.
+    const QColor window = palette().color(QPalette::Window);
+    const QColor words = palette().color(QPalette::WindowText);
+    const auto mix = [](int from, int to) { return from + (to - from) * 2 / 3; };
+    const QColor muted(mix(window.red(), words.red()), mix(window.green(), words.green()),
+                       mix(window.blue(), words.blue()));
+    text += QStringLiteral("<p style='color:%1'>Ctrl-click a second group in the browser: the group selected "
+                           "last is B, the candidate; the one before it A, the baseline.</p>")
+                .arg(muted.name());
+    m_prompt->setText(text);
+}
+
+void ComparePage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The hint's colour is in the prompt's HTML, which a new palette (dark mode) does not reach.
+    if (event->type() == QEvent::PaletteChange)
+        showPrompt();
 }
 
 void ComparePage::showComputing()

@@ -68,9 +68,13 @@ Q_SIGNALS:
     void differenceThatMattersChanged(qint64 taskId, double points);
     void comparisonFinished();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void showComparison(stats::Comparison comparison);
     void clearResult(const QString& message);
+    void showPrompt(); // the prompt with m_promptMessage, in the palette's colours
     void showComputing();
     void showStoredDelta();
     void onDeltaEdited(double points);
@@ -107,6 +111,7 @@ private:
     bool m_deltaEdited = false; // m_delta holds the user's value for m_deltaTask, not the stored one
     bool m_pinnedRunA = false;  // A is a single pinned run (m_resultA is its group)
     std::vector<std::pair<std::string, std::string>> m_environmentLines;
+    QString m_promptMessage; // why there is no comparison, under the prompt
 };
 
 } // namespace nf::ui

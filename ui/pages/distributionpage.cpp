@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -59,12 +60,25 @@ DistributionPage::DistributionPage(QWidget* parent)
 void DistributionPage::setGroups(const std::vector<GroupAnalysis>& groups)
 {
     m_chart->setGroups(groups);
+    showSummaries();
+}
+
+void DistributionPage::showSummaries()
+{
     QString html;
-    for (const auto& group : groups)
-        html += summaryHtml(group) + QStringLiteral("<br><br>");
-    if (groups.empty())
+    for (const auto& group : m_chart->groups())
+        html += summaryHtml(group, palette()) + QStringLiteral("<br><br>");
+    if (html.isEmpty())
         html = QStringLiteral("Select one or more config groups (or runs) in the browser on the left.");
     m_summary->setText(html);
+}
+
+void DistributionPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The zone dots in the summaries are coloured in their HTML, which a new palette does not reach.
+    if (event->type() == QEvent::PaletteChange)
+        showSummaries();
 }
 
 void DistributionPage::setHighlightedRun(qint64 runId)

@@ -33,7 +33,12 @@ public:
 Q_SIGNALS:
     void runClicked(qint64 runId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void showSummaries();
+
     DistributionChart* m_chart;
     QComboBox* m_style;
     QCheckBox* m_zoom;

@@ -31,7 +31,7 @@ QString pValueText(std::optional<double> p)
     return QString::fromStdString(workspace::pValueText(p, "–"));
 }
 
-QString summaryHtml(const GroupAnalysis& analysis)
+QString summaryHtml(const GroupAnalysis& analysis, const QPalette& palette)
 {
     const QString title = QString::fromStdString(analysis.title).toHtmlEscaped();
     // What the zones are measured in decides how every number below reads: said first.
@@ -64,7 +64,7 @@ QString summaryHtml(const GroupAnalysis& analysis)
     for (int zone = 0; zone < 4; ++zone) {
         const auto z = static_cast<stats::Zone>(zone);
         html += QStringLiteral("<span style='color:%1'>●</span> %2 %3&nbsp;&nbsp;")
-                    .arg(zoneColor(z).name(), zoneName(z))
+                    .arg(zoneColor(z, palette).name(), zoneName(z))
                     .arg(counts[zone]);
     }
     // The bounds the counts are over, in points: a reader of a noise-unit group sees both.

@@ -4,6 +4,7 @@
 
 #include "groupanalysis.h"
 
+#include <QPalette>
 #include <QString>
 
 namespace nf::ui {
@@ -14,7 +15,7 @@ QString intervalPoints(const std::optional<stats::Interval>& range); // "[85.90,
 QString optionalNumber(std::optional<double> value, int decimals);   // "1.234" or "–"
 QString pValueText(std::optional<double> p);                         // "0.0035", "< 0.0001", "–"
 // The group's statistics as a few lines of HTML; first, where its zones are in noise units, the
-// sentence that says so and why.
-QString summaryHtml(const GroupAnalysis& analysis);
+// sentence that says so and why. The zone dots are coloured for `palette` (light or dark).
+QString summaryHtml(const GroupAnalysis& analysis, const QPalette& palette);
 
 } // namespace nf::ui

@@ -7,6 +7,7 @@
 #include "pages/historypage.h"
 #include "pages/welcomepage.h"
 #include "store/store.h"
+#include "window/appearance.h"
 #include "window/clusterwatch.h"
 #include "window/errorbox.h"
 #include "window/evaluationcontrol.h"
@@ -203,6 +204,8 @@ void MainWindow::buildActions()
         view->addAction(QLatin1Char('&') + QString::fromLatin1(info.title),
                         QKeySequence(Qt::CTRL | (Qt::Key_1 + tabIndex(info.tab))), this,
                         [this, tab = info.tab] { showTab(tab); });
+    view->addSeparator();
+    addAppearanceMenu(view);
 
     auto* toolbar = addToolBar(QStringLiteral("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
