@@ -57,11 +57,7 @@ TEST_F(AppearanceLive, TheViewMenuSwitchesTheOpenWindowAndItsChartsLive)
 {
     WindowFixture fixture;
     MainWindow window;
-    ASSERT_TRUE(window.openDatabase(QString::fromStdString(fixture.path().string())));
-    window.resize(1200, 800);
-    window.show();
-    window.showTab(MainWindow::Tab::Distribution);
-    window.selectGroups({fixture.groupA, fixture.groupB});
+    ASSERT_TRUE(fixture.showBothOnDistribution(window));
 
     const QPalette light = QApplication::palette();
     const QPalette dark = darkPalette();

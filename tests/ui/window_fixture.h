@@ -12,6 +12,7 @@
 
 #include "core/scratch_dir.h"
 #include "store/store.h"
+#include "window/mainwindow.h"
 
 #include <cstdint>
 #include <string>
@@ -59,6 +60,19 @@ struct WindowFixture
     int64_t groupB = 0;
     std::vector<int64_t> runsA;
     std::vector<int64_t> runsB;
+
+    // Opens this database in `window`, shown at 1200x800 on the Distribution tab with both groups
+    // selected; false when the database does not open.
+    bool showBothOnDistribution(ui::MainWindow& window) const
+    {
+        if (!window.openDatabase(QString::fromStdString(path().string())))
+            return false;
+        window.resize(1200, 800);
+        window.show();
+        window.showTab(ui::MainWindow::Tab::Distribution);
+        window.selectGroups({groupA, groupB});
+        return true;
+    }
 };
 
 } // namespace nf::test

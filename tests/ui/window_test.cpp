@@ -99,11 +99,7 @@ TEST(MainWindow, DistributionDrawsEveryRunInItsZoneColour)
 {
     WindowFixture fixture;
     MainWindow window;
-    ASSERT_TRUE(window.openDatabase(QString::fromStdString(fixture.path().string())));
-    window.resize(1200, 800);
-    window.show();
-    window.showTab(MainWindow::Tab::Distribution);
-    window.selectGroups({fixture.groupA, fixture.groupB});
+    ASSERT_TRUE(fixture.showBothOnDistribution(window));
 
     const auto points = window.distributionPage()->chart()->plottedRuns();
     int inA = 0, inB = 0;
