@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <QApplication>
+
 using nf::stats::SubjectDelta;
 using nf::ui::SubjectDeltaChart;
 
@@ -88,5 +90,38 @@ TEST(SubjectDeltaChart, KeepsTheWhiskersOfTheSubjectsKeptByTheCap)
     for (qsizetype i = 0; i < whiskers.size(); ++i) {
         EXPECT_EQ(whiskers[i].subject, bars[i].first);
         EXPECT_NEAR((whiskers[i].lo + whiskers[i].hi) / 2, bars[i].second, 1e-9);
+    }
+}
+
+// The demo's compare of groups 1 and 2 (the Compare tab's screenshot): every loss, its value
+// written left of its whisker, the longest reaching -16.7. At any width the Compare panel may
+// have, each value stays inside the plot, clear of the subject names left of it.
+TEST(SubjectDeltaChart, WritesEveryValueInsideThePlotAtAnyWidth)
+{
+    const struct
+    {
+        const char* name;
+        double delta, lo, hi;
+    } demo[] = {{"Trouser", -0.019, -0.025, -0.013},  {"Sandal", -0.0466, -0.055, -0.038},
+                {"Bag", -0.0496, -0.059, -0.040},     {"Sneaker", -0.0592, -0.068, -0.050},
+                {"Ankle boot", -0.0752, -0.089, -0.061}, {"Shirt", -0.1068, -0.128, -0.085},
+                {"Dress", -0.107, -0.121, -0.093},    {"T-shirt/top", -0.1266, -0.144, -0.109},
+                {"Pullover", -0.127, -0.147, -0.107}, {"Coat", -0.146, -0.167, -0.125}};
+    std::vector<SubjectDelta> rows;
+    for (const auto& row : demo)
+        rows.push_back(subject(row.name, row.delta, nf::stats::Interval{row.lo, row.hi}, 1000));
+    for (int width = 300; width <= 900; width += 7) {
+        SubjectDeltaChart chart;
+        chart.resize(width, 480);
+        chart.setDeltas(rows);
+        chart.show();
+        QApplication::processEvents();
+        const QRectF plot = chart.plotArea();
+        const auto boxes = chart.valueLabelBoxes();
+        ASSERT_EQ(boxes.size(), 10);
+        for (const QRectF& box : boxes) {
+            EXPECT_GE(box.left(), plot.left() - 0.5) << "width " << width << ": a value crosses the plot's left edge";
+            EXPECT_LE(box.right(), plot.right() + 0.5) << "width " << width;
+        }
     }
 }

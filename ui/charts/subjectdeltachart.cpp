@@ -41,9 +41,11 @@ QString signedText(double points)
                      : QString::number(value, 'f', 2).replace(u'-', QChar(0x2212));
 }
 
+} // namespace
+
 // Each bar's value, written beyond the far end of its whisker: a label at the bar's end (where
 // Qt Charts puts it) would sit on the whisker's line.
-class ValueLabels : public QGraphicsItem
+class SubjectDeltaChart::ValueLabels : public QGraphicsItem
 {
 public:
     struct Label
@@ -66,27 +68,39 @@ public:
 
     QRectF boundingRect() const override { return m_chart->rect(); }
 
-    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override
+    // Where each value is written, in category order (chart coordinates), in the font it is drawn in.
+    QVector<QRectF> boxes() const
     {
-        if (m_labels.isEmpty())
-            return;
+        QVector<QRectF> boxes;
         const int count = static_cast<int>(m_labels.size());
+        if (count == 0)
+            return boxes;
         const double step = charts::categoryStep(m_chart, m_series, count);
-        const QFont font = charts::fontForStep(m_chart->font(), step);
-        const QFontMetricsF metrics(font);
-        painter->save();
-        painter->setFont(font);
-        painter->setPen(m_color);
+        const QFontMetricsF metrics(charts::fontForStep(m_chart->font(), step));
         for (int category = 0; category < count; ++category) {
             const Label& label = m_labels[category];
             const QPointF at = m_chart->mapToPosition(QPointF(label.anchor, category), m_series);
             const double width = metrics.horizontalAdvance(label.text) + 2;
-            const QRectF box(label.right ? at.x() + 5 : at.x() - 5 - width, at.y() - step / 2, width, step);
+            boxes.push_back(QRectF(label.right ? at.x() + 5 : at.x() - 5 - width, at.y() - metrics.height() / 2,
+                                   width, metrics.height()));
+        }
+        return boxes;
+    }
+
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override
+    {
+        const QVector<QRectF> boxes = this->boxes();
+        if (boxes.isEmpty())
+            return;
+        const double step = charts::categoryStep(m_chart, m_series, static_cast<int>(m_labels.size()));
+        painter->save();
+        painter->setFont(charts::fontForStep(m_chart->font(), step));
+        painter->setPen(m_color);
+        for (int category = 0; category < boxes.size(); ++category) {
+            const Label& label = m_labels[category];
             // Over the grid lines, which would otherwise run through the digits.
-            painter->fillRect(
-                QRectF(box.left(), at.y() - metrics.height() / 2, box.width(), metrics.height()),
-                m_background);
-            painter->drawText(box, (label.right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
+            painter->fillRect(boxes[category], m_background);
+            painter->drawText(boxes[category], (label.right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
                               label.text);
         }
         painter->restore();
@@ -100,7 +114,6 @@ private:
     QColor m_background;
 };
 
-} // namespace
 
 SubjectDeltaChart::SubjectDeltaChart(QWidget* parent) : ChartWidget(parent)
 {
@@ -171,6 +184,16 @@ QVector<SubjectDeltaChart::Whisker> SubjectDeltaChart::whiskers() const
     return whiskers;
 }
 
+QRectF SubjectDeltaChart::plotArea() const
+{
+    return chart()->plotArea();
+}
+
+QVector<QRectF> SubjectDeltaChart::valueLabelBoxes() const
+{
+    return m_valueLabels ? m_valueLabels->boxes() : QVector<QRectF>{};
+}
+
 QPair<double, double> SubjectDeltaChart::deltaRange() const
 {
     for (QAbstractAxis* axis : chart()->axes(Qt::Horizontal))
@@ -211,6 +234,17 @@ void SubjectDeltaChart::fitLabelsToWidth(double chartWidth)
         }
     low = std::floor(low / step - 1e-9) * step;
     high = std::ceil(high / step + 1e-9) * step;
+    // Rounding out widens the range, so a point takes fewer pixels than estimated above: widen a
+    // side by a step while its values still would not fit between the whiskers and the axis' end.
+    for (int widened = 0; widened < 4; ++widened) {
+        const double pixelsPerPoint = plot / (high - low);
+        if ((m_low - low) * pixelsPerPoint < m_leftLabels)
+            low -= step;
+        else if ((high - m_high) * pixelsPerPoint < m_rightLabels)
+            high += step;
+        else
+            break;
+    }
     m_deltaAxis->setRange(low, high);
     m_deltaAxis->setTickCount(static_cast<int>(std::lround((high - low) / step)) + 1);
     const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)) +
@@ -238,6 +272,7 @@ void SubjectDeltaChart::showBarToolTip(bool hovering, int category)
 void SubjectDeltaChart::rebuild()
 {
     m_deltaAxis = nullptr; // goes with the old chart
+    m_valueLabels = nullptr;
     QChart* target = resetChart();
     target->legend()->setVisible(false);
     const QColor text = palette().color(QPalette::Text);
@@ -330,6 +365,7 @@ void SubjectDeltaChart::rebuild()
     fitLabelsToWidth(width() > 100 ? width() : 600);
     charts::attachCategoryLabels(target, series, names, text);
     auto* values = new ValueLabels(target, series, labels, text, palette().color(QPalette::Base));
+    m_valueLabels = values;
     values->setParentItem(target);
     values->setZValue(50); // over the grid lines (Qt Charts draws them at z 2), whose lines it covers
     const auto refresh = [values] { values->refresh(); };

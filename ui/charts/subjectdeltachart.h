@@ -40,6 +40,9 @@ public:
     QVector<Whisker> whiskers() const;
     // The delta axis' range in points.
     QPair<double, double> deltaRange() const;
+    // Where each bar's value is written (chart coordinates), the bottom bar first.
+    QVector<QRectF> valueLabelBoxes() const;
+    QRectF plotArea() const;
 
     QVector<PlottedRun> plottedRuns() const override { return {}; }
 
@@ -49,6 +52,7 @@ protected:
     void fitLabelsToWidth(double chartWidth) override;
 
 private:
+    class ValueLabels; // the values written beyond the whiskers (subjectdeltachart.cpp)
     struct Bar
     {
         QString subject;
@@ -62,6 +66,7 @@ private:
 
     QVector<Bar> m_bars; // top to bottom
     QValueAxis* m_deltaAxis = nullptr;
+    ValueLabels* m_valueLabels = nullptr; // owned by the chart
     // What the delta axis must show (points), and the widest value written left and right of it (pixels).
     double m_low = 0.0;
     double m_high = 0.0;
