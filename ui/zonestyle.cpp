@@ -63,10 +63,15 @@ QColor zoneBandColor(stats::Zone zone, const QPalette& palette)
     return color;
 }
 
+bool isDarkPalette(const QPalette& palette)
+{
+    return palette.color(QPalette::Active, QPalette::Window).lightness() <
+           palette.color(QPalette::Active, QPalette::WindowText).lightness();
+}
+
 QColor zoneTextColor(stats::Zone zone, const QPalette& palette)
 {
-    const bool dark =
-        palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+    const bool dark = isDarkPalette(palette);
     switch (zone) {
     case stats::Zone::Normal:
         return dark ? QColor(0x56, 0xd3, 0x64) : QColor(0x17, 0x73, 0x3a);

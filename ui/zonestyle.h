@@ -20,6 +20,8 @@ QColor zoneColor(stats::Zone zone, const QPalette& palette);
 // The same hue, translucent, for the shaded bands behind the points: stronger on a dark Base,
 // where a faint tint of a colour vanishes.
 QColor zoneBandColor(stats::Zone zone, const QPalette& palette);
+// A palette is dark when its window is darker than its window text.
+bool isDarkPalette(const QPalette& palette);
 // The zone's hue for text on this palette's Window (an error line in red, a warning in amber):
 // at least 4.5:1 against it, light or dark.
 QColor zoneTextColor(stats::Zone zone, const QPalette& palette);

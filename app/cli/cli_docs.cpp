@@ -1,13 +1,11 @@
 #include "cli_docs.h"
 
-#include "common/error.h"
 #include "nf/version.h"
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace nf::cli {
 namespace {
@@ -58,14 +56,28 @@ ValueKind valueKind(const CLI::Option& option)
     return ValueKind::Other;
 }
 
+std::string join(const std::vector<std::string>& words, const std::string& separator = " ")
+{
+    std::string joined;
+    for (const auto& word : words)
+        joined += (joined.empty() ? "" : separator) + word;
+    return joined;
+}
+
+// An option's names as typed: -x first, then --long ones.
+std::vector<std::string> namesOf(const CLI::Option& option)
+{
+    std::vector<std::string> names;
+    for (const auto& name : option.get_snames())
+        names.push_back("-" + name);
+    for (const auto& name : option.get_lnames())
+        names.push_back("--" + name);
+    return names;
+}
+
 std::string optionNames(const CLI::Option& option, const std::string& separator)
 {
-    std::string names;
-    for (const auto& name : option.get_snames())
-        names += (names.empty() ? "-" : separator + "-") + name;
-    for (const auto& name : option.get_lnames())
-        names += (names.empty() ? "--" : separator + "--") + name;
-    return names;
+    return join(namesOf(option), separator);
 }
 
 // ---- roff ------------------------------------------------------------------------------------
@@ -125,12 +137,10 @@ void optionEntry(std::ostream& out, const CLI::Option& option)
 {
     out << ".TP\n";
     if (option.nonpositional()) {
-        std::string names;
-        for (const auto& name : option.get_snames())
-            names += (names.empty() ? "" : ", ") + bold("-" + name);
-        for (const auto& name : option.get_lnames())
-            names += (names.empty() ? "" : ", ") + bold("--" + name);
-        out << names;
+        std::vector<std::string> names;
+        for (const std::string& name : namesOf(option))
+            names.push_back(bold(name));
+        out << join(names, ", ");
         if (!isFlag(option))
             out << " \\fI" << baseTypeName(option) << "\\fR" << (isRepeated(option) ? " ..." : "");
     } else {
@@ -279,23 +289,12 @@ void writeMainPage(std::ostream& out, const CLI::App& app)
 
 // ---- bash ------------------------------------------------------------------------------------
 
-std::string join(const std::vector<std::string>& words)
-{
-    std::string joined;
-    for (const auto& word : words)
-        joined += (joined.empty() ? "" : " ") + word;
-    return joined;
-}
-
-std::vector<std::string> longNames(const std::vector<const CLI::Option*>& options)
+std::vector<std::string> allNames(const std::vector<const CLI::Option*>& options)
 {
     std::vector<std::string> names;
-    for (const CLI::Option* option : options) {
-        for (const auto& name : option->get_snames())
-            names.push_back("-" + name);
-        for (const auto& name : option->get_lnames())
-            names.push_back("--" + name);
-    }
+    for (const CLI::Option* option : options)
+        for (const std::string& name : namesOf(*option))
+            names.push_back(name);
     return names;
 }
 
@@ -336,10 +335,7 @@ std::string valueOptionPattern(const std::vector<const CLI::Option*>& options)
         if (option->nonpositional() && !isFlag(*option))
             names.push_back(optionNames(*option, "|"));
     }
-    std::string pattern;
-    for (const auto& name : names)
-        pattern += (pattern.empty() ? "" : "|") + name;
-    return pattern;
+    return join(names, "|");
 }
 
 } // namespace
@@ -452,7 +448,7 @@ void writeBashCompletion(const CLI::App& app, std::ostream& out)
            "        '')\n"
            "            if [[ $cur == -* ]]; then\n"
            "                COMPREPLY=($(compgen -W '"
-        << join(longNames(globals)) << " --help --version' -- \"$cur\"))\n"
+        << join(allNames(globals)) << " --help --version' -- \"$cur\"))\n"
         << "            else\n"
            "                COMPREPLY=($(compgen -W '"
         << join(commandNames) << "' -- \"$cur\"))\n"
@@ -464,7 +460,7 @@ void writeBashCompletion(const CLI::App& app, std::ostream& out)
             << "            case $prev in\n";
         valueCases(out, options, "                ");
         out << "            esac\n"
-            << "            options='" << join(longNames(options)) << "'\n";
+            << "            options='" << join(allNames(options)) << "'\n";
         for (const CLI::Option* option : options) {
             if (!option->nonpositional() && valueKind(*option) != ValueKind::Other) {
                 out << "            arguments="

@@ -68,16 +68,19 @@ public:
 
     QRectF boundingRect() const override { return m_chart->rect(); }
 
-    // Where each value is written, in category order (chart coordinates), in the font it is drawn in.
-    QVector<QRectF> boxes() const
+    // The font the values are written in: the chart's, smaller where the rows are close.
+    QFont font() const
+    {
+        const int count = static_cast<int>(m_labels.size());
+        return charts::fontForStep(m_chart->font(), charts::categoryStep(m_chart, m_series, count));
+    }
+
+    // Where each value is written in `font`, in category order (chart coordinates).
+    QVector<QRectF> boxes(const QFont& font) const
     {
         QVector<QRectF> boxes;
-        const int count = static_cast<int>(m_labels.size());
-        if (count == 0)
-            return boxes;
-        const double step = charts::categoryStep(m_chart, m_series, count);
-        const QFontMetricsF metrics(charts::fontForStep(m_chart->font(), step));
-        for (int category = 0; category < count; ++category) {
+        const QFontMetricsF metrics(font);
+        for (int category = 0; category < m_labels.size(); ++category) {
             const Label& label = m_labels[category];
             const QPointF at = m_chart->mapToPosition(QPointF(label.anchor, category), m_series);
             const double width = metrics.horizontalAdvance(label.text) + 2;
@@ -89,12 +92,12 @@ public:
 
     void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override
     {
-        const QVector<QRectF> boxes = this->boxes();
-        if (boxes.isEmpty())
+        if (m_labels.isEmpty())
             return;
-        const double step = charts::categoryStep(m_chart, m_series, static_cast<int>(m_labels.size()));
+        const QFont font = this->font();
+        const QVector<QRectF> boxes = this->boxes(font);
         painter->save();
-        painter->setFont(charts::fontForStep(m_chart->font(), step));
+        painter->setFont(font);
         painter->setPen(m_color);
         for (int category = 0; category < boxes.size(); ++category) {
             const Label& label = m_labels[category];
@@ -191,7 +194,7 @@ QRectF SubjectDeltaChart::plotArea() const
 
 QVector<QRectF> SubjectDeltaChart::valueLabelBoxes() const
 {
-    return m_valueLabels ? m_valueLabels->boxes() : QVector<QRectF>{};
+    return m_valueLabels ? m_valueLabels->boxes(m_valueLabels->font()) : QVector<QRectF>{};
 }
 
 QPair<double, double> SubjectDeltaChart::deltaRange() const

@@ -130,12 +130,6 @@ std::optional<uint> portalColorScheme(const QVariant& value)
     }
 }
 
-bool isDarkPalette(const QPalette& palette)
-{
-    return palette.color(QPalette::Active, QPalette::Window).lightness() <
-           palette.color(QPalette::Active, QPalette::WindowText).lightness();
-}
-
 bool wantsDark(ColorScheme requested, DesktopScheme desktop, bool platformPaletteDark)
 {
     switch (requested) {

@@ -16,6 +16,8 @@
 // the original style comes back with the platform's palette. Fusion itself (Qt's default here)
 // gets lighter outlines for check boxes and radio buttons on dark, which Qt 6.4's do not have.
 
+#include "zonestyle.h"
+
 #include <QObject>
 #include <QPalette>
 #include <QString>
@@ -46,8 +48,7 @@ DesktopScheme desktopSchemeFrom(std::optional<uint> portalValue, const QString& 
 // or two variants (Read wraps the value in a second one). nullopt when it is not a number.
 std::optional<uint> portalColorScheme(const QVariant& value);
 
-// A palette is dark when its window is darker than its window text.
-bool isDarkPalette(const QPalette& palette);
+// isDarkPalette (a window darker than its text) is zonestyle.h's, which the zones' colours use too.
 // The one decision, pure: true for dark.
 bool wantsDark(ColorScheme requested, DesktopScheme desktop, bool platformPaletteDark);
 // Whether this style (QStyle::name(), any case) paints its controls from the application palette.
