@@ -187,18 +187,6 @@ constexpr Migration kMigrations[] = {
     throw StoreError(db.pathString() + " is not a noisefloor database (" + why + ")");
 }
 
-int64_t readPragma(sqlite::Database& db, const char* sql)
-{
-    try {
-        return db.queryInt(sql);
-    } catch (const StoreError&) {
-        // The first read of the header is where a file that is not SQLite shows itself.
-        if (db.errorCode() == SQLITE_NOTADB)
-            notOurs(db, "not an SQLite file");
-        throw;
-    }
-}
-
 struct Identity
 {
     int64_t version = 0;
@@ -209,9 +197,22 @@ struct Identity
 Identity identify(sqlite::Database& db, int targetVersion)
 {
     Identity id;
-    id.version = readPragma(db, "PRAGMA user_version");
-    id.applicationId = readPragma(db, "PRAGMA application_id");
-    id.objects = readPragma(db, "SELECT count(*) FROM sqlite_schema");
+    try {
+        // One statement, so one snapshot: read one by one, a version from before another process
+        // created the schema and a count of tables from after it would look like a foreign file.
+        sqlite::Statement read(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                                   "(SELECT application_id FROM pragma_application_id), "
+                                   "(SELECT count(*) FROM sqlite_schema)");
+        read.step();
+        id.version = read.int64At(0);
+        id.applicationId = read.int64At(1);
+        id.objects = read.int64At(2);
+    } catch (const StoreError&) {
+        // The first read of the header is where a file that is not SQLite shows itself.
+        if (db.errorCode() == SQLITE_NOTADB)
+            notOurs(db, "not an SQLite file");
+        throw;
+    }
     if (id.version == 0 && id.objects > 0)
         notOurs(db, "it has tables but no noisefloor schema version");
     if (id.version != 0 && id.applicationId != kApplicationId)

@@ -7,14 +7,19 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <random>
+#include <string>
 #include <system_error>
+#include <thread>
+#include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace nf::store {
@@ -67,11 +72,103 @@ bool checkWritable(const std::filesystem::path& path)
     return !exists;
 }
 
-void removeCreatedFiles(const std::filesystem::path& path)
+void removeWithWalFiles(const std::filesystem::path& path)
 {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"})
         std::filesystem::remove(path.string() + suffix, ec);
+}
+
+// A new database is made under a private name beside its path, given WAL mode and the whole
+// schema there, and only then linked to its path: the path never names a half-made file, and
+// processes that create one database at the same moment (cluster jobs started together) each
+// delete only their own file when they fail, or when another's was linked first.
+std::string creationPrefix(const std::filesystem::path& path)
+{
+    return "." + path.filename().string() + ".new-";
+}
+
+// What a process killed while creating left behind: no creation takes minutes.
+void sweepAbandonedCreations(const std::filesystem::path& path)
+{
+    using namespace std::chrono_literals;
+    const std::string prefix = creationPrefix(path);
+    const std::filesystem::path folder = path.parent_path().empty() ? "." : path.parent_path();
+    std::error_code ec;
+    std::vector<std::filesystem::path> abandoned;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(prefix, 0) != 0 || name.find('-', prefix.size()) != std::string::npos)
+            continue; // not a creation, or one's -wal or -shm (removed with it)
+        const auto modified = std::filesystem::last_write_time(it->path(), ec);
+        if (!ec && std::filesystem::file_time_type::clock::now() - modified > 10min)
+            abandoned.push_back(it->path());
+    }
+    for (const auto& file : abandoned)
+        removeWithWalFiles(file);
+}
+
+// Links `made` to `path` unless a file is there by now. Returns whether it did.
+bool linkUnlessTaken(const std::filesystem::path& made, const std::filesystem::path& path)
+{
+    if (::link(made.c_str(), path.c_str()) == 0)
+        return true;
+    if (errno == EEXIST)
+        return false;
+    // File systems without hard links (FAT, some FUSE and network mounts).
+    if (::renameat2(AT_FDCWD, made.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0)
+        return true;
+    if (errno == EEXIST)
+        return false;
+    std::error_code ec;
+    if (errno == EINVAL && !std::filesystem::exists(path, ec)) {
+        std::filesystem::rename(made, path, ec); // no atomic way left: the race is as narrow as it gets
+        return !ec;
+    }
+    throw StoreError(path.string() + " cannot be created: " + std::strerror(errno));
+}
+
+void createWhole(const std::filesystem::path& path, int schemaVersion)
+{
+    sweepAbandonedCreations(path);
+    std::random_device random;
+    char tag[17];
+    std::snprintf(tag, sizeof tag, "%08x%08x", random(), random());
+    const std::filesystem::path made = path.parent_path() / (creationPrefix(path) + tag);
+    try {
+        {
+            sqlite::Database db(made, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+            db.exec("PRAGMA journal_mode = WAL");
+            schema::migrate(db, schemaVersion);
+        } // the last connection's close checkpoints the WAL into the file and deletes -wal and -shm
+        linkUnlessTaken(made, path);
+    } catch (const StoreError& e) {
+        removeWithWalFiles(made);
+        // The message names the file the user asked for, not the private one.
+        std::string message = e.what();
+        for (size_t at; (at = message.find(made.string())) != std::string::npos;)
+            message.replace(at, made.string().size(), path.string());
+        throw StoreError(message);
+    }
+    removeWithWalFiles(made); // linked, or another process's file was linked first
+}
+
+// An existing file in another journal mode (one written by version 1, or an empty file) is
+// switched to WAL, which needs every other connection out of the file: SQLite answers "busy" at
+// once instead of waiting, so the switch is retried for as long as any other wait lasts.
+void useWal(sqlite::Database& db, std::chrono::milliseconds patience)
+{
+    using namespace std::chrono_literals;
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    for (auto pause = 5ms;; pause = std::min(pause * 2, std::chrono::milliseconds(200))) {
+        // A file in WAL mode already answers at once; an in-memory database keeps "memory".
+        const int rc = sqlite3_exec(db.handle(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK)
+            return;
+        if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+            db.fail("cannot switch it to WAL mode", rc);
+        std::this_thread::sleep_for(pause);
+    }
 }
 
 } // namespace
@@ -108,13 +205,15 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
     // SQLite would wait on a FIFO for a writer, or read a device without end.
     if (const std::string kind = inMemory ? std::string() : specialFileKind(path); !kind.empty())
         throw StoreError(path.string() + " is " + kind + ", not a database file");
-    bool created = false;
-    if (!inMemory && writable)
-        created = checkWritable(path);
-    else if (!inMemory && !std::filesystem::exists(path))
+    if (!inMemory && writable && checkWritable(path))
+        createWhole(path, kSchemaVersion);
+    else if (!inMemory && !writable && !std::filesystem::exists(path))
         throw StoreError(path.string() + " does not exist");
 
-    int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    // Never SQLITE_OPEN_CREATE for a file: a new one was made whole above.
+    int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    if (inMemory)
+        flags |= SQLITE_OPEN_CREATE;
     // One Store per thread: SQLite's per-connection mutex would only cost time.
     flags |= SQLITE_OPEN_NOMUTEX;
     try {
@@ -135,7 +234,7 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
             d->version = kSchemaVersion;
         }
         if (writable) {
-            db.exec("PRAGMA journal_mode = WAL");
+            useWal(db, std::chrono::milliseconds(kBusyTimeoutMs));
             // In WAL mode NORMAL loses no committed transaction on a process crash, only (rarely) the
             // last ones on power loss, and spares an fsync per commit.
             db.exec("PRAGMA synchronous = NORMAL");
@@ -145,13 +244,10 @@ Store::Store(const std::filesystem::path& path, OpenMode mode)
             schema::migrate(db, kSchemaVersion);
             d->version = d->fileVersion = kSchemaVersion;
         }
-        created = false; // from here on the file is a valid database worth keeping
         if (writable)
             recoverInterrupted();
     } catch (...) {
-        d.reset();
-        if (created)
-            removeCreatedFiles(path);
+        d.reset(); // the file, made whole before it was opened, stays
         throw;
     }
 }
