@@ -108,24 +108,24 @@ void sweepAbandonedCreations(const std::filesystem::path& path)
         removeWithWalFiles(file);
 }
 
-// Links `made` to `path` unless a file is there by now. Returns whether it did.
-bool linkUnlessTaken(const std::filesystem::path& made, const std::filesystem::path& path)
+// Links `made` to `path` unless a file is there by now (then another process's was first).
+void linkUnlessTaken(const std::filesystem::path& made, const std::filesystem::path& path)
 {
-    if (::link(made.c_str(), path.c_str()) == 0)
-        return true;
-    if (errno == EEXIST)
-        return false;
+    if (::link(made.c_str(), path.c_str()) == 0 || errno == EEXIST)
+        return;
     // File systems without hard links (FAT, some FUSE and network mounts).
-    if (::renameat2(AT_FDCWD, made.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0)
-        return true;
-    if (errno == EEXIST)
-        return false;
+    if (::renameat2(AT_FDCWD, made.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0 || errno == EEXIST)
+        return;
+    const int error = errno;
     std::error_code ec;
-    if (errno == EINVAL && !std::filesystem::exists(path, ec)) {
-        std::filesystem::rename(made, path, ec); // no atomic way left: the race is as narrow as it gets
-        return !ec;
+    if (error == EINVAL && !std::filesystem::exists(path, ec)) {
+        // No atomic way left: the window between the check and the rename is as narrow as it gets.
+        std::filesystem::rename(made, path, ec);
+        if (!ec)
+            return;
+        throw StoreError(path.string() + " cannot be created: " + ec.message());
     }
-    throw StoreError(path.string() + " cannot be created: " + std::strerror(errno));
+    throw StoreError(path.string() + " cannot be created: " + std::strerror(error));
 }
 
 void createWhole(const std::filesystem::path& path, int schemaVersion)
