@@ -103,7 +103,7 @@ std::string roff(const std::string& text)
     return out;
 }
 
-// A name with its hyphens as minus signs (so that it can be searched and copied); in bold.
+// A name with its hyphens as minus signs, so that it can be searched and copied.
 std::string minus(const std::string& name)
 {
     std::string out;

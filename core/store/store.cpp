@@ -100,8 +100,10 @@ void sweepAbandonedCreations(const std::filesystem::path& path)
         const std::string name = it->path().filename().string();
         if (name.rfind(prefix, 0) != 0 || name.find('-', prefix.size()) != std::string::npos)
             continue; // not a creation, or one's -wal or -shm (removed with it)
-        const auto modified = std::filesystem::last_write_time(it->path(), ec);
-        if (!ec && std::filesystem::file_time_type::clock::now() - modified > 10min)
+        // One finished and removed since it was listed is skipped; the listing goes on.
+        std::error_code gone;
+        const auto modified = std::filesystem::last_write_time(it->path(), gone);
+        if (!gone && std::filesystem::file_time_type::clock::now() - modified > 10min)
             abandoned.push_back(it->path());
     }
     for (const auto& file : abandoned)
